@@ -1,0 +1,26 @@
+// The contract between generated codecs and everything that moves bytes.
+
+import type { Reader, Writer } from "protobufjs/minimal.js";
+
+/**
+ * Encodes and decodes one message type (a struct, union, error, method arguments, or a wrapped
+ * result/stream element) in protobuf's binary format. Generated companions implement it without
+ * reflection. `decode` never trusts its input: malformed bytes raise a `DecodeError`, never hang.
+ */
+export interface MessageCodec<T> {
+  /** Fully-qualified protobuf message name, e.g. `shop.orders.Order`. */
+  readonly typeName: string;
+  /** Serializes `value` to a new byte array. */
+  encode(value: T): Uint8Array;
+  /** Parses a whole byte array; unknown fields are skipped. */
+  decode(bytes: Uint8Array): T;
+  /** A value with every field at its zero value, overridden by `init`. */
+  create(init?: Partial<T>): T;
+  /** Appends the fields of `value` (without a length prefix) to `writer`. */
+  write(value: T, writer: Writer): void;
+  /** Reads fields from `reader` up to offset `end` (exclusive). */
+  read(reader: Reader, end: number): T;
+}
+
+/** A codec for values of any type: used where the runtime does not care what it carries. */
+export type AnyMessageCodec = MessageCodec<any>;
