@@ -1,0 +1,21 @@
+// The seam between the file printer and the emitters that write into it.
+
+import type { FileModel, TypeDefinitionModel } from "../model.js";
+
+/**
+ * Given to every emitter while one output file is written. Emitters never write import statements
+ * themselves: they ask for names here and the printer gathers the imports.
+ */
+export interface EmitContext {
+  /** The file being emitted. */
+  readonly file: FileModel;
+  /** Local identifier for an export of the runtime entry (`rpcgen/runtime`), recording the import. */
+  runtime(name: string): string;
+  /** Like `runtime` but for an `import type`. */
+  runtimeType(name: string): string;
+  /**
+   * Local identifier for a definition's generated name (its interface/type and companion value share
+   * it), recording an import when it lives in another file.
+   */
+  ref(decl: TypeDefinitionModel): string;
+}
