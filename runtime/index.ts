@@ -2,7 +2,29 @@
 
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
 export type { Channel } from "./channel.js";
+export { DecodeError } from "./codec/decode-error.js";
 export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
+export { decodeMessage, newWriter, Reader, Writer } from "./codec/message-io.js";
+export {
+  checkEnd,
+  enterMessage,
+  leaveMessage,
+  MAX_DECODE_DEPTH,
+  readBool,
+  readBytes,
+  readDouble,
+  readFloat,
+  readInt32,
+  readInt64,
+  readLengthEnd,
+  readString,
+  readUint32,
+  readUint64,
+  readVarint32,
+  resetDecodeDepth,
+  skipField,
+} from "./codec/wire-reader.js";
+export { writeInt32, writeInt64, writeUint64 } from "./codec/wire-writer.js";
 export type {
   BidiMethod,
   ClientStreamMethod,
@@ -14,4 +36,11 @@ export type {
   ServiceDescriptor,
   UnaryMethod,
 } from "./descriptors.js";
-export { isStatusCode, RpcError, type RpcErrorOptions, Status, type StatusCode, statusName } from "./status.js";
+export {
+  isStatusCode,
+  RpcError,
+  type RpcErrorOptions,
+  Status,
+  type StatusCode,
+  statusName,
+} from "./status.js";

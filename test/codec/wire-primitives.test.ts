@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import protobuf from "protobufjs/minimal.js";
+import {
+  DecodeError,
+  newWriter,
+  Reader,
+  readBool,
+  readInt32,
+  readInt64,
+  readString,
+  readUint64,
+  readVarint32,
+  resetDecodeDepth,
+  skipField,
+  writeInt32,
+  writeInt64,
+  writeUint64,
+} from "rpcgen/runtime";
+
+const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+
+// protobufjs's own Long-based writer is the reference for varint bytes.
+function referenceVarint(value: bigint, unsigned: boolean): Uint8Array {
+  const long = (protobuf.util.Long as any).fromString(value.toString(), unsigned);
+  const w = protobuf.Writer.create();
+  if (unsigned) w.uint64(long);
+  else w.int64(long);
+  return new Uint8Array(w.finish());
+}
+
+function bytesOf(write: (w: protobuf.Writer) => void): Uint8Array {
+  const w = newWriter();
+  write(w);
+  return new Uint8Array(w.finish());
+}
+
+describe("wire primitives", () => {
+  it("writes int64 bigints as protobufjs writes the same Long", () => {
+    fc.assert(
+      fc.property(int64, (v) => {
+        assert.deepEqual(
+          bytesOf((w) => writeInt64(w, v)),
+          referenceVarint(v, false),
+        );
+      }),
+    );
+    for (const v of [
+      0n,
+      -1n,
+      2n ** 32n - 1n,
+      2n ** 32n,
+      2n ** 53n,
+      -(2n ** 53n),
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+    ]) {
+      assert.deepEqual(
+        bytesOf((w) => writeInt64(w, v)),
+        referenceVarint(v, false),
+        String(v),
+      );
+    }
+  });
+
+  it("writes uint64 bigints as protobufjs writes the same Long", () => {
+    fc.assert(
+      fc.property(uint64, (v) => {
+        assert.deepEqual(
+          bytesOf((w) => writeUint64(w, v)),
+          referenceVarint(v, true),
+        );
+      }),
+    );
+  });
+
+  it("reads back every int64 and uint64", () => {
+    fc.assert(
+      fc.property(int64, uint64, (s, u) => {
+        const r = new Reader(
+          bytesOf((w) => {
+            writeInt64(w, s);
+            writeUint64(w, u);
+          }),
+        );
+        assert.equal(readInt64(r), s);
+        assert.equal(readUint64(r), u);
+        assert.equal(r.pos, r.len);
+      }),
+    );
+  });
+
+  it("writes negative int32 as 10 bytes and reads it back", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (v) => {
+        const bytes = bytesOf((w) => writeInt32(w, v));
+        assert.equal(bytes.length, v < 0 ? 10 : bytes.length);
+        assert.deepEqual(bytes, new Uint8Array(protobuf.Writer.create().int32(v).finish()));
+        assert.equal(readInt32(new Reader(bytes)), v);
+      }),
+    );
+  });
+
+  it("rejects out-of-range 64-bit values with a RangeError", () => {
+    assert.throws(() => writeUint64(newWriter(), -1n), RangeError);
+    assert.throws(() => writeUint64(newWriter(), 2n ** 64n), RangeError);
+    assert.throws(() => writeInt64(newWriter(), 2n ** 63n), RangeError);
+    assert.throws(() => writeInt64(newWriter(), -(2n ** 63n) - 1n), RangeError);
+  });
+
+  it("rejects varints longer than 10 bytes, near the end or not", () => {
+    const long = new Uint8Array([...Array(10).fill(0xff), 0x01]);
+    assert.throws(() => readVarint32(new Reader(long)), DecodeError);
+    assert.throws(() => readUint64(new Reader(long)), DecodeError);
+    const padded = new Uint8Array([...long, ...Array(20).fill(0)]);
+    assert.throws(() => readVarint32(new Reader(padded)), /longer than 10 bytes/);
+    assert.throws(() => readBool(new Reader(padded)), /longer than 10 bytes/);
+  });
+
+  it("rejects truncated varints and strings", () => {
+    assert.throws(() => readVarint32(new Reader(new Uint8Array([0x80, 0x80]))), /unexpected end/);
+    const r = new Reader(new Uint8Array([5, 0x61, 0x62]));
+    assert.throws(() => readString(r, r.len), /runs past the end/);
+  });
+
+  it("skips unknown fields of every wire type and bounds group nesting", () => {
+    resetDecodeDepth();
+    // field 1 varint, field 2 fixed64, field 3 bytes, field 4 group holding field 1 fixed32, field 5 fixed32
+    const bytes = new Uint8Array([
+      0x08, 0x96, 0x01, 0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x1a, 2, 9, 9, 0x23, 0x0d, 1, 2, 3, 4, 0x24, 0x2d, 1, 2,
+      3, 4,
+    ]);
+    const r = new Reader(bytes);
+    while (r.pos < r.len) skipField(r, readVarint32(r), r.len);
+    assert.equal(r.pos, bytes.length);
+    const deep = new Uint8Array(300).fill(0x0b); // 300 nested group starts
+    const d = new Reader(deep);
+    assert.throws(() => skipField(d, readVarint32(d), d.len), /deeper than 100/);
+    assert.throws(() => skipField(new Reader(new Uint8Array([0])), 0x0f, 1), /invalid wire type 7/);
+    assert.throws(() => skipField(new Reader(new Uint8Array([0])), 0x00, 1), /field number 0/);
+  });
+
+  it("decodes invalid UTF-8 with replacement characters", () => {
+    const r = new Reader(new Uint8Array([3, 0x61, 0xff, 0x62]));
+    assert.equal(readString(r, r.len), "a\uFFFDb");
+    const s = "héllo wörld, ça va? ".repeat(3);
+    const w = newWriter();
+    w.string(s);
+    const back = new Reader(new Uint8Array(w.finish()));
+    assert.equal(readString(back, back.len), s);
+  });
+});
