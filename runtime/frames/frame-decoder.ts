@@ -1,0 +1,125 @@
+// Bytes -> frames. Incoming chunks are queued, never concatenated repeatedly: a frame body is copied at
+// most once (zero times when it sits inside one chunk), and its length is checked against the limit as
+// soon as the header arrives, before any of the body is buffered.
+
+import { FRAME_HEADER_LENGTH, PREFACE_LENGTH } from "../protocol/frame-types.js";
+import { ProtocolError } from "../protocol/protocol-error.js";
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Splits a byte stream into frames. Call `push` with each chunk, then `next()` until it returns false;
+ * after a true result the frame is in `type`, `flags`, `streamId` and `payload` (valid until the next
+ * call). `next` throws ProtocolError for a frame larger than `maxFrameSize`. Bytes held are at most one
+ * frame plus the chunks received while the owner was not calling `next`.
+ */
+export class FrameDecoder {
+  /** Type of the last frame returned. */
+  type = 0;
+  /** Flags of the last frame returned. */
+  flags = 0;
+  /** Stream id of the last frame returned. */
+  streamId = 0;
+  /** Payload of the last frame returned (may share memory with a received chunk). */
+  payload: Buffer = EMPTY;
+
+  private readonly chunks: Buffer[] = [];
+  private offset = 0;
+  private bufferedBytes = 0;
+  private bodyLength = -1;
+  private maxFrameSize: number;
+
+  constructor(maxFrameSize: number) {
+    this.maxFrameSize = maxFrameSize;
+  }
+
+  /** Bytes received and not yet returned as frames. */
+  get buffered(): number {
+    return this.bufferedBytes;
+  }
+
+  /** Changes the limit for frames whose header has not been read yet. */
+  setMaxFrameSize(bytes: number): void {
+    this.maxFrameSize = bytes;
+  }
+
+  /** Queues a received chunk. */
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.bufferedBytes += chunk.length;
+  }
+
+  /** Takes the 8-byte preface if it has arrived, or returns undefined. */
+  takePreface(): Buffer | undefined {
+    if (this.bufferedBytes < PREFACE_LENGTH) return undefined;
+    return this.take(PREFACE_LENGTH);
+  }
+
+  /** Decodes the next frame if it has fully arrived. */
+  next(): boolean {
+    if (this.bodyLength < 0) {
+      if (this.bufferedBytes < FRAME_HEADER_LENGTH) return false;
+      const first = this.chunks[0]!;
+      let header: Buffer;
+      let at: number;
+      if (first.length - this.offset >= FRAME_HEADER_LENGTH) {
+        header = first;
+        at = this.offset;
+        this.advance(FRAME_HEADER_LENGTH);
+      } else {
+        header = this.take(FRAME_HEADER_LENGTH);
+        at = 0;
+      }
+      const length = header.readUInt32BE(at);
+      if (length > this.maxFrameSize) {
+        throw new ProtocolError(`frame of ${length} bytes exceeds the limit of ${this.maxFrameSize}`);
+      }
+      this.type = header[at + 4]!;
+      this.flags = header[at + 5]!;
+      this.streamId = header.readUInt32BE(at + 6);
+      this.bodyLength = length;
+    }
+    if (this.bufferedBytes < this.bodyLength) return false;
+    this.payload = this.bodyLength === 0 ? EMPTY : this.take(this.bodyLength);
+    this.bodyLength = -1;
+    return true;
+  }
+
+  /** Drops everything buffered (the connection is closing). */
+  clear(): void {
+    this.chunks.length = 0;
+    this.offset = 0;
+    this.bufferedBytes = 0;
+    this.bodyLength = -1;
+  }
+
+  private advance(n: number): void {
+    this.offset += n;
+    this.bufferedBytes -= n;
+    if (this.offset === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
+  }
+
+  // Returns the next n buffered bytes (n <= bufferedBytes): a view when they sit in one chunk, else one copy.
+  private take(n: number): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length - this.offset >= n) {
+      const view = first.subarray(this.offset, this.offset + n);
+      this.advance(n);
+      return view;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0]!;
+      const count = Math.min(chunk.length - this.offset, n - filled);
+      chunk.copy(out, filled, this.offset, this.offset + count);
+      filled += count;
+      this.advance(count);
+    }
+    return out;
+  }
+}

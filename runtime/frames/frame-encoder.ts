@@ -1,0 +1,300 @@
+// Frames -> bytes, batched. Frames are written straight into a pooled arena buffer and handed to the
+// socket once per event-loop turn (or sooner when a batch grows large), so many small calls cost one
+// socket write. Large bodies are passed by reference instead of copied.
+
+import type { Metadata } from "../call-context.js";
+import {
+  FLAG_TYPED_ERROR,
+  FRAME_HEADER_LENGTH,
+  FrameType,
+  PREFACE_LENGTH,
+  PREFACE_MAGIC,
+  PROTOCOL_MAJOR,
+  PROTOCOL_MINOR,
+} from "../protocol/frame-types.js";
+import { METADATA_BINARY, METADATA_STRING } from "../protocol/payload-reader.js";
+
+/** What the encoder writes to: a net.Socket, or anything with the same few members. */
+export interface ByteSink {
+  cork(): void;
+  uncork(): void;
+  write(chunk: Uint8Array): boolean;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+}
+
+const ARENA_BYTES = 64 * 1024;
+const COPY_LIMIT = 16 * 1024;
+const FLUSH_NOW_BYTES = 256 * 1024;
+
+/** Bytes a metadata block takes on the wire. */
+export function metadataLength(metadata: Metadata | undefined): number {
+  let n = 2;
+  if (metadata === undefined) return n;
+  for (const key in metadata) {
+    const value = metadata[key]!;
+    n += 7 + Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : value.length);
+  }
+  return n;
+}
+
+/**
+ * Encodes frames for one connection. Methods never throw for valid arguments; bytes go out on the next
+ * turn of the event loop. `pendingBytes` plus the sink's `writableLength` is what this connection holds
+ * in memory, which callers compare with their bounds before writing more.
+ */
+export class FrameEncoder {
+  private readonly sink: ByteSink;
+  private arena: Buffer = Buffer.allocUnsafe(ARENA_BYTES);
+  private start = 0;
+  private pos = 0;
+  private sealed: Buffer[] = [];
+  private sealedBytes = 0;
+  private scheduled = false;
+  private readonly flushCallback = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  constructor(sink: ByteSink) {
+    this.sink = sink;
+  }
+
+  /** Encoded bytes not yet handed to the sink. */
+  get pendingBytes(): number {
+    return this.sealedBytes + this.pos - this.start;
+  }
+
+  /** Bytes held by this encoder and by the sink's own buffer. */
+  get bufferedBytes(): number {
+    return this.sealedBytes + this.pos - this.start + this.sink.writableLength;
+  }
+
+  /** The connection preface. */
+  preface(): void {
+    const b = this.reserve(PREFACE_LENGTH);
+    b.writeUInt32BE(PREFACE_MAGIC, this.pos);
+    b[this.pos + 4] = PROTOCOL_MAJOR;
+    b[this.pos + 5] = PROTOCOL_MINOR;
+    b.writeUInt16BE(0, this.pos + 6);
+    this.pos += PREFACE_LENGTH;
+    this.schedule();
+  }
+
+  /** A HELLO frame with `[settingId, value]` pairs and connection metadata. */
+  hello(settings: readonly (readonly [number, number])[], metadata: Metadata | undefined): void {
+    const length = 2 + settings.length * 6 + metadataLength(metadata);
+    const b = this.header(FrameType.HELLO, 0, 0, length);
+    b.writeUInt16BE(settings.length, this.pos);
+    this.pos += 2;
+    for (const [id, value] of settings) {
+      b.writeUInt16BE(id, this.pos);
+      b.writeUInt32BE(value, this.pos + 2);
+      this.pos += 6;
+    }
+    this.writeMetadata(metadata);
+    this.schedule();
+  }
+
+  /** A REQUEST frame; `timeoutMs` 0 means no deadline. */
+  request(
+    streamId: number,
+    flags: number,
+    path: string,
+    timeoutMs: number,
+    metadata: Metadata | undefined,
+    body: Uint8Array,
+  ): void {
+    const pathLength = Buffer.byteLength(path);
+    const headLength = 2 + pathLength + 4 + metadataLength(metadata);
+    const b = this.header(FrameType.REQUEST, flags, streamId, headLength + body.length, headLength);
+    b.writeUInt16BE(pathLength, this.pos);
+    b.write(path, this.pos + 2, pathLength, "utf8");
+    b.writeUInt32BE(timeoutMs, this.pos + 2 + pathLength);
+    this.pos += 6 + pathLength;
+    this.writeMetadata(metadata);
+    this.body(body);
+  }
+
+  /** A MESSAGE frame carrying one stream element. */
+  message(streamId: number, body: Uint8Array): void {
+    this.header(FrameType.MESSAGE, 0, streamId, body.length, 0);
+    this.body(body);
+  }
+
+  /** An END frame: the sender's request stream is complete. */
+  end(streamId: number): void {
+    this.header(FrameType.END, 0, streamId, 0);
+    this.schedule();
+  }
+
+  /** A CANCEL frame. */
+  cancel(streamId: number): void {
+    this.header(FrameType.CANCEL, 0, streamId, 0);
+    this.schedule();
+  }
+
+  /** A WINDOW frame granting `count` more stream messages. */
+  window(streamId: number, count: number): void {
+    const b = this.header(FrameType.WINDOW, 0, streamId, 4);
+    b.writeUInt32BE(count, this.pos);
+    this.pos += 4;
+    this.schedule();
+  }
+
+  /** A PING frame (or its answer, with FLAG_ACK) with 8 opaque bytes. */
+  ping(flags: number, data: Uint8Array): void {
+    const b = this.header(FrameType.PING, flags, 0, 8);
+    b.set(data.subarray(0, 8), this.pos);
+    this.pos += 8;
+    this.schedule();
+  }
+
+  /** A RESPONSE frame; `typeName` marks a typed error whose fields are `body`. */
+  response(
+    streamId: number,
+    status: number,
+    message: string,
+    metadata: Metadata | undefined,
+    typeName: string | undefined,
+    body: Uint8Array | undefined,
+  ): void {
+    const messageLength = Buffer.byteLength(message);
+    const typeLength = typeName === undefined ? 0 : Buffer.byteLength(typeName);
+    const headLength =
+      3 + messageLength + metadataLength(metadata) + (typeName === undefined ? 0 : 2 + typeLength);
+    const bodyLength = body === undefined ? 0 : body.length;
+    const flags = typeName === undefined ? 0 : FLAG_TYPED_ERROR;
+    const b = this.header(FrameType.RESPONSE, flags, streamId, headLength + bodyLength, headLength);
+    b[this.pos] = status;
+    b.writeUInt16BE(messageLength, this.pos + 1);
+    if (messageLength > 0) b.write(message, this.pos + 3, messageLength, "utf8");
+    this.pos += 3 + messageLength;
+    this.writeMetadata(metadata);
+    if (typeName !== undefined) {
+      b.writeUInt16BE(typeLength, this.pos);
+      b.write(typeName, this.pos + 2, typeLength, "utf8");
+      this.pos += 2 + typeLength;
+    }
+    if (body === undefined) this.schedule();
+    else this.body(body);
+  }
+
+  /** A GOAWAY frame. */
+  goAway(lastStreamId: number, status: number, reason: string): void {
+    const reasonLength = Buffer.byteLength(reason);
+    const b = this.header(FrameType.GOAWAY, 0, 0, 7 + reasonLength);
+    b.writeUInt32BE(lastStreamId, this.pos);
+    b[this.pos + 4] = status;
+    b.writeUInt16BE(reasonLength, this.pos + 5);
+    b.write(reason, this.pos + 7, reasonLength, "utf8");
+    this.pos += 7 + reasonLength;
+    this.schedule();
+  }
+
+  /** Hands everything encoded so far to the sink (one write, or one corked writev). */
+  flush(): void {
+    if (this.pos > this.start) {
+      this.sealed.push(this.arena.subarray(this.start, this.pos));
+      this.start = this.pos;
+    }
+    const chunks = this.sealed;
+    if (chunks.length === 0) return;
+    this.sealed = [];
+    this.sealedBytes = 0;
+    if (this.sink.destroyed) return;
+    if (chunks.length === 1) {
+      this.sink.write(chunks[0]!);
+      return;
+    }
+    this.sink.cork();
+    for (const chunk of chunks) this.sink.write(chunk);
+    this.sink.uncork();
+  }
+
+  // Writes a frame header and reserves room for `reserveAfter` bytes after it (defaults to the whole payload).
+  private header(
+    type: number,
+    flags: number,
+    streamId: number,
+    length: number,
+    reserveAfter = length,
+  ): Buffer {
+    const b = this.reserve(FRAME_HEADER_LENGTH + reserveAfter);
+    const p = this.pos;
+    b.writeUInt32BE(length, p);
+    b[p + 4] = type;
+    b[p + 5] = flags;
+    b.writeUInt32BE(streamId, p + 6);
+    this.pos = p + FRAME_HEADER_LENGTH;
+    return b;
+  }
+
+  private body(body: Uint8Array): void {
+    if (body.length >= COPY_LIMIT) {
+      this.seal();
+      this.sealed.push(Buffer.from(body.buffer, body.byteOffset, body.length));
+      this.sealedBytes += body.length;
+    } else if (body.length > 0) {
+      const b = this.reserve(body.length);
+      b.set(body, this.pos);
+      this.pos += body.length;
+    }
+    this.schedule();
+  }
+
+  private writeMetadata(metadata: Metadata | undefined): void {
+    const b = this.arena;
+    const countAt = this.pos;
+    let count = 0;
+    this.pos += 2;
+    if (metadata !== undefined) {
+      for (const key in metadata) {
+        const value = metadata[key]!;
+        const binary = typeof value !== "string";
+        b[this.pos] = binary ? METADATA_BINARY : METADATA_STRING;
+        const keyLength = b.write(key, this.pos + 3, "utf8");
+        b.writeUInt16BE(keyLength, this.pos + 1);
+        this.pos += 3 + keyLength;
+        if (binary) {
+          b.writeUInt32BE(value.length, this.pos);
+          b.set(value, this.pos + 4);
+          this.pos += 4 + value.length;
+        } else {
+          const valueLength = b.write(value, this.pos + 4, "utf8");
+          b.writeUInt32BE(valueLength, this.pos);
+          this.pos += 4 + valueLength;
+        }
+        count++;
+      }
+    }
+    b.writeUInt16BE(count, countAt);
+  }
+
+  // Makes room for n contiguous bytes at `pos`, starting a new arena when the current one is too full.
+  private reserve(n: number): Buffer {
+    if (this.arena.length - this.pos < n) {
+      this.seal();
+      this.arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, n));
+      this.start = 0;
+      this.pos = 0;
+    }
+    return this.arena;
+  }
+
+  private seal(): void {
+    if (this.pos > this.start) {
+      this.sealed.push(this.arena.subarray(this.start, this.pos));
+      this.sealedBytes += this.pos - this.start;
+      this.start = this.pos;
+    }
+  }
+
+  private schedule(): void {
+    if (this.pendingBytes >= FLUSH_NOW_BYTES) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushCallback);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// Bounds-checked reads from one frame payload; every overrun is a ProtocolError, never a crash.
+
+import type { Metadata } from "../call-context.js";
+import { ProtocolError } from "./protocol-error.js";
+
+/** Metadata shared by every message that carried none; frozen so nobody mutates it. */
+export const EMPTY_METADATA: Metadata = Object.freeze({});
+
+/** Value kinds in a metadata entry. */
+export const METADATA_STRING = 0;
+/** A binary metadata value. */
+export const METADATA_BINARY = 1;
+
+/**
+ * A cursor over one payload. Methods throw ProtocolError when the payload is shorter than what it
+ * claims; strings are decoded as UTF-8.
+ */
+export class PayloadReader {
+  private readonly buf: Buffer;
+  private pos = 0;
+
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
+
+  /** Bytes not read yet. */
+  get remaining(): number {
+    return this.buf.length - this.pos;
+  }
+
+  private need(n: number, what: string): void {
+    if (this.buf.length - this.pos < n) throw new ProtocolError(`truncated ${what}`);
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.buf[this.pos++]!;
+  }
+
+  u16(what: string): number {
+    this.need(2, what);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** A string with a u16 length prefix. */
+  string16(what: string): string {
+    const len = this.u16(what);
+    this.need(len, what);
+    const s = this.buf.toString("utf8", this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  /** A metadata block: u16 count, then entries of (u8 kind, u16 key length, key, u32 value length, value). */
+  metadata(): Metadata {
+    const count = this.u16("metadata count");
+    if (count === 0) return EMPTY_METADATA;
+    const out: Record<string, string | Uint8Array> = {};
+    for (let i = 0; i < count; i++) {
+      const kind = this.u8("metadata kind");
+      const key = this.string16("metadata key");
+      const len = this.u32("metadata value");
+      this.need(len, "metadata value");
+      let value: string | Uint8Array;
+      if (kind === METADATA_STRING) value = this.buf.toString("utf8", this.pos, this.pos + len);
+      else if (kind === METADATA_BINARY) value = new Uint8Array(this.buf.subarray(this.pos, this.pos + len));
+      else throw new ProtocolError(`unknown metadata value kind ${kind}`);
+      this.pos += len;
+      // A key such as "__proto__" must become data, not change the object's prototype.
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  /** Everything not read yet, without copying. */
+  rest(): Buffer {
+    const r = this.buf.subarray(this.pos);
+    this.pos = this.buf.length;
+    return r;
+  }
+}

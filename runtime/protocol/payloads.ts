@@ -1,0 +1,106 @@
+// Decoding of frame payloads (docs/protocol.md, "Frames"). Encoding lives in frames/frame-encoder.ts,
+// which writes these layouts straight into its outgoing buffer.
+
+import type { Metadata } from "../call-context.js";
+import { isStatusCode, Status, type StatusCode } from "../status.js";
+import { FLAG_TYPED_ERROR, PREFACE_LENGTH, PREFACE_MAGIC, PROTOCOL_MAJOR, Setting } from "./frame-types.js";
+import { PayloadReader } from "./payload-reader.js";
+import { ProtocolError } from "./protocol-error.js";
+
+/** A decoded HELLO: the peer's settings (unknown ones dropped) and connection metadata. */
+export interface Hello {
+  readonly maxFrameSize: number | undefined;
+  readonly maxConcurrentCalls: number | undefined;
+  readonly initialWindow: number | undefined;
+  readonly metadata: Metadata;
+}
+
+/** A decoded REQUEST. `timeoutMs` is 0 when the caller set no deadline. */
+export interface RequestHead {
+  readonly path: string;
+  readonly timeoutMs: number;
+  readonly metadata: Metadata;
+  readonly body: Buffer;
+}
+
+/** A decoded RESPONSE. `typeName` is set only for a typed error; `body` is the result or the error's fields. */
+export interface ResponsePayload {
+  readonly status: StatusCode;
+  readonly message: string;
+  readonly metadata: Metadata;
+  readonly typeName: string | undefined;
+  readonly body: Buffer;
+}
+
+/** A decoded GOAWAY. */
+export interface GoAway {
+  readonly lastStreamId: number;
+  readonly status: StatusCode;
+  readonly reason: string;
+}
+
+/** Checks a preface; throws ProtocolError naming what is wrong (not our protocol, or another major version). */
+export function checkPreface(bytes: Buffer): void {
+  if (bytes.length < PREFACE_LENGTH || bytes.readUInt32BE(0) !== PREFACE_MAGIC) {
+    throw new ProtocolError("not an rpcgen peer (bad preface magic)");
+  }
+  const major = bytes[4]!;
+  if (major !== PROTOCOL_MAJOR) {
+    throw new ProtocolError(
+      `unsupported protocol version ${major}.${bytes[5]} (this peer speaks ${PROTOCOL_MAJOR}.x)`,
+    );
+  }
+}
+
+/** Decodes a HELLO payload. */
+export function decodeHello(payload: Buffer): Hello {
+  const r = new PayloadReader(payload);
+  const count = r.u16("settings count");
+  let maxFrameSize: number | undefined;
+  let maxConcurrentCalls: number | undefined;
+  let initialWindow: number | undefined;
+  for (let i = 0; i < count; i++) {
+    const id = r.u16("setting id");
+    const value = r.u32("setting value");
+    if (id === Setting.MAX_FRAME_SIZE) maxFrameSize = value;
+    else if (id === Setting.MAX_CONCURRENT_CALLS) maxConcurrentCalls = value;
+    else if (id === Setting.INITIAL_WINDOW) initialWindow = value;
+  }
+  if (maxFrameSize !== undefined && maxFrameSize < 1024) throw new ProtocolError("MAX_FRAME_SIZE below 1024");
+  const metadata = r.metadata();
+  return { maxFrameSize, maxConcurrentCalls, initialWindow, metadata };
+}
+
+/** Decodes a REQUEST payload. */
+export function decodeRequest(payload: Buffer): RequestHead {
+  const r = new PayloadReader(payload);
+  const path = r.string16("method path");
+  const timeoutMs = r.u32("timeout");
+  const metadata = r.metadata();
+  return { path, timeoutMs, metadata, body: r.rest() };
+}
+
+/** Decodes a RESPONSE payload; an unknown status code becomes UNKNOWN, as gRPC does. */
+export function decodeResponse(payload: Buffer, flags: number): ResponsePayload {
+  const r = new PayloadReader(payload);
+  const code = r.u8("status");
+  const message = r.string16("status message");
+  const metadata = r.metadata();
+  const typeName = flags & FLAG_TYPED_ERROR ? r.string16("error type name") : undefined;
+  return { status: isStatusCode(code) ? code : Status.UNKNOWN, message, metadata, typeName, body: r.rest() };
+}
+
+/** Decodes a WINDOW payload: the number of stream messages granted. */
+export function decodeWindow(payload: Buffer): number {
+  if (payload.length !== 4) throw new ProtocolError("WINDOW payload must be 4 bytes");
+  return payload.readUInt32BE(0);
+}
+
+/** Decodes a GOAWAY payload. */
+export function decodeGoAway(payload: Buffer): GoAway {
+  const r = new PayloadReader(payload);
+  const lastStreamId = r.u32("last stream id");
+  const code = r.u8("status");
+  const reason = r.string16("reason");
+  return { lastStreamId, status: isStatusCode(code) ? code : Status.UNKNOWN, reason };
+}
