@@ -1,0 +1,136 @@
+// Files and how they relate: dependency order, import cycles, package declarations, unused imports.
+
+import type { ImportNode } from "../ast.js";
+import type { Reporter } from "../diagnostics/diagnostic.js";
+import type { ParsedFile, Program } from "../program.js";
+import { Code } from "./codes.js";
+import type { CheckContext } from "./context.js";
+
+/**
+ * Every file of the program in dependency order (a file after the files it imports), reporting each
+ * import cycle once. A cycle is broken at the import that closes it.
+ */
+export function orderFiles(program: Program, reporter: Reporter): ParsedFile[] {
+  const order: ParsedFile[] = [];
+  const done = new Set<ParsedFile>();
+  const stack: ParsedFile[] = [];
+  /** The import each file on `stack` followed to reach the next one. */
+  const edges: ImportNode[] = [];
+  const inReportedCycle = new Set<ParsedFile>();
+
+  const visit = (file: ParsedFile): void => {
+    stack.push(file);
+    for (const node of file.ast.imports) {
+      const target = file.imports.get(node);
+      if (target === undefined || done.has(target)) continue;
+      const onStack = stack.indexOf(target);
+      if (onStack >= 0) {
+        edges.push(node);
+        reportCycle(stack.slice(onStack), edges.slice(onStack), inReportedCycle, reporter);
+        edges.pop();
+        continue;
+      }
+      edges.push(node);
+      visit(target);
+      edges.pop();
+    }
+    stack.pop();
+    done.add(file);
+    order.push(file);
+  };
+  for (const file of program.files) if (!done.has(file)) visit(file);
+  return order;
+}
+
+function reportCycle(
+  files: readonly ParsedFile[],
+  imports: readonly ImportNode[],
+  inReportedCycle: Set<ParsedFile>,
+  reporter: Reporter,
+): void {
+  if (files.every((f) => inReportedCycle.has(f))) return;
+  for (const f of files) inReportedCycle.add(f);
+  const first = files[0]!;
+  const names = [...files, first].map((f) => `\`${f.source.path}\``);
+  const self = files.length === 1;
+  reporter.report({
+    code: Code.importCycle,
+    severity: "error",
+    message: self ? `${names[0]} imports itself` : `import cycle: ${names.join(" → ")}`,
+    span: imports[0]!.span,
+    label: self ? "imports this very file" : "this import starts the cycle",
+    hint: self
+      ? "remove this import: a file always sees its own definitions"
+      : "move the definitions these files share into a file that imports none of them",
+    related: imports.slice(1).map((node, i) => ({
+      span: node.span,
+      message: `\`${files[i + 1]!.source.path}\` imports \`${files[(i + 2) % files.length]!.source.path}\` here`,
+    })),
+  });
+}
+
+/** The file's package (the first declaration's), reporting misplaced and repeated declarations. */
+export function readPackage(file: ParsedFile, reporter: Reporter): string {
+  const { packages, imports, definitions } = file.ast;
+  const first = packages[0];
+  if (first === undefined) return "";
+  const firstOther = Math.min(imports[0]?.span.start ?? Infinity, definitions[0]?.span.start ?? Infinity);
+  if (first.span.start > firstOther) {
+    reporter.report({
+      code: Code.misplacedPackage,
+      severity: "error",
+      message: "the `package` declaration must come before any import or definition",
+      span: first.span,
+      label: "too late",
+      hint: "move it to the top of the file",
+    });
+  }
+  for (const extra of packages.slice(1)) {
+    reporter.report({
+      code: Code.duplicatePackage,
+      severity: "error",
+      message: "a file has at most one `package` declaration",
+      span: extra.span,
+      label: "second package declaration",
+      hint: "remove it: every definition of a file belongs to one package",
+      related: [{ span: first.span, message: "the package is declared here" }],
+    });
+  }
+  return first.name.parts.map((p) => p.text).join(".");
+}
+
+/** Warns about imports this file never used, and files imported twice. */
+export function checkImportUse(ctx: CheckContext): void {
+  for (const file of ctx.files) {
+    const seen = new Map<ParsedFile, ImportNode>();
+    for (const node of file.ast.imports) {
+      const target = file.parsed.imports.get(node);
+      if (target === undefined || target === file.parsed) continue;
+      const earlier = seen.get(target);
+      if (earlier !== undefined) {
+        ctx.reporter.report({
+          code: Code.duplicateImport,
+          severity: "warning",
+          message: `\`${target.source.path}\` is already imported`,
+          span: node.span,
+          label: "imported again",
+          hint: "remove this import",
+          related: [{ span: earlier.span, message: "first imported here" }],
+        });
+        continue;
+      }
+      seen.set(target, node);
+      const info = ctx.fileOf.get(target);
+      if (info !== undefined && !file.usedImports.has(info)) {
+        ctx.reporter.report({
+          code: Code.unusedImport,
+          severity: "warning",
+          message: `unused import \`${node.path.value}\``,
+          span: node.span,
+          label: "nothing from this file is used",
+          hint: "remove the import",
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// The TypeScript naming rule: an IDL name keeps its spelling unless, where generated code uses it, it
+// would be illegal or collide; then `_` is appended, repeatedly, until it is unique. The table below says
+// which names are taken in which position; docs/idl.md documents it.
+
+/** Where a name is used in generated TypeScript. */
+export type NamePosition = "topLevel" | "param" | "field" | "errorField" | "enumValue" | "method";
+
+/** Words that may not name a binding (declaration or local variable) in strict-mode ES modules. */
+const RESERVED_WORDS = [
+  // ECMAScript reserved words
+  "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else",
+  "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof",
+  "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void",
+  "while", "with",
+  // strict mode and module code
+  "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield",
+  "await", "arguments", "eval",
+]; // biome-ignore format: a table reads better packed
+
+/** TypeScript's predefined type names, which may not name an interface or type alias. */
+const TS_TYPE_NAMES = [
+  "any",
+  "unknown",
+  "never",
+  "number",
+  "string",
+  "boolean",
+  "symbol",
+  "object",
+  "bigint",
+];
+
+/** Globals that generated code or its users rely on; shadowing them at module level would break both. */
+const GLOBALS = [
+  "Object", "Array", "Map", "Set", "Promise", "Error", "Date", "Uint8Array", "BigInt", "Number", "String",
+  "Boolean", "Symbol", "JSON", "Math", "undefined", "NaN", "Infinity", "globalThis",
+]; // biome-ignore format: a table reads better packed
+
+/** Runtime exports that generated files import by these names. */
+const RUNTIME_IMPORTS = [
+  "RpcError", "Status", "Channel", "CallOptions", "CallContext", "MessageCodec", "ServiceDescriptor",
+  "Writer", "Reader",
+]; // biome-ignore format: a table reads better packed
+
+/** Properties every object has; a data property with these names would break plain objects. */
+const OBJECT_PROPERTIES = ["__proto__", "constructor"];
+
+/** Properties of the runtime's error base class, which generated error classes extend. */
+const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata"];
+
+/** Members of generated client classes. */
+const CLIENT_MEMBERS = ["channel", "close"];
+
+/** The names taken in each position (besides names already used by a sibling). */
+const TAKEN: Readonly<Record<NamePosition, ReadonlySet<string>>> = {
+  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GLOBALS, ...RUNTIME_IMPORTS]),
+  param: new Set([...RESERVED_WORDS, "ctx", "options"]),
+  field: new Set(OBJECT_PROPERTIES),
+  errorField: new Set([...OBJECT_PROPERTIES, ...ERROR_PROPERTIES]),
+  enumValue: new Set(OBJECT_PROPERTIES),
+  method: new Set([...OBJECT_PROPERTIES, ...CLIENT_MEMBERS]),
+};
+
+/** True when `name` cannot be used as written in `position` (regardless of its siblings). */
+export function isTakenName(position: NamePosition, name: string): boolean {
+  return TAKEN[position].has(name);
+}
+
+/**
+ * TypeScript names for sibling IDL names (the fields of one struct, the parameters of one method, ...),
+ * in the same order. Names that are legal and unique keep their spelling; the others get `_` appended
+ * until they are neither taken in `position`, nor in `alsoTaken`, nor used by a sibling.
+ */
+export function tsNames(
+  position: NamePosition,
+  names: readonly string[],
+  alsoTaken: ReadonlySet<string> = EMPTY,
+): string[] {
+  const taken = TAKEN[position];
+  const used = new Set<string>();
+  const keeps = names.map((name) => {
+    const keep = !taken.has(name) && !alsoTaken.has(name) && !used.has(name);
+    if (keep) used.add(name);
+    return keep;
+  });
+  return names.map((name, i) => {
+    if (keeps[i]) return name;
+    let candidate = `${name}_`;
+    while (taken.has(candidate) || alsoTaken.has(candidate) || used.has(candidate)) candidate += "_";
+    used.add(candidate);
+    return candidate;
+  });
+}
+
+/** A top-level definition as the naming rule sees it. */
+export interface TopLevelName {
+  readonly name: string;
+  readonly isService: boolean;
+}
+
+/**
+ * TypeScript names for the definitions of one file, in order. Besides the `topLevel` table, each service
+ * takes `<tsName>Client` and `<tsName>Handlers` (its generated client class and handler interface).
+ */
+export function topLevelTsNames(definitions: readonly TopLevelName[]): string[] {
+  const generated = new Set<string>();
+  for (const d of definitions) {
+    if (d.isService) generated.add(`${d.name}Client`).add(`${d.name}Handlers`);
+  }
+  const names = tsNames(
+    "topLevel",
+    definitions.map((d) => d.name),
+    generated,
+  );
+  // A renamed service generates renamed companions; move any definition out of their way too.
+  const companions = new Set<string>();
+  definitions.forEach((d, i) => {
+    if (d.isService && names[i] !== d.name) companions.add(`${names[i]}Client`).add(`${names[i]}Handlers`);
+  });
+  if (companions.size === 0) return names;
+  const all = new Set(names);
+  return names.map((tsName, i) => {
+    if (definitions[i]!.isService || !companions.has(tsName)) return tsName;
+    let candidate = `${tsName}_`;
+    while (all.has(candidate) || companions.has(candidate) || generated.has(candidate)) candidate += "_";
+    all.add(candidate);
+    return candidate;
+  });
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
