@@ -1,0 +1,89 @@
+// Doc comments: group `///` lines, strip markers and common indentation, and key each doc by the
+// offset of the first significant token after it, which is where the documented element starts.
+
+import type { IToken } from "chevrotain";
+import type { DocComment } from "../ast.js";
+import { DocBlock } from "./tokens.js";
+
+/** Doc comments keyed by the start offset of the token they document. */
+export type DocsByToken = ReadonlyMap<number, DocComment>;
+
+/**
+ * Pairs each doc comment with the next significant token. Consecutive `///` lines form one doc; when
+ * several docs precede one token (separated by blank lines) the nearest wins.
+ */
+export function attachDocs(
+  text: string,
+  file: string,
+  docs: readonly IToken[],
+  tokens: readonly IToken[],
+): DocsByToken {
+  const byToken = new Map<number, DocComment>();
+  let i = 0;
+  while (i < docs.length) {
+    const first = docs[i] as IToken;
+    let last = first;
+    const lines: string[] = [];
+    if (first.tokenType === DocBlock) {
+      lines.push(...blockLines(first.image));
+      i++;
+    } else {
+      lines.push(first.image.slice(3));
+      i++;
+      while (i < docs.length) {
+        const next = docs[i] as IToken;
+        if (next.tokenType === DocBlock || !onNextLine(text, last, next)) break;
+        lines.push(next.image.slice(3));
+        last = next;
+        i++;
+      }
+    }
+    const end = last.startOffset + last.image.length;
+    const target = firstTokenAfter(tokens, end);
+    if (target !== undefined) {
+      byToken.set(target.startOffset, { text: dedent(lines), span: { file, start: first.startOffset, end } });
+    }
+  }
+  return byToken;
+}
+
+// Two `///` lines belong together when only whitespace with exactly one line break separates them.
+function onNextLine(text: string, previous: IToken, next: IToken): boolean {
+  const between = text.slice(previous.startOffset + previous.image.length, next.startOffset);
+  if (/\S/.test(between)) return false;
+  const breaks = between.match(/\r\n|\n|\r/g);
+  return breaks !== null && breaks.length === 1;
+}
+
+function blockLines(image: string): string[] {
+  const inner = image.slice(3, image.length - 2);
+  // A leading `*` on continuation lines is decoration, as in JSDoc.
+  return inner.split(/\r\n|\n|\r/).map((line, index) => (index === 0 ? line : line.replace(/^\s*\* ?/, " ")));
+}
+
+function dedent(lines: readonly string[]): string {
+  const trimmed = lines.map((line) => line.replace(/\s+$/, ""));
+  let start = 0;
+  let end = trimmed.length;
+  while (start < end && trimmed[start] === "") start++;
+  while (end > start && trimmed[end - 1] === "") end--;
+  const body = trimmed.slice(start, end);
+  let indent = Number.POSITIVE_INFINITY;
+  for (const line of body) {
+    if (line === "") continue;
+    indent = Math.min(indent, (/^[ \t]*/.exec(line) as RegExpExecArray)[0].length);
+  }
+  if (!Number.isFinite(indent)) indent = 0;
+  return body.map((line) => line.slice(indent)).join("\n");
+}
+
+function firstTokenAfter(tokens: readonly IToken[], offset: number): IToken | undefined {
+  let low = 0;
+  let high = tokens.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((tokens[mid] as IToken).startOffset < offset) low = mid + 1;
+    else high = mid;
+  }
+  return tokens[low];
+}

@@ -1,0 +1,445 @@
+// CST -> AST (compiler/ast.ts). Elements the parser could only partly recover are left out: their
+// errors are already diagnostics, and the checker never sees half a field.
+
+import type { CstElement, CstNode, IToken } from "chevrotain";
+import type {
+  Annotation,
+  Decorated,
+  DefinitionNode,
+  EnumValueNode,
+  FieldNode,
+  FileNode,
+  Identifier,
+  ImportNode,
+  IntLiteral,
+  Literal,
+  MethodNode,
+  NamedTypeRef,
+  PackageNode,
+  ParamNode,
+  QualifiedName,
+  ReservedItem,
+  ReservedNode,
+  ReturnNode,
+  ScalarName,
+  Span,
+  StringLiteral,
+  TypeRef,
+} from "../ast.js";
+import type { Reporter } from "../diagnostics/diagnostic.js";
+import type { DocsByToken } from "./doc-comments.js";
+import { floatValue, integerValue, stringValue } from "./literals.js";
+import { reportStray } from "./syntax-errors.js";
+
+/** Everything to-ast needs besides the tree itself. */
+export interface AstInput {
+  readonly file: string;
+  readonly text: string;
+  /** The significant tokens the CST was parsed from (to find runs of skipped tokens). */
+  readonly tokens: readonly IToken[];
+  readonly docs: DocsByToken;
+  /** Offsets where parse errors were reported: skipped tokens right after one are not reported again. */
+  readonly errorOffsets: readonly number[];
+  readonly reporter: Reporter;
+}
+
+/** Builds the FileNode of one parsed file, reporting bad literals and skipped tokens on the way. */
+export function toAst(cst: CstNode, input: AstInput): FileNode {
+  return new AstBuilder(input).file(cst);
+}
+
+function isReal(token: IToken | undefined): token is IToken {
+  return token !== undefined && token.isInsertedInRecovery !== true && Number.isFinite(token.startOffset);
+}
+
+class AstBuilder {
+  readonly #in: AstInput;
+
+  constructor(input: AstInput) {
+    this.#in = input;
+  }
+
+  file(cst: CstNode): FileNode {
+    const packages: PackageNode[] = [];
+    for (const node of nodes(cst, "packageDecl")) {
+      const built = this.packageDecl(node);
+      if (built !== undefined) packages.push(built);
+    }
+    const imports: ImportNode[] = [];
+    for (const node of nodes(cst, "importDecl")) {
+      const path = token(node, "StringLiteral");
+      const span = this.spanOf(node);
+      if (path !== undefined && span !== undefined) {
+        imports.push({ kind: "import", path: this.stringLiteral(path), span });
+      }
+    }
+    const definitions: DefinitionNode[] = [];
+    for (const node of nodes(cst, "definition")) {
+      const built = this.definition(node);
+      if (built !== undefined) definitions.push(built);
+    }
+    const topJunk = [...tokens(cst, "Junk"), ...tokens(cst, "RBrace")].sort(
+      (a, b) => a.startOffset - b.startOffset,
+    );
+    this.reportJunk("file", topJunk);
+    const { file, text } = this.#in;
+    return {
+      kind: "file",
+      path: file,
+      packages,
+      imports,
+      definitions,
+      span: { file, start: 0, end: text.length },
+    };
+  }
+
+  packageDecl(node: CstNode): PackageNode | undefined {
+    const nameNode = child(node, "dottedName");
+    const name = nameNode === undefined ? undefined : this.dottedName(nameNode, "Name");
+    const span = this.spanOf(node);
+    if (name === undefined || span === undefined) return undefined;
+    return { kind: "package", name, doc: this.docAt(span.start), span };
+  }
+
+  definition(node: CstNode): DefinitionNode | undefined {
+    const annotations = this.annotations(node);
+    const span = this.spanOf(node);
+    const inner =
+      child(node, "constDef") ??
+      child(node, "enumDef") ??
+      child(node, "structDef") ??
+      child(node, "unionDef") ??
+      child(node, "serviceDef");
+    if (span === undefined || inner === undefined) return undefined;
+    const innerSpan = this.spanOf(inner);
+    const name = this.identifier(token(inner, "Name"));
+    if (name === undefined || innerSpan === undefined) return undefined;
+    const decorated: Decorated = {
+      doc: this.docAt(span.start) ?? this.docAt(innerSpan.start),
+      annotations,
+    };
+    switch (inner.name) {
+      case "constDef": {
+        const type = this.type(child(inner, "type"));
+        const value = this.literal(child(inner, "literal"));
+        if (type === undefined || value === undefined) return undefined;
+        return { kind: "const", ...decorated, name, type, value, span };
+      }
+      case "enumDef": {
+        const values: EnumValueNode[] = [];
+        for (const valueNode of nodes(inner, "enumValue")) {
+          const built = this.enumValue(valueNode);
+          if (built !== undefined) values.push(built);
+        }
+        this.reportJunk("enumDef", tokens(inner, "Junk"));
+        return { kind: "enum", ...decorated, name, values, reserved: this.reserved(inner), span };
+      }
+      case "structDef":
+      case "unionDef": {
+        const block = child(inner, "fieldBlock");
+        if (block === undefined) return undefined;
+        const fields: FieldNode[] = [];
+        for (const fieldNode of nodes(block, "field")) {
+          const built = this.field(fieldNode);
+          if (built !== undefined) fields.push(built);
+        }
+        this.reportJunk("fieldBlock", tokens(block, "Junk"));
+        const reserved = this.reserved(block);
+        if (inner.name === "unionDef")
+          return { kind: "union", ...decorated, name, cases: fields, reserved, span };
+        const kind = token(inner, "Kw_error") === undefined ? "struct" : "error";
+        return { kind, ...decorated, name, fields, reserved, span };
+      }
+      case "serviceDef": {
+        const methods: MethodNode[] = [];
+        for (const methodNode of nodes(inner, "method")) {
+          const built = this.method(methodNode);
+          if (built !== undefined) methods.push(built);
+        }
+        this.reportJunk("serviceDef", tokens(inner, "Junk"));
+        return { kind: "service", ...decorated, name, methods, span };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  enumValue(node: CstNode): EnumValueNode | undefined {
+    const name = this.identifier(token(node, "Name"));
+    const value = this.intLiteral(token(node, "IntLiteral"));
+    const span = this.spanOf(node);
+    if (name === undefined || value === undefined || span === undefined) return undefined;
+    return { kind: "enumValue", ...this.decorated(node, span), name, value, span };
+  }
+
+  field(node: CstNode): FieldNode | undefined {
+    const number = this.intLiteral(token(node, "IntLiteral"));
+    const name = this.identifier(token(node, "Name"));
+    const type = this.type(child(node, "type"));
+    const span = this.spanOf(node);
+    if (number === undefined || name === undefined || type === undefined || span === undefined)
+      return undefined;
+    const optional = this.tokenSpan(token(node, "Question"));
+    return { kind: "field", ...this.decorated(node, span), number, name, optional, type, span };
+  }
+
+  reserved(node: CstNode): ReservedNode[] {
+    const out: ReservedNode[] = [];
+    for (const decl of nodes(node, "reservedDecl")) {
+      const span = this.spanOf(decl);
+      const items: ReservedItem[] = [];
+      for (const itemNode of nodes(decl, "reservedItem")) {
+        const item = this.reservedItem(itemNode);
+        if (item !== undefined) items.push(item);
+      }
+      if (span !== undefined && items.length > 0) out.push({ kind: "reserved", items, span });
+    }
+    return out;
+  }
+
+  reservedItem(node: CstNode): ReservedItem | undefined {
+    const span = this.spanOf(node);
+    if (span === undefined) return undefined;
+    const name = token(node, "StringLiteral");
+    if (name !== undefined) return { kind: "name", value: this.stringLiteral(name), span };
+    const from = this.intLiteral(token(node, "IntLiteral", 0));
+    if (from === undefined) return undefined;
+    if (token(node, "Kw_to") === undefined) return { kind: "number", value: from, span };
+    const to = this.intLiteral(token(node, "IntLiteral", 1));
+    return to === undefined ? undefined : { kind: "range", from, to, span };
+  }
+
+  method(node: CstNode): MethodNode | undefined {
+    const name = this.identifier(token(node, "Name"));
+    const span = this.spanOf(node);
+    if (name === undefined || span === undefined || token(node, "LParen") === undefined) return undefined;
+    const params: ParamNode[] = [];
+    for (const paramNode of nodes(node, "param")) {
+      const param = this.param(paramNode);
+      if (param === undefined) return undefined;
+      params.push(param);
+    }
+    let returns: ReturnNode | undefined;
+    if (token(node, "Colon") !== undefined) {
+      returns = this.returnType(child(node, "returnType"));
+      if (returns === undefined) return undefined;
+    }
+    const throws: NamedTypeRef[] = [];
+    for (const thrown of nodes(node, "namedType")) {
+      const ref = this.namedType(thrown);
+      if (ref === undefined) return undefined;
+      throws.push(ref);
+    }
+    const oneway = this.tokenSpan(token(node, "Kw_oneway"));
+    return { kind: "method", ...this.decorated(node, span), oneway, name, params, returns, throws, span };
+  }
+
+  param(node: CstNode): ParamNode | undefined {
+    const name = this.identifier(token(node, "Name"));
+    const type = this.type(child(node, "type"));
+    const span = this.spanOf(node);
+    if (name === undefined || type === undefined || span === undefined) return undefined;
+    const optional = this.tokenSpan(token(node, "Question"));
+    const stream = this.tokenSpan(token(node, "Kw_stream"));
+    return { kind: "param", ...this.decorated(node, span), name, optional, stream, type, span };
+  }
+
+  returnType(node: CstNode | undefined): ReturnNode | undefined {
+    const span = node === undefined ? undefined : this.spanOf(node);
+    if (node === undefined || span === undefined) return undefined;
+    if (token(node, "Kw_void") !== undefined) return { kind: "void", span };
+    const type = this.type(child(node, "type"));
+    if (type === undefined) return undefined;
+    return { kind: "type", stream: this.tokenSpan(token(node, "Kw_stream")), type, span };
+  }
+
+  type(node: CstNode | undefined): TypeRef | undefined {
+    const span = node === undefined ? undefined : this.spanOf(node);
+    if (node === undefined || span === undefined) return undefined;
+    const scalar = token(node, "ScalarKeyword");
+    if (scalar !== undefined) return { kind: "scalar", name: scalar.image as ScalarName, span };
+    const list = child(node, "listType");
+    if (list !== undefined) {
+      const element = this.type(child(list, "type"));
+      return element === undefined ? undefined : { kind: "list", element, span };
+    }
+    const map = child(node, "mapType");
+    if (map !== undefined) {
+      const key = this.type(child(map, "type", 0));
+      const value = this.type(child(map, "type", 1));
+      return key === undefined || value === undefined ? undefined : { kind: "map", key, value, span };
+    }
+    const named = child(node, "namedType");
+    return named === undefined ? undefined : this.namedType(named);
+  }
+
+  namedType(node: CstNode): NamedTypeRef | undefined {
+    const name = this.dottedName(node, "Identifier");
+    return name === undefined ? undefined : { kind: "named", name, span: name.span };
+  }
+
+  /** A dotted name whose first part is under `firstKey` and later parts under `Name`. */
+  dottedName(node: CstNode, firstKey: string): QualifiedName | undefined {
+    const first = this.identifier(token(node, firstKey));
+    const span = this.spanOf(node);
+    if (first === undefined || span === undefined) return undefined;
+    const parts: Identifier[] = [first];
+    const rest = firstKey === "Name" ? tokens(node, "Name").slice(1) : tokens(node, "Name");
+    for (const part of rest) {
+      const id = this.identifier(part);
+      if (id === undefined) return undefined;
+      parts.push(id);
+    }
+    return { parts, span };
+  }
+
+  annotations(node: CstNode): Annotation[] {
+    const out: Annotation[] = [];
+    for (const annotation of nodes(node, "annotation")) {
+      const name = this.identifier(token(annotation, "Name"));
+      const span = this.spanOf(annotation);
+      if (name === undefined || span === undefined) continue;
+      let args: Literal[] | undefined;
+      if (token(annotation, "LParen") !== undefined) {
+        args = [];
+        for (const literalNode of nodes(annotation, "literal")) {
+          const literal = this.literal(literalNode);
+          if (literal !== undefined) args.push(literal);
+        }
+      }
+      out.push({ kind: "annotation", name, args, span });
+    }
+    return out;
+  }
+
+  decorated(node: CstNode, span: Span): Decorated {
+    const annotations = this.annotations(node);
+    // A doc may sit above the annotations or between them and the element.
+    let doc = this.docAt(span.start);
+    if (doc === undefined && annotations.length > 0) {
+      const after = (annotations[annotations.length - 1] as Annotation).span.end;
+      const next = this.#in.tokens[indexOf(this.#in.tokens, after)];
+      if (next !== undefined) doc = this.docAt(next.startOffset);
+    }
+    return { doc, annotations };
+  }
+
+  literal(node: CstNode | undefined): Literal | undefined {
+    if (node === undefined) return undefined;
+    const int = token(node, "IntLiteral");
+    if (int !== undefined) return this.intLiteral(int);
+    const float = token(node, "FloatLiteral");
+    if (float !== undefined) {
+      const { file, reporter } = this.#in;
+      const value = floatValue(float.image, file, float.startOffset, reporter);
+      return { kind: "float", value, text: float.image, span: this.tokenSpanOf(float) };
+    }
+    const string = token(node, "StringLiteral");
+    if (string !== undefined) return this.stringLiteral(string);
+    const bool = token(node, "Kw_true") ?? token(node, "Kw_false");
+    if (bool !== undefined)
+      return { kind: "bool", value: bool.image === "true", span: this.tokenSpanOf(bool) };
+    return undefined;
+  }
+
+  intLiteral(tok: IToken | undefined): IntLiteral | undefined {
+    if (tok === undefined) return undefined;
+    const { file, reporter } = this.#in;
+    const value = integerValue(tok.image, file, tok.startOffset, reporter);
+    return { kind: "int", value, text: tok.image, span: this.tokenSpanOf(tok) };
+  }
+
+  stringLiteral(tok: IToken): StringLiteral {
+    const { file, reporter } = this.#in;
+    return {
+      kind: "string",
+      value: stringValue(tok.image, file, tok.startOffset, reporter),
+      span: this.tokenSpanOf(tok),
+    };
+  }
+
+  identifier(tok: IToken | undefined): Identifier | undefined {
+    return tok === undefined ? undefined : { text: tok.image, span: this.tokenSpanOf(tok) };
+  }
+
+  docAt(offset: number) {
+    return this.#in.docs.get(offset);
+  }
+
+  tokenSpan(tok: IToken | undefined): Span | undefined {
+    return tok === undefined ? undefined : this.tokenSpanOf(tok);
+  }
+
+  tokenSpanOf(tok: IToken): Span {
+    return { file: this.#in.file, start: tok.startOffset, end: tok.startOffset + tok.image.length };
+  }
+
+  /** The one place chevrotain's inclusive `endOffset` becomes a half-open span end. */
+  spanOf(node: CstNode): Span | undefined {
+    const location = node.location;
+    if (location === undefined) return undefined;
+    const { startOffset, endOffset } = location;
+    if (!Number.isFinite(startOffset) || endOffset === undefined || !Number.isFinite(endOffset))
+      return undefined;
+    return { file: this.#in.file, start: startOffset, end: endOffset + 1 };
+  }
+
+  /**
+   * True when a parse error was reported in the statement that the token at `index` continues: the
+   * parser skipped these tokens while recovering from that error, so reporting them adds only noise.
+   */
+  followsParseError(index: number): boolean {
+    const all = this.#in.tokens;
+    let from = index;
+    while (from > 0 && !STATEMENT_ENDS.has((all[from - 1] as IToken).image)) from--;
+    const start = from > 0 ? (all[from - 1] as IToken).startOffset : 0;
+    const end = (all[index] as IToken).startOffset;
+    return this.#in.errorOffsets.some((offset) => offset >= start && offset <= end);
+  }
+
+  /** Reports each run of adjacent skipped tokens once, at its first token. */
+  reportJunk(rule: string, junk: readonly IToken[]): void {
+    const all = this.#in.tokens;
+    let previousIndex = -2;
+    for (const tok of junk) {
+      const index = indexOf(all, tok.startOffset);
+      if (index !== previousIndex + 1 && !this.followsParseError(index)) {
+        reportStray(rule, tok, all[index + 1], this.#in.text, this.#in.file, this.#in.reporter);
+      }
+      previousIndex = index;
+    }
+  }
+}
+
+const STATEMENT_ENDS = new Set([";", "{", "}"]);
+
+function child(node: CstNode, key: string, index = 0): CstNode | undefined {
+  const element: CstElement | undefined = node.children[key]?.[index];
+  return element !== undefined && "children" in element ? element : undefined;
+}
+
+function nodes(node: CstNode, key: string): CstNode[] {
+  return (node.children[key] ?? []).filter((element): element is CstNode => "children" in element);
+}
+
+function token(node: CstNode, key: string, index = 0): IToken | undefined {
+  const element: CstElement | undefined = node.children[key]?.[index];
+  return element !== undefined && !("children" in element) && isReal(element) ? element : undefined;
+}
+
+function tokens(node: CstNode, key: string): IToken[] {
+  return (node.children[key] ?? []).filter(
+    (element): element is IToken => !("children" in element) && isReal(element),
+  );
+}
+
+function indexOf(all: readonly IToken[], offset: number): number {
+  let low = 0;
+  let high = all.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((all[mid] as IToken).startOffset < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
