@@ -73,3 +73,8 @@ export function describeLocation(file: FileInfo, span: Span): string {
 export function kindWord(node: DefinitionNode): string {
   return node.kind === "const" ? "constant" : node.kind;
 }
+
+/** `a struct`, `an enum`, ... */
+export function withArticle(word: string): string {
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}

@@ -8,7 +8,15 @@ import type { DefinitionModel, FileModel } from "../model.js";
 import type { ParsedFile } from "../program.js";
 import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
-import { type CheckContext, type DeclInfo, type Draft, type FileInfo, kindWord, qualify } from "./context.js";
+import {
+  type CheckContext,
+  type DeclInfo,
+  type Draft,
+  type FileInfo,
+  kindWord,
+  qualify,
+  withArticle,
+} from "./context.js";
 import { readPackage } from "./imports.js";
 import { topLevelTsNames } from "./ts-names.js";
 
@@ -95,7 +103,7 @@ function declareOne(ctx: CheckContext, file: FileInfo, node: DefinitionNode): vo
     ctx.reporter.report({
       code: Code.reservedTypeName,
       severity: "error",
-      message: `\`${name}\` is ${builtin ? "a built-in type" : "a keyword"} and cannot name ${article(node)}`,
+      message: `\`${name}\` is ${builtin ? "a built-in type" : "a keyword"} and cannot name ${withArticle(node.kind)}`,
       span: node.name.span,
       label: builtin ? "already the name of a built-in type" : "a keyword",
       hint: `choose another name, e.g. \`${name.charAt(0).toUpperCase()}${name.slice(1)}Value\``,
@@ -152,14 +160,9 @@ function declareOne(ctx: CheckContext, file: FileInfo, node: DefinitionNode): vo
     message: `\`${name}\` is defined more than once${where}`,
     span: node.name.span,
     label: `a second ${kindWord(node)} named \`${name}\``,
-    hint: `rename one of them; the first is a ${kindWord(first.node)}`,
+    hint: `rename one of them; the first is ${withArticle(kindWord(first.node))}`,
     related: [{ span: first.node.name.span, message: "first defined here" }],
   });
-}
-
-/** `a struct`, `an error`, ... */
-function article(node: DefinitionNode): string {
-  return node.kind === "enum" || node.kind === "error" ? `an ${node.kind}` : `a ${node.kind}`;
 }
 
 /** Each method owns the names of its wire messages, `<Service>_<method>_Args` and `..._Result`. */

@@ -6,7 +6,7 @@ import type { NamedTypeRef, QualifiedName, TypeRef } from "../ast.js";
 import { assertNever } from "../ast.js";
 import type { ElementType, MapKeyScalar, ScalarName, ScalarType, StructModel, TypeModel } from "../model.js";
 import { Code } from "./codes.js";
-import type { CheckContext, DeclInfo, FileInfo } from "./context.js";
+import { type CheckContext, type DeclInfo, type FileInfo, kindWord, withArticle } from "./context.js";
 import { lookup, reportNotAType } from "./scope.js";
 
 /** Where a type is written, to check and phrase messages. */
@@ -128,7 +128,7 @@ export function resolveThrown(site: TypeSite, ref: NamedTypeRef): StructModel | 
   site.ctx.reporter.report({
     code: Code.throwsNonError,
     severity: "error",
-    message: `\`${decl.fullName}\` is a ${decl.model.kind === "const" ? "constant" : decl.model.kind}, not an error: only errors can be thrown`,
+    message: `\`${decl.fullName}\` is ${withArticle(kindWord(decl.node))}, not an error: only errors can be thrown`,
     span: ref.span,
     label: "not an error",
     hint:

@@ -13,6 +13,7 @@ import {
   type FileInfo,
   kindWord,
   qualify,
+  withArticle,
 } from "./context.js";
 import { didYouMean } from "./did-you-mean.js";
 
@@ -140,15 +141,10 @@ export function reportNotAType(ctx: CheckContext, name: QualifiedName, decl: Dec
   ctx.reporter.report({
     code: Code.notAType,
     severity: "error",
-    message: `\`${decl.fullName}\` is a ${kindWord(decl.node)}, not a type`,
+    message: `\`${decl.fullName}\` is ${withArticle(kindWord(decl.node))}, not a type`,
     span: name.span,
     label: "a type is needed here",
     hint: "use a struct, union, enum or built-in type here",
     related: [{ span: decl.node.name.span, message: `the ${kindWord(decl.node)} is declared here` }],
   });
-}
-
-/** Full name of `name` as it would be declared in `file` (for messages). */
-export function declaredName(file: FileInfo, name: string): string {
-  return qualify(file.pkg, name);
 }
