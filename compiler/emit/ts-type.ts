@@ -1,0 +1,69 @@
+// How model types are spelled in generated TypeScript, and the zero value of each.
+
+import { assertNever } from "../ast.js";
+import type { ScalarName, TypeModel } from "../model.js";
+import type { EmitContext } from "./emit-context.js";
+
+const SCALAR_TS: Readonly<Record<ScalarName, string>> = {
+  bool: "boolean",
+  i32: "number",
+  u32: "number",
+  f32: "number",
+  f64: "number",
+  i64: "bigint",
+  u64: "bigint",
+  string: "string",
+  bytes: "Uint8Array",
+};
+
+const SCALAR_ZERO: Readonly<Record<ScalarName, string>> = {
+  bool: "false",
+  i32: "0",
+  u32: "0",
+  f32: "0",
+  f64: "0",
+  i64: "0n",
+  u64: "0n",
+  string: '""',
+  bytes: "new Uint8Array(0)",
+};
+
+/** TypeScript type of a scalar (`bigint` for 64-bit integers). */
+export function scalarTsType(scalar: ScalarName): string {
+  return SCALAR_TS[scalar];
+}
+
+/** TypeScript type expression for a model type (`bigint`, `Item[]`, `Map<string, Money>`...), importing via ctx. */
+export function tsType(ctx: EmitContext, type: TypeModel): string {
+  switch (type.kind) {
+    case "scalar":
+      return SCALAR_TS[type.scalar];
+    case "enum":
+    case "message":
+      return ctx.ref(type.decl);
+    case "list":
+      return `${tsType(ctx, type.element)}[]`;
+    case "map":
+      return `Map<${SCALAR_TS[type.key]}, ${tsType(ctx, type.value)}>`;
+    default:
+      return assertNever(type);
+  }
+}
+
+/** An expression for the zero value of a type: what an absent field decodes to. */
+export function zeroValue(ctx: EmitContext, type: TypeModel): string {
+  switch (type.kind) {
+    case "scalar":
+      return SCALAR_ZERO[type.scalar];
+    case "enum":
+      return "0";
+    case "message":
+      return `${ctx.ref(type.decl)}.create()`;
+    case "list":
+      return "[]";
+    case "map":
+      return `new Map<${SCALAR_TS[type.key]}, ${tsType(ctx, type.value)}>()`;
+    default:
+      return assertNever(type);
+  }
+}
