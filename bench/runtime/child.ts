@@ -1,0 +1,63 @@
+// Entry point of every child process the driver forks: `child.ts server <peer> <artifacts-json>` listens
+// on 127.0.0.1 and reports its port; `child.ts client <peer> <port> <artifacts-json>` connects and runs
+// the cells the driver asks for. A child exits when the driver goes away, so none outlives a run.
+
+import type { ChildMessage, DriverMessage } from "./child-messages.js";
+import { runCell } from "./closed-loop.js";
+import type { BenchArtifacts, Peer, PeerName } from "./peer.js";
+
+async function loadPeer(name: PeerName): Promise<Peer> {
+  switch (name) {
+    case "raw":
+      return (await import("./peers/raw.js")).rawPeer;
+    case "grpc":
+      return (await import("./peers/grpc.js")).grpcPeer;
+    case "rpcgen":
+      return (await import("./peers/rpcgen.js")).rpcgenPeer;
+  }
+}
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (process.send === undefined) throw new Error("child.ts runs only as a child of bench/runtime/run.ts");
+  // The driver vanished (finished, crashed or killed): nothing left to serve.
+  process.on("disconnect", () => process.exit(0));
+  const [role, name, ...rest] = argv;
+  const peer = await loadPeer(name as PeerName);
+  if (role === "server") {
+    const artifacts = JSON.parse(rest[0]!) as BenchArtifacts;
+    const server = await peer.startServer(artifacts);
+    send({ type: "ready", port: server.port });
+    return;
+  }
+  const port = Number(rest[0]);
+  const artifacts = JSON.parse(rest[1]!) as BenchArtifacts;
+  const client = await peer.connectClient(artifacts, port);
+  send({ type: "ready", port });
+  process.on("message", (message: DriverMessage) => {
+    if (message.type === "stop") {
+      void client.close().finally(() => process.exit(0));
+      return;
+    }
+    runCell(client, message.spec).then(
+      (result) => send({ type: "result", result }),
+      (error: unknown) => send({ type: "failed", message: describe(error) }),
+    );
+  });
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message: ChildMessage = { type: "failed", message: describe(error) };
+  if (process.send === undefined) {
+    console.error(message.message);
+    process.exit(1);
+  }
+  process.send(message, () => process.exit(1));
+});

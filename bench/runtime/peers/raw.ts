@@ -1,0 +1,97 @@
+// The ceiling: a plain `net` echo that only frames, encodes (protobufjs static code), and correlates
+// responses by request id. Nothing else: no handshake, deadlines, metadata, status or flow control.
+
+import { connect, createServer, type Socket } from "node:net";
+import { makeBlob, PAYLOAD_FIELDS } from "../payload-spec.js";
+import type { BenchArtifacts, Peer, PeerClient, PeerServer } from "../peer.js";
+import { loadPbjsBench } from "./pbjs-module.js";
+import { FrameBatch, FrameReader } from "./raw-frames.js";
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+async function startServer(artifacts: BenchArtifacts): Promise<PeerServer> {
+  const { Payload, EchoArgs } = loadPbjsBench(artifacts.pbjsModule);
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const batch = new FrameBatch(socket);
+    const reader = new FrameReader((id, body) => {
+      const args = EchoArgs.decode(body);
+      batch.add(id, Payload.encode(args.p).finish());
+    });
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on("error", () => socket.destroy());
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("raw server has no TCP address");
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function connectClient(artifacts: BenchArtifacts, port: number): Promise<PeerClient> {
+  const { Payload, EchoArgs } = loadPbjsBench(artifacts.pbjsModule);
+  const socket = connect({ host: "127.0.0.1", port, noDelay: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  const pending = new Map<number, Pending>();
+  const failAll = (error: Error): void => {
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
+  };
+  const reader = new FrameReader((id, body) => {
+    const call = pending.get(id);
+    if (call === undefined) return;
+    pending.delete(id);
+    call.resolve(Payload.decode(body));
+  });
+  socket.on("data", (chunk: Buffer) => reader.push(chunk));
+  socket.on("error", (error) => failAll(error));
+  socket.on("close", () => failAll(new Error("raw connection closed")));
+  const batch = new FrameBatch(socket);
+  let nextId = 0;
+
+  return {
+    payload: (blobBytes) => ({
+      ...PAYLOAD_FIELDS,
+      tags: [...PAYLOAD_FIELDS.tags],
+      blob: makeBlob(blobBytes),
+    }),
+    echo: (payload) =>
+      new Promise((resolve, reject) => {
+        const id = nextId;
+        nextId = (nextId + 1) >>> 0;
+        pending.set(id, { resolve, reject });
+        batch.add(id, EchoArgs.encode({ p: payload as object }).finish());
+      }),
+    blobLength: (response) => (response as { blob: Uint8Array }).blob.length,
+    close: async () => {
+      socket.destroy();
+    },
+  };
+}
+
+/** The raw `net` ceiling. */
+export const rawPeer: Peer = { startServer, connectClient };

@@ -1,0 +1,209 @@
+// The runtime benchmark's driver. Generates the peers' code, starts a server and a client process per
+// peer (raw `net` ceiling, grpc-js, rpcgen), runs every (message size, calls in flight) cell on each peer
+// in turn, and prints the figures, the ratios and the goals of issue 4. Children are killed at the end,
+// on failure and on Ctrl-C; all sockets are on 127.0.0.1.
+//
+//   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms]
+//       [--peers raw,grpc,rpcgen] [--source] [--json file]
+//
+// `--source` runs the compiler and runtime from their TypeScript sources instead of dist/.
+
+import { type ChildProcess, fork } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { ChildMessage, DriverMessage } from "./child-messages.js";
+import type { CellSpec } from "./closed-loop.js";
+import { IN_FLIGHT, MESSAGE_SIZES } from "./payload-spec.js";
+import { PEER_NAMES, type PeerName } from "./peer.js";
+import { prepareArtifacts } from "./prepare.js";
+import { figuresTable, goalChecks, type Measurement, ratiosTable } from "./report.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const childScript = join(here, "child.ts");
+/** Longest wait for a child to start listening or connect. */
+const START_TIMEOUT_MS = 30_000;
+/** Slack on top of a cell's own duration before its client is declared hung. */
+const CELL_SLACK_MS = 15_000;
+
+const children = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  children.clear();
+}
+
+/** Resolves with the child's next message; rejects if it exits or stays silent past `timeoutMs`. */
+function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
+  return new Promise((resolvePromise, reject) => {
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    };
+    const onMessage = (message: ChildMessage): void => {
+      cleanup();
+      resolvePromise(message);
+    };
+    const onExit = (code: number | null, signal: string | null): void => {
+      cleanup();
+      reject(new Error(`child exited (${signal ?? `code ${code}`})`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no answer from the child within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+  });
+}
+
+function spawnChild(args: readonly string[], source: boolean): ChildProcess {
+  const execArgv = ["--import", "tsx", ...(source ? ["--conditions=source"] : [])];
+  const child = fork(childScript, [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  children.add(child);
+  return child;
+}
+
+async function expectReady(child: ChildProcess): Promise<number> {
+  const message = await nextMessage(child, START_TIMEOUT_MS);
+  if (message.type === "ready") return message.port;
+  throw new Error(message.type === "failed" ? message.message : `unexpected ${message.type} message`);
+}
+
+/** A peer whose server and client are both up. */
+interface LivePeer {
+  readonly name: PeerName;
+  readonly client: ChildProcess;
+}
+
+async function startPeer(name: PeerName, artifactsJson: string, source: boolean): Promise<LivePeer> {
+  const server = spawnChild(["server", name, artifactsJson], source);
+  const port = await expectReady(server);
+  const client = spawnChild(["client", name, String(port), artifactsJson], source);
+  await expectReady(client);
+  return { name, client };
+}
+
+async function runOne(peer: LivePeer, spec: CellSpec): Promise<Measurement["outcome"]> {
+  const request: DriverMessage = { type: "run", spec };
+  peer.client.send(request);
+  try {
+    const message = await nextMessage(peer.client, spec.warmupMs + spec.durationMs + CELL_SLACK_MS);
+    if (message.type === "result") return { ok: true, result: message.result };
+    return { ok: false, why: message.type === "failed" ? message.message : `unexpected ${message.type}` };
+  } catch (error) {
+    return { ok: false, why: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function parsePeers(list: string): PeerName[] {
+  const names = list.split(",").map((name) => name.trim());
+  for (const name of names) {
+    if (!(PEER_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`unknown peer "${name}" (known: ${PEER_NAMES.join(", ")})`);
+    }
+  }
+  return PEER_NAMES.filter((name) => names.includes(name));
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "2000" },
+      warmup: { type: "string", default: "500" },
+      peers: { type: "string", default: PEER_NAMES.join(",") },
+      source: { type: "boolean", default: false },
+      json: { type: "string" },
+    },
+  });
+  const durationMs = Number(values.duration);
+  const warmupMs = Number(values.warmup);
+  if (!(durationMs > 0) || !(warmupMs >= 0)) throw new Error("--duration and --warmup take milliseconds");
+  const wanted = parsePeers(values.peers);
+  const source = values.source;
+  if (!source && !existsSync(join(root, "dist/runtime/index.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` first, or pass --source");
+  }
+
+  const prepared = prepareArtifacts({ root, outDir: join(root, ".bench-out/runtime"), source });
+  const notes = [...prepared.notes];
+  const artifactsJson = JSON.stringify(prepared.artifacts);
+
+  const live: LivePeer[] = [];
+  const missing: Measurement[] = [];
+  for (const name of wanted) {
+    try {
+      live.push(await startPeer(name, artifactsJson, source));
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      notes.push(`${name}: not measured (${why})`);
+      for (const size of MESSAGE_SIZES) {
+        for (const inFlight of IN_FLIGHT)
+          missing.push({ size: size.label, inFlight, peer: name, outcome: { ok: false, why } });
+      }
+    }
+  }
+
+  const rows: Measurement[] = [];
+  let cellIndex = 0;
+  for (const size of MESSAGE_SIZES) {
+    for (const inFlight of IN_FLIGHT) {
+      const spec: CellSpec = { blobBytes: size.blobBytes, inFlight, warmupMs, durationMs };
+      // Rotate who goes first so no peer always runs right after another one heated the machine.
+      for (let k = 0; k < live.length; k++) {
+        const peer = live[(cellIndex + k) % live.length]!;
+        process.stderr.write(`  ${size.label}, ${inFlight} in flight: ${peer.name}...\n`);
+        rows.push({ size: size.label, inFlight, peer: peer.name, outcome: await runOne(peer, spec) });
+      }
+      cellIndex++;
+    }
+  }
+  for (const peer of live) peer.client.send({ type: "stop" } satisfies DriverMessage);
+
+  const order = (m: Measurement): number =>
+    MESSAGE_SIZES.findIndex((s) => s.label === m.size) * 1e6 +
+    IN_FLIGHT.indexOf(m.inFlight as (typeof IN_FLIGHT)[number]) * 1e3 +
+    PEER_NAMES.indexOf(m.peer);
+  const all = [...rows, ...missing].sort((a, b) => order(a) - order(b));
+
+  const checks = goalChecks(all);
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  console.log(
+    `Runtime benchmark: one connection per peer, client and server in separate processes, ` +
+      `${warmupMs} ms warm-up + ${durationMs} ms per cell; Node ${process.version}, ${cpus().length} x ${cpu}\n`,
+  );
+  console.log(figuresTable(all));
+  console.log(`\n${ratiosTable(all)}\n`);
+  for (const check of checks) console.log(`${check.verdict.padEnd(4)}  ${check.text}`);
+  for (const note of notes) console.log(`note: ${note}`);
+  if (values.json !== undefined) {
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ durationMs, warmupMs, rows: all, checks, notes }, null, 2)}\n`,
+    );
+  }
+  return 0;
+}
+
+process.on("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+main()
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((error: unknown) => {
+    console.error(`runtime benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(killAll);
