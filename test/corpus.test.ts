@@ -1,16 +1,14 @@
 // The diagnostics corpus: every `test/corpus/**/*.rpc` case is checked and its diagnostics must equal,
 // exactly, the expectations written inline as `// expect: error[RPC2001] 4:17 text in the message`.
+// Cases run through the driver, so load and syntax errors (RPC0xxx, RPC1xxx) are covered the same way.
 // A case is one `.rpc` file, or a folder whose name ends in `.case` holding several files checked
 // together (as one run, every file an input).
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { ImportNode } from "../compiler/ast.js";
-import { check } from "../compiler/check/index.js";
-import { type Diagnostic, Reporter } from "../compiler/diagnostics/diagnostic.js";
-import type { ParsedFile } from "../compiler/program.js";
-import { parseFile } from "../compiler/syntax/parse-file.js";
+import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import { runFrontEnd } from "../compiler/driver.js";
 import { compare, type Expectation } from "./support/corpus-compare.js";
 
 const CORPUS = "test/corpus";
@@ -36,33 +34,13 @@ function rpcFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** Parses `inputs` and every file they import (relative to the importing file), then checks them. */
-function run(inputs: readonly string[]): { diagnostics: Diagnostic[]; texts: Map<string, string> } {
-  const reporter = new Reporter();
-  const loaded = new Map<string, ParsedFile>();
-  const load = (file: string, isInput: boolean): ParsedFile | undefined => {
-    const known = loaded.get(file);
-    if (known !== undefined) return known;
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
-    const ast = parseFile(file, text, reporter);
-    const imports = new Map<ImportNode, ParsedFile>();
-    const parsed: ParsedFile = { source: { path: file, relativePath: file, text }, ast, imports, isInput };
-    loaded.set(file, parsed);
-    for (const node of ast.imports) {
-      const target = load(path.join(path.dirname(file), node.path.value), false);
-      if (target !== undefined) imports.set(node, target);
-    }
-    return parsed;
-  };
-  for (const file of inputs) load(file, true);
-  if (!reporter.hasErrors()) check({ files: [...loaded.values()] }, reporter);
-  const texts = new Map([...loaded].map(([file, parsed]) => [file, parsed.source.text]));
-  return { diagnostics: reporter.sorted(), texts };
+/** Runs the front end (load, parse, check) on `inputs`, as `rpcgen check` does. */
+function run(inputs: readonly string[]): {
+  diagnostics: readonly Diagnostic[];
+  texts: ReadonlyMap<string, string>;
+} {
+  const { diagnostics, sources } = runFrontEnd({ inputs, includeDirs: [] });
+  return { diagnostics, texts: sources };
 }
 
 /** 1-based line and column of an offset. */

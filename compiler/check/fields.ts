@@ -13,8 +13,9 @@ import { tsNames } from "./ts-names.js";
 /** Largest protobuf field number (2^29 - 1). */
 export const MAX_FIELD_NUMBER = 536_870_911;
 /** Numbers protobuf keeps for its own implementation. */
-const PROTOBUF_RESERVED_FROM = 19_000;
-const PROTOBUF_RESERVED_TO = 19_999;
+const PROTOBUF_RESERVED_FROM = 19_000n;
+const PROTOBUF_RESERVED_TO = 19_999n;
+const MAX_FIELD_NUMBER_BIG = BigInt(MAX_FIELD_NUMBER);
 
 /** The numbers a `reserved` list may name: field numbers, or (for enums) any int32. */
 export interface NumberRange {
@@ -201,7 +202,7 @@ function checkNumber(
   const n = field.number.value;
   const report = (code: string, message: string, hint: string, label = "invalid number"): void =>
     ctx.reporter.report({ code, severity: "error", message, span: field.number.span, label, hint });
-  if (n < 1n || n > BigInt(MAX_FIELD_NUMBER)) {
+  if (n < 1n || n > MAX_FIELD_NUMBER_BIG) {
     report(
       Code.fieldNumberOutOfRange,
       `${word} number ${field.number.text} is out of range`,
@@ -209,7 +210,7 @@ function checkNumber(
     );
     return;
   }
-  if (n >= BigInt(PROTOBUF_RESERVED_FROM) && n <= BigInt(PROTOBUF_RESERVED_TO)) {
+  if (n >= PROTOBUF_RESERVED_FROM && n <= PROTOBUF_RESERVED_TO) {
     report(
       Code.fieldNumberProtobufReserved,
       `${word} number ${field.number.text} is in the range 19000 to 19999, which protobuf reserves`,
@@ -217,7 +218,7 @@ function checkNumber(
     );
     return;
   }
-  const range = findReserved(reserved, Number(n));
+  const range = reserved.ranges.length === 0 ? undefined : findReserved(reserved, Number(n));
   if (range !== undefined) {
     report(
       Code.reservedNumber,
