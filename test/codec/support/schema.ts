@@ -12,7 +12,7 @@ import { printFile } from "../../../compiler/emit/printer.js";
 import { emitProto } from "../../../compiler/emit/proto.js";
 import { writeDefinition } from "../../../compiler/emit/types.js";
 import { writeMethodMessages } from "../../../compiler/emit/wire-shapes.js";
-import type { FileModel, SchemaModel } from "../../../compiler/model.js";
+import type { FileModel, SchemaModel, StructModel, UnionModel } from "../../../compiler/model.js";
 import type { ParsedFile, Program } from "../../../compiler/program.js";
 import { parseFile } from "../../../compiler/syntax/parse-file.js";
 
@@ -101,4 +101,49 @@ export function tempOutDir(name: string): string {
 /** Imports a generated module by path. */
 export async function importModule(path: string): Promise<Record<string, any>> {
   return (await import(pathToFileURL(path).href)) as Record<string, any>;
+}
+
+/** One compiled schema, emitted and imported. */
+export interface GeneratedSchema {
+  readonly schema: SchemaModel;
+  /** Directory the `.ts` and `.proto` files were written to (the `-I` root for protoc). */
+  readonly outDir: string;
+  /** `.proto` paths relative to `outDir`. */
+  readonly protoFiles: readonly string[];
+  /** Imported modules by the `relativePath` of their source file. */
+  readonly modules: Map<string, Record<string, any>>;
+}
+
+/** The example schemas (idl-examples/) and the shapes fixture, compiled, emitted and imported. */
+export async function generateTestSchemas(name: string): Promise<GeneratedSchema[]> {
+  const out = tempOutDir(name);
+  const sets = [
+    {
+      root: join(ROOT, "idl-examples"),
+      inputs: ["shop/orders.rpc", "chat/chat.rpc", "kv/kv.rpc", "classic/test_service.rpc"],
+    },
+    { root: join(ROOT, "test/codec/fixtures/shapes"), inputs: ["shapes.rpc"] },
+  ];
+  const result: GeneratedSchema[] = [];
+  for (const [i, set] of sets.entries()) {
+    const schema = compileSchema(set.root, set.inputs);
+    const outDir = join(out, String(i));
+    const written = emitSchema(schema, outDir);
+    const modules = new Map<string, Record<string, any>>();
+    for (const [j, file] of schema.files.entries())
+      modules.set(file.relativePath, await importModule(written.ts[j]!));
+    result.push({ schema, outDir, protoFiles: written.proto.map((p) => relative(outDir, p)), modules });
+  }
+  return result;
+}
+
+/** Every struct, error and union of a schema. */
+export function messageDefinitions(schema: SchemaModel): (StructModel | UnionModel)[] {
+  const out: (StructModel | UnionModel)[] = [];
+  for (const file of schema.files) {
+    for (const def of file.definitions) {
+      if (def.kind === "struct" || def.kind === "error" || def.kind === "union") out.push(def);
+    }
+  }
+  return out;
 }
