@@ -2,6 +2,9 @@
 
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
 export type { Channel } from "./channel.js";
+// The socket runtime (helper D): client channel, server, interceptors, options.
+export type { BackoffOptions, ConnectOptions } from "./client/client-options.js";
+export { type ChannelState, connect, SocketChannel } from "./client/socket-channel.js";
 export { DecodeError } from "./codec/decode-error.js";
 export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
 export { decodeMessage, newWriter, Reader, Writer } from "./codec/message-io.js";
@@ -25,6 +28,7 @@ export {
   skipField,
 } from "./codec/wire-reader.js";
 export { writeInt32, writeInt64, writeUint64 } from "./codec/wire-writer.js";
+export type { KeepaliveOptions } from "./connection/frame-connection.js";
 export type {
   BidiMethod,
   ClientStreamMethod,
@@ -36,6 +40,19 @@ export type {
   ServiceDescriptor,
   UnaryMethod,
 } from "./descriptors.js";
+export { InMemoryChannel, type InMemoryChannelOptions } from "./in-memory-channel.js";
+export {
+  type ClientCall,
+  type ClientInterceptor,
+  type ClientNext,
+  chainInterceptors,
+  type ServerCall,
+  type ServerInterceptor,
+  type ServerNext,
+} from "./interceptors.js";
+export { type Logger, silentLogger } from "./logger.js";
+export { type CloseOptions, type ListenOptions, Server } from "./server/server.js";
+export type { ServerOptions } from "./server/server-options.js";
 export {
   isStatusCode,
   RpcError,
