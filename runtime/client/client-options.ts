@@ -1,0 +1,84 @@
+// Options of `connect`, their defaults, and resolution into connection settings.
+
+import type { Metadata } from "../call-context.js";
+import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
+import type { ClientInterceptor } from "../interceptors.js";
+import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
+
+/** Reconnect backoff: the n-th failed attempt waits min(maxMs, initialMs * multiplier^(n-1)) ± jitter. */
+export interface BackoffOptions {
+  readonly initialMs?: number;
+  readonly maxMs?: number;
+  readonly multiplier?: number;
+  /** Fraction of the delay added or removed at random (0.2 = ±20%). */
+  readonly jitter?: number;
+}
+
+/** Options of `connect(address, options)`. Every field is optional; docs/runtime.md lists the defaults. */
+export interface ConnectOptions {
+  /** Time allowed for TCP connect plus handshake (default 5000). */
+  readonly connectTimeoutMs?: number;
+  /** Keepalive pings (default every 10 s of silence, 5 s to answer); `false` disables them. */
+  readonly keepalive?: Partial<KeepaliveOptions> | false;
+  /** Reconnect backoff (default 100 ms doubling-ish by 1.6 up to 5 s, ±20%). */
+  readonly backoff?: BackoffOptions;
+  /** Calls allowed to wait for a connection or for room on it (default 1024); more fail RESOURCE_EXHAUSTED. */
+  readonly maxQueuedCalls?: number;
+  /** Encoded bytes allowed to wait likewise (default 8 MiB). */
+  readonly maxQueuedBytes?: number;
+  /** Bytes buffered on the socket above which new calls wait (default 1 MiB). */
+  readonly highWaterBytes?: number;
+  /** Largest frame accepted from the server (default 4 MiB). */
+  readonly maxFrameSize?: number;
+  /** Response stream messages buffered per call before the server must wait (default 32). */
+  readonly initialWindow?: number;
+  /** Metadata sent once per connection in HELLO. */
+  readonly metadata?: Metadata;
+  /** Client interceptors, outermost first. */
+  readonly interceptors?: readonly ClientInterceptor[];
+}
+
+/** ConnectOptions with every default applied. */
+export interface ResolvedConnectOptions {
+  readonly connectTimeoutMs: number;
+  readonly backoff: Required<BackoffOptions>;
+  readonly maxQueuedCalls: number;
+  readonly maxQueuedBytes: number;
+  readonly interceptors: readonly ClientInterceptor[];
+  readonly connection: ConnectionSettings;
+}
+
+/** Applies defaults. */
+export function resolveConnectOptions(options: ConnectOptions | undefined): ResolvedConnectOptions {
+  const o = options ?? {};
+  const keepalive =
+    o.keepalive === false
+      ? undefined
+      : { intervalMs: o.keepalive?.intervalMs ?? 10_000, timeoutMs: o.keepalive?.timeoutMs ?? 5_000 };
+  return {
+    connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
+    backoff: {
+      initialMs: o.backoff?.initialMs ?? 100,
+      maxMs: o.backoff?.maxMs ?? 5_000,
+      multiplier: o.backoff?.multiplier ?? 1.6,
+      jitter: o.backoff?.jitter ?? 0.2,
+    },
+    maxQueuedCalls: o.maxQueuedCalls ?? 1024,
+    maxQueuedBytes: o.maxQueuedBytes ?? 8 * 1024 * 1024,
+    interceptors: o.interceptors ?? [],
+    connection: {
+      maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+      initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
+      maxConcurrentCalls: 0,
+      highWaterBytes: o.highWaterBytes ?? 1024 * 1024,
+      keepalive,
+      metadata: o.metadata,
+    },
+  };
+}
+
+/** The delay before reconnect attempt number `attempt` (1-based). */
+export function backoffDelay(backoff: Required<BackoffOptions>, attempt: number): number {
+  const base = Math.min(backoff.maxMs, backoff.initialMs * backoff.multiplier ** Math.max(0, attempt - 1));
+  return Math.max(0, base * (1 + backoff.jitter * (Math.random() * 2 - 1)));
+}

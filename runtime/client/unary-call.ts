@@ -1,0 +1,89 @@
+// A unary or oneway call: one encoded request, one promise.
+
+import type { CallOptions } from "../call-context.js";
+import type { ClientConnection } from "../connection/client-connection.js";
+import { wireTimeout } from "../deadline.js";
+import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
+import { FLAG_ONEWAY } from "../protocol/frame-types.js";
+import type { ResponsePayload } from "../protocol/payloads.js";
+import { type RpcError, Status } from "../status.js";
+import { type CallScheduler, ClientCall } from "./client-call.js";
+import { decodeFailure, errorFromResponse } from "./response-error.js";
+
+/** A unary call (or a oneway one, which resolves as soon as its request is handed to a connection). */
+export class UnaryCall extends ClientCall {
+  readonly promise: Promise<any>;
+  readonly bytes: number;
+  private readonly body: Uint8Array;
+  private readonly oneway: boolean;
+  private resolve!: (value: any) => void;
+  private reject!: (error: RpcError) => void;
+
+  constructor(
+    scheduler: CallScheduler,
+    method: UnaryMethod | OnewayMethod,
+    body: Uint8Array,
+    deadline: number | undefined,
+    options: CallOptions | undefined,
+  ) {
+    super(scheduler, method, deadline, options);
+    this.body = body;
+    this.bytes = body.length;
+    this.oneway = method.kind === "oneway";
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.arm();
+  }
+
+  start(connection: ClientConnection): void {
+    if (this.done || !this.fits(connection, this.body.length)) return;
+    const flags = this.oneway ? FLAG_ONEWAY : 0;
+    const id = connection.start(
+      this,
+      this.method.path,
+      flags,
+      wireTimeout(this.deadline),
+      this.metadata,
+      this.body,
+    );
+    if (this.oneway) {
+      this.settle();
+      this.resolve(undefined);
+      return;
+    }
+    this.connection = connection;
+    this.id = id;
+  }
+
+  onMessage(): void {}
+
+  onWindow(): void {}
+
+  onResponse(response: ResponsePayload): void {
+    if (this.done) return;
+    this.connection = undefined;
+    if (response.status !== Status.OK) {
+      this.fail(errorFromResponse(this.method, response));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = this.method.responseCodec.decode(response.body);
+    } catch (cause) {
+      this.fail(decodeFailure(this.method, cause));
+      return;
+    }
+    this.settle();
+    this.resolve(value);
+  }
+
+  protected canRetry(): boolean {
+    return true;
+  }
+
+  protected rejectWith(error: RpcError): void {
+    this.reject(error);
+  }
+}

@@ -1,0 +1,190 @@
+// The client side of one connection: request ids -> open calls. Calls are opened here and receive
+// their frames through the CallSink they registered; every open call is failed when the connection dies.
+
+import type { Socket } from "node:net";
+import type { Metadata } from "../call-context.js";
+import { FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
+import { decodeResponse, decodeWindow, type GoAway, type ResponsePayload } from "../protocol/payloads.js";
+import { ProtocolError } from "../protocol/protocol-error.js";
+import type { RpcError } from "../status.js";
+import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
+
+/** What a call registers to receive its frames. Exactly one of onResponse/onClosed ends it. */
+export interface CallSink {
+  /** A stream element arrived. */
+  onMessage(body: Buffer): void;
+  /** The server granted `count` more request stream messages. */
+  onWindow(count: number): void;
+  /** The call's RESPONSE arrived; the call is no longer open. */
+  onResponse(response: ResponsePayload): void;
+  /**
+   * The connection can no longer carry the call. `retryable` is true when the server said (GOAWAY) that
+   * it never processed it, so it may be sent again on another connection.
+   */
+  onClosed(error: RpcError, retryable: boolean): void;
+}
+
+/** What a ClientConnection tells its owner. */
+export interface ClientConnectionEvents {
+  /** The handshake completed: calls may start. */
+  onReady(connection: ClientConnection): void;
+  /** Room appeared (bytes drained or a call finished): queued calls may start. */
+  onCapacity(connection: ClientConnection): void;
+  /** The server sent GOAWAY: start new calls elsewhere. */
+  onGoAway(connection: ClientConnection): void;
+  /** The connection closed; every call on it has been told. */
+  onClosed(connection: ClientConnection, error: RpcError): void;
+}
+
+/**
+ * A client connection. `start` opens a call (only when `canStart` is true), the other methods send
+ * frames of an open call. Frames for ids no longer open are ignored (normal after a cancel).
+ */
+export class ClientConnection extends FrameConnection {
+  private readonly events: ClientConnectionEvents;
+  private readonly calls = new Map<number, CallSink>();
+  private nextId = 1;
+  private goingAway = false;
+
+  constructor(socket: Socket, settings: ConnectionSettings, events: ClientConnectionEvents) {
+    super(socket, settings);
+    this.events = events;
+    this.sendHello();
+  }
+
+  /** Calls open on this connection. */
+  get openCalls(): number {
+    return this.calls.size;
+  }
+
+  /** True when the server has said it takes no new calls here. */
+  get draining(): boolean {
+    return this.goingAway;
+  }
+
+  /** True when a new call may start now: open, not draining, under the server's limit and the byte bound. */
+  canStart(): boolean {
+    return (
+      this.isOpen &&
+      !this.goingAway &&
+      (this.peerMaxConcurrentCalls === 0 || this.calls.size < this.peerMaxConcurrentCalls) &&
+      this.writable &&
+      this.nextId < MAX_STREAM_ID
+    );
+  }
+
+  /** Opens a call by sending its REQUEST; returns its stream id. A oneway call is not registered. */
+  start(
+    sink: CallSink,
+    path: string,
+    flags: number,
+    timeoutMs: number,
+    metadata: Metadata | undefined,
+    body: Uint8Array,
+  ): number {
+    const id = this.nextId++;
+    if ((flags & FLAG_ONEWAY) === 0) this.calls.set(id, sink);
+    this.encoder.request(id, flags, path, timeoutMs, metadata, body);
+    return id;
+  }
+
+  /** Sends one request stream element. */
+  message(id: number, body: Uint8Array): void {
+    if (this.calls.has(id)) this.encoder.message(id, body);
+  }
+
+  /** Ends the request stream. */
+  end(id: number): void {
+    if (this.calls.has(id)) this.encoder.end(id);
+  }
+
+  /** Grants the server `count` more response stream messages. */
+  window(id: number, count: number): void {
+    if (this.calls.has(id)) this.encoder.window(id, count);
+  }
+
+  /** Abandons a call: CANCEL is sent and nothing more is delivered to its sink. */
+  cancel(id: number): void {
+    if (!this.calls.delete(id)) return;
+    this.encoder.cancel(id);
+    this.released();
+  }
+
+  /** Closes gracefully: no new calls; the socket closes when the open ones are done. */
+  drain(): void {
+    this.goingAway = true;
+    if (this.calls.size === 0) this.endSoon();
+  }
+
+  /** Closes now: open calls fail with `error`, frames already queued (oneway requests) are flushed first. */
+  shutdown(error: RpcError): void {
+    this.goingAway = true;
+    this.closeError ??= error;
+    const sinks = [...this.calls.values()];
+    this.calls.clear();
+    for (const sink of sinks) sink.onClosed(error, false);
+    this.endSoon();
+  }
+
+  protected override onOpen(): void {
+    this.events.onReady(this);
+  }
+
+  protected override onCallFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
+    switch (type) {
+      case FrameType.RESPONSE: {
+        const sink = this.calls.get(streamId);
+        if (sink === undefined) return;
+        const response = decodeResponse(payload, flags);
+        this.calls.delete(streamId);
+        sink.onResponse(response);
+        this.released();
+        return;
+      }
+      case FrameType.MESSAGE:
+        this.calls.get(streamId)?.onMessage(payload);
+        return;
+      case FrameType.WINDOW: {
+        const count = decodeWindow(payload);
+        this.calls.get(streamId)?.onWindow(count);
+        return;
+      }
+      case FrameType.REQUEST:
+      case FrameType.END:
+      case FrameType.CANCEL:
+        throw new ProtocolError(`frame type ${type} is not sent by servers`);
+      default:
+        return;
+    }
+  }
+
+  protected override onGoAway(goAway: GoAway): void {
+    this.goingAway = true;
+    for (const [id, sink] of this.calls) {
+      if (id <= goAway.lastStreamId) continue;
+      this.calls.delete(id);
+      sink.onClosed(this.closeError!, true);
+    }
+    this.events.onGoAway(this);
+    if (this.calls.size === 0) this.endSoon();
+  }
+
+  protected override onWritable(): void {
+    this.events.onCapacity(this);
+  }
+
+  protected override onClosed(error: RpcError): void {
+    const sinks = [...this.calls.values()];
+    this.calls.clear();
+    for (const sink of sinks) sink.onClosed(error, false);
+    this.events.onClosed(this, error);
+  }
+
+  private released(): void {
+    if (this.goingAway) {
+      if (this.calls.size === 0) this.endSoon();
+      return;
+    }
+    this.events.onCapacity(this);
+  }
+}

@@ -1,0 +1,201 @@
+// The server side of one connection: checks the handshake in time, opens a ServerCall per REQUEST,
+// routes call frames to it, pauses reading at the concurrency limit, closes when idle or told to.
+
+import type { Socket } from "node:net";
+import type { Metadata } from "../call-context.js";
+import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
+import type { Logger } from "../logger.js";
+import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
+import { decodeRequest, decodeWindow } from "../protocol/payloads.js";
+import { ProtocolError } from "../protocol/protocol-error.js";
+import { RpcError, Status, type StatusCode } from "../status.js";
+import { type CallHost, type Route, ServerCall } from "./server-call.js";
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly routes: ReadonlyMap<string, Route>;
+  readonly logger: Logger;
+  readonly handshakeTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  /** The connection closed. */
+  connectionClosed(connection: ServerConnection): void;
+}
+
+/**
+ * One accepted connection. Protocol errors close it (GOAWAY first); `goAway` starts a graceful close;
+ * `forceClose` answers the calls still open with UNAVAILABLE and closes.
+ */
+export class ServerConnection extends FrameConnection implements CallHost {
+  readonly logger: Logger;
+  private readonly host: ConnectionHost;
+  private readonly calls = new Map<number, ServerCall>();
+  private lastStreamId = 0;
+  private goingAway = false;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private idleSince = Date.now();
+
+  constructor(socket: Socket, settings: ConnectionSettings, host: ConnectionHost) {
+    super(socket, settings);
+    this.host = host;
+    this.logger = host.logger;
+    this.handshakeTimer = setTimeout(() => {
+      this.logger.warn(`handshake from ${this.peer} timed out`);
+      this.protocolError(`handshake not completed within ${host.handshakeTimeoutMs} ms`);
+    }, host.handshakeTimeoutMs);
+  }
+
+  /** This side's stream window (CallHost). */
+  get initialWindow(): number {
+    return this.settings.initialWindow;
+  }
+
+  /** Calls being served. */
+  get openCalls(): number {
+    return this.calls.size;
+  }
+
+  /** Graceful close: GOAWAY now, no new calls, close once the open ones are done. */
+  goAway(status: StatusCode, reason: string): void {
+    if (this.isClosed) return;
+    if (!this.isOpen) {
+      this.sendGoAwayAndEnd(0, status, reason);
+      return;
+    }
+    if (!this.goingAway) {
+      this.goingAway = true;
+      this.encoder.goAway(this.lastStreamId, status, reason);
+    }
+    if (this.calls.size === 0) this.endSoon();
+  }
+
+  /** Ends every open call with UNAVAILABLE (answering the client) and closes. */
+  forceClose(reason: string): void {
+    const error = new RpcError(Status.UNAVAILABLE, reason);
+    for (const call of [...this.calls.values()]) call.disconnect(error, true);
+    this.endSoon();
+  }
+
+  sendMessage(id: number, body: Uint8Array): void {
+    this.encoder.message(id, body);
+  }
+
+  sendWindow(id: number, count: number): void {
+    this.encoder.window(id, count);
+  }
+
+  sendResponse(
+    id: number,
+    status: StatusCode,
+    message: string,
+    metadata: Metadata | undefined,
+    typeName: string | undefined,
+    body: Uint8Array | undefined,
+  ): void {
+    if (!this.isClosed) this.encoder.response(id, status, message, metadata, typeName, body);
+  }
+
+  callDone(call: ServerCall): void {
+    this.calls.delete(call.id);
+    const size = this.calls.size;
+    if (size === 0) {
+      this.idleSince = Date.now();
+      if (this.goingAway) this.endSoon();
+    }
+    if (size < this.settings.maxConcurrentCalls || this.settings.maxConcurrentCalls === 0)
+      this.resumeReading();
+  }
+
+  callProtocolError(reason: string): void {
+    this.logger.warn(`protocol error from ${this.peer}: ${reason}`);
+    this.protocolError(reason, this.lastStreamId);
+  }
+
+  protected override onPreface(): void {
+    this.sendHello();
+  }
+
+  protected override onOpen(): void {
+    clearTimeout(this.handshakeTimer);
+    const idleMs = this.host.idleTimeoutMs;
+    if (idleMs > 0) {
+      const check = (): void => {
+        if (this.isClosed) return;
+        const idleFor = Date.now() - this.idleSince;
+        if (this.calls.size === 0 && idleFor >= idleMs) {
+          this.goAway(Status.UNAVAILABLE, `idle for ${idleMs} ms`);
+          return;
+        }
+        this.idleTimer = setTimeout(check, this.calls.size === 0 ? idleMs - idleFor : idleMs).unref();
+      };
+      this.idleTimer = setTimeout(check, idleMs).unref();
+    }
+  }
+
+  protected override onCallFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
+    switch (type) {
+      case FrameType.REQUEST:
+        this.request(flags, streamId, payload);
+        return;
+      case FrameType.MESSAGE:
+        this.calls.get(streamId)?.onMessage(payload);
+        return;
+      case FrameType.END:
+        this.calls.get(streamId)?.onEnd();
+        return;
+      case FrameType.CANCEL:
+        this.calls.get(streamId)?.cancel();
+        return;
+      case FrameType.WINDOW: {
+        const count = decodeWindow(payload);
+        this.calls.get(streamId)?.onWindow(count);
+        return;
+      }
+      case FrameType.RESPONSE:
+        throw new ProtocolError("RESPONSE is not sent by clients");
+      default:
+        return;
+    }
+  }
+
+  protected override onGoAway(): void {
+    // The client is leaving: it sends nothing new; its open calls finish normally.
+  }
+
+  protected override onWritable(): void {}
+
+  protected override onClosed(error: RpcError): void {
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.idleTimer);
+    const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
+    for (const call of [...this.calls.values()]) call.disconnect(reason, false);
+    this.calls.clear();
+    this.host.connectionClosed(this);
+  }
+
+  private request(flags: number, id: number, payload: Buffer): void {
+    if (id <= this.lastStreamId) throw new ProtocolError(`stream id ${id} not above ${this.lastStreamId}`);
+    if (this.goingAway) return;
+    this.lastStreamId = id;
+    const head = decodeRequest(payload);
+    const oneway = (flags & FLAG_ONEWAY) !== 0;
+    const route = this.host.routes.get(head.path);
+    if (route === undefined) {
+      if (!oneway)
+        this.sendResponse(
+          id,
+          Status.UNIMPLEMENTED,
+          `unknown method ${head.path}`,
+          undefined,
+          undefined,
+          undefined,
+        );
+      return;
+    }
+    const call = new ServerCall(this, id, route, head, oneway);
+    this.calls.set(id, call);
+    const limit = this.settings.maxConcurrentCalls;
+    if (limit > 0 && this.calls.size >= limit) this.pauseReading();
+    call.run(head.body);
+  }
+}

@@ -1,0 +1,71 @@
+// Options of `new Server(options)` and their defaults.
+
+import type { Metadata } from "../call-context.js";
+import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
+import type { ServerInterceptor } from "../interceptors.js";
+import { type Logger, silentLogger } from "../logger.js";
+import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
+
+/** Server limits and hooks. Every field is optional; docs/runtime.md lists the defaults. */
+export interface ServerOptions {
+  /** Largest frame accepted (default 4 MiB); a larger one closes the connection. */
+  readonly maxFrameSize?: number;
+  /** Calls served at once per connection (default 1000); reading pauses at the limit. */
+  readonly maxConcurrentCallsPerConnection?: number;
+  /** Connections open at once (default 10000); more are refused with a GOAWAY. */
+  readonly maxConnections?: number;
+  /** Connections open at once from one remote IP address (default 1000). */
+  readonly maxConnectionsPerAddress?: number;
+  /** A connection without calls for this long is closed with a GOAWAY (default 300000; 0 = never). */
+  readonly idleTimeoutMs?: number;
+  /** Time a new connection has to send its preface and HELLO (default 5000). */
+  readonly handshakeTimeoutMs?: number;
+  /** Keepalive pings to silent clients (default every 30 s of silence, 10 s to answer); `false` disables them. */
+  readonly keepalive?: Partial<KeepaliveOptions> | false;
+  /** Request stream messages buffered per call (default 32). */
+  readonly initialWindow?: number;
+  /** Bytes buffered on a socket above which response streams wait (default 1 MiB). */
+  readonly highWaterBytes?: number;
+  /** Where handler failures and peer errors are reported (default: silent). */
+  readonly logger?: Logger;
+  /** Server interceptors, outermost first. */
+  readonly interceptors?: readonly ServerInterceptor[];
+  /** Metadata sent in every HELLO. */
+  readonly metadata?: Metadata;
+}
+
+/** ServerOptions with defaults applied. */
+export interface ResolvedServerOptions {
+  readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly idleTimeoutMs: number;
+  readonly handshakeTimeoutMs: number;
+  readonly logger: Logger;
+  readonly interceptors: readonly ServerInterceptor[];
+  readonly connection: ConnectionSettings;
+}
+
+/** Applies defaults. */
+export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
+  const o = options ?? {};
+  const keepalive =
+    o.keepalive === false
+      ? undefined
+      : { intervalMs: o.keepalive?.intervalMs ?? 30_000, timeoutMs: o.keepalive?.timeoutMs ?? 10_000 };
+  return {
+    maxConnections: o.maxConnections ?? 10_000,
+    maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? 1000,
+    idleTimeoutMs: o.idleTimeoutMs ?? 300_000,
+    handshakeTimeoutMs: o.handshakeTimeoutMs ?? 5_000,
+    logger: o.logger ?? silentLogger,
+    interceptors: o.interceptors ?? [],
+    connection: {
+      maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+      initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
+      maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? 1000,
+      highWaterBytes: o.highWaterBytes ?? 1024 * 1024,
+      keepalive,
+      metadata: o.metadata,
+    },
+  };
+}
