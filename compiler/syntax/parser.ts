@@ -1,7 +1,13 @@
 // The grammar of `.rpc` files as a chevrotain CstParser with error recovery. It only builds a concrete
 // syntax tree; to-ast.ts turns that into the AST and syntax-errors.ts turns its errors into diagnostics.
 
-import { CstParser, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import {
+  CstParser,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import {
   ALL_TOKENS,
   At,
@@ -114,15 +120,26 @@ class RpcParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  // OR alternatives built once per site instead of on every call (chevrotain's own performance advice).
+  readonly #alternatives: IOrAlt<unknown>[][] = [];
+
+  private cached(site: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
+    let alternatives = this.#alternatives[site];
+    if (alternatives === undefined) this.#alternatives[site] = alternatives = make();
+    return alternatives;
+  }
+
   readonly file = this.RULE("file", () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.packageDecl) },
-        { ALT: () => this.SUBRULE(this.importDecl) },
-        { ALT: () => this.SUBRULE(this.definition) },
-        { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-        { ALT: () => this.CONSUME(RBrace) },
-      ]);
+      this.OR(
+        this.cached(1, () => [
+          { ALT: () => this.SUBRULE(this.packageDecl) },
+          { ALT: () => this.SUBRULE(this.importDecl) },
+          { ALT: () => this.SUBRULE(this.definition) },
+          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+          { ALT: () => this.CONSUME(RBrace) },
+        ]),
+      );
     });
   });
 
@@ -148,13 +165,15 @@ class RpcParser extends CstParser {
 
   readonly definition = this.RULE("definition", () => {
     this.MANY(() => this.SUBRULE(this.annotation));
-    this.OR([
-      { ALT: () => this.SUBRULE(this.constDef) },
-      { ALT: () => this.SUBRULE(this.enumDef) },
-      { ALT: () => this.SUBRULE(this.structDef) },
-      { ALT: () => this.SUBRULE(this.unionDef) },
-      { ALT: () => this.SUBRULE(this.serviceDef) },
-    ]);
+    this.OR(
+      this.cached(2, () => [
+        { ALT: () => this.SUBRULE(this.constDef) },
+        { ALT: () => this.SUBRULE(this.enumDef) },
+        { ALT: () => this.SUBRULE(this.structDef) },
+        { ALT: () => this.SUBRULE(this.unionDef) },
+        { ALT: () => this.SUBRULE(this.serviceDef) },
+      ]),
+    );
   });
 
   readonly annotation = this.RULE("annotation", () => {
@@ -168,13 +187,15 @@ class RpcParser extends CstParser {
   });
 
   readonly literal = this.RULE("literal", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(IntLiteral) },
-      { ALT: () => this.CONSUME(FloatLiteral) },
-      { ALT: () => this.CONSUME(StringLiteral) },
-      { ALT: () => this.CONSUME(True) },
-      { ALT: () => this.CONSUME(False) },
-    ]);
+    this.OR(
+      this.cached(3, () => [
+        { ALT: () => this.CONSUME(IntLiteral) },
+        { ALT: () => this.CONSUME(FloatLiteral) },
+        { ALT: () => this.CONSUME(StringLiteral) },
+        { ALT: () => this.CONSUME(True) },
+        { ALT: () => this.CONSUME(False) },
+      ]),
+    );
   });
 
   readonly constDef = this.RULE("constDef", () => {
@@ -192,11 +213,13 @@ class RpcParser extends CstParser {
     this.CONSUME(Name);
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.reservedDecl) },
-        { ALT: () => this.SUBRULE(this.enumValue) },
-        { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-      ]);
+      this.OR(
+        this.cached(4, () => [
+          { ALT: () => this.SUBRULE(this.reservedDecl) },
+          { ALT: () => this.SUBRULE(this.enumValue) },
+          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+        ]),
+      );
     });
     this.CONSUME(RBrace);
   });
@@ -210,7 +233,9 @@ class RpcParser extends CstParser {
   });
 
   readonly structDef = this.RULE("structDef", () => {
-    this.OR([{ ALT: () => this.CONSUME(Struct) }, { ALT: () => this.CONSUME(ErrorKw) }]);
+    this.OR(
+      this.cached(5, () => [{ ALT: () => this.CONSUME(Struct) }, { ALT: () => this.CONSUME(ErrorKw) }]),
+    );
     this.CONSUME(Name);
     this.SUBRULE(this.fieldBlock);
   });
@@ -224,11 +249,13 @@ class RpcParser extends CstParser {
   readonly fieldBlock = this.RULE("fieldBlock", () => {
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.reservedDecl) },
-        { ALT: () => this.SUBRULE(this.field) },
-        { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-      ]);
+      this.OR(
+        this.cached(6, () => [
+          { ALT: () => this.SUBRULE(this.reservedDecl) },
+          { ALT: () => this.SUBRULE(this.field) },
+          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+        ]),
+      );
     });
     this.CONSUME(RBrace);
   });
@@ -251,18 +278,20 @@ class RpcParser extends CstParser {
   });
 
   readonly reservedItem = this.RULE("reservedItem", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(IntLiteral);
-          this.OPTION(() => {
-            this.CONSUME(To);
-            this.CONSUME2(IntLiteral);
-          });
+    this.OR(
+      this.cached(7, () => [
+        {
+          ALT: () => {
+            this.CONSUME(IntLiteral);
+            this.OPTION(() => {
+              this.CONSUME(To);
+              this.CONSUME2(IntLiteral);
+            });
+          },
         },
-      },
-      { ALT: () => this.CONSUME(StringLiteral) },
-    ]);
+        { ALT: () => this.CONSUME(StringLiteral) },
+      ]),
+    );
   });
 
   readonly serviceDef = this.RULE("serviceDef", () => {
@@ -270,10 +299,12 @@ class RpcParser extends CstParser {
     this.CONSUME(Name);
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.method) },
-        { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-      ]);
+      this.OR(
+        this.cached(8, () => [
+          { ALT: () => this.SUBRULE(this.method) },
+          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+        ]),
+      );
     });
     this.CONSUME(RBrace);
   });
@@ -306,24 +337,28 @@ class RpcParser extends CstParser {
   });
 
   readonly returnType = this.RULE("returnType", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Void) },
-      {
-        ALT: () => {
-          this.OPTION(() => this.CONSUME(Stream));
-          this.SUBRULE(this.type);
+    this.OR(
+      this.cached(9, () => [
+        { ALT: () => this.CONSUME(Void) },
+        {
+          ALT: () => {
+            this.OPTION(() => this.CONSUME(Stream));
+            this.SUBRULE(this.type);
+          },
         },
-      },
-    ]);
+      ]),
+    );
   });
 
   readonly type = this.RULE("type", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(ScalarKeyword) },
-      { ALT: () => this.SUBRULE(this.listType) },
-      { ALT: () => this.SUBRULE(this.mapType) },
-      { ALT: () => this.SUBRULE(this.namedType) },
-    ]);
+    this.OR(
+      this.cached(10, () => [
+        { ALT: () => this.CONSUME(ScalarKeyword) },
+        { ALT: () => this.SUBRULE(this.listType) },
+        { ALT: () => this.SUBRULE(this.mapType) },
+        { ALT: () => this.SUBRULE(this.namedType) },
+      ]),
+    );
   });
 
   readonly listType = this.RULE("listType", () => {

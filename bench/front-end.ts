@@ -1,0 +1,95 @@
+// Front-end benchmark: load + parse + check of the synthetic schema (20 files, 2000 structs, 200
+// services) from ../shared/bench/gen-schema.mjs. Prints the cold first run and the best of 5 warm runs.
+//
+// run: node --import tsx bench/front-end.ts           (the TypeScript sources, through tsx)
+//      node --import tsx bench/front-end.ts --dist    (the built compiler in dist/, after `npm run build`:
+//                                                      what the `rpcgen` command runs)
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+type Driver = typeof import("../compiler/driver.js");
+type Diagnostics = typeof import("../compiler/diagnostics/diagnostic.js");
+type Lexer = typeof import("../compiler/syntax/lexer.js");
+type ParseFile = typeof import("../compiler/syntax/parse-file.js");
+
+const fromDist = process.argv.includes("--dist");
+const base = fromDist ? "../dist/compiler/" : "../compiler/";
+const { runFrontEnd } = (await import(`${base}driver.js`)) as Driver;
+const { Reporter } = (await import(`${base}diagnostics/diagnostic.js`)) as Diagnostics;
+const { lex } = (await import(`${base}syntax/lexer.js`)) as Lexer;
+const { parseFile } = (await import(`${base}syntax/parse-file.js`)) as ParseFile;
+
+const RUNS = 5;
+
+/** Finds gen-schema.mjs: `../shared/bench/` next to the repository (also from dist/bench/). */
+function generatorPath(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, "..", "shared", "bench", "gen-schema.mjs");
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error("cannot find shared/bench/gen-schema.mjs next to the repository");
+}
+
+function time(run: () => void): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const out = mkdtempSync(path.join(tmpdir(), "rpcgen-bench-"));
+try {
+  execFileSync(process.execPath, [generatorPath(), out], { stdio: "ignore" });
+  const inputDir = path.join(out, "rpc");
+  const files = readdirRpc(path.join(inputDir, "synth"));
+  const texts = files.map((file) => readFileSync(file, "utf8"));
+  const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+
+  let diagnostics = 0;
+  const cold = time(() => {
+    diagnostics = runFrontEnd({ inputs: [inputDir], includeDirs: [] }).diagnostics.length;
+  });
+  if (diagnostics !== 0)
+    throw new Error(`the synthetic schema should check clean, got ${diagnostics} diagnostics`);
+  const warm: number[] = [];
+  for (let i = 0; i < RUNS; i++) warm.push(time(() => runFrontEnd({ inputs: [inputDir], includeDirs: [] })));
+  const lexOnly: number[] = [];
+  const parseOnly: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    lexOnly.push(
+      time(() => {
+        for (const [n, text] of texts.entries()) lex(text, files[n] as string, new Reporter());
+      }),
+    );
+    parseOnly.push(
+      time(() => {
+        for (const [n, text] of texts.entries()) parseFile(files[n] as string, text, new Reporter());
+      }),
+    );
+  }
+  const best = Math.min(...warm);
+  console.log(
+    `front end (${fromDist ? "built dist/" : "sources via tsx"}): ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB (2000 structs, 200 services)`,
+  );
+  console.log(`  load+parse+check cold (first run in process): ${cold.toFixed(1)} ms`);
+  console.log(`  load+parse+check warm (best of ${RUNS}):        ${best.toFixed(1)} ms`);
+  console.log(`    of which lex (best of ${RUNS}):               ${Math.min(...lexOnly).toFixed(1)} ms`);
+  console.log(`    of which lex+parse+to-ast (best of ${RUNS}):  ${Math.min(...parseOnly).toFixed(1)} ms`);
+  console.log(
+    `  throughput (warm): ${(bytes / 1024 / 1024 / (best / 1000)).toFixed(1)} MiB/s; goal < 1000 ms: ${best < 1000 ? "met" : "NOT met"}`,
+  );
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+
+function readdirRpc(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".rpc"))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
