@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
+import { registerCompile } from "./commands/compile.js";
 import { type CliIo, ExitCode } from "./commands/io.js";
 
 /**
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const context = { io, setExitCode: (code: number) => void (exitCode = code) };
   registerCheck(program, context);
+  registerCompile(program, context);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {

@@ -1,0 +1,98 @@
+// The client half of a service: `<Service>Client`, whose methods look like local calls and hand each
+// call to a Channel with the method's descriptor.
+
+import type CodeBlockWriter from "code-block-writer";
+import { assertNever } from "../ast.js";
+import type { MethodModel, ServiceModel } from "../model.js";
+import type { EmitContext } from "./emit-context.js";
+import { writeJsDoc } from "./printer.js";
+import { resultType } from "./service.js";
+import {
+  extraParamName,
+  paramDeclarations,
+  serviceCompanionNames,
+  writeMethodDoc,
+} from "./service-signature.js";
+import { methodWire } from "./wire-shapes.js";
+
+/**
+ * Writes `export class <Service>Client`: constructed with a Channel; one method per IDL method taking the
+ * parameters positionally (see `paramDeclarations` for optional ones) and an optional last `options`,
+ * returning `Promise<Result>` or, for a server stream, `AsyncIterable<Result>`.
+ */
+export function writeServiceClient(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
+  const { client } = serviceCompanionNames(service);
+  const channel = ctx.runtimeType("Channel");
+  writeJsDoc(w, `Calls \`${service.fullName}\` through a Channel.`, service.deprecated);
+  w.write(`export class ${client}`).block(() => {
+    w.writeLine(`readonly #channel: ${channel};`);
+    w.blankLine();
+    w.writeLine(
+      "/** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */",
+    );
+    w.write(`constructor(channel: ${channel})`).block(() => {
+      w.writeLine("this.#channel = channel;");
+    });
+    service.methods.forEach((method, i) => {
+      w.blankLine();
+      writeClientMethod(w, ctx, service, method, i);
+    });
+  });
+  w.blankLine();
+}
+
+function writeClientMethod(
+  w: CodeBlockWriter,
+  ctx: EmitContext,
+  service: ServiceModel,
+  method: MethodModel,
+  index: number,
+): void {
+  const options = extraParamName(method, "options");
+  const params = paramDeclarations(ctx, method, true);
+  params.push(`${options}?: ${ctx.runtimeType("CallOptions")}`);
+  const result = resultType(ctx, method);
+  const descriptor = `${service.tsName}.methods[${index}]`;
+  writeMethodDoc(w, method);
+  const kind = method.methodKind;
+  switch (kind) {
+    case "unary":
+    case "oneway":
+    case "serverStream": {
+      const returns =
+        kind === "serverStream"
+          ? `AsyncIterable<${result}>`
+          : kind === "oneway"
+            ? "Promise<void>"
+            : `Promise<${result}>`;
+      const request = requestLiteral(ctx, service, method);
+      w.write(`${method.tsName}(${params.join(", ")}): ${returns}`).block(() => {
+        w.writeLine(`return this.#channel.${kind}(${descriptor}, ${request}, ${options});`);
+      });
+      return;
+    }
+    case "clientStream":
+    case "bidi": {
+      const returns = kind === "bidi" ? `AsyncIterable<${result}>` : `Promise<${result}>`;
+      const stream = method.params[0]!.tsName;
+      w.write(`${method.tsName}(${params.join(", ")}): ${returns}`).block(() => {
+        w.writeLine(`return this.#channel.${kind}(${descriptor}, ${stream}, ${options});`);
+      });
+      return;
+    }
+    default:
+      assertNever(kind);
+  }
+}
+
+/**
+ * The argument message built from the parameters: `{ id }`. With optional parameters, a parameter left
+ * out is present as `undefined`, which the args codec treats as absent; the literal is asserted to the
+ * args type because exactOptionalPropertyTypes distinguishes the two.
+ */
+function requestLiteral(ctx: EmitContext, service: ServiceModel, method: MethodModel): string {
+  if (method.params.length === 0) return "{}";
+  const literal = `{ ${method.params.map((p) => p.tsName).join(", ")} }`;
+  if (!method.params.some((p) => p.optional)) return literal;
+  return `${literal} as ${methodWire(ctx, service, method).requestType}`;
+}

@@ -1,0 +1,68 @@
+// The emit driver: one generated TypeScript file per `.rpc` file of the model (and its `.proto` twin when
+// asked), each printed by the printer with the data and service emitters writing into it.
+
+import type CodeBlockWriter from "code-block-writer";
+import type { FileModel, SchemaModel, ServiceModel } from "../model.js";
+import { writeServiceClient } from "./client.js";
+import type { EmitContext } from "./emit-context.js";
+import { outputPath, type PrintOptions, printFile } from "./printer.js";
+import { emitProto } from "./proto.js";
+import { writeServiceDescriptor, writeServiceHandlers } from "./service.js";
+import { serviceCompanionNames } from "./service-signature.js";
+import { writeDefinition } from "./types.js";
+import { writeMethodMessages } from "./wire-shapes.js";
+
+/** What to write: TypeScript modules, `.proto` files, or both. */
+export type EmitTarget = "ts" | "proto";
+
+/** Options of `emitTypeScript`. */
+export interface EmitOptions extends PrintOptions {
+  /** Outputs to produce; `["ts"]` when absent. */
+  readonly targets?: readonly EmitTarget[];
+}
+
+/**
+ * Emits every file of a checked model. Keys are output paths relative to the output directory, mirroring
+ * the IDL layout (`shop/orders.rpc` → `shop/orders.ts`, `shop/orders.proto`), in model order; values are
+ * the file texts. Pure: no I/O, identical model and options give identical output.
+ */
+export function emitTypeScript(model: SchemaModel, options: EmitOptions = {}): Map<string, string> {
+  const targets = options.targets ?? ["ts"];
+  const out = new Map<string, string>();
+  for (const file of model.files) {
+    if (targets.includes("ts"))
+      out.set(outputPath(file.relativePath, ".ts"), emitFileTypeScript(file, options));
+    if (targets.includes("proto")) out.set(outputPath(file.relativePath, ".proto"), emitProto(file, model));
+  }
+  return out;
+}
+
+/** The generated TypeScript module of one file. */
+export function emitFileTypeScript(file: FileModel, options: PrintOptions = {}): string {
+  const services: ServiceModel[] = [];
+  const reserved: string[] = [];
+  for (const def of file.definitions) {
+    if (def.kind !== "service") continue;
+    services.push(def);
+    const names = serviceCompanionNames(def);
+    reserved.push(names.handlers, names.client);
+  }
+  return printFile(file, options, reserved, (w, ctx) => {
+    // Data definitions first, in source order; services after them, because a descriptor refers to codecs
+    // and error classes while the module loads and a later `const`/`class` would not be initialised yet.
+    for (const def of file.definitions) {
+      if (def.kind === "service") continue;
+      writeDefinition(w, ctx, def);
+      w.blankLineIfLastNot();
+    }
+    for (const service of services) writeService(w, ctx, service);
+  });
+}
+
+function writeService(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
+  writeMethodMessages(w, ctx, service);
+  w.blankLineIfLastNot();
+  writeServiceHandlers(w, ctx, service);
+  writeServiceDescriptor(w, ctx, service);
+  writeServiceClient(w, ctx, service);
+}

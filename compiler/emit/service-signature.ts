@@ -1,0 +1,69 @@
+// What the client class and the handler interface share: generated names of a service's companions,
+// parameter lists, and the JSDoc of a method.
+
+import type CodeBlockWriter from "code-block-writer";
+import type { MethodModel, ParamModel, ServiceModel } from "../model.js";
+import type { EmitContext } from "./emit-context.js";
+import { writeJsDoc } from "./printer.js";
+import { tsType } from "./types.js";
+
+/** Top-level names a service adds besides its descriptor (which takes the service's own tsName). */
+export function serviceCompanionNames(service: ServiceModel): { handlers: string; client: string } {
+  return { handlers: `${service.tsName}Handlers`, client: `${service.tsName}Client` };
+}
+
+/** True for methods whose one parameter is a stream of requests. */
+export function takesStream(method: MethodModel): boolean {
+  return method.methodKind === "clientStream" || method.methodKind === "bidi";
+}
+
+/**
+ * A name for the extra parameter (`ctx`, `options`) that no IDL parameter of the method already uses:
+ * `base`, else `base_`, `base__`...
+ */
+export function extraParamName(method: MethodModel, base: string): string {
+  let name = base;
+  while (method.params.some((p) => p.tsName === name)) name += "_";
+  return name;
+}
+
+/** The TypeScript type a parameter is written with: the element type wrapped in AsyncIterable for a stream. */
+export function paramType(ctx: EmitContext, method: MethodModel, param: ParamModel): string {
+  const t = tsType(ctx, param.type);
+  return takesStream(method) ? `AsyncIterable<${t}>` : t;
+}
+
+/**
+ * Parameter declarations in IDL order. On the client (`trailingOptional`), an optional parameter is
+ * written `name?: T` when every parameter after it is optional too, and `name: T | undefined` when a
+ * required one follows (the caller passes `undefined` to leave it out). Handlers always receive
+ * `name: T | undefined`.
+ */
+export function paramDeclarations(
+  ctx: EmitContext,
+  method: MethodModel,
+  trailingOptional: boolean,
+): string[] {
+  const params = method.params;
+  let firstTrailing = params.length;
+  while (firstTrailing > 0 && params[firstTrailing - 1]!.optional) firstTrailing--;
+  return params.map((p, i) => {
+    const t = paramType(ctx, method, p);
+    if (!p.optional) return `${p.tsName}: ${t}`;
+    return trailingOptional && i >= firstTrailing ? `${p.tsName}?: ${t}` : `${p.tsName}: ${t} | undefined`;
+  });
+}
+
+/** Writes a method's JSDoc: its doc, a `@param` per documented or deprecated parameter, `@deprecated`. */
+export function writeMethodDoc(w: CodeBlockWriter, method: MethodModel): void {
+  const tags: string[] = [];
+  for (const p of method.params) {
+    if (p.doc === undefined && p.deprecated === undefined) continue;
+    let text = `@param ${p.tsName}`;
+    if (p.doc !== undefined) text += ` ${p.doc.replace(/\s*\n\s*/g, " ").trim()}`;
+    if (p.deprecated !== undefined)
+      text += p.deprecated === "" ? " (deprecated)" : ` (deprecated: ${p.deprecated})`;
+    tags.push(text);
+  }
+  writeJsDoc(w, method.doc, method.deprecated, tags);
+}
