@@ -13,32 +13,43 @@ import type { CheckContext } from "./context.js";
 export function orderFiles(program: Program, reporter: Reporter): ParsedFile[] {
   const order: ParsedFile[] = [];
   const done = new Set<ParsedFile>();
-  const stack: ParsedFile[] = [];
-  /** The import each file on `stack` followed to reach the next one. */
-  const edges: ImportNode[] = [];
   const inReportedCycle = new Set<ParsedFile>();
-
-  const visit = (file: ParsedFile): void => {
-    stack.push(file);
-    for (const node of file.ast.imports) {
-      const target = file.imports.get(node);
-      if (target === undefined || done.has(target)) continue;
-      const onStack = stack.indexOf(target);
-      if (onStack >= 0) {
-        edges.push(node);
-        reportCycle(stack.slice(onStack), edges.slice(onStack), inReportedCycle, reporter);
-        edges.pop();
+  // Depth-first with an explicit stack (import chains can be longer than the call stack). `stack[i]`
+  // is a file being visited and the index of its next import; the import it is following is the one
+  // before that index.
+  const stack: { file: ParsedFile; next: number }[] = [];
+  const onStack = new Set<ParsedFile>();
+  for (const root of program.files) {
+    if (done.has(root)) continue;
+    stack.push({ file: root, next: 0 });
+    onStack.add(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const node = top.file.ast.imports[top.next++];
+      if (node === undefined) {
+        stack.pop();
+        onStack.delete(top.file);
+        done.add(top.file);
+        order.push(top.file);
         continue;
       }
-      edges.push(node);
-      visit(target);
-      edges.pop();
+      const target = top.file.imports.get(node);
+      if (target === undefined || done.has(target)) continue;
+      if (onStack.has(target)) {
+        const from = stack.findIndex((entry) => entry.file === target);
+        const cycle = stack.slice(from);
+        reportCycle(
+          cycle.map((entry) => entry.file),
+          cycle.map((entry) => entry.file.ast.imports[entry.next - 1]!),
+          inReportedCycle,
+          reporter,
+        );
+        continue;
+      }
+      stack.push({ file: target, next: 0 });
+      onStack.add(target);
     }
-    stack.pop();
-    done.add(file);
-    order.push(file);
-  };
-  for (const file of program.files) if (!done.has(file)) visit(file);
+  }
   return order;
 }
 

@@ -8,6 +8,9 @@ import type { CheckContext } from "./context.js";
 
 type Message = StructModel | UnionModel;
 
+/** Most steps of a chain spelled out in one diagnostic. */
+const MAX_SHOWN = 10;
+
 /** The fields a default value of `decl` must fill with another message. */
 function requiredEdges(decl: Message): FieldModel[] {
   if (decl.kind === "union") {
@@ -20,30 +23,17 @@ function requiredEdges(decl: Message): FieldModel[] {
 /** Reports each cycle of required fields once, at its first field. */
 export function checkRecursion(ctx: CheckContext): void {
   const state = new Map<Message, "active" | "done">();
-  const path: { decl: Message; field: FieldModel }[] = [];
   const reported = new Set<Message>();
 
-  const visit = (decl: Message): void => {
-    state.set(decl, "active");
-    for (const field of requiredEdges(decl)) {
-      if (field.type.kind !== "message") continue;
-      const target = field.type.decl;
-      path.push({ decl, field });
-      const seen = state.get(target);
-      if (seen === "active") report(path.slice(path.findIndex((step) => step.decl === target)));
-      else if (seen === undefined) visit(target);
-      path.pop();
-    }
-    state.set(decl, "done");
-  };
-
-  const report = (cycle: readonly { decl: Message; field: FieldModel }[]): void => {
+  const report = (cycle: readonly Step[]): void => {
     if (cycle.every((step) => reported.has(step.decl))) return;
     for (const step of cycle) reported.add(step.decl);
     const start = cycle[0]!;
-    const chain = [...cycle.map((step) => `${step.decl.name}.${step.field.name}`), start.decl.name].join(
-      " → ",
-    );
+    const steps = cycle.map((step) => `${step.decl.name}.${step.field.name}`);
+    // A long chain is shown by its ends; every step is still in `related` up to a bound.
+    if (steps.length > MAX_SHOWN)
+      steps.splice(MAX_SHOWN / 2, steps.length - MAX_SHOWN, `… ${steps.length - MAX_SHOWN} more`);
+    const chain = [...steps, start.decl.name].join(" → ");
     ctx.reporter.report({
       code: Code.recursiveStruct,
       severity: "error",
@@ -51,11 +41,36 @@ export function checkRecursion(ctx: CheckContext): void {
       span: start.field.span,
       label: "a value would never end",
       hint: `make one of these fields optional (e.g. \`${start.field.name}?\`), or hold the values in a list`,
-      related: cycle.slice(1).map((step) => ({
+      related: cycle.slice(1, MAX_SHOWN).map((step) => ({
         span: step.field.span,
         message: `continues through \`${step.decl.name}.${step.field.name}\``,
       })),
     });
+  };
+
+  // Depth-first search with an explicit stack: chains of structs can be longer than the call stack.
+  const visit = (root: Message): void => {
+    const stack: Frame[] = [{ decl: root, edges: requiredEdges(root), next: 0 }];
+    state.set(root, "active");
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      const field = frame.edges[frame.next++];
+      if (field === undefined) {
+        state.set(frame.decl, "done");
+        stack.pop();
+        continue;
+      }
+      if (field.type.kind !== "message") continue;
+      const target = field.type.decl;
+      const seen = state.get(target);
+      if (seen === "active") {
+        const from = stack.findIndex((f) => f.decl === target);
+        report(stack.slice(from).map((f) => ({ decl: f.decl, field: f.edges[f.next - 1]! })));
+      } else if (seen === undefined) {
+        state.set(target, "active");
+        stack.push({ decl: target, edges: requiredEdges(target), next: 0 });
+      }
+    }
   };
 
   for (const file of ctx.files) {
@@ -65,4 +80,17 @@ export function checkRecursion(ctx: CheckContext): void {
         visit(model as Message);
     }
   }
+}
+
+/** One step of a chain: the field of `decl` that leads on. */
+interface Step {
+  readonly decl: Message;
+  readonly field: FieldModel;
+}
+
+/** A definition being searched, with the index of its next edge. */
+interface Frame {
+  readonly decl: Message;
+  readonly edges: readonly FieldModel[];
+  next: number;
 }

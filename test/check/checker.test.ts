@@ -265,3 +265,19 @@ service Promise { delete(class: string, ctx: i32, options: i32): Error; }`,
     assert.deepEqual(diagnostics, []);
   });
 });
+
+describe("checker limits", () => {
+  it("follows chains of structs longer than the call stack", () => {
+    const n = 30_000;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(`struct S${i} { 1: next: S${i + 1}; }`);
+    lines.push(`struct S${n} { 1: first: S0; }`);
+    const { diagnostics } = checkSources({ "deep.rpc": lines.join("\n") });
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ["RPC3019"],
+    );
+    assert.match(diagnostics[0]!.message, /S0\.next → .*… 29991 more → .* → S0$/);
+    assert.equal(diagnostics[0]!.related.length, 9);
+  });
+});
