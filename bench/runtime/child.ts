@@ -1,5 +1,5 @@
 // Entry point of every child process the driver forks: `child.ts server <peer> <artifacts-json>` listens
-// on 127.0.0.1 and reports its port; `child.ts client <peer> <port> <artifacts-json>` connects and runs
+// on 127.0.0.1 and reports its port; `child.ts client <peer> <port> <artifacts-json> <prewarm-ms>` connects, warms up and runs
 // the cells the driver asks for. A child exits when the driver goes away, so none outlives a run.
 
 import type { ChildMessage, DriverMessage } from "./child-messages.js";
@@ -39,7 +39,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const port = Number(rest[0]);
   const artifacts = JSON.parse(rest[1]!) as BenchArtifacts;
+  const prewarmMs = Number(rest[2] ?? 0);
   const client = await peer.connectClient(artifacts, port);
+  // Gets every peer's code through the JIT before any cell, so the first cell measured is not penalised.
+  for (const blobBytes of [16, 1024]) {
+    if (prewarmMs > 0)
+      await runCell(client, { blobBytes, inFlight: 16, warmupMs: 0, durationMs: prewarmMs / 2 });
+  }
   send({ type: "ready", port });
   process.on("message", (message: DriverMessage) => {
     if (message.type === "stop") {

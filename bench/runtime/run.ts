@@ -3,10 +3,11 @@
 // in turn, and prints the figures, the ratios and the goals of issue 4. Children are killed at the end,
 // on failure and on Ctrl-C; all sockets are on 127.0.0.1.
 //
-//   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms]
-//       [--peers raw,grpc,rpcgen] [--source] [--json file]
+//   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms] [--prewarm ms]
+//       [--peers raw,grpc,rpcgen] [--sizes small,1KiB] [--in-flight 1,16,256] [--source] [--json file]
 //
-// `--source` runs the compiler and runtime from their TypeScript sources instead of dist/.
+// `--source` runs the compiler and runtime from their TypeScript sources instead of dist/. `--prewarm`
+// is spent by each client once, before the first cell; `--warmup` before each cell.
 
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -70,8 +71,8 @@ function spawnChild(args: readonly string[], source: boolean): ChildProcess {
   return child;
 }
 
-async function expectReady(child: ChildProcess): Promise<number> {
-  const message = await nextMessage(child, START_TIMEOUT_MS);
+async function expectReady(child: ChildProcess, extraMs = 0): Promise<number> {
+  const message = await nextMessage(child, START_TIMEOUT_MS + extraMs);
   if (message.type === "ready") return message.port;
   throw new Error(message.type === "failed" ? message.message : `unexpected ${message.type} message`);
 }
@@ -82,11 +83,16 @@ interface LivePeer {
   readonly client: ChildProcess;
 }
 
-async function startPeer(name: PeerName, artifactsJson: string, source: boolean): Promise<LivePeer> {
+async function startPeer(
+  name: PeerName,
+  artifactsJson: string,
+  source: boolean,
+  prewarmMs: number,
+): Promise<LivePeer> {
   const server = spawnChild(["server", name, artifactsJson], source);
   const port = await expectReady(server);
-  const client = spawnChild(["client", name, String(port), artifactsJson], source);
-  await expectReady(client);
+  const client = spawnChild(["client", name, String(port), artifactsJson, String(prewarmMs)], source);
+  await expectReady(client, prewarmMs);
   return { name, client };
 }
 
@@ -102,14 +108,15 @@ async function runOne(peer: LivePeer, spec: CellSpec): Promise<Measurement["outc
   }
 }
 
-function parsePeers(list: string): PeerName[] {
+/** Parses a comma-separated selection out of `known`, keeping `known`'s order. */
+function parseList<T>(option: string, list: string, known: readonly T[], show: (item: T) => string): T[] {
   const names = list.split(",").map((name) => name.trim());
   for (const name of names) {
-    if (!(PEER_NAMES as readonly string[]).includes(name)) {
-      throw new Error(`unknown peer "${name}" (known: ${PEER_NAMES.join(", ")})`);
+    if (!known.some((item) => show(item) === name)) {
+      throw new Error(`--${option}: unknown "${name}" (known: ${known.map(show).join(", ")})`);
     }
   }
-  return PEER_NAMES.filter((name) => names.includes(name));
+  return known.filter((item) => names.includes(show(item)));
 }
 
 async function main(): Promise<number> {
@@ -118,6 +125,9 @@ async function main(): Promise<number> {
       duration: { type: "string", default: "2000" },
       warmup: { type: "string", default: "500" },
       peers: { type: "string", default: PEER_NAMES.join(",") },
+      sizes: { type: "string", default: "small,1KiB" },
+      "in-flight": { type: "string", default: IN_FLIGHT.join(",") },
+      prewarm: { type: "string", default: "1000" },
       source: { type: "boolean", default: false },
       json: { type: "string" },
     },
@@ -125,7 +135,11 @@ async function main(): Promise<number> {
   const durationMs = Number(values.duration);
   const warmupMs = Number(values.warmup);
   if (!(durationMs > 0) || !(warmupMs >= 0)) throw new Error("--duration and --warmup take milliseconds");
-  const wanted = parsePeers(values.peers);
+  const prewarmMs = Number(values.prewarm);
+  if (!(prewarmMs >= 0)) throw new Error("--prewarm takes milliseconds");
+  const wanted = parseList("peers", values.peers, PEER_NAMES, (name) => name);
+  const sizes = parseList("sizes", values.sizes, MESSAGE_SIZES, (size) => size.label.replace(" ", ""));
+  const inFlights = parseList("in-flight", values["in-flight"], IN_FLIGHT, String);
   const source = values.source;
   if (!source && !existsSync(join(root, "dist/runtime/index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first, or pass --source");
@@ -139,7 +153,7 @@ async function main(): Promise<number> {
   const missing: Measurement[] = [];
   for (const name of wanted) {
     try {
-      live.push(await startPeer(name, artifactsJson, source));
+      live.push(await startPeer(name, artifactsJson, source, prewarmMs));
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       notes.push(`${name}: not measured (${why})`);
@@ -152,8 +166,8 @@ async function main(): Promise<number> {
 
   const rows: Measurement[] = [];
   let cellIndex = 0;
-  for (const size of MESSAGE_SIZES) {
-    for (const inFlight of IN_FLIGHT) {
+  for (const size of sizes) {
+    for (const inFlight of inFlights) {
       const spec: CellSpec = { blobBytes: size.blobBytes, inFlight, warmupMs, durationMs };
       // Rotate who goes first so no peer always runs right after another one heated the machine.
       for (let k = 0; k < live.length; k++) {

@@ -1,7 +1,9 @@
 // The rpcgen peer: the socket runtime (`Server`, `connect` from rpcgen/runtime) with the `Echo`
-// descriptor and `EchoClient` that `rpcgen compile` generated from bench.rpc at bench time.
+// descriptor and `EchoClient` that `rpcgen compile` generated from bench.rpc at bench time. Defaults
+// everywhere, as a user would start.
 
 import { pathToFileURL } from "node:url";
+import { type Channel, connect, Server, type ServiceDescriptor } from "rpcgen/runtime";
 import { makeBlob, PAYLOAD_FIELDS } from "../payload-spec.js";
 import type { BenchArtifacts, Peer, PeerClient, PeerServer } from "../peer.js";
 
@@ -14,30 +16,10 @@ interface Payload {
   readonly blob: Uint8Array;
 }
 
-/** The parts of the generated module the benchmark uses. */
+/** The parts of the generated module the benchmark uses (it is generated at bench time, so typed here). */
 interface GeneratedBench {
-  readonly Echo: unknown;
-  readonly EchoClient: new (channel: unknown) => { echo(p: Payload): Promise<Payload> };
-}
-
-/** The parts of the runtime's public surface (issue 4) the benchmark uses. */
-interface RuntimeSurface {
-  readonly Server: new (
-    options?: object,
-  ) => {
-    add(service: unknown, handlers: object): unknown;
-    listen(options: { host: string; port: number }): Promise<{ port: number }>;
-    close(options?: { graceMs?: number }): Promise<void>;
-  };
-  readonly connect: (address: string, options?: object) => { close(): Promise<void> };
-}
-
-async function loadRuntime(): Promise<RuntimeSurface> {
-  const runtime = (await import("rpcgen/runtime")) as Partial<RuntimeSurface>;
-  if (typeof runtime.Server !== "function" || typeof runtime.connect !== "function") {
-    throw new Error("rpcgen/runtime does not export Server and connect yet");
-  }
-  return runtime as RuntimeSurface;
+  readonly Echo: ServiceDescriptor<{ echo(p: Payload): Promise<Payload> | Payload }>;
+  readonly EchoClient: new (channel: Channel) => { echo(p: Payload): Promise<Payload> };
 }
 
 async function loadGenerated(artifacts: BenchArtifacts): Promise<GeneratedBench> {
@@ -46,7 +28,6 @@ async function loadGenerated(artifacts: BenchArtifacts): Promise<GeneratedBench>
 }
 
 async function startServer(artifacts: BenchArtifacts): Promise<PeerServer> {
-  const { Server } = await loadRuntime();
   const { Echo } = await loadGenerated(artifacts);
   const server = new Server();
   server.add(Echo, { echo: async (p: Payload) => p });
@@ -55,7 +36,6 @@ async function startServer(artifacts: BenchArtifacts): Promise<PeerServer> {
 }
 
 async function connectClient(artifacts: BenchArtifacts, port: number): Promise<PeerClient> {
-  const { connect } = await loadRuntime();
   const { EchoClient } = await loadGenerated(artifacts);
   const channel = connect(`127.0.0.1:${port}`);
   const client = new EchoClient(channel);
