@@ -66,8 +66,8 @@ export function compileSchema(root: string, inputs: readonly string[]): SchemaMo
 }
 
 /** The data half of one file's generated module: definitions and method messages, no services. */
-export function emitDataModule(file: FileModel): string {
-  return printFile(file, {}, [], (w, ctx) => {
+export function emitDataModule(file: FileModel, runtimeImport?: string): string {
+  return printFile(file, runtimeImport === undefined ? {} : { runtimeImport }, [], (w, ctx) => {
     for (const def of file.definitions) {
       if (def.kind === "service") writeMethodMessages(w, ctx, def);
       else writeDefinition(w, ctx, def);
