@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type {
+  ConstNode,
   DefinitionNode,
   EnumNode,
   ServiceNode,
