@@ -193,9 +193,9 @@ export function writeJsDoc(
     const reason = docLines(deprecated);
     extra.push(reason.length === 0 ? "@deprecated" : `@deprecated ${reason.join(" ")}`);
   }
-  if (lines.length === 0 && extra.length === 0) return;
-  if (extra.length === 0 && lines.length === 1) {
-    w.writeLine(`/** ${lines[0]} */`);
+  if (lines.length + extra.length === 0) return;
+  if (lines.length + extra.length === 1) {
+    w.writeLine(`/** ${lines[0] ?? extra[0]} */`);
     return;
   }
   if (lines.length > 0 && extra.length > 0) lines.push("");

@@ -234,9 +234,7 @@ export interface Order {
   labels: Map<string, string>;
   payment?: Payment;
   status: Status_;
-  /**
-   * @deprecated use labels
-   */
+  /** @deprecated use labels */
   legacyTag: string;
   createdAtMs: bigint;
 }
