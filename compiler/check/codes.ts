@@ -36,6 +36,8 @@ export const Code = {
   constTypeNotScalar: "RPC3020",
   constValueMismatch: "RPC3021",
   badReserved: "RPC3022",
+  protobufFieldNameClash: "RPC3023",
+  protobufEnumValueClash: "RPC3024",
 
   duplicateMethod: "RPC4001",
   duplicateParam: "RPC4002",

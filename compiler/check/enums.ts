@@ -7,6 +7,7 @@ import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
 import { findReserved, readReserved } from "./fields.js";
+import { enumValueKey } from "./protobuf-names.js";
 import { tsNames } from "./ts-names.js";
 
 const INT32_MIN = -2_147_483_648;
@@ -39,6 +40,7 @@ export function checkEnum(ctx: CheckContext, decl: DeclInfo): void {
   }
   const byName = new Map<string, EnumValueNode>();
   const byNumber = new Map<bigint, EnumValueNode>();
+  const byKey = new Map<string, EnumValueNode>();
   const models: EnumValueModel[] = [];
   for (const value of node.values) {
     const values = readAnnotations(value.annotations, "enumValue", ctx.reporter);
@@ -55,7 +57,23 @@ export function checkEnum(ctx: CheckContext, decl: DeclInfo): void {
         hint: "rename one of the values",
         related: [{ span: sameName.name.span, message: "first declared here" }],
       });
-    } else byName.set(name, value);
+    } else {
+      byName.set(name, value);
+      const key = enumValueKey(node.name.text, name);
+      const similar = byKey.get(key);
+      if (similar === undefined) byKey.set(key, value);
+      else {
+        ctx.reporter.report({
+          code: Code.protobufEnumValueClash,
+          severity: "error",
+          message: `enum value \`${name}\` is too close to \`${similar.name.text}\`: protobuf sees them as the same name`,
+          span: value.name.span,
+          label: "the same once case, underscores and the enum's name in front are ignored",
+          hint: "rename one of them: protoc rejects values that read the same in PascalCase without the enum's name",
+          related: [{ span: similar.name.span, message: "the other value" }],
+        });
+      }
+    }
     if (reserved.names.includes(name)) {
       ctx.reporter.report({
         code: Code.reservedName,

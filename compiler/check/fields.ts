@@ -1,12 +1,13 @@
 // Fields of structs and errors and cases of unions: names, numbers, reserved numbers and names,
 // optional markers, and their types. Also reads `reserved` lists (shared with enums).
 
-import type { FieldNode, IntLiteral, ReservedNode, Span } from "../ast.js";
+import type { FieldNode, Identifier, IntLiteral, ReservedNode, Span } from "../ast.js";
 import { assertNever } from "../ast.js";
 import type { FieldModel, Reserved, StructModel, UnionModel } from "../model.js";
 import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
+import { fieldNameKey } from "./protobuf-names.js";
 import { resolveType, type TypeSite } from "./resolve-types.js";
 import { tsNames } from "./ts-names.js";
 
@@ -93,6 +94,7 @@ export function checkMembers(ctx: CheckContext, decl: DeclInfo): void {
   const site: TypeSite = { ctx, file: decl.file, owner: decl };
   const byName = new Map<string, FieldNode>();
   const byNumber = new Map<bigint, FieldNode>();
+  const byKey = new Map<string, Identifier>();
   const models: FieldModel[] = [];
   const word = isUnion ? "case" : "field";
 
@@ -121,7 +123,10 @@ export function checkMembers(ctx: CheckContext, decl: DeclInfo): void {
         hint: `rename one of the ${word}s`,
         related: [{ span: firstByName.name.span, message: "first declared here" }],
       });
-    } else byName.set(name, field);
+    } else {
+      byName.set(name, field);
+      checkProtobufName(ctx, byKey, field.name, word);
+    }
     if (reserved.names.includes(name)) {
       ctx.reporter.report({
         code: Code.reservedName,
@@ -258,4 +263,31 @@ export function reportOptionalCollection(ctx: CheckContext, span: Span, kind: "l
 
 function capitalize(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * Reports `name` when protobuf would take it for a sibling already in `byKey` (names equal ignoring
+ * case and underscores), else records it. For fields, union cases and parameters (argument messages).
+ */
+export function checkProtobufName(
+  ctx: CheckContext,
+  byKey: Map<string, Identifier>,
+  name: Identifier,
+  word: string,
+): void {
+  const key = fieldNameKey(name.text);
+  const first = byKey.get(key);
+  if (first === undefined) {
+    byKey.set(key, name);
+    return;
+  }
+  ctx.reporter.report({
+    code: Code.protobufFieldNameClash,
+    severity: "error",
+    message: `${word} name \`${name.text}\` is too close to \`${first.text}\`: protobuf sees them as the same name`,
+    span: name.span,
+    label: "differs only in case or underscores",
+    hint: "rename one of them: protobuf's JSON names ignore case and underscores, and protoc rejects the clash",
+    related: [{ span: first.span, message: "the other name" }],
+  });
 }

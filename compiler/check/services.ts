@@ -1,12 +1,12 @@
 // Services: unique methods and parameters, where streams may stand, what `oneway` allows, what may be
 // thrown, and each method's kind, path, timeout and parameter numbers.
 
-import type { MethodNode, ParamNode } from "../ast.js";
+import type { Identifier, MethodNode, ParamNode } from "../ast.js";
 import type { MethodKind, MethodModel, ParamModel, ServiceModel, StructModel, TypeModel } from "../model.js";
 import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
-import { reportOptionalCollection } from "./fields.js";
+import { checkProtobufName, reportOptionalCollection } from "./fields.js";
 import { resolveThrown, resolveType, type TypeSite } from "./resolve-types.js";
 import { tsNames } from "./ts-names.js";
 
@@ -157,6 +157,7 @@ function checkParams(site: TypeSite, method: MethodNode, oneway: boolean): Param
   const { ctx } = site;
   let ok = true;
   const byName = new Map<string, ParamNode>();
+  const byKey = new Map<string, Identifier>();
   const models: ParamModel[] = [];
   method.params.forEach((param, i) => {
     const values = readAnnotations(param.annotations, "param", ctx.reporter);
@@ -172,7 +173,10 @@ function checkParams(site: TypeSite, method: MethodNode, oneway: boolean): Param
         hint: "rename one of them",
         related: [{ span: first.name.span, message: "first declared here" }],
       });
-    } else byName.set(param.name.text, param);
+    } else {
+      byName.set(param.name.text, param);
+      checkProtobufName(ctx, byKey, param.name, "parameter");
+    }
     if (param.stream !== undefined) {
       if (oneway) {
         ok = false;

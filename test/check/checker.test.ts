@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import type { ImportNode } from "../../compiler/ast.js";
 import { check } from "../../compiler/check/index.js";
+import { enumValueKey, fieldNameKey } from "../../compiler/check/protobuf-names.js";
 import { type Diagnostic, Reporter } from "../../compiler/diagnostics/diagnostic.js";
 import type { EnumModel, MessageType, SchemaModel, ServiceModel, StructModel } from "../../compiler/model.js";
 import type { ParsedFile } from "../../compiler/program.js";
@@ -279,5 +280,22 @@ describe("checker limits", () => {
     );
     assert.match(diagnostics[0]!.message, /S0\.next → .*… 29991 more → .* → S0$/);
     assert.equal(diagnostics[0]!.related.length, 9);
+  });
+});
+
+describe("protobuf name keys", () => {
+  it("compare field names as protoc does: ignoring case and underscores", () => {
+    assert.equal(fieldNameKey("user_Id"), fieldNameKey("userid"));
+    assert.equal(fieldNameKey("_foo"), fieldNameKey("Foo"));
+    assert.notEqual(fieldNameKey("foo1"), fieldNameKey("foo2"));
+  });
+
+  it("compare enum values as protoc does: PascalCase without the enum's name in front", () => {
+    assert.equal(enumValueKey("Status", "STATUS_UNKNOWN"), "Unknown");
+    assert.equal(enumValueKey("Status", "UNKNOWN"), "Unknown");
+    assert.equal(enumValueKey("HttpCode", "HTTP_CODE_OK"), "Ok");
+    assert.equal(enumValueKey("E", "E"), "E");
+    assert.notEqual(enumValueKey("E", "A_B"), enumValueKey("E", "AB"));
+    assert.equal(enumValueKey("Status", "STATUSES"), "Es");
   });
 });
