@@ -1,6 +1,6 @@
 // Reads one source file as strict UTF-8, turning every way it can fail into a reason, never a throw.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 /** The text of a file, or why it could not be used. */
 export type ReadOutcome =
@@ -15,6 +15,10 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 export function readSource(absolutePath: string): ReadOutcome {
   let bytes: Uint8Array;
   try {
+    // Reading a FIFO or a device could block forever or never end: only regular files are sources.
+    const stat = statSync(absolutePath);
+    if (stat.isDirectory()) return { kind: "unreadable", reason: "it is a directory" };
+    if (!stat.isFile()) return { kind: "unreadable", reason: "it is not a regular file" };
     bytes = readFileSync(absolutePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
