@@ -301,7 +301,8 @@ export class SocketChannel implements Channel, CallScheduler {
   }
 
   private connectionGoingAway(connection: ClientConnection): void {
-    if (connection !== this.active) return;
+    // A GOAWAY during the handshake (a refused connection) is a failed attempt, handled on close.
+    if (connection !== this.active || this.channelState !== "ready") return;
     clearTimeout(this.connectTimer);
     this.active = undefined;
     this.lastError = connection.closeError;

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import {
+  type CallContext,
+  connect,
+  type RpcError,
+  Server,
+  type ServerOptions,
+  type SocketChannel,
+  Status,
+} from "rpcgen/runtime";
+import { type EchoHandlers, EchoService, echoHandlers, echoMethod, sleep } from "./fixtures/echo-service.js";
+
+async function serve(options: ServerOptions, handlers: EchoHandlers = echoHandlers().handlers) {
+  const server = new Server(options);
+  server.add(EchoService, handlers);
+  const { port } = await server.listen();
+  return { server, address: `127.0.0.1:${port}` };
+}
+
+describe("runtime limits", function () {
+  this.timeout(20_000);
+  const channels: SocketChannel[] = [];
+  const servers: Server[] = [];
+
+  afterEach(async () => {
+    for (const c of channels.splice(0)) await c.close();
+    for (const s of servers.splice(0)) await s.close({ graceMs: 100 });
+  });
+
+  async function setup(options: ServerOptions, handlers?: EchoHandlers) {
+    const s = await serve(options, handlers);
+    servers.push(s.server);
+    return s;
+  }
+
+  function open(address: string, options?: Parameters<typeof connect>[1]): SocketChannel {
+    const channel = connect(address, options);
+    channels.push(channel);
+    return channel;
+  }
+
+  it("max connections in total and per address: extra connections are refused with the reason", async () => {
+    const { server, address } = await setup({ maxConnections: 1 });
+    const first = open(address);
+    await first.unary(echoMethod, { text: "1" });
+    const second = open(address, { backoff: { initialMs: 1000 } });
+    const e = (await second.unary(echoMethod, { text: "2" }).catch((err) => err)) as RpcError;
+    assert.equal(e.code, Status.UNAVAILABLE);
+    assert.match(e.message, /too many connections/);
+    assert.equal((await first.unary(echoMethod, { text: "1 again" })).text, "1 again");
+    assert.equal(server.connectionCount, 1);
+
+    const perAddress = await setup({ maxConnectionsPerAddress: 2 });
+    const a = open(perAddress.address);
+    const b = open(perAddress.address);
+    await Promise.all([a.unary(echoMethod, { text: "a" }), b.unary(echoMethod, { text: "b" })]);
+    const c = open(perAddress.address, { backoff: { initialMs: 1000 } });
+    const refused = (await c.unary(echoMethod, { text: "c" }).catch((err) => err)) as RpcError;
+    assert.match(refused.message, /too many connections from 127\.0\.0\.1/);
+  });
+
+  it("idle connections are closed by the server; the next call reconnects", async () => {
+    const { server, address } = await setup({ idleTimeoutMs: 150 });
+    const channel = open(address);
+    await channel.unary(echoMethod, { text: "x" });
+    assert.equal(server.connectionCount, 1);
+    while (server.connectionCount > 0) await sleep(20);
+    assert.equal((await channel.unary(echoMethod, { text: "again" })).text, "again");
+  });
+
+  it("max concurrent calls per connection: the server never runs more, the client waits its turn", async () => {
+    let active = 0;
+    let maxActive = 0;
+    const base = echoHandlers().handlers;
+    const handlers: EchoHandlers = {
+      ...base,
+      async echo(request, ctx: CallContext) {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await sleep(30);
+        active--;
+        return base.echo(request, ctx);
+      },
+    };
+    const { address } = await setup({ maxConcurrentCallsPerConnection: 5 }, handlers);
+    const channel = open(address);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => channel.unary(echoMethod, { text: `${i}` })),
+    );
+    assert.equal(results.length, 40);
+    assert.equal(maxActive, 5);
+  });
+
+  it("client queue bound: past maxQueuedCalls, new calls fail fast with RESOURCE_EXHAUSTED", async () => {
+    const { address } = await setup({ maxConcurrentCallsPerConnection: 1 });
+    const channel = open(address, { maxQueuedCalls: 3 });
+    await channel.unary(echoMethod, { text: "ready" });
+    const slow = Array.from({ length: 4 }, () => channel.unary(echoMethod, { text: "s", delayMs: 100 }));
+    const start = Date.now();
+    const e = (await channel.unary(echoMethod, { text: "over" }).catch((err) => err)) as RpcError;
+    assert.equal(e.code, Status.RESOURCE_EXHAUSTED);
+    assert.ok(Date.now() - start < 50);
+    assert.equal((await Promise.all(slow)).length, 4);
+  });
+
+  it("frame size limits on both sides: too-large requests and responses fail with RESOURCE_EXHAUSTED", async () => {
+    const { address } = await setup({ maxFrameSize: 64 * 1024 });
+    const channel = open(address, { maxFrameSize: 64 * 1024 });
+    const big = (await channel
+      .unary(echoMethod, { text: "x".repeat(100_000) })
+      .catch((err) => err)) as RpcError;
+    assert.equal(big.code, Status.RESOURCE_EXHAUSTED);
+    assert.match(big.message, /exceeds the server's frame limit of 65536/);
+    const bigReply = (await channel
+      .unary(echoMethod, { text: "x", payloadBytes: 100_000 })
+      .catch((err) => err)) as RpcError;
+    assert.equal(bigReply.code, Status.RESOURCE_EXHAUSTED);
+    assert.match(bigReply.message, /client's frame limit/);
+    assert.equal((await channel.unary(echoMethod, { text: "small" })).text, "small");
+  });
+});
