@@ -40,7 +40,7 @@ export function checkRecursion(ctx: CheckContext): void {
       message: `\`${start.decl.name}\` contains itself through required fields: ${chain}`,
       span: start.field.span,
       label: "a value would never end",
-      hint: `make one of these fields optional (e.g. \`${start.field.name}?\`), or hold the values in a list`,
+      hint: recursionHint(cycle),
       related: cycle.slice(1, MAX_SHOWN).map((step) => ({
         span: step.field.span,
         message: `continues through \`${step.decl.name}.${step.field.name}\``,
@@ -93,4 +93,15 @@ interface Frame {
   readonly decl: Message;
   readonly edges: readonly FieldModel[];
   next: number;
+}
+
+/** How to break a cycle: make a struct's field optional, or else put another case first in a union. */
+function recursionHint(cycle: readonly Step[]): string {
+  const structStep = cycle.find((step) => step.decl.kind !== "union");
+  if (structStep !== undefined) {
+    const f = structStep.field;
+    const type = f.type.kind === "message" ? f.type.decl.name : "...";
+    return `make one of these fields optional, e.g. \`${f.number}: ${f.name}?: ${type};\` in \`${structStep.decl.name}\`, or hold the values in a list`;
+  }
+  return `a union's default value is its first case: put a case that does not lead back to \`${cycle[0]!.decl.name}\` first`;
 }
