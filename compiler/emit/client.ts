@@ -25,6 +25,12 @@ export function writeServiceClient(w: CodeBlockWriter, ctx: EmitContext, service
   const channel = ctx.runtimeType("Channel");
   writeJsDoc(w, `Calls \`${service.fullName}\` through a Channel.`, service.deprecated);
   w.write(`export class ${client}`).block(() => {
+    if (service.methods.length === 0) {
+      // Nothing to call: no field, so `noUnusedLocals` users see no unused private member.
+      w.writeLine("/** A service without methods: the channel is not used. */");
+      w.writeLine(`constructor(_channel: ${channel}) {}`);
+      return;
+    }
     w.writeLine(`readonly #channel: ${channel};`);
     w.blankLine();
     w.writeLine(
