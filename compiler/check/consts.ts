@@ -97,8 +97,9 @@ function describe(literal: Literal): string {
 
 function hintFor(type: ScalarName): string {
   const range = INT_RANGES[type];
-  if (range !== undefined) return `a \`${type}\` holds whole numbers from ${range[0]} to ${range[1]}`;
+  if (range !== undefined) return `\`${type}\` holds whole numbers from ${range[0]} to ${range[1]}`;
   if (type === "bool") return "write `true` or `false`";
   if (type === "string") return 'write a double-quoted string, e.g. "text"';
+  if (type === "f32") return "`f32` holds numbers up to about 3.4e38 either side of 0; use `f64` for more";
   return "write a number such as `1.5`";
 }
