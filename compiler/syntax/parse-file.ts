@@ -1,5 +1,6 @@
 // The syntax stage's entry: one file's text in, its AST out, every problem reported as a diagnostic.
 
+import type { IToken } from "chevrotain";
 import type { FileNode } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
 import { attachDocs } from "./doc-comments.js";
@@ -8,6 +9,7 @@ import { parseTokens } from "./parser.js";
 import { SyntaxCode } from "./syntax-codes.js";
 import { reportParseErrors } from "./syntax-errors.js";
 import { toAst } from "./to-ast.js";
+import { LAngle, RAngle, RBrace, Semicolon } from "./tokens.js";
 
 /**
  * Parses `text` (the contents of `file`) into a FileNode. Never throws for any input: syntax errors,
@@ -15,28 +17,61 @@ import { toAst } from "./to-ast.js";
  */
 export function parseFile(file: string, text: string, reporter: Reporter): FileNode {
   const lexed = lex(text, file, reporter);
+  const tooDeep = firstTooDeep(lexed.tokens);
+  if (tooDeep !== undefined) {
+    reportTooDeep(file, tooDeep.startOffset, tooDeep.startOffset + 1, reporter);
+    return emptyFile(file, text);
+  }
   try {
     const { cst, errors } = parseTokens(lexed.tokens);
     const errorOffsets = reportParseErrors(errors, text, file, reporter);
     const docs = attachDocs(text, file, lexed.docs, lexed.tokens);
     return toAst(cst, { file, text, tokens: lexed.tokens, docs, errorOffsets, reporter });
   } catch (error) {
-    // Only a stack overflow from absurd nesting (`list<list<list<...`) can get here.
+    // A stack overflow should be impossible after the depth check; if one happens anyway it is still the
+    // input's fault, so it becomes a diagnostic rather than a crash.
     if (!(error instanceof RangeError)) throw error;
-    reporter.report({
-      code: SyntaxCode.nestingTooDeep,
-      severity: "error",
-      message: "this file is nested too deeply to parse",
-      span: { file, start: 0, end: 0 },
-      hint: "types such as `list<list<...>>` cannot nest this deep; use a wrapper struct",
-    });
-    return {
-      kind: "file",
-      path: file,
-      packages: [],
-      imports: [],
-      definitions: [],
-      span: { file, start: 0, end: text.length },
-    };
+    reportTooDeep(file, 0, 0, reporter);
+    return emptyFile(file, text);
   }
+}
+
+/** Deepest `<` nesting the parser accepts; real schemas use 2 (`map<K, V>`), the checker allows 1. */
+export const MAX_TYPE_DEPTH = 64;
+
+// The grammar recurses only through type arguments, so their depth bounds the parser's stack use.
+function firstTooDeep(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.tokenType === LAngle) {
+      if (++depth > MAX_TYPE_DEPTH) return token;
+    } else if (token.tokenType === RAngle) {
+      depth = Math.max(0, depth - 1);
+    } else if (token.tokenType === Semicolon || token.tokenType === RBrace) {
+      depth = 0;
+    }
+  }
+  return undefined;
+}
+
+function reportTooDeep(file: string, start: number, end: number, reporter: Reporter): void {
+  reporter.report({
+    code: SyntaxCode.nestingTooDeep,
+    severity: "error",
+    message: "type arguments are nested too deeply to parse",
+    span: { file, start, end },
+    label: `more than ${MAX_TYPE_DEPTH} levels of \`<\``,
+    hint: "collections do not nest; put the inner collection in a wrapper struct",
+  });
+}
+
+function emptyFile(file: string, text: string): FileNode {
+  return {
+    kind: "file",
+    path: file,
+    packages: [],
+    imports: [],
+    definitions: [],
+    span: { file, start: 0, end: text.length },
+  };
 }
