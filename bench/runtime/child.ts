@@ -10,6 +10,8 @@ async function loadPeer(name: PeerName): Promise<Peer> {
   switch (name) {
     case "raw":
       return (await import("./peers/raw.js")).rawPeer;
+    case "raw-gen":
+      return (await import("./peers/raw.js")).rawGeneratedPeer;
     case "grpc":
       return (await import("./peers/grpc.js")).grpcPeer;
     case "rpcgen":
@@ -34,6 +36,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (role === "server") {
     const artifacts = JSON.parse(rest[0]!) as BenchArtifacts;
     const server = await peer.startServer(artifacts);
+    process.on("message", (message: DriverMessage) => {
+      if (message.type !== "cpu") return;
+      const cpu = process.cpuUsage();
+      send({ type: "cpu", micros: cpu.user + cpu.system });
+    });
     send({ type: "ready", port: server.port });
     return;
   }
@@ -48,6 +55,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   send({ type: "ready", port });
   process.on("message", (message: DriverMessage) => {
+    if (message.type === "cpu") return;
     if (message.type === "stop") {
       void client.close().finally(() => process.exit(0));
       return;

@@ -23,6 +23,10 @@ export interface CellResult {
   readonly p99: number;
   /** Calls that failed (warm-up included); any failure makes the cell's figures suspect. */
   readonly errors: number;
+  /** Calls completed over the whole cell (warm-up and drain included). */
+  readonly totalCalls: number;
+  /** Client CPU time (user + system) over the whole cell, per completed call, in microseconds. */
+  readonly clientCpuPerCall: number;
   readonly firstError: string | undefined;
   /** Loops still waiting for a call when the cell ended: calls that hung. */
   readonly stuck: number;
@@ -47,6 +51,8 @@ export async function checkEcho(client: PeerClient, blobBytes: number): Promise<
 export async function runCell(client: PeerClient, spec: CellSpec): Promise<CellResult> {
   await checkEcho(client, spec.blobBytes);
   const request = client.payload(spec.blobBytes);
+  const cpuBefore = process.cpuUsage();
+  let totalCalls = 0;
   const histogram = new LatencyHistogram();
   // 0: warming up, 1: measuring, 2: stopping.
   let phase = 0;
@@ -68,6 +74,7 @@ export async function runCell(client: PeerClient, spec: CellSpec): Promise<CellR
         if (errors >= MAX_ERRORS) phase = 2;
         continue;
       }
+      totalCalls++;
       if (phase === 1) {
         histogram.record((performance.now() - start) * 1000);
         calls++;
@@ -103,6 +110,7 @@ export async function runCell(client: PeerClient, spec: CellSpec): Promise<CellR
   clearInterval(armWhenStopping);
   clearTimeout(drainTimer);
 
+  const cpu = process.cpuUsage(cpuBefore);
   if (windowEnd === 0) windowEnd = performance.now();
   const seconds = windowStart === 0 ? 0 : (windowEnd - windowStart) / 1000;
   return {
@@ -112,6 +120,8 @@ export async function runCell(client: PeerClient, spec: CellSpec): Promise<CellR
     p50: histogram.percentile(0.5),
     p99: histogram.percentile(0.99),
     errors,
+    totalCalls,
+    clientCpuPerCall: totalCalls > 0 ? (cpu.user + cpu.system) / totalCalls : Number.NaN,
     firstError,
     stuck: spec.inFlight - finished,
   };

@@ -1,8 +1,14 @@
 // The seam between the benchmark harness and each implementation it measures (raw ceiling, grpc-js,
 // rpcgen): a server to start in one process and a client to connect from another.
 
-/** The implementations the benchmark compares, in the order the report lists them. */
-export const PEER_NAMES = ["raw", "grpc", "rpcgen"] as const;
+/**
+ * The implementations the benchmark can compare, in the order the report lists them: the raw ceiling
+ * (protobufjs static code), the same raw echo on rpcgen's generated codec, grpc-js, and rpcgen.
+ */
+export const PEER_NAMES = ["raw", "raw-gen", "grpc", "rpcgen"] as const;
+
+/** The peers measured when `--peers` is not given. */
+export const DEFAULT_PEERS: readonly PeerName[] = ["raw", "grpc", "rpcgen"];
 
 /** One of `PEER_NAMES`. */
 export type PeerName = (typeof PEER_NAMES)[number];

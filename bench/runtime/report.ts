@@ -11,7 +11,7 @@ export interface Measurement {
   readonly peer: PeerName;
   /** The figures, or why there are none. */
   readonly outcome:
-    | { readonly ok: true; readonly result: CellResult }
+    | { readonly ok: true; readonly result: CellResult; readonly serverCpuPerCall: number }
     | { readonly ok: false; readonly why: string };
 }
 
@@ -64,23 +64,48 @@ function cells(rows: readonly Measurement[]): { size: string; inFlight: number }
 export function figuresTable(rows: readonly Measurement[]): string {
   const lines = rows.map((row) => {
     const head = [row.size, String(row.inFlight), row.peer];
-    if (!row.outcome.ok) return [...head, "failed", "", "", row.outcome.why];
+    if (!row.outcome.ok) return [...head, "failed", "", "", "", "", row.outcome.why];
     const r = row.outcome.result;
     const trouble = [
       r.errors > 0 ? `${r.errors} errors (${r.firstError ?? "?"})` : "",
       r.stuck > 0 ? `${r.stuck} calls hung` : "",
     ].filter((s) => s !== "");
-    return [...head, integer.format(r.callsPerSec), micros(r.p50), micros(r.p99), trouble.join("; ")];
+    return [
+      ...head,
+      integer.format(r.callsPerSec),
+      micros(r.p50),
+      micros(r.p99),
+      micros(r.clientCpuPerCall),
+      micros(row.outcome.serverCpuPerCall),
+      trouble.join("; "),
+    ];
   });
-  return table(["size", "in flight", "peer", "calls/s", "p50 µs", "p99 µs", "notes"], lines);
+  return table(
+    [
+      "size",
+      "in flight",
+      "peer",
+      "calls/s",
+      "p50 µs",
+      "p99 µs",
+      "client CPU µs/call",
+      "server CPU µs/call",
+      "notes",
+    ],
+    lines,
+  );
 }
 
-/** rpcgen against the raw ceiling and grpc-js, and grpc-js against raw, per cell. */
+/**
+ * rpcgen against the raw ceiling and grpc-js, grpc-js against raw, and rpcgen against the raw echo on its
+ * own codec (the runtime's overhead alone), per cell.
+ */
 export function ratiosTable(rows: readonly Measurement[]): string {
   const lines = cells(rows).map(({ size, inFlight }) => {
     const raw = find(rows, size, inFlight, "raw");
     const grpc = find(rows, size, inFlight, "grpc");
     const ours = find(rows, size, inFlight, "rpcgen");
+    const rawGen = find(rows, size, inFlight, "raw-gen");
     const over = (a: number | undefined, b: number | undefined) =>
       a === undefined || b === undefined ? undefined : a / b;
     return [
@@ -91,6 +116,7 @@ export function ratiosTable(rows: readonly Measurement[]): string {
       ratio(over(ours?.callsPerSec, grpc?.callsPerSec)),
       ratio(over(ours?.p99, grpc?.p99)),
       ratio(over(grpc?.callsPerSec, raw?.callsPerSec)),
+      ratio(over(ours?.callsPerSec, rawGen?.callsPerSec)),
     ];
   });
   return table(
@@ -102,6 +128,7 @@ export function ratiosTable(rows: readonly Measurement[]): string {
       "rpcgen/grpc calls/s",
       "rpcgen/grpc p99",
       "grpc/raw calls/s",
+      "rpcgen/raw-gen calls/s",
     ],
     lines,
   );

@@ -4,13 +4,15 @@
 // on failure and on Ctrl-C; all sockets are on 127.0.0.1.
 //
 //   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms] [--prewarm ms]
-//       [--peers raw,grpc,rpcgen] [--sizes small,1KiB] [--in-flight 1,16,256] [--source] [--json file]
+//       [--peers raw,raw-gen,grpc,rpcgen] [--sizes small,1KiB] [--in-flight 1,16,256] [--source] [--json file]
+//       [--cpu-prof dir]
 //
 // `--source` runs the compiler and runtime from their TypeScript sources instead of dist/. `--prewarm`
-// is spent by each client once, before the first cell; `--warmup` before each cell.
+// is spent by each client once, before the first cell; `--warmup` before each cell. `--cpu-prof` writes a
+// V8 CPU profile of every child into `dir` (open in Chrome DevTools or speedscope).
 
 import { type ChildProcess, fork } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +20,7 @@ import { parseArgs } from "node:util";
 import type { ChildMessage, DriverMessage } from "./child-messages.js";
 import type { CellSpec } from "./closed-loop.js";
 import { IN_FLIGHT, MESSAGE_SIZES } from "./payload-spec.js";
-import { PEER_NAMES, type PeerName } from "./peer.js";
+import { DEFAULT_PEERS, PEER_NAMES, type PeerName } from "./peer.js";
 import { prepareArtifacts } from "./prepare.js";
 import { figuresTable, goalChecks, type Measurement, ratiosTable } from "./report.js";
 
@@ -29,6 +31,8 @@ const childScript = join(here, "child.ts");
 const START_TIMEOUT_MS = 30_000;
 /** Slack on top of a cell's own duration before its client is declared hung. */
 const CELL_SLACK_MS = 15_000;
+/** How long children get to exit on their own at the end before they are killed. */
+const STOP_TIMEOUT_MS = 5_000;
 
 const children = new Set<ChildProcess>();
 
@@ -64,8 +68,8 @@ function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessa
   });
 }
 
-function spawnChild(args: readonly string[], source: boolean): ChildProcess {
-  const execArgv = ["--import", "tsx", ...(source ? ["--conditions=source"] : [])];
+function spawnChild(args: readonly string[], nodeFlags: readonly string[]): ChildProcess {
+  const execArgv = ["--import", "tsx", ...nodeFlags];
   const child = fork(childScript, [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.add(child);
   return child;
@@ -80,32 +84,65 @@ async function expectReady(child: ChildProcess, extraMs = 0): Promise<number> {
 /** A peer whose server and client are both up. */
 interface LivePeer {
   readonly name: PeerName;
+  readonly server: ChildProcess;
   readonly client: ChildProcess;
 }
 
 async function startPeer(
   name: PeerName,
   artifactsJson: string,
-  source: boolean,
+  nodeFlags: readonly string[],
   prewarmMs: number,
 ): Promise<LivePeer> {
-  const server = spawnChild(["server", name, artifactsJson], source);
+  const server = spawnChild(["server", name, artifactsJson], nodeFlags);
   const port = await expectReady(server);
-  const client = spawnChild(["client", name, String(port), artifactsJson, String(prewarmMs)], source);
+  const client = spawnChild(["client", name, String(port), artifactsJson, String(prewarmMs)], nodeFlags);
   await expectReady(client, prewarmMs);
-  return { name, client };
+  return { name, server, client };
+}
+
+/** CPU time (microseconds) the server child has used since it started. */
+async function serverCpu(server: ChildProcess): Promise<number> {
+  server.send({ type: "cpu" } satisfies DriverMessage);
+  const message = await nextMessage(server, START_TIMEOUT_MS);
+  if (message.type !== "cpu") throw new Error(`server answered ${message.type} to a CPU query`);
+  return message.micros;
 }
 
 async function runOne(peer: LivePeer, spec: CellSpec): Promise<Measurement["outcome"]> {
-  const request: DriverMessage = { type: "run", spec };
-  peer.client.send(request);
   try {
+    const cpuBefore = await serverCpu(peer.server);
+    peer.client.send({ type: "run", spec } satisfies DriverMessage);
     const message = await nextMessage(peer.client, spec.warmupMs + spec.durationMs + CELL_SLACK_MS);
-    if (message.type === "result") return { ok: true, result: message.result };
-    return { ok: false, why: message.type === "failed" ? message.message : `unexpected ${message.type}` };
+    if (message.type !== "result") {
+      return { ok: false, why: message.type === "failed" ? message.message : `unexpected ${message.type}` };
+    }
+    const serverMicros = (await serverCpu(peer.server)) - cpuBefore;
+    const result = message.result;
+    return {
+      ok: true,
+      result,
+      serverCpuPerCall: result.totalCalls > 0 ? serverMicros / result.totalCalls : Number.NaN,
+    };
   } catch (error) {
     return { ok: false, why: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Asks every child to exit on its own (so `--cpu-prof` profiles get written), then kills stragglers. */
+async function stopAll(live: readonly LivePeer[]): Promise<void> {
+  for (const peer of live) peer.client.send({ type: "stop" } satisfies DriverMessage);
+  const exits = [...children].map(
+    (child) =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", () => done());
+        // A server exits when the driver disconnects; a client once it closed its connection.
+        if (!live.some((peer) => peer.client === child)) child.disconnect();
+      }),
+  );
+  await Promise.race([Promise.all(exits), new Promise((done) => setTimeout(done, STOP_TIMEOUT_MS).unref())]);
+  killAll();
 }
 
 /** Parses a comma-separated selection out of `known`, keeping `known`'s order. */
@@ -124,12 +161,13 @@ async function main(): Promise<number> {
     options: {
       duration: { type: "string", default: "2000" },
       warmup: { type: "string", default: "500" },
-      peers: { type: "string", default: PEER_NAMES.join(",") },
+      peers: { type: "string", default: DEFAULT_PEERS.join(",") },
       sizes: { type: "string", default: "small,1KiB" },
       "in-flight": { type: "string", default: IN_FLIGHT.join(",") },
       prewarm: { type: "string", default: "1000" },
       source: { type: "boolean", default: false },
       json: { type: "string" },
+      "cpu-prof": { type: "string" },
     },
   });
   const durationMs = Number(values.duration);
@@ -141,11 +179,20 @@ async function main(): Promise<number> {
   const sizes = parseList("sizes", values.sizes, MESSAGE_SIZES, (size) => size.label.replace(" ", ""));
   const inFlights = parseList("in-flight", values["in-flight"], IN_FLIGHT, String);
   const source = values.source;
+  const nodeFlags = [
+    ...(source ? ["--conditions=source"] : []),
+    ...(values["cpu-prof"] === undefined
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`]),
+  ];
   if (!source && !existsSync(join(root, "dist/runtime/index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first, or pass --source");
   }
 
-  const prepared = prepareArtifacts({ root, outDir: join(root, ".bench-out/runtime"), source });
+  // One directory per run, so runs started side by side do not delete each other's code.
+  const outDir = join(root, ".bench-out/runtime", `run-${process.pid}`);
+  process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
+  const prepared = prepareArtifacts({ root, outDir, source });
   const notes = [...prepared.notes];
   const artifactsJson = JSON.stringify(prepared.artifacts);
 
@@ -153,7 +200,7 @@ async function main(): Promise<number> {
   const missing: Measurement[] = [];
   for (const name of wanted) {
     try {
-      live.push(await startPeer(name, artifactsJson, source, prewarmMs));
+      live.push(await startPeer(name, artifactsJson, nodeFlags, prewarmMs));
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       notes.push(`${name}: not measured (${why})`);
@@ -178,7 +225,7 @@ async function main(): Promise<number> {
       cellIndex++;
     }
   }
-  for (const peer of live) peer.client.send({ type: "stop" } satisfies DriverMessage);
+  await stopAll(live);
 
   const order = (m: Measurement): number =>
     MESSAGE_SIZES.findIndex((s) => s.label === m.size) * 1e6 +

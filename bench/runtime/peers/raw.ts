@@ -1,10 +1,10 @@
-// The ceiling: a plain `net` echo that only frames, encodes (protobufjs static code), and correlates
-// responses by request id. Nothing else: no handshake, deadlines, metadata, status or flow control.
+// The ceiling: a plain `net` echo that only frames, encodes and correlates responses by request id.
+// Nothing else: no handshake, deadlines, metadata, status or flow control. `raw` encodes with protobufjs
+// static code; `raw-gen` with rpcgen's generated codec, so rpcgen against `raw-gen` is the runtime alone.
 
 import { connect, createServer, type Socket } from "node:net";
-import { makeBlob, PAYLOAD_FIELDS } from "../payload-spec.js";
 import type { BenchArtifacts, Peer, PeerClient, PeerServer } from "../peer.js";
-import { loadPbjsBench } from "./pbjs-module.js";
+import { type EchoCodec, generatedCodec, pbjsCodec } from "./echo-codecs.js";
 import { FrameBatch, FrameReader } from "./raw-frames.js";
 
 interface Pending {
@@ -12,16 +12,14 @@ interface Pending {
   reject(error: Error): void;
 }
 
-async function startServer(artifacts: BenchArtifacts): Promise<PeerServer> {
-  const { Payload, EchoArgs } = loadPbjsBench(artifacts.pbjsModule);
+async function startServer(codec: EchoCodec): Promise<PeerServer> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
     const batch = new FrameBatch(socket);
     const reader = new FrameReader((id, body) => {
-      const args = EchoArgs.decode(body);
-      batch.add(id, Payload.encode(args.p).finish());
+      batch.add(id, codec.encodePayload(codec.decodeArgs(body)));
     });
     socket.on("data", (chunk: Buffer) => {
       try {
@@ -49,8 +47,7 @@ async function startServer(artifacts: BenchArtifacts): Promise<PeerServer> {
   };
 }
 
-async function connectClient(artifacts: BenchArtifacts, port: number): Promise<PeerClient> {
-  const { Payload, EchoArgs } = loadPbjsBench(artifacts.pbjsModule);
+async function connectClient(codec: EchoCodec, port: number): Promise<PeerClient> {
   const socket = connect({ host: "127.0.0.1", port, noDelay: true });
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
@@ -65,7 +62,7 @@ async function connectClient(artifacts: BenchArtifacts, port: number): Promise<P
     const call = pending.get(id);
     if (call === undefined) return;
     pending.delete(id);
-    call.resolve(Payload.decode(body));
+    call.resolve(codec.decodePayload(body));
   });
   socket.on("data", (chunk: Buffer) => reader.push(chunk));
   socket.on("error", (error) => failAll(error));
@@ -74,17 +71,13 @@ async function connectClient(artifacts: BenchArtifacts, port: number): Promise<P
   let nextId = 0;
 
   return {
-    payload: (blobBytes) => ({
-      ...PAYLOAD_FIELDS,
-      tags: [...PAYLOAD_FIELDS.tags],
-      blob: makeBlob(blobBytes),
-    }),
+    payload: (blobBytes) => codec.payload(blobBytes),
     echo: (payload) =>
       new Promise((resolve, reject) => {
         const id = nextId;
         nextId = (nextId + 1) >>> 0;
         pending.set(id, { resolve, reject });
-        batch.add(id, EchoArgs.encode({ p: payload as object }).finish());
+        batch.add(id, codec.encodeArgs(payload));
       }),
     blobLength: (response) => (response as { blob: Uint8Array }).blob.length,
     close: async () => {
@@ -93,5 +86,15 @@ async function connectClient(artifacts: BenchArtifacts, port: number): Promise<P
   };
 }
 
-/** The raw `net` ceiling. */
-export const rawPeer: Peer = { startServer, connectClient };
+function rawPeerWith(load: (artifacts: BenchArtifacts) => EchoCodec | Promise<EchoCodec>): Peer {
+  return {
+    startServer: async (artifacts) => startServer(await load(artifacts)),
+    connectClient: async (artifacts, port) => connectClient(await load(artifacts), port),
+  };
+}
+
+/** The raw `net` ceiling with protobufjs static code. */
+export const rawPeer: Peer = rawPeerWith(pbjsCodec);
+
+/** The same raw `net` echo with rpcgen's generated codec. */
+export const rawGeneratedPeer: Peer = rawPeerWith(generatedCodec);
