@@ -33,7 +33,11 @@ export interface Channel {
     options?: CallOptions,
   ): Promise<Res>;
   /** Streams both ways. */
-  bidi<Req, Res>(method: BidiMethod<Req, Res>, requests: AsyncIterable<Req>, options?: CallOptions): AsyncIterable<Res>;
+  bidi<Req, Res>(
+    method: BidiMethod<Req, Res>,
+    requests: AsyncIterable<Req>,
+    options?: CallOptions,
+  ): AsyncIterable<Res>;
   /** Releases the channel's resources; calls made afterwards fail with UNAVAILABLE. */
   close(): Promise<void>;
 }

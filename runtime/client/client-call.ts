@@ -87,6 +87,7 @@ export abstract class ClientCall implements CallSink {
   abstract onMessage(body: Buffer): void;
   abstract onWindow(count: number): void;
   abstract onResponse(response: ResponsePayload): void;
+  abstract onResult(body: Buffer): void;
 
   onClosed(error: RpcError, retryable: boolean): void {
     if (this.done) return;

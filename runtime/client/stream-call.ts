@@ -132,11 +132,17 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
 
   onResponse(response: ResponsePayload): void {
     if (this.done) return;
-    this.connection = undefined;
-    if (response.status !== Status.OK) {
-      this.fail(errorFromResponse(this.method, response));
+    if (response.status === Status.OK) {
+      this.onResult(response.body);
       return;
     }
+    this.connection = undefined;
+    this.fail(errorFromResponse(this.method, response));
+  }
+
+  onResult(body: Buffer): void {
+    if (this.done) return;
+    this.connection = undefined;
     if (this.inbox !== undefined) {
       this.settle();
       this.credit.cancel();
@@ -145,7 +151,7 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
     }
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(response.body);
+      value = this.method.responseCodec.decode(body);
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;

@@ -63,14 +63,20 @@ export class UnaryCall extends ClientCall {
 
   onResponse(response: ResponsePayload): void {
     if (this.done) return;
-    this.connection = undefined;
-    if (response.status !== Status.OK) {
-      this.fail(errorFromResponse(this.method, response));
+    if (response.status === Status.OK) {
+      this.onResult(response.body);
       return;
     }
+    this.connection = undefined;
+    this.fail(errorFromResponse(this.method, response));
+  }
+
+  onResult(body: Buffer): void {
+    if (this.done) return;
+    this.connection = undefined;
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(response.body);
+      value = this.method.responseCodec.decode(body);
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;

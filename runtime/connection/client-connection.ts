@@ -4,7 +4,13 @@
 import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
 import { FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
-import { decodeResponse, decodeWindow, type GoAway, type ResponsePayload } from "../protocol/payloads.js";
+import {
+  decodeResponse,
+  decodeWindow,
+  type GoAway,
+  okBody,
+  type ResponsePayload,
+} from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import type { RpcError } from "../status.js";
 import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
@@ -17,6 +23,8 @@ export interface CallSink {
   onWindow(count: number): void;
   /** The call's RESPONSE arrived; the call is no longer open. */
   onResponse(response: ResponsePayload): void;
+  /** The call's RESPONSE arrived and is a plain success carrying `body` (the hot path of onResponse). */
+  onResult(body: Buffer): void;
   /**
    * The connection can no longer carry the call. `retryable` is true when the server said (GOAWAY) that
    * it never processed it, so it may be sent again on another connection.
@@ -135,9 +143,11 @@ export class ClientConnection extends FrameConnection {
       case FrameType.RESPONSE: {
         const sink = this.calls.get(streamId);
         if (sink === undefined) return;
-        const response = decodeResponse(payload, flags);
+        const body = okBody(payload, flags);
+        const response = body === undefined ? decodeResponse(payload, flags) : undefined;
         this.calls.delete(streamId);
-        sink.onResponse(response);
+        if (response === undefined) sink.onResult(body!);
+        else sink.onResponse(response);
         this.released();
         return;
       }

@@ -1,6 +1,6 @@
 // Frames -> bytes, batched. Frames are written straight into a pooled arena buffer and handed to the
-// socket once per event-loop turn (or sooner when a batch grows large), so many small calls cost one
-// socket write. Large bodies are passed by reference instead of copied.
+// socket once the current run of microtasks is over (or sooner when a batch grows large), so the many
+// calls that one received chunk sets off cost one socket write. Large bodies are passed by reference.
 
 import type { Metadata } from "../call-context.js";
 import {
@@ -39,8 +39,8 @@ export function metadataLength(metadata: Metadata | undefined): number {
 }
 
 /**
- * Encodes frames for one connection. Methods never throw for valid arguments; bytes go out on the next
- * turn of the event loop. `pendingBytes` plus the sink's `writableLength` is what this connection holds
+ * Encodes frames for one connection. Methods never throw for valid arguments; bytes go out in a
+ * microtask queued by the first frame of a batch. `pendingBytes` plus the sink's `writableLength` is what this connection holds
  * in memory, which callers compare with their bounds before writing more.
  */
 export class FrameEncoder {
@@ -294,7 +294,7 @@ export class FrameEncoder {
     if (this.pendingBytes >= FLUSH_NOW_BYTES) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flushCallback);
+      queueMicrotask(this.flushCallback);
     }
   }
 }

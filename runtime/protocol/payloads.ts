@@ -71,10 +71,37 @@ export function decodeHello(payload: Buffer): Hello {
   return { maxFrameSize, maxConcurrentCalls, initialWindow, metadata };
 }
 
+/**
+ * Remembers the last method path decoded on a connection, so a run of calls to the same method decodes
+ * its path without allocating a string.
+ */
+export class PathCache {
+  bytes: Buffer = Buffer.alloc(0);
+  path = "";
+}
+
 /** Decodes a REQUEST payload. */
-export function decodeRequest(payload: Buffer): RequestHead {
+export function decodeRequest(payload: Buffer, cache?: PathCache): RequestHead {
+  if (cache !== undefined && payload.length >= 2) {
+    const length = payload.readUInt16BE(0);
+    const cached = cache.bytes;
+    if (
+      length === cached.length &&
+      payload.length >= 2 + length &&
+      cached.compare(payload, 2, 2 + length) === 0
+    ) {
+      const r = new PayloadReader(payload.subarray(2 + length));
+      const timeoutMs = r.u32("timeout");
+      const metadata = r.metadata();
+      return { path: cache.path, timeoutMs, metadata, body: r.rest() };
+    }
+  }
   const r = new PayloadReader(payload);
   const path = r.string16("method path");
+  if (cache !== undefined) {
+    cache.bytes = Buffer.from(path);
+    cache.path = path;
+  }
   const timeoutMs = r.u32("timeout");
   const metadata = r.metadata();
   return { path, timeoutMs, metadata, body: r.rest() };
@@ -88,6 +115,17 @@ export function decodeResponse(payload: Buffer, flags: number): ResponsePayload 
   const metadata = r.metadata();
   const typeName = flags & FLAG_TYPED_ERROR ? r.string16("error type name") : undefined;
   return { status: isStatusCode(code) ? code : Status.UNKNOWN, message, metadata, typeName, body: r.rest() };
+}
+
+/**
+ * The body of a RESPONSE that is a plain success (status OK, no message, no metadata, no typed error),
+ * found without decoding anything else; undefined for any other response.
+ */
+export function okBody(payload: Buffer, flags: number): Buffer | undefined {
+  if (flags !== 0 || payload.length < 5) return undefined;
+  if (payload[0] !== 0 || payload[1] !== 0 || payload[2] !== 0 || payload[3] !== 0 || payload[4] !== 0)
+    return undefined;
+  return payload.subarray(5);
 }
 
 /** Decodes a WINDOW payload: the number of stream messages granted. */

@@ -55,7 +55,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
   readonly metadata: Metadata;
   readonly deadline: number | undefined;
   readonly id: number;
-  credit: SendCredit;
+  private sendCredit: SendCredit | undefined;
   private readonly host: CallHost;
   private readonly route: Route;
   private readonly oneway: boolean;
@@ -72,11 +72,16 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     this.method = route.method.path;
     this.metadata = head.metadata;
     this.oneway = oneway;
-    this.credit = new SendCredit(host.peerInitialWindow);
     if (head.timeoutMs > 0) {
       this.deadline = Date.now() + head.timeoutMs;
       this.timer = setTimeout(expire, head.timeoutMs, this);
     } else this.deadline = undefined;
+  }
+
+  /** Response stream credit, created on first use (unary calls never need it). */
+  get credit(): SendCredit {
+    this.sendCredit ??= new SendCredit(this.host.peerInitialWindow);
+    return this.sendCredit;
   }
 
   /** Remote address of the caller. */
@@ -293,7 +298,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     if (this.finished) return;
     this.finished = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.credit.cancel();
+    this.sendCredit?.cancel();
     this.inbox?.fail(new RpcError(Status.CANCELLED, "call ended"));
     this.host.callDone(this);
   }

@@ -6,7 +6,7 @@ import type { Metadata } from "../call-context.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
-import { decodeRequest, decodeWindow } from "../protocol/payloads.js";
+import { decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import { type CallHost, type Route, ServerCall } from "./server-call.js";
@@ -30,6 +30,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private readonly host: ConnectionHost;
   private readonly calls = new Map<number, ServerCall>();
   private lastStreamId = 0;
+  private readonly paths = new PathCache();
   private goingAway = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -177,7 +178,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     if (id <= this.lastStreamId) throw new ProtocolError(`stream id ${id} not above ${this.lastStreamId}`);
     if (this.goingAway) return;
     this.lastStreamId = id;
-    const head = decodeRequest(payload);
+    const head = decodeRequest(payload, this.paths);
     const oneway = (flags & FLAG_ONEWAY) !== 0;
     const route = this.host.routes.get(head.path);
     if (route === undefined) {
