@@ -51,12 +51,19 @@ export interface ClientConnectionEvents {
 export class ClientConnection extends FrameConnection {
   private readonly events: ClientConnectionEvents;
   private readonly calls = new Map<number, CallSink>();
-  private nextId = 1;
+  private nextId: number;
   private goingAway = false;
 
-  constructor(socket: Socket, settings: ConnectionSettings, events: ClientConnectionEvents) {
+  /** `firstStreamId` exists for tests of id exhaustion; real connections start at 1. */
+  constructor(
+    socket: Socket,
+    settings: ConnectionSettings,
+    events: ClientConnectionEvents,
+    firstStreamId = 1,
+  ) {
     super(socket, settings);
     this.events = events;
+    this.nextId = firstStreamId;
     this.sendHello();
   }
 
@@ -76,8 +83,7 @@ export class ClientConnection extends FrameConnection {
       this.isOpen &&
       !this.goingAway &&
       (this.peerMaxConcurrentCalls === 0 || this.calls.size < this.peerMaxConcurrentCalls) &&
-      this.writable &&
-      this.nextId < MAX_STREAM_ID
+      this.writable
     );
   }
 
@@ -93,6 +99,14 @@ export class ClientConnection extends FrameConnection {
     const id = this.nextId++;
     if ((flags & FLAG_ONEWAY) === 0) this.calls.set(id, sink);
     this.encoder.request(id, flags, path, timeoutMs, metadata, body);
+    if (this.nextId === MAX_STREAM_ID) {
+      // Stream ids are spent: retire this connection as if told to go away; new calls get a fresh one.
+      this.goingAway = true;
+      queueMicrotask(() => {
+        this.events.onGoAway(this);
+        if (this.calls.size === 0) this.endSoon();
+      });
+    }
     return id;
   }
 

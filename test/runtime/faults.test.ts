@@ -222,3 +222,34 @@ describe("runtime faults: a peer that stops answering", function () {
     }
   });
 });
+
+describe("runtime faults: a client that stops answering", function () {
+  this.timeout(20_000);
+
+  it("is detected by the server's keepalive; its handlers are aborted", async () => {
+    const fixture = echoHandlers();
+    const server = new Server({ keepalive: { intervalMs: 100, timeoutMs: 100 } });
+    server.add(EchoService, fixture.handlers);
+    const { port } = await server.listen();
+    const proxy = new StallProxy();
+    const proxyPort = await proxy.listen(port);
+    const channel = connect(`127.0.0.1:${proxyPort}`, { keepalive: false });
+    try {
+      const pending = channel.unary(echoMethod, { text: "slow", delayMs: 10_000 }).catch((e: RpcError) => e);
+      while (server.connectionCount === 0) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50));
+      proxy.stall();
+      const stalledAt = Date.now();
+      while (fixture.aborted.length === 0) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(Date.now() - stalledAt < 2000);
+      assert.deepEqual(fixture.aborted, [String(Status.UNAVAILABLE)]);
+      assert.equal(server.connectionCount, 0);
+      proxy.resume();
+      await channel.close();
+      assert.equal(((await pending) as RpcError).code, Status.UNAVAILABLE);
+    } finally {
+      await proxy.close();
+      await server.close({ graceMs: 100 });
+    }
+  });
+});
