@@ -3,7 +3,7 @@
 // if it has one, else the one imported definition of that name; a qualified name `pkg.Name` means the
 // definition `Name` of package `pkg` in the file itself or a file it imports.
 
-import type { QualifiedName } from "../ast.js";
+import { type QualifiedName, SCALAR_NAMES, type ScalarName } from "../ast.js";
 import type { RelatedLocation } from "../diagnostics/diagnostic.js";
 import { Code } from "./codes.js";
 import {
@@ -16,6 +16,31 @@ import {
   withArticle,
 } from "./context.js";
 import { didYouMean } from "./did-you-mean.js";
+
+/** Names other languages (protobuf, Thrift, TypeScript, ...) give the built-in types. */
+const BUILTIN_ALIASES: ReadonlyMap<string, ScalarName> = new Map<string, ScalarName>([
+  ["int32", "i32"],
+  ["sint32", "i32"],
+  ["sfixed32", "i32"],
+  ["int", "i32"],
+  ["integer", "i32"],
+  ["int64", "i64"],
+  ["sint64", "i64"],
+  ["sfixed64", "i64"],
+  ["long", "i64"],
+  ["bigint", "i64"],
+  ["uint32", "u32"],
+  ["fixed32", "u32"],
+  ["uint64", "u64"],
+  ["fixed64", "u64"],
+  ["float", "f32"],
+  ["double", "f64"],
+  ["number", "f64"],
+  ["boolean", "bool"],
+  ["str", "string"],
+  ["binary", "bytes"],
+  ["uint8array", "bytes"],
+]);
 
 /** Which definitions fit where a name is written: a type of a field or parameter, or a thrown error. */
 export type NameRole = "type" | "throws";
@@ -124,6 +149,9 @@ function reportUnknown(
     if (suggestion !== undefined) {
       const decl = visible[names.indexOf(suggestion)]!;
       hint = `did you mean \`${suggestion}\`? (declared at ${describeLocation(decl.file, decl.node.name.span)})`;
+    } else if (role === "type" && !qualified) {
+      const builtin = BUILTIN_ALIASES.get(written.toLowerCase()) ?? didYouMean(written, SCALAR_NAMES);
+      if (builtin !== undefined) hint = `did you mean the built-in type \`${builtin}\`?`;
     }
   }
   ctx.reporter.report({
