@@ -17,14 +17,22 @@ export interface LexedFile {
   readonly tokens: IToken[];
   /** `///` and `/** *\/` tokens in source order. */
   readonly docs: IToken[];
+  /** Start offsets of the lexical errors reported (unexpected characters, unterminated strings). */
+  readonly errorStarts: number[];
+  /** End offsets of those errors: a parse error right there is their echo, not a new mistake. */
+  readonly errorEnds: Set<number>;
 }
 
 /** Splits `text` into tokens, reporting unexpected characters and unterminated strings and comments. */
 export function lex(text: string, file: string, reporter: Reporter): LexedFile {
   const result = lexer.tokenize(text);
+  const errorStarts: number[] = [];
+  const errorEnds = new Set<number>();
   for (const error of result.errors) {
     const start = error.offset;
     const end = Math.min(text.length, start + Math.max(1, error.length));
+    errorStarts.push(start);
+    errorEnds.add(end);
     const chars = text.slice(start, end);
     const first = String.fromCodePoint(chars.codePointAt(0) ?? 0);
     const plural = chars.length > first.length;
@@ -39,6 +47,8 @@ export function lex(text: string, file: string, reporter: Reporter): LexedFile {
   }
   for (const token of result.tokens) {
     if (token.tokenType === UnterminatedString) {
+      errorStarts.push(token.startOffset);
+      errorEnds.add(token.startOffset + token.image.length);
       reporter.report({
         code: SyntaxCode.unterminatedString,
         severity: "error",
@@ -59,7 +69,7 @@ export function lex(text: string, file: string, reporter: Reporter): LexedFile {
       hint: "close it with `*/`",
     });
   }
-  return { tokens: result.tokens, docs: result.groups.docs ?? [] };
+  return { tokens: result.tokens, docs: result.groups.docs ?? [], errorStarts, errorEnds };
 }
 
 function showChar(char: string): string {

@@ -24,9 +24,10 @@ export function parseFile(file: string, text: string, reporter: Reporter): FileN
   }
   try {
     const { cst, errors } = parseTokens(lexed.tokens);
-    const errorOffsets = reportParseErrors(errors, text, file, reporter);
+    const marks = reportParseErrors(errors, text, file, reporter, lexed.errorEnds);
+    const errorMarks = { stops: [...lexed.errorStarts, ...marks.stops], boundaries: marks.boundaries };
     const docs = attachDocs(text, file, lexed.docs, lexed.tokens);
-    return toAst(cst, { file, text, tokens: lexed.tokens, docs, errorOffsets, reporter });
+    return toAst(cst, { file, text, tokens: lexed.tokens, docs, errorMarks, reporter });
   } catch (error) {
     // A stack overflow should be impossible after the depth check; if one happens anyway it is still the
     // input's fault, so it becomes a diagnostic rather than a crash.

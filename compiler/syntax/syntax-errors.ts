@@ -52,24 +52,45 @@ const TYPES_HINT =
   "a type is one of `bool i32 i64 u32 u64 f32 f64 string bytes`, `list<T>`, `map<K, V>` or the name of a defined type";
 
 /**
- * Reports each recorded parse error once (several at one token are one mistake); returns the offsets
- * reported at, so to-ast can stay quiet about tokens skipped while recovering.
+ * Where parse errors happened, so to-ast can stay quiet about tokens the parser skipped while recovering.
+ * `stops` are tokens the parser choked on (what follows in that statement is debris); `boundaries` are
+ * points where a missing terminator was assumed (what follows starts afresh).
+ */
+export interface ErrorMarks {
+  readonly stops: number[];
+  readonly boundaries: number[];
+}
+
+/**
+ * Reports each recorded parse error once (several at one token are one mistake) unless it directly follows
+ * a lexical error.
  */
 export function reportParseErrors(
   errors: readonly ErrorFacts[],
   text: string,
   file: string,
   reporter: Reporter,
-): number[] {
+  lexicalErrorEnds: ReadonlySet<number>,
+): ErrorMarks {
   const seen = new Set<number>();
+  const marks: ErrorMarks = { stops: [], boundaries: [] };
   for (const facts of errors) {
     const at = startOf(facts.actual, text);
     if (seen.has(at)) continue;
     seen.add(at);
+    marks.stops.push(at);
+    // Right after an unterminated string or a bad character the parser only trips over the lexer's error.
+    if (facts.kind !== "notAllInput" && isReal(facts.previous) && lexicalErrorEnds.has(endOf(facts.previous)))
+      continue;
     switch (facts.kind) {
-      case "mismatch":
-        reportMismatch(facts, text, file, reporter);
+      case "mismatch": {
+        const after = reportMismatch(facts, text, file, reporter);
+        if (after !== undefined) {
+          marks.stops.pop();
+          marks.boundaries.push(after);
+        }
         break;
+      }
       case "noViableAlt":
         reportNoViableAlt(facts.rule, facts.actual, facts.previous, text, file, reporter);
         break;
@@ -78,7 +99,7 @@ export function reportParseErrors(
         break;
     }
   }
-  return [...seen];
+  return marks;
 }
 
 /**
@@ -107,6 +128,17 @@ export function reportStray(
       message: `expected a field number before \`${first.image}\``,
       span,
       label: "this field has no number",
+      hint: "fields are written `1: name: type;`",
+    });
+    return;
+  }
+  if (rule === "fieldBlock" && first.tokenType === IntLiteral && next !== undefined && isName(next)) {
+    reporter.report({
+      code: SyntaxCode.expectedToken,
+      severity: "error",
+      message: `expected \`:\` after \`${first.image}\``,
+      span: { file, start: span.end, end: span.end },
+      label: "expected `:` here",
       hint: "fields are written `1: name: type;`",
     });
     return;
@@ -143,12 +175,13 @@ export function reportStray(
   });
 }
 
+// Returns the offset the error points at when it assumed a missing token after the previous one.
 function reportMismatch(
   facts: Extract<ErrorFacts, { kind: "mismatch" }>,
   text: string,
   file: string,
   reporter: Reporter,
-): void {
+): number | undefined {
   const { expected, actual, previous, rule } = facts;
   const wanted = labelOf(expected);
   const afterPrevious = isReal(previous);
@@ -174,6 +207,7 @@ function reportMismatch(
     label: pointAfterPrevious ? `expected ${wanted} here` : `found ${describe(actual)}`,
     ...(shape === undefined ? {} : { hint: shape }),
   });
+  return pointAfterPrevious ? span.start : undefined;
 }
 
 function reportNoViableAlt(

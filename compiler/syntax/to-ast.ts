@@ -29,7 +29,7 @@ import type {
 import type { Reporter } from "../diagnostics/diagnostic.js";
 import type { DocsByToken } from "./doc-comments.js";
 import { floatValue, integerValue, stringValue } from "./literals.js";
-import { reportStray } from "./syntax-errors.js";
+import { type ErrorMarks, reportStray } from "./syntax-errors.js";
 
 /** Everything to-ast needs besides the tree itself. */
 export interface AstInput {
@@ -38,8 +38,8 @@ export interface AstInput {
   /** The significant tokens the CST was parsed from (to find runs of skipped tokens). */
   readonly tokens: readonly IToken[];
   readonly docs: DocsByToken;
-  /** Offsets where parse errors were reported: skipped tokens right after one are not reported again. */
-  readonly errorOffsets: readonly number[];
+  /** Where parse and lexical errors were reported: tokens skipped because of one are not reported again. */
+  readonly errorMarks: ErrorMarks;
   readonly reporter: Reporter;
 }
 
@@ -385,16 +385,20 @@ class AstBuilder {
   }
 
   /**
-   * True when a parse error was reported in the statement that the token at `index` continues: the
-   * parser skipped these tokens while recovering from that error, so reporting them adds only noise.
+   * True when the run of skipped tokens starting at `index` is debris of an error already reported in the
+   * same statement: the parser choked on a token after the statement began (a missing terminator that
+   * was assumed counts as a new beginning) and at or before the run's first token.
    */
   followsParseError(index: number): boolean {
     const all = this.#in.tokens;
+    const end = (all[index] as IToken).startOffset;
     let from = index;
     while (from > 0 && !STATEMENT_ENDS.has((all[from - 1] as IToken).image)) from--;
-    const start = from > 0 ? (all[from - 1] as IToken).startOffset : 0;
-    const end = (all[index] as IToken).startOffset;
-    return this.#in.errorOffsets.some((offset) => offset >= start && offset <= end);
+    let start = from > 0 ? (all[from - 1] as IToken).startOffset : -1;
+    for (const boundary of this.#in.errorMarks.boundaries) {
+      if (boundary > start && boundary <= end) start = boundary;
+    }
+    return this.#in.errorMarks.stops.some((offset) => offset > start && offset <= end);
   }
 
   /** Reports each run of adjacent skipped tokens once, at its first token. */
