@@ -1,9 +1,11 @@
 // The one place that creates an output file: header, gathered imports, then the body that the emitters
-// write through an EmitContext. Built with code-block-writer (ts-morph's CodeBlockWriter, loaded without
-// the TypeScript compiler behind ts-morph) so a file is one string build, never AST surgery.
+// write through an EmitContext. Built with a CodeBlockWriter (ts-morph's writer, from code-block-writer
+// so the TypeScript compiler behind ts-morph is never loaded; see code-writer.ts for the fast variant)
+// so a file is one string build, never AST surgery.
 
 import CodeBlockWriter from "code-block-writer";
 import type { Deprecation, FileModel, TypeDefinitionModel } from "../model.js";
+import { FastCodeWriter } from "./code-writer.js";
 import type { EmitContext } from "./emit-context.js";
 
 /** The module specifier generated code imports the runtime from unless told otherwise. */
@@ -26,12 +28,24 @@ export function outputPath(relativePath: string, extension: string): string {
 
 /** A fresh writer with the settings every generated file uses (2 spaces, `\n`, double quotes). */
 export function createWriter(): CodeBlockWriter {
+  return useReferenceWriter ? createReferenceWriter() : new FastCodeWriter();
+}
+
+/** The stock CodeBlockWriter with the same settings: the reference FastCodeWriter is tested against. */
+export function createReferenceWriter(): CodeBlockWriter {
   return new CodeBlockWriter({
     indentNumberOfSpaces: 2,
     useTabs: false,
     newLine: "\n",
     useSingleQuote: false,
   });
+}
+
+let useReferenceWriter = false;
+
+/** Makes `createWriter` return the stock writer (`true`) or the fast one (`false`, the default). For tests. */
+export function setReferenceWriter(on: boolean): void {
+  useReferenceWriter = on;
 }
 
 /**
@@ -81,6 +95,8 @@ class ImportSet implements EmitContext {
   /** specifier → exported name → binding. */
   readonly #modules = new Map<string, Map<string, Binding>>();
   readonly #taken = new Set<string>();
+  /** Specifier of each imported file, by its IDL relative path. */
+  readonly #specifiers = new Map<string, string>();
 
   constructor(file: FileModel, runtimeSpecifier: string) {
     this.file = file;
@@ -103,7 +119,13 @@ class ImportSet implements EmitContext {
 
   ref(decl: TypeDefinitionModel): string {
     if (decl.file === this.file || decl.file.relativePath === this.file.relativePath) return decl.tsName;
-    return this.#bind(relativeSpecifier(this.#fromDir, decl.file.relativePath), decl.tsName, true);
+    const target = decl.file.relativePath;
+    let specifier = this.#specifiers.get(target);
+    if (specifier === undefined) {
+      specifier = relativeSpecifier(this.#fromDir, target);
+      this.#specifiers.set(target, specifier);
+    }
+    return this.#bind(specifier, decl.tsName, true);
   }
 
   #bind(specifier: string, name: string, value: boolean): string {
