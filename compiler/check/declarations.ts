@@ -2,7 +2,7 @@
 // before its body is checked. Reports duplicate definitions, type names that are keywords, and names
 // that clash with the generated argument/result messages of a method.
 
-import { type DefinitionNode, SCALAR_NAMES } from "../ast.js";
+import { type DefinitionNode, type MethodNode, SCALAR_NAMES } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
 import type { DefinitionModel, FileModel } from "../model.js";
 import type { ParsedFile } from "../program.js";
@@ -165,20 +165,44 @@ function declareOne(ctx: CheckContext, file: FileInfo, node: DefinitionNode): vo
   });
 }
 
-/** Each method owns the names of its wire messages, `<Service>_<method>_Args` and `..._Result`. */
+/**
+ * Each method owns the names of its wire messages, `<Service>_<method>_Args` and `..._Result`: no
+ * definition of the package may take one, and two methods may not produce the same one
+ * (`A_b` + `c` and `A` + `b_c` both give `A_b_c_Args`).
+ */
 function checkGeneratedNames(ctx: CheckContext): void {
+  const owners = new Map<string, { service: string; method: MethodNode }>();
   for (const file of ctx.files) {
     for (const decl of file.decls) {
-      if (decl.node.kind !== "service") continue;
+      if (decl.node.kind !== "service" || !decl.isFirst) continue;
+      const service = decl.node.name.text;
       for (const method of decl.node.methods) {
+        const base = `${service}_${method.name.text}`;
+        const key = qualify(file.pkg, base);
+        const other = owners.get(key);
+        if (other !== undefined && other.method !== method) {
+          if (other.service !== service || other.method.name.text !== method.name.text) {
+            ctx.reporter.report({
+              code: Code.generatedNameClash,
+              severity: "error",
+              message: `\`${service}.${method.name.text}\` and \`${other.service}.${other.method.name.text}\` would both send messages named \`${base}_Args\``,
+              span: method.name.span,
+              label: "generated message names clash",
+              hint: "rename the method or the service: each method's messages are named `<Service>_<method>_Args` and `_Result`",
+              related: [{ span: other.method.name.span, message: "the other method" }],
+            });
+          }
+          continue;
+        }
+        owners.set(key, { service, method });
         for (const suffix of ["Args", "Result"]) {
-          const reserved = `${decl.node.name.text}_${method.name.text}_${suffix}`;
+          const reserved = `${base}_${suffix}`;
           const clash = ctx.byFullName.get(qualify(file.pkg, reserved));
           if (clash === undefined) continue;
           ctx.reporter.report({
             code: Code.generatedNameClash,
             severity: "error",
-            message: `the name \`${reserved}\` is reserved for the ${suffix === "Args" ? "argument" : "result"} message of \`${decl.node.name.text}.${method.name.text}\``,
+            message: `the name \`${reserved}\` is reserved for the ${suffix === "Args" ? "argument" : "result"} message of \`${service}.${method.name.text}\``,
             span: clash.node.name.span,
             label: "clashes with a generated message",
             hint: "choose another name: every method's arguments and result travel as messages with these names",
