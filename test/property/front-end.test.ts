@@ -1,0 +1,204 @@
+// Property: the front end (parse, then check when parsing succeeded) never throws, always terminates,
+// and every diagnostic it reports points inside the file it names.
+
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import fc from "fast-check";
+import type { ImportNode } from "../../compiler/ast.js";
+import { check } from "../../compiler/check/index.js";
+import { Reporter } from "../../compiler/diagnostics/diagnostic.js";
+import type { ParsedFile } from "../../compiler/program.js";
+import { parseFile } from "../../compiler/syntax/parse-file.js";
+
+const FILE = "fuzz.rpc";
+
+/** Runs the whole front end on one in-memory file and checks every diagnostic's span. */
+function frontEnd(text: string): void {
+  const reporter = new Reporter();
+  const ast = parseFile(FILE, text, reporter);
+  if (!reporter.hasErrors()) {
+    const file: ParsedFile = {
+      source: { path: FILE, relativePath: FILE, text },
+      ast,
+      imports: new Map<ImportNode, ParsedFile>(),
+      isInput: true,
+    };
+    check({ files: [file] }, reporter);
+  }
+  for (const d of reporter.sorted()) {
+    const where = `${d.code} ${d.message} at ${d.span.start}..${d.span.end} of ${text.length}`;
+    assert.equal(d.span.file, FILE, where);
+    assert.ok(Number.isInteger(d.span.start) && Number.isInteger(d.span.end), where);
+    assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, where);
+    for (const r of d.related) {
+      assert.ok(
+        r.span.start >= 0 && r.span.start <= r.span.end && r.span.end <= text.length,
+        `related of ${where}`,
+      );
+    }
+    assert.ok(d.message.length > 0);
+  }
+}
+
+const FRAGMENTS = [
+  "package",
+  "import",
+  "const",
+  "enum",
+  "struct",
+  "error",
+  "union",
+  "service",
+  "oneway",
+  "stream",
+  "throws",
+  "reserved",
+  "to",
+  "void",
+  "true",
+  "false",
+  "list",
+  "map",
+  "bool",
+  "i32",
+  "i64",
+  "u32",
+  "u64",
+  "f32",
+  "f64",
+  "string",
+  "bytes",
+  "Order",
+  "id",
+  "x",
+  "_",
+  "a.b",
+  "{",
+  "}",
+  "(",
+  ")",
+  "<",
+  ">",
+  ",",
+  ";",
+  ":",
+  "?",
+  "=",
+  "@",
+  ".",
+  "@deprecated",
+  "@timeout(5)",
+  "0",
+  "1",
+  "-1",
+  "0x1F",
+  "19000",
+  "536870912",
+  "99999999999999999999",
+  "1.5",
+  "1e999",
+  '"s"',
+  '"\\q"',
+  '"\\u{110000}"',
+  '"open',
+  "// c\n",
+  "/// doc\n",
+  "/** d */",
+  "/* c */",
+  "/*",
+  "#",
+  "'",
+  "é",
+  "🎉",
+  "\t",
+  "\n",
+  "\r\n",
+  "\u0000",
+];
+
+const tokenSoup = fc
+  .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 3 })), { maxLength: 60 })
+  .chain((parts) =>
+    fc
+      .array(fc.constantFrom(" ", "", "\n", "  "), { minLength: parts.length, maxLength: parts.length })
+      .map((spaces) => parts.map((part, i) => part + (spaces[i] ?? " ")).join("")),
+  );
+
+const examples = readdirSync("idl-examples", { recursive: true, encoding: "utf8" })
+  .filter((f) => f.endsWith(".rpc"))
+  .sort()
+  .map((f) => readFileSync(path.join("idl-examples", f), "utf8"));
+
+type Edit =
+  | { kind: "delete"; at: number; length: number }
+  | { kind: "duplicate"; at: number; length: number }
+  | { kind: "insert"; at: number; text: string }
+  | { kind: "swap"; at: number; other: number; length: number };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
+  fc.record({
+    kind: fc.constant("duplicate" as const),
+    at: fc.nat(),
+    length: fc.integer({ min: 1, max: 40 }),
+  }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 4 })),
+  }),
+  fc.record({
+    kind: fc.constant("swap" as const),
+    at: fc.nat(),
+    other: fc.nat(),
+    length: fc.integer({ min: 1, max: 20 }),
+  }),
+);
+
+function apply(text: string, e: Edit): string {
+  const at = text.length === 0 ? 0 : e.at % (text.length + 1);
+  switch (e.kind) {
+    case "delete":
+      return text.slice(0, at) + text.slice(at + e.length);
+    case "duplicate":
+      return text.slice(0, at + e.length) + text.slice(at, at + e.length) + text.slice(at + e.length);
+    case "insert":
+      return text.slice(0, at) + e.text + text.slice(at);
+    case "swap": {
+      const other = text.length === 0 ? 0 : e.other % (text.length + 1);
+      const [a, b] = at <= other ? [at, other] : [other, at];
+      if (a + e.length > b) return text;
+      const first = text.slice(a, a + e.length);
+      const second = text.slice(b, b + e.length);
+      return text.slice(0, a) + second + text.slice(a + e.length, b) + first + text.slice(b + e.length);
+    }
+  }
+}
+
+describe("property: the front end on random and mutated input", () => {
+  it("handles random token soups", () => {
+    fc.assert(
+      fc.property(tokenSoup, (text) => frontEnd(text)),
+      { numRuns: 400 },
+    );
+  });
+
+  it("handles mutated example schemas", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: examples.length - 1 }),
+        fc.array(edit, { minLength: 1, maxLength: 6 }),
+        (index, edits) => frontEnd(edits.reduce(apply, examples[index] as string)),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("handles arbitrary strings, including lone surrogates and control characters", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => frontEnd(text)),
+      { numRuns: 300 },
+    );
+  });
+});
