@@ -66,6 +66,7 @@ export abstract class FrameConnection {
   private readonly decoder: FrameDecoder;
   private phase: Phase = Phase.PREFACE;
   private readPaused = false;
+  private pumping = false;
   private prefaceSent = false;
   private received = false;
   private keepaliveTimer: NodeJS.Timeout | undefined;
@@ -144,7 +145,8 @@ export abstract class FrameConnection {
     if (!this.readPaused) return;
     this.readPaused = false;
     this.socket.resume();
-    this.pump();
+    // Inside pump (a frame handler resumed reading), the running loop picks up the buffered frames.
+    if (!this.pumping) this.pump();
   }
 
   /** Sends GOAWAY, flushes and half-closes; the socket is destroyed if the peer does not close soon. */
@@ -196,6 +198,7 @@ export abstract class FrameConnection {
   protected onPreface(): void {}
 
   private pump(): void {
+    this.pumping = true;
     try {
       if (this.phase === Phase.PREFACE) {
         const preface = this.decoder.takePreface();
@@ -212,6 +215,8 @@ export abstract class FrameConnection {
       if (!(err instanceof ProtocolError)) throw err;
       this.decoder.clear();
       this.protocolError(err.message);
+    } finally {
+      this.pumping = false;
     }
   }
 

@@ -103,8 +103,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
       this.idleSince = Date.now();
       if (this.goingAway) this.endSoon();
     }
-    if (size < this.settings.maxConcurrentCalls || this.settings.maxConcurrentCalls === 0)
-      this.resumeReading();
+    this.updateReading();
   }
 
   callProtocolError(reason: string): void {
@@ -163,7 +162,17 @@ export class ServerConnection extends FrameConnection implements CallHost {
     // The client is leaving: it sends nothing new; its open calls finish normally.
   }
 
-  protected override onWritable(): void {}
+  protected override onWritable(): void {
+    this.updateReading();
+  }
+
+  // Reading pauses at the call limit and while answers pile up unread (a client that sends but does not
+  // read), so TCP pushes back on the client instead of this server buffering without bound.
+  private updateReading(): void {
+    const limit = this.settings.maxConcurrentCalls;
+    if ((limit > 0 && this.calls.size >= limit) || !this.writable) this.pauseReading();
+    else this.resumeReading();
+  }
 
   protected override onClosed(error: RpcError): void {
     clearTimeout(this.handshakeTimer);
@@ -195,8 +204,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     }
     const call = new ServerCall(this, id, route, head, oneway);
     this.calls.set(id, call);
-    const limit = this.settings.maxConcurrentCalls;
-    if (limit > 0 && this.calls.size >= limit) this.pauseReading();
     call.run(head.body);
+    this.updateReading();
   }
 }

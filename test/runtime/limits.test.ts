@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { connect as netConnect } from "node:net";
 import {
   type CallContext,
   connect,
@@ -8,6 +9,9 @@ import {
   type SocketChannel,
   Status,
 } from "rpcgen/runtime";
+import { FrameDecoder } from "../../runtime/frames/frame-decoder.js";
+import { FrameEncoder } from "../../runtime/frames/frame-encoder.js";
+import { FrameType } from "../../runtime/protocol/frame-types.js";
 import { type EchoHandlers, EchoService, echoHandlers, echoMethod, sleep } from "./fixtures/echo-service.js";
 
 async function serve(options: ServerOptions, handlers: EchoHandlers = echoHandlers().handlers) {
@@ -117,5 +121,58 @@ describe("runtime limits", function () {
     assert.equal(bigReply.code, Status.RESOURCE_EXHAUSTED);
     assert.match(bigReply.message, /client's frame limit/);
     assert.equal((await channel.unary(echoMethod, { text: "small" })).text, "small");
+  });
+});
+
+describe("runtime limits: a client that sends but does not read", function () {
+  this.timeout(20_000);
+
+  it("makes the server stop reading instead of buffering answers without bound", async () => {
+    let handled = 0;
+    const base = echoHandlers().handlers;
+    const { server, address } = await serve(
+      { highWaterBytes: 256 * 1024, maxConcurrentCallsPerConnection: 100 },
+      {
+        ...base,
+        echo(request, ctx) {
+          handled++;
+          return base.echo(request, ctx);
+        },
+      },
+    );
+    const port = Number(address.split(":")[1]);
+    const socket = netConnect({ host: "127.0.0.1", port });
+    socket.pause();
+    const total = 3000;
+    const out = new FrameEncoder(socket);
+    out.preface();
+    out.hello([], undefined);
+    const body = echoMethod.requestCodec.encode({ text: "x", payloadBytes: 30_000 });
+    for (let id = 1; id <= total; id++) out.request(id, 0, echoMethod.path, 0, undefined, body);
+    out.flush();
+    // Wait until the server stops making progress.
+    let last = -1;
+    while (handled !== last) {
+      last = handled;
+      await sleep(300);
+    }
+    assert.ok(handled < total / 2, `the server answered ${handled} of ${total} calls nobody read`);
+    // Reading again: every call is answered.
+    const decoder = new FrameDecoder(1 << 20);
+    let responses = 0;
+    let preface = false;
+    const allAnswered = new Promise<void>((resolve) => {
+      socket.on("data", (chunk: Buffer) => {
+        decoder.push(chunk);
+        if (!preface) preface = decoder.takePreface() !== undefined;
+        if (!preface) return;
+        while (decoder.next()) if (decoder.type === FrameType.RESPONSE && ++responses === total) resolve();
+      });
+    });
+    socket.resume();
+    await allAnswered;
+    assert.equal(handled, total);
+    socket.destroy();
+    await server.close({ graceMs: 100 });
   });
 });
