@@ -209,6 +209,10 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
       this.fail(error);
       return;
     }
+    // Generated `invoke`s return promises; a hand-written one may return a plain value.
+    if (method.kind !== "serverStream" && method.kind !== "bidi" && !(result instanceof Promise)) {
+      result = Promise.resolve(result);
+    }
     switch (method.kind) {
       case "unary":
       case "clientStream":

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { connect, type RpcError, Server, type SocketChannel, Status } from "rpcgen/runtime";
 import { type ByteSink, FrameEncoder } from "../../runtime/frames/frame-encoder.js";
@@ -251,5 +252,51 @@ describe("runtime faults: a client that stops answering", function () {
       await proxy.close();
       await server.close({ graceMs: 100 });
     }
+  });
+});
+
+describe("runtime faults: a server that is not an rpcgen server", function () {
+  this.timeout(10_000);
+
+  async function tcpServer(onSocket: (s: Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on("error", () => {});
+      onSocket(s);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    return {
+      port,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it("a server that never answers the handshake: calls fail after connectTimeoutMs", async () => {
+    const silent = await tcpServer(() => {});
+    const channel = connect(`127.0.0.1:${silent.port}`, { connectTimeoutMs: 200 });
+    const start = Date.now();
+    const e = (await channel.unary(echoMethod, { text: "x" }).catch((err) => err)) as RpcError;
+    const took = Date.now() - start;
+    assert.equal(e.code, Status.UNAVAILABLE);
+    assert.match(e.message, /timed out after 200 ms/);
+    assert.ok(took >= 190 && took < 2000, `took ${took}`);
+    await channel.close();
+    await silent.close();
+  });
+
+  it("a server speaking another protocol: calls fail with the reason", async () => {
+    const http = await tcpServer((s) => s.end("HTTP/1.1 400 Bad Request\r\n\r\n"));
+    const channel = connect(`127.0.0.1:${http.port}`);
+    const e = (await channel.unary(echoMethod, { text: "x" }).catch((err) => err)) as RpcError;
+    assert.equal(e.code, Status.UNAVAILABLE);
+    assert.match(e.message, /not an rpcgen peer/);
+    await channel.close();
+    await http.close();
   });
 });
