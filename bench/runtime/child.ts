@@ -4,6 +4,7 @@
 
 import type { ChildMessage, DriverMessage } from "./child-messages.js";
 import { runCell } from "./closed-loop.js";
+import { startHeapSampling } from "./heap-sampling.js";
 import type { BenchArtifacts, Peer, PeerName } from "./peer.js";
 
 async function loadPeer(name: PeerName): Promise<Peer> {
@@ -29,13 +30,17 @@ function describe(error: unknown): string {
 
 async function main(argv: readonly string[]): Promise<void> {
   if (process.send === undefined) throw new Error("child.ts runs only as a child of bench/runtime/run.ts");
-  // The driver vanished (finished, crashed or killed): nothing left to serve.
-  process.on("disconnect", () => process.exit(0));
   const [role, name, ...rest] = argv;
+  let writeHeapProfile = async (): Promise<void> => {};
+  // The driver vanished (finished, crashed or killed): nothing left to serve.
+  process.on("disconnect", () => {
+    void writeHeapProfile().finally(() => process.exit(0));
+  });
   const peer = await loadPeer(name as PeerName);
   if (role === "server") {
     const artifacts = JSON.parse(rest[0]!) as BenchArtifacts;
     const server = await peer.startServer(artifacts);
+    writeHeapProfile = await startHeapSampling(`server-${name}`);
     process.on("message", (message: DriverMessage) => {
       if (message.type !== "cpu") return;
       const cpu = process.cpuUsage();
@@ -53,11 +58,14 @@ async function main(argv: readonly string[]): Promise<void> {
     if (prewarmMs > 0)
       await runCell(client, { blobBytes, inFlight: 16, warmupMs: 0, durationMs: prewarmMs / 2 });
   }
+  writeHeapProfile = await startHeapSampling(`client-${name}`);
   send({ type: "ready", port });
   process.on("message", (message: DriverMessage) => {
     if (message.type === "cpu") return;
     if (message.type === "stop") {
-      void client.close().finally(() => process.exit(0));
+      void writeHeapProfile()
+        .then(() => client.close())
+        .finally(() => process.exit(0));
       return;
     }
     runCell(client, message.spec).then(

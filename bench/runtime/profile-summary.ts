@@ -1,40 +1,64 @@
-// Summarises a V8 `.cpuprofile` (from `run.ts --cpu-prof dir`) as the functions with the most self time
-// and the most total time, as shares of the busy (non-idle) time, so a hot spot can be named without
-// opening DevTools.
+// Summarises a V8 profile written by `run.ts --cpu-prof dir` (`.cpuprofile`) or `--heap-prof dir`
+// (`.heapprofile`): the functions with the most self and total time (shares of busy, non-idle time) or
+// the most bytes allocated, so a hot spot can be named without opening DevTools.
 //
-//   node --import tsx bench/runtime/profile-summary.ts <file.cpuprofile> [top=25]
+//   node --import tsx bench/runtime/profile-summary.ts <file.cpuprofile|file.heapprofile> [top=25]
 
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 
-interface ProfileNode {
+interface CallFrame {
+  readonly functionName: string;
+  readonly url: string;
+  readonly lineNumber: number;
+}
+
+interface CpuNode {
   readonly id: number;
-  readonly callFrame: {
-    readonly functionName: string;
-    readonly url: string;
-    readonly lineNumber: number;
-  };
+  readonly callFrame: CallFrame;
   readonly children?: readonly number[];
 }
 
-interface Profile {
-  readonly nodes: readonly ProfileNode[];
+interface CpuProfile {
+  readonly nodes: readonly CpuNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
 
-function label(node: ProfileNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
+interface HeapNode {
+  readonly callFrame: CallFrame;
+  readonly selfSize: number;
+  readonly children: readonly HeapNode[];
+}
+
+interface HeapProfile {
+  readonly head: HeapNode;
+}
+
+function label(frame: CallFrame): string {
+  const { functionName, url, lineNumber } = frame;
   const file = url === "" ? "" : relative(process.cwd(), url.replace(/^file:\/\//, ""));
   return `${functionName || "(anonymous)"} ${file === "" ? "" : `${file}:${lineNumber + 1}`}`.trim();
 }
 
-function summarise(profile: Profile, top: number): string {
+function add(map: Map<string, number>, key: string, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
+function ranking(title: string, map: Map<string, number>, total: number, top: number): string {
+  const rows = [...map.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, value]) => `${((value / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
+  return [title, ...rows].join("\n");
+}
+
+function summariseCpu(profile: CpuProfile, top: number): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<number, number>();
-  let total = 0;
+  let busy = 0;
   let idle = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
@@ -43,37 +67,56 @@ function summarise(profile: Profile, top: number): string {
       return;
     }
     self.set(id, (self.get(id) ?? 0) + dt);
-    total += dt;
+    busy += dt;
   });
   const selfByLabel = new Map<string, number>();
   const totalByLabel = new Map<string, number>();
   for (const [id, time] of self) {
-    const node = byId.get(id)!;
-    selfByLabel.set(label(node), (selfByLabel.get(label(node)) ?? 0) + time);
-    // Each label counts once per sample even when it recurses.
+    add(selfByLabel, label(byId.get(id)!.callFrame), time);
+    // Each function counts once per sample even when it recurses.
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const name = label(byId.get(at)!);
+      const name = label(byId.get(at)!.callFrame);
       if (seen.has(name)) continue;
       seen.add(name);
-      totalByLabel.set(name, (totalByLabel.get(name) ?? 0) + time);
+      add(totalByLabel, name, time);
     }
   }
-  const show = (title: string, map: Map<string, number>): string =>
-    [
-      title,
-      ...[...map.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([name, time]) => `${((time / total) * 100).toFixed(1).padStart(5)}%  ${name}`),
-    ].join("\n");
-  return `${(total / 1e6).toFixed(2)} s busy, ${(idle / 1e6).toFixed(2)} s idle (shares below are of busy time)\n\n${show("self time", selfByLabel)}\n\n${show("total time", totalByLabel)}`;
+  return [
+    `${(busy / 1e6).toFixed(2)} s busy, ${(idle / 1e6).toFixed(2)} s idle (shares are of busy time)`,
+    ranking("self time", selfByLabel, busy, top),
+    ranking("total time", totalByLabel, busy, top),
+  ].join("\n\n");
+}
+
+function summariseHeap(profile: HeapProfile, top: number): string {
+  const selfByLabel = new Map<string, number>();
+  const totalByLabel = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode, stack: readonly string[]): void => {
+    const name = label(node.callFrame);
+    const path = stack.includes(name) ? stack : [...stack, name];
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      add(selfByLabel, name, node.selfSize);
+      for (const frame of path) add(totalByLabel, frame, node.selfSize);
+    }
+    for (const child of node.children) walk(child, path);
+  };
+  walk(profile.head, []);
+  return [
+    `${(total / 2 ** 20).toFixed(1)} MiB allocated (sampled estimate)`,
+    ranking("allocated by the function itself", selfByLabel, total, top),
+    ranking("allocated under the function", totalByLabel, total, top),
+  ].join("\n\n");
 }
 
 const [file, top] = process.argv.slice(2);
 if (file === undefined) {
-  console.error("usage: profile-summary.ts <file.cpuprofile> [top]");
+  console.error("usage: profile-summary.ts <file.cpuprofile|file.heapprofile> [top]");
   process.exitCode = 2;
 } else {
-  console.log(summarise(JSON.parse(readFileSync(file, "utf8")) as Profile, Number(top ?? 25)));
+  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile | HeapProfile;
+  const count = Number(top ?? 25);
+  console.log("head" in profile ? summariseHeap(profile, count) : summariseCpu(profile, count));
 }

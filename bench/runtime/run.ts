@@ -3,13 +3,15 @@
 // in turn, and prints the figures, the ratios and the goals of issue 4. Children are killed at the end,
 // on failure and on Ctrl-C; all sockets are on 127.0.0.1.
 //
-//   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms] [--prewarm ms]
+//   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms] [--rounds n] [--prewarm ms]
 //       [--peers raw,raw-gen,grpc,rpcgen] [--sizes small,1KiB] [--in-flight 1,16,256] [--source] [--json file]
-//       [--cpu-prof dir]
+//       [--cpu-prof dir] [--heap-prof dir]
 //
 // `--source` runs the compiler and runtime from their TypeScript sources instead of dist/. `--prewarm`
-// is spent by each client once, before the first cell; `--warmup` before each cell. `--cpu-prof` writes a
-// V8 CPU profile of every child into `dir` (open in Chrome DevTools or speedscope).
+// is spent by each client once, before the first cell; `--warmup` before each cell. Every cell is measured
+// `--rounds` times (rounds interleaved) and reported as the median of each figure. `--cpu-prof` writes a
+// V8 CPU profile of every child into `dir`, `--heap-prof` a sampled allocation profile; summarise either
+// with profile-summary.ts, or open them in Chrome DevTools.
 
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
@@ -19,10 +21,12 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ChildMessage, DriverMessage } from "./child-messages.js";
 import type { CellSpec } from "./closed-loop.js";
+import { HEAP_PROFILE_ENV } from "./heap-sampling.js";
 import { IN_FLIGHT, MESSAGE_SIZES } from "./payload-spec.js";
 import { DEFAULT_PEERS, PEER_NAMES, type PeerName } from "./peer.js";
 import { prepareArtifacts } from "./prepare.js";
 import { figuresTable, goalChecks, type Measurement, ratiosTable } from "./report.js";
+import { medianOutcome } from "./round-summary.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -159,8 +163,9 @@ function parseList<T>(option: string, list: string, known: readonly T[], show: (
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      duration: { type: "string", default: "2000" },
-      warmup: { type: "string", default: "500" },
+      duration: { type: "string", default: "1500" },
+      warmup: { type: "string", default: "300" },
+      rounds: { type: "string", default: "3" },
       peers: { type: "string", default: DEFAULT_PEERS.join(",") },
       sizes: { type: "string", default: "small,1KiB" },
       "in-flight": { type: "string", default: IN_FLIGHT.join(",") },
@@ -168,11 +173,14 @@ async function main(): Promise<number> {
       source: { type: "boolean", default: false },
       json: { type: "string" },
       "cpu-prof": { type: "string" },
+      "heap-prof": { type: "string" },
     },
   });
   const durationMs = Number(values.duration);
   const warmupMs = Number(values.warmup);
   if (!(durationMs > 0) || !(warmupMs >= 0)) throw new Error("--duration and --warmup take milliseconds");
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds takes a positive integer");
   const prewarmMs = Number(values.prewarm);
   if (!(prewarmMs >= 0)) throw new Error("--prewarm takes milliseconds");
   const wanted = parseList("peers", values.peers, PEER_NAMES, (name) => name);
@@ -185,6 +193,7 @@ async function main(): Promise<number> {
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`]),
   ];
+  if (values["heap-prof"] !== undefined) process.env[HEAP_PROFILE_ENV] = resolve(values["heap-prof"]);
   if (!source && !existsSync(join(root, "dist/runtime/index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first, or pass --source");
   }
@@ -204,28 +213,42 @@ async function main(): Promise<number> {
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       notes.push(`${name}: not measured (${why})`);
-      for (const size of MESSAGE_SIZES) {
-        for (const inFlight of IN_FLIGHT)
+      for (const size of sizes) {
+        for (const inFlight of inFlights)
           missing.push({ size: size.label, inFlight, peer: name, outcome: { ok: false, why } });
       }
     }
   }
 
-  const rows: Measurement[] = [];
-  let cellIndex = 0;
-  for (const size of sizes) {
-    for (const inFlight of inFlights) {
-      const spec: CellSpec = { blobBytes: size.blobBytes, inFlight, warmupMs, durationMs };
-      // Rotate who goes first so no peer always runs right after another one heated the machine.
-      for (let k = 0; k < live.length; k++) {
-        const peer = live[(cellIndex + k) % live.length]!;
-        process.stderr.write(`  ${size.label}, ${inFlight} in flight: ${peer.name}...\n`);
-        rows.push({ size: size.label, inFlight, peer: peer.name, outcome: await runOne(peer, spec) });
+  const outcomes = new Map<string, Measurement["outcome"][]>();
+  let turn = 0;
+  for (let round = 1; round <= rounds; round++) {
+    for (const size of sizes) {
+      for (const inFlight of inFlights) {
+        const spec: CellSpec = { blobBytes: size.blobBytes, inFlight, warmupMs, durationMs };
+        // Rotate who goes first so no peer always runs right after another one heated the machine.
+        for (let k = 0; k < live.length; k++) {
+          const peer = live[(turn + k) % live.length]!;
+          process.stderr.write(
+            `  round ${round}/${rounds}: ${size.label}, ${inFlight} in flight, ${peer.name}\n`,
+          );
+          const key = `${size.label}|${inFlight}|${peer.name}`;
+          outcomes.set(key, [...(outcomes.get(key) ?? []), await runOne(peer, spec)]);
+        }
+        turn++;
       }
-      cellIndex++;
     }
   }
   await stopAll(live);
+  const rows: Measurement[] = [];
+  for (const size of sizes) {
+    for (const inFlight of inFlights) {
+      for (const peer of live) {
+        const measured = outcomes.get(`${size.label}|${inFlight}|${peer.name}`) ?? [];
+        rows.push({ size: size.label, inFlight, peer: peer.name, outcome: medianOutcome(measured) });
+      }
+    }
+  }
 
   const order = (m: Measurement): number =>
     MESSAGE_SIZES.findIndex((s) => s.label === m.size) * 1e6 +
@@ -237,17 +260,24 @@ async function main(): Promise<number> {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(
     `Runtime benchmark: one connection per peer, client and server in separate processes, ` +
-      `${warmupMs} ms warm-up + ${durationMs} ms per cell; Node ${process.version}, ${cpus().length} x ${cpu}\n`,
+      `${warmupMs} ms warm-up + ${durationMs} ms per cell, median of ${rounds} rounds; Node ${process.version}, ${cpus().length} x ${cpu}\n`,
   );
   console.log(figuresTable(all));
   console.log(`\n${ratiosTable(all)}\n`);
   for (const check of checks) console.log(`${check.verdict.padEnd(4)}  ${check.text}`);
   for (const note of notes) console.log(`note: ${note}`);
   if (values.json !== undefined) {
-    writeFileSync(
-      values.json,
-      `${JSON.stringify({ durationMs, warmupMs, rows: all, checks, notes }, null, 2)}\n`,
-    );
+    // `byRound` keeps every round's figures, for anyone who wants more than the medians.
+    const report = {
+      durationMs,
+      warmupMs,
+      rounds,
+      rows: all,
+      checks,
+      notes,
+      byRound: Object.fromEntries(outcomes),
+    };
+    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   }
   return 0;
 }
