@@ -103,14 +103,21 @@ const TARGET_WORDS: Readonly<Record<AnnotationTarget, string>> = {
   param: "parameters",
 };
 
+/** What an element without annotations means (shared: callers only read it). */
+const NO_ANNOTATIONS: Readonly<AnnotationValues> = Object.freeze({
+  deprecated: undefined,
+  idempotent: false,
+  timeoutMs: undefined,
+});
+
 /** Validates the annotations written on one element of kind `target` and returns their meaning. */
 export function readAnnotations(
   annotations: readonly Annotation[],
   target: AnnotationTarget,
   reporter: Reporter,
-): AnnotationValues {
+): Readonly<AnnotationValues> {
+  if (annotations.length === 0) return NO_ANNOTATIONS;
   const values: AnnotationValues = { deprecated: undefined, idempotent: false, timeoutMs: undefined };
-  if (annotations.length === 0) return values;
   const seen = new Map<string, Annotation>();
   for (const annotation of annotations) {
     const name = annotation.name.text;

@@ -171,17 +171,29 @@ function declareOne(ctx: CheckContext, file: FileInfo, node: DefinitionNode): vo
  * (`A_b` + `c` and `A` + `b_c` both give `A_b_c_Args`).
  */
 function checkGeneratedNames(ctx: CheckContext): void {
+  // Only names ending in `_Args`/`_Result` can clash with a method's messages, and only methods whose
+  // service or method name holds a `_` can clash with each other: most schemas skip all the work.
+  const suspects = new Map<string, DeclInfo>();
+  for (const file of ctx.files) {
+    for (const decl of file.decls) {
+      const name = decl.node.name.text;
+      if (decl.isFirst && (name.endsWith("_Args") || name.endsWith("_Result")))
+        suspects.set(decl.fullName, decl);
+    }
+  }
   const owners = new Map<string, { service: string; method: MethodNode }>();
   for (const file of ctx.files) {
     for (const decl of file.decls) {
       if (decl.node.kind !== "service" || !decl.isFirst) continue;
       const service = decl.node.name.text;
+      const serviceHasUnderscore = service.includes("_");
       for (const method of decl.node.methods) {
         const base = `${service}_${method.name.text}`;
-        const key = qualify(file.pkg, base);
-        const other = owners.get(key);
-        if (other !== undefined && other.method !== method) {
-          if (other.service !== service || other.method.name.text !== method.name.text) {
+        if (serviceHasUnderscore || method.name.text.includes("_")) {
+          const key = qualify(file.pkg, base);
+          const other = owners.get(key);
+          if (other === undefined) owners.set(key, { service, method });
+          else if (other.service !== service) {
             ctx.reporter.report({
               code: Code.generatedNameClash,
               severity: "error",
@@ -192,12 +204,11 @@ function checkGeneratedNames(ctx: CheckContext): void {
               related: [{ span: other.method.name.span, message: "the other method" }],
             });
           }
-          continue;
         }
-        owners.set(key, { service, method });
+        if (suspects.size === 0) continue;
         for (const suffix of ["Args", "Result"]) {
           const reserved = `${base}_${suffix}`;
-          const clash = ctx.byFullName.get(qualify(file.pkg, reserved));
+          const clash = suspects.get(qualify(file.pkg, reserved));
           if (clash === undefined) continue;
           ctx.reporter.report({
             code: Code.generatedNameClash,

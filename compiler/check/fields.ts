@@ -205,10 +205,10 @@ function checkNumber(
   word: string,
 ): void {
   const n = field.number.value;
-  const report = (code: string, message: string, hint: string, label = "invalid number"): void =>
-    ctx.reporter.report({ code, severity: "error", message, span: field.number.span, label, hint });
   if (n < 1n || n > MAX_FIELD_NUMBER_BIG) {
-    report(
+    reportNumber(
+      ctx,
+      field,
       Code.fieldNumberOutOfRange,
       `${word} number ${field.number.text} is out of range`,
       `${word} numbers go from 1 to ${MAX_FIELD_NUMBER}`,
@@ -216,7 +216,9 @@ function checkNumber(
     return;
   }
   if (n >= PROTOBUF_RESERVED_FROM && n <= PROTOBUF_RESERVED_TO) {
-    report(
+    reportNumber(
+      ctx,
+      field,
       Code.fieldNumberProtobufReserved,
       `${word} number ${field.number.text} is in the range 19000 to 19999, which protobuf reserves`,
       "choose a number outside 19000 to 19999",
@@ -225,7 +227,9 @@ function checkNumber(
   }
   const range = reserved.ranges.length === 0 ? undefined : findReserved(reserved, Number(n));
   if (range !== undefined) {
-    report(
+    reportNumber(
+      ctx,
+      field,
       Code.reservedNumber,
       `${word} number ${field.number.text} is reserved in \`${decl.node.name.text}\``,
       `reserved numbers were used by older versions of the schema; choose a number not reserved (${range[0] === range[1] ? range[0] : `${range[0]} to ${range[1]}`})`,
@@ -247,6 +251,17 @@ function checkNumber(
     return;
   }
   byNumber.set(n, field);
+}
+
+function reportNumber(
+  ctx: CheckContext,
+  field: FieldNode,
+  code: string,
+  message: string,
+  hint: string,
+  label = "invalid number",
+): void {
+  ctx.reporter.report({ code, severity: "error", message, span: field.number.span, label, hint });
 }
 
 /** Reports `?` on a list or map (a field or a parameter). */

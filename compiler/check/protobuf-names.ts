@@ -5,7 +5,7 @@
 
 /** The key under which protoc compares field names: no underscores, lower case (`foo_Bar` → `foobar`). */
 export function fieldNameKey(name: string): string {
-  return name.replaceAll("_", "").toLowerCase();
+  return (name.includes("_") ? name.replaceAll("_", "") : name).toLowerCase();
 }
 
 /** The key under which protoc compares the values of enum `enumName` (`STATUS_NOT_FOUND` → `NotFound`). */
