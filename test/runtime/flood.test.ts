@@ -10,7 +10,7 @@ describe("runtime flood: a client flooding a server that does not read", functio
   it("keeps memory bounded, answers every call, and flows again once the server reads", async () => {
     const r = await runFlood(STALL_MS);
     assert.equal(r.settled, r.issued, "every call settled");
-    assert.ok(r.issued > 10_000, `only ${r.issued} calls issued`);
+    assert.ok(r.issued > 3000, `only ${r.issued} calls issued`);
     for (const name of Object.keys(r.failures))
       assert.ok(["RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED"].includes(name), name);
     assert.ok((r.failures.RESOURCE_EXHAUSTED ?? 0) > 0, "the queue bound was reached");
