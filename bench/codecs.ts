@@ -12,8 +12,8 @@ import { emitProto } from "../compiler/emit/proto.js";
 import { compileSchema, emitDataModule, ROOT } from "../test/codec/support/schema.js";
 
 const OUT = join(ROOT, ".bench-out", "codecs");
-const ROUNDS = 5;
-const ROUND_MS = 400;
+const ROUNDS = 9;
+const ROUND_MS = 250;
 
 interface Impl {
   readonly name: string;
@@ -148,9 +148,9 @@ function measure(fn: () => unknown, ms: number): number {
   return ops / (Number(elapsed) / 1e9);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+// The best round: on a shared machine, other processes only ever slow a round down.
+function best(xs: number[]): number {
+  return Math.max(...xs);
 }
 
 const FIGURES = ["encodeSmall", "decodeSmall", "encodeLarge", "decodeLarge"] as const;
@@ -172,12 +172,12 @@ async function main(): Promise<void> {
   }
   const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
   console.log(
-    `node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms, median ops/s (ratio = rpcgen / peer)\n`,
+    `node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms, best round's ops/s (ratio = rpcgen / peer)\n`,
   );
   console.log(`| figure | ${impls.map((i) => i.name).join(" | ")} | vs protobufjs | vs protobuf-es |`);
   console.log(`|---|${impls.map(() => "---:").join("|")}|---:|---:|`);
   for (const f of FIGURES) {
-    const values = impls.map((i) => median(results.get(`${i.name}|${f}`)!));
+    const values = impls.map((i) => best(results.get(`${i.name}|${f}`)!));
     const [ours, pbjs, es] = values as [number, number, number];
     console.log(
       `| ${f} | ${values.map(fmt).join(" | ")} | ${(ours / pbjs).toFixed(2)}x | ${(ours / es).toFixed(2)}x |`,

@@ -27,7 +27,21 @@ export {
   resetDecodeDepth,
   skipField,
 } from "./codec/wire-reader.js";
-export { writeInt32, writeInt64, writeUint64 } from "./codec/wire-writer.js";
+export {
+  endMessageField,
+  writeBoolField,
+  writeBytesField,
+  writeDoubleField,
+  writeFloatField,
+  writeInt32,
+  writeInt32Field,
+  writeInt64,
+  writeInt64Field,
+  writeStringField,
+  writeUint32Field,
+  writeUint64,
+  writeUint64Field,
+} from "./codec/wire-writer.js";
 export type { KeepaliveOptions } from "./connection/frame-connection.js";
 export type {
   BidiMethod,

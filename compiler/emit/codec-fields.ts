@@ -84,19 +84,32 @@ function scalarWrite(ctx: EmitContext, scalar: ScalarName, x: string): string {
   }
 }
 
-/** Statements writing element value `x` with its tag, always (no zero check): lists, unions, maps. */
+const FIELD_WRITER: Readonly<Record<ScalarName, string>> = {
+  bool: "writeBoolField",
+  i32: "writeInt32Field",
+  u32: "writeUint32Field",
+  i64: "writeInt64Field",
+  u64: "writeUint64Field",
+  f32: "writeFloatField",
+  f64: "writeDoubleField",
+  string: "writeStringField",
+  bytes: "writeBytesField",
+};
+
+/**
+ * Statements writing element value `x` with its tag, always (no zero check): lists, unions, maps.
+ * Scalars go through the runtime's fused field writers (one queued operation per field); a nested
+ * message is forked and closed with its tag and length.
+ */
 export function elementWriteTagged(ctx: EmitContext, type: ElementType, number: number, x: string): string {
   const t = tag(number, elementWire(type));
   switch (type.kind) {
-    case "scalar": {
-      const body = scalarWrite(ctx, type.scalar, x);
-      // Writer methods chain; runtime helpers take the writer as an argument.
-      return body.startsWith("w.") ? `w.uint32(${t}).${body.slice(2)}` : `w.uint32(${t}); ${body}`;
-    }
+    case "scalar":
+      return `${ctx.runtime(FIELD_WRITER[type.scalar])}(w, ${t}, ${x});`;
     case "enum":
-      return `w.uint32(${t}); ${scalarWrite(ctx, "i32", x)}`;
+      return `${ctx.runtime(FIELD_WRITER.i32)}(w, ${t}, ${x});`;
     case "message":
-      return `w.uint32(${t}).fork(); ${ctx.ref(type.decl)}.write(${x}, w); w.ldelim();`;
+      return `w.fork(); ${ctx.ref(type.decl)}.write(${x}, w); ${ctx.runtime("endMessageField")}(w, ${t});`;
     default:
       return assertNever(type);
   }
@@ -144,9 +157,9 @@ export function writeFieldEncode(w: CodeBlockWriter, ctx: EmitContext, f: WireFi
             w.writeLine(`w.uint32(${t}).uint32(${x}.length * ${wire === FIXED32 ? 4 : 8});`);
             w.writeLine(`for (const v of ${x}) ${write}`);
           } else {
-            w.writeLine(`w.uint32(${t}).fork();`);
+            w.writeLine("w.fork();");
             w.writeLine(`for (const v of ${x}) ${write}`);
-            w.writeLine("w.ldelim();");
+            w.writeLine(`${ctx.runtime("endMessageField")}(w, ${t});`);
           }
         });
       } else if (el.kind === "message") {
@@ -162,10 +175,10 @@ export function writeFieldEncode(w: CodeBlockWriter, ctx: EmitContext, f: WireFi
       const keyType: ElementType = { kind: "scalar", scalar: type.key };
       w.write(`for (const [k, v] of ${x})`).block(() => {
         // Entries always carry both key and value, as protoc and protobufjs write them.
-        w.writeLine(`w.uint32(${tag(f.number, LENGTH)}).fork();`);
+        w.writeLine("w.fork();");
         w.writeLine(elementWriteTagged(ctx, keyType, 1, "k"));
         w.writeLine(elementWriteTagged(ctx, type.value, 2, "v"));
-        w.writeLine("w.ldelim();");
+        w.writeLine(`${ctx.runtime("endMessageField")}(w, ${tag(f.number, LENGTH)});`);
       });
       return;
     }

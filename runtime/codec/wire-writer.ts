@@ -3,6 +3,7 @@
 // that fit a double never touch bigint arithmetic) and negative int32s without an allocation.
 
 import type { Writer } from "protobufjs/minimal.js";
+import protobuf from "protobufjs/minimal.js";
 
 // Writer's operation queue: `fn(val, buf, pos)` writes `len` bytes when the writer finishes.
 type WriteOp<V> = (val: V, buf: Uint8Array, pos: number) => void;
@@ -91,4 +92,194 @@ export function writeUint64(w: Writer, value: bigint): void {
       (w as unknown as WriterQueue)._push(writeBigVarint, bigVarintLength(value), value);
     else throw new RangeError(`uint64 value ${value} is out of range`);
   } else throw new RangeError(`uint64 value ${value} is negative`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Fused field writes. protobufjs queues one operation per tag, length and value; these queue a single
+// operation per field (tag + length + value), which is where most of an encode's time goes. They
+// append to the Writer's queue exactly as its own methods do (`tail.next`, `len`), so they mix
+// freely with Writer calls, fork() and ldelim().
+
+interface WriterQueueState {
+  head: { next: unknown };
+  tail: { next: unknown };
+  len: number;
+}
+
+const writeDoubleLE = protobuf.util.float.writeDoubleLE;
+const writeFloatLE = protobuf.util.float.writeFloatLE;
+const utf8Write = (
+  Buffer.prototype as unknown as { utf8Write(this: Uint8Array, s: string, pos: number): number }
+).utf8Write;
+
+/** One queued field: `fn` is called as a method at finish(), so it reads `tag` and `n` from the op. */
+class FieldOp {
+  readonly fn: (this: FieldOp, val: any, buf: Uint8Array, pos: number) => void;
+  readonly len: number;
+  next: unknown = undefined;
+  readonly val: any;
+  readonly tag: number;
+  /** Kind-specific: the byte length of a string or bytes value, the length of a nested message. */
+  readonly n: number;
+
+  constructor(fn: FieldOp["fn"], len: number, val: unknown, tag: number, n: number) {
+    this.fn = fn;
+    this.len = len;
+    this.val = val;
+    this.tag = tag;
+    this.n = n;
+  }
+}
+
+function push(w: Writer, op: FieldOp): void {
+  const q = w as unknown as WriterQueueState;
+  q.tail = q.tail.next = op;
+  q.len += op.len;
+}
+
+function varintSize(v: number): number {
+  return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
+}
+
+function putVarint(v: number, buf: Uint8Array, pos: number): number {
+  while (v > 127) {
+    buf[pos++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  buf[pos++] = v;
+  return pos;
+}
+
+// UTF-8 length: a JS loop for short ASCII (the common case), the native count otherwise. Lone
+// surrogates count as U+FFFD (3 bytes), which is what utf8Write then writes.
+function utf8Length(s: string): number {
+  const n = s.length;
+  if (n < 64) {
+    for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, "utf8");
+    return n;
+  }
+  return Buffer.byteLength(s, "utf8");
+}
+
+function opString(this: FieldOp, s: string, buf: Uint8Array, pos: number): void {
+  pos = putVarint(this.tag, buf, pos);
+  const n = this.n;
+  pos = putVarint(n, buf, pos);
+  if (n === s.length) for (let i = 0; i < n; i++) buf[pos + i] = s.charCodeAt(i);
+  else utf8Write.call(buf, s, pos);
+}
+
+function opBytes(this: FieldOp, b: Uint8Array, buf: Uint8Array, pos: number): void {
+  pos = putVarint(this.tag, buf, pos);
+  pos = putVarint(this.n, buf, pos);
+  buf.set(b, pos);
+}
+
+function opVarint32(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
+  putVarint(v, buf, putVarint(this.tag, buf, pos));
+}
+
+function opSafeVarint(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
+  writeSafeVarint(v, buf, putVarint(this.tag, buf, pos));
+}
+
+function opBigVarint(this: FieldOp, v: bigint, buf: Uint8Array, pos: number): void {
+  writeBigVarint(v, buf, putVarint(this.tag, buf, pos));
+}
+
+function opDouble(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
+  writeDoubleLE(v, buf, putVarint(this.tag, buf, pos));
+}
+
+function opFloat(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
+  writeFloatLE(v, buf, putVarint(this.tag, buf, pos));
+}
+
+function opTagLength(this: FieldOp, n: number, buf: Uint8Array, pos: number): void {
+  putVarint(n, buf, putVarint(this.tag, buf, pos));
+}
+
+/** Writes a `string` field: tag, UTF-8 length, bytes, as one queued operation. */
+export function writeStringField(w: Writer, tag: number, value: string): void {
+  const n = utf8Length(value);
+  push(w, new FieldOp(opString, varintSize(tag) + varintSize(n) + n, value, tag, n));
+}
+
+/** Writes a `bytes` field. */
+export function writeBytesField(w: Writer, tag: number, value: Uint8Array): void {
+  const n = value.length;
+  push(w, new FieldOp(opBytes, varintSize(tag) + varintSize(n) + n, value, tag, n));
+}
+
+/** Writes a `uint32` field (the value is taken as unsigned 32-bit). */
+export function writeUint32Field(w: Writer, tag: number, value: number): void {
+  const v = value >>> 0;
+  push(w, new FieldOp(opVarint32, varintSize(tag) + varintSize(v), v, tag, 0));
+}
+
+/** Writes an `int32` or enum field; negatives take 10 bytes. */
+export function writeInt32Field(w: Writer, tag: number, value: number): void {
+  const v = value | 0;
+  if (v >= 0) push(w, new FieldOp(opVarint32, varintSize(tag) + varintSize(v), v, tag, 0));
+  else push(w, new FieldOp(opSafeVarint, varintSize(tag) + 10, v, tag, 0));
+}
+
+/** Writes a `bool` field. */
+export function writeBoolField(w: Writer, tag: number, value: boolean): void {
+  push(w, new FieldOp(opVarint32, varintSize(tag) + 1, value ? 1 : 0, tag, 0));
+}
+
+/** Writes a `double` field. */
+export function writeDoubleField(w: Writer, tag: number, value: number): void {
+  push(w, new FieldOp(opDouble, varintSize(tag) + 8, value, tag, 0));
+}
+
+/** Writes a `float` field. */
+export function writeFloatField(w: Writer, tag: number, value: number): void {
+  push(w, new FieldOp(opFloat, varintSize(tag) + 4, value, tag, 0));
+}
+
+/** Writes an `int64` field from a bigint; throws a RangeError outside [-2^63, 2^63). */
+export function writeInt64Field(w: Writer, tag: number, value: bigint): void {
+  const n = Number(value);
+  const t = varintSize(tag);
+  if (n >= 0) {
+    if (n < TWO_32) push(w, new FieldOp(opSafeVarint, t + (n < 268435456 ? varintSize(n) : 5), n, tag, 0));
+    else if (n <= Number.MAX_SAFE_INTEGER)
+      push(w, new FieldOp(opSafeVarint, t + safeVarintLength(n), n, tag, 0));
+    else if (value <= INT64_MAX) push(w, new FieldOp(opBigVarint, t + bigVarintLength(value), value, tag, 0));
+    else throw new RangeError(`int64 value ${value} is out of range`);
+  } else if (n >= -Number.MAX_SAFE_INTEGER) push(w, new FieldOp(opSafeVarint, t + 10, n, tag, 0));
+  else if (value >= INT64_MIN) push(w, new FieldOp(opBigVarint, t + 10, BigInt.asUintN(64, value), tag, 0));
+  else throw new RangeError(`int64 value ${value} is out of range`);
+}
+
+/** Writes a `uint64` field from a bigint; throws a RangeError outside [0, 2^64). */
+export function writeUint64Field(w: Writer, tag: number, value: bigint): void {
+  const n = Number(value);
+  const t = varintSize(tag);
+  if (n < 0) throw new RangeError(`uint64 value ${value} is negative`);
+  if (n < TWO_32) push(w, new FieldOp(opSafeVarint, t + (n < 268435456 ? varintSize(n) : 5), n, tag, 0));
+  else if (n <= Number.MAX_SAFE_INTEGER)
+    push(w, new FieldOp(opSafeVarint, t + safeVarintLength(n), n, tag, 0));
+  else if (value <= UINT64_MAX) push(w, new FieldOp(opBigVarint, t + bigVarintLength(value), value, tag, 0));
+  else throw new RangeError(`uint64 value ${value} is out of range`);
+}
+
+/**
+ * Ends a nested message started with `w.fork()`: like `ldelim()`, but queues the field's tag and the
+ * message length as one operation (so callers fork without writing the tag first).
+ */
+export function endMessageField(w: Writer, tag: number): void {
+  const q = w as unknown as WriterQueueState;
+  const head = q.head;
+  const tail = q.tail;
+  const len = q.len;
+  w.reset();
+  push(w, new FieldOp(opTagLength, varintSize(tag) + varintSize(len), len, tag, 0));
+  if (len !== 0) {
+    q.tail.next = head.next;
+    q.tail = tail;
+    q.len += len;
+  }
 }
