@@ -61,7 +61,7 @@ async function generate(): Promise<{ ours: any; pbjs: any; es: any; esLib: any }
 const NAME = "sixteen-chars-ok";
 const TAGS = ["alpha", "beta", "gamma"];
 function smallPlain(i: number): { id: bigint; name: string; tags: string[]; score: number } {
-  return { id: 1_700_000_000_000n + BigInt(i), name: NAME, tags: TAGS, score: 3.14159 + i };
+  return { id: 1_700_000_000_000n + BigInt(i), name: NAME, tags: TAGS, score: 2.5 + i };
 }
 
 function implementations(lib: Awaited<ReturnType<typeof generate>>): Impl[] {
