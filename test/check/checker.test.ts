@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { ImportNode } from "../../compiler/ast.js";
+import { Code } from "../../compiler/check/codes.js";
 import { check } from "../../compiler/check/index.js";
 import { enumValueKey, fieldNameKey } from "../../compiler/check/protobuf-names.js";
 import { type Diagnostic, Reporter } from "../../compiler/diagnostics/diagnostic.js";
@@ -297,5 +299,20 @@ describe("protobuf name keys", () => {
     assert.equal(enumValueKey("E", "E"), "E");
     assert.notEqual(enumValueKey("E", "A_B"), enumValueKey("E", "AB"));
     assert.equal(enumValueKey("Status", "STATUSES"), "Es");
+  });
+});
+
+describe("checker codes", () => {
+  it("are all documented in docs/diagnostics.md, each once", () => {
+    const headings = [...readFileSync("docs/diagnostics.md", "utf8").matchAll(/^###\s+(RPC\d{4})\b/gm)].map(
+      (m) => m[1]!,
+    );
+    assert.equal(new Set(headings).size, headings.length, "no code documented twice");
+    const codes = Object.values(Code);
+    assert.equal(new Set(codes).size, codes.length, "no code used for two rules");
+    assert.deepEqual(
+      codes.filter((c) => !headings.includes(c)),
+      [],
+    );
   });
 });
