@@ -15,6 +15,7 @@ import {
   skipField,
   writeInt32,
   writeInt64,
+  writeStringField,
   writeUint64,
 } from "rpcgen/runtime";
 
@@ -139,6 +140,31 @@ describe("wire primitives", () => {
     assert.throws(() => skipField(d, readVarint32(d), d.len), /deeper than 100/);
     assert.throws(() => skipField(new Reader(new Uint8Array([0])), 0x0f, 1), /invalid wire type 7/);
     assert.throws(() => skipField(new Reader(new Uint8Array([0])), 0x00, 1), /field number 0/);
+  });
+
+  it("writes string fields of any length and content with exact lengths", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme" })),
+        (s) => {
+          const bytes = bytesOf((w) => {
+            writeStringField(w, 18, s);
+            writeStringField(w, 26, "end");
+          });
+          const r = new Reader(bytes);
+          assert.equal(readVarint32(r), 18);
+          assert.equal(readString(r, r.len), s);
+          assert.equal(readVarint32(r), 26);
+          assert.equal(readString(r, r.len), "end");
+          assert.equal(r.pos, r.len);
+        },
+      ),
+    );
+    // A lone surrogate cannot be UTF-8: it is written as U+FFFD, with a length that matches.
+    const r = new Reader(bytesOf((w) => writeStringField(w, 10, `a\uD800${"x".repeat(70)}\uDC00`)));
+    assert.equal(readVarint32(r), 10);
+    assert.equal(readString(r, r.len), `a\uFFFD${"x".repeat(70)}\uFFFD`);
+    assert.equal(r.pos, r.len);
   });
 
   it("decodes invalid UTF-8 with replacement characters", () => {
