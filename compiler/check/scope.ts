@@ -3,6 +3,7 @@
 // if it has one, else the one imported definition of that name; a qualified name `pkg.Name` means the
 // definition `Name` of package `pkg` in the file itself or a file it imports.
 
+import * as path from "node:path";
 import { type QualifiedName, SCALAR_NAMES, type ScalarName } from "../ast.js";
 import type { RelatedLocation } from "../diagnostics/diagnostic.js";
 import { Code } from "./codes.js";
@@ -139,7 +140,9 @@ function reportUnknown(
   }
   let hint: string | undefined;
   if (elsewhere !== undefined && elsewhere.file !== file) {
-    hint = `\`${elsewhere.fullName}\` is declared in \`${elsewhere.file.parsed.source.path}\`: import that file to use it`;
+    const from = path.posix.dirname(toPosix(file.parsed.source.path));
+    const importPath = path.posix.relative(from, toPosix(elsewhere.file.parsed.source.path));
+    hint = `\`${elsewhere.fullName}\` is declared in \`${elsewhere.file.parsed.source.path}\`: add \`import "${importPath}";\` to use it`;
   } else {
     const visible: DeclInfo[] = [];
     for (const f of [file, ...file.imports])
@@ -175,4 +178,8 @@ export function reportNotAType(ctx: CheckContext, name: QualifiedName, decl: Dec
     hint: "use a struct, union, enum or built-in type here",
     related: [{ span: decl.node.name.span, message: `the ${kindWord(decl.node)} is declared here` }],
   });
+}
+
+function toPosix(file: string): string {
+  return file.replaceAll("\\", "/");
 }
