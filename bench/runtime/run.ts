@@ -5,17 +5,17 @@
 //
 //   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms] [--rounds n] [--prewarm ms]
 //       [--peers raw,raw-gen,grpc,rpcgen] [--sizes small,1KiB] [--in-flight 1,16,256] [--source] [--json file]
-//       [--cpu-prof dir] [--heap-prof dir]
+//       [--cpu-prof dir] [--heap-prof dir] [--node-flags "--trace-gc ..."]
 //
 // `--source` runs the compiler and runtime from their TypeScript sources instead of dist/. `--prewarm`
 // is spent by each client once, before the first cell; `--warmup` before each cell. Every cell is measured
 // `--rounds` times (rounds interleaved) and reported as the median of each figure. `--cpu-prof` writes a
 // V8 CPU profile of every child into `dir`, `--heap-prof` a sampled allocation profile; summarise either
-// with profile-summary.ts, or open them in Chrome DevTools.
+// with profile-summary.ts, or open them in Chrome DevTools. `--node-flags` are passed to every child.
 
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -174,6 +174,7 @@ async function main(): Promise<number> {
       json: { type: "string" },
       "cpu-prof": { type: "string" },
       "heap-prof": { type: "string" },
+      "node-flags": { type: "string", default: "" },
     },
   });
   const durationMs = Number(values.duration);
@@ -189,6 +190,7 @@ async function main(): Promise<number> {
   const source = values.source;
   const nodeFlags = [
     ...(source ? ["--conditions=source"] : []),
+    ...values["node-flags"].split(" ").filter((flag) => flag !== ""),
     ...(values["cpu-prof"] === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`]),
@@ -201,6 +203,7 @@ async function main(): Promise<number> {
   // One directory per run, so runs started side by side do not delete each other's code.
   const outDir = join(root, ".bench-out/runtime", `run-${process.pid}`);
   process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
+  const loadAtStart = loadavg()[0]!;
   const prepared = prepareArtifacts({ root, outDir, source });
   const notes = [...prepared.notes];
   const artifactsJson = JSON.stringify(prepared.artifacts);
@@ -258,9 +261,11 @@ async function main(): Promise<number> {
 
   const checks = goalChecks(all);
   const cpu = cpus()[0]?.model ?? "unknown CPU";
+  // Other work on the machine shows in calls/s and latency (much less in CPU per call): say how busy it was.
+  const load = `load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`;
   console.log(
     `Runtime benchmark: one connection per peer, client and server in separate processes, ` +
-      `${warmupMs} ms warm-up + ${durationMs} ms per cell, median of ${rounds} rounds; Node ${process.version}, ${cpus().length} x ${cpu}\n`,
+      `${warmupMs} ms warm-up + ${durationMs} ms per cell, median of ${rounds} rounds; Node ${process.version}, ${cpus().length} x ${cpu}, ${load}\n`,
   );
   console.log(figuresTable(all));
   console.log(`\n${ratiosTable(all)}\n`);
