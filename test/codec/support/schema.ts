@@ -1,68 +1,29 @@
-// Test support: compiles `.rpc` files to a checked model (parser + checker, with a minimal import
-// resolver of its own) and emits the data half of their TypeScript into a directory inside the
-// repository, so the generated modules import `rpcgen/runtime` exactly as users' code does.
+// Test support: compiles `.rpc` files to a checked model (through the compiler's driver) and emits the
+// data half of their TypeScript into a directory inside the repository, so the generated modules import
+// `rpcgen/runtime` exactly as users' code does.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ImportNode } from "../../../compiler/ast.js";
-import { check } from "../../../compiler/check/index.js";
-import { Reporter } from "../../../compiler/diagnostics/diagnostic.js";
+import { runFrontEnd } from "../../../compiler/driver.js";
 import { printFile } from "../../../compiler/emit/printer.js";
 import { emitProto } from "../../../compiler/emit/proto.js";
 import { writeDefinition } from "../../../compiler/emit/types.js";
 import { writeMethodMessages } from "../../../compiler/emit/wire-shapes.js";
 import type { FileModel, SchemaModel, StructModel, UnionModel } from "../../../compiler/model.js";
-import type { ParsedFile, Program } from "../../../compiler/program.js";
-import { parseFile } from "../../../compiler/syntax/parse-file.js";
 
 /** The repository root. */
 export const ROOT = resolve(import.meta.dirname, "../../..");
 
-/** Parses and checks `.rpc` files under `root` (paths relative to it); throws listing any diagnostics. */
-export function compileSchema(root: string, inputs: readonly string[]): SchemaModel {
-  const reporter = new Reporter();
-  const files = new Map<string, ParsedFile>();
-  const load = (rel: string, isInput: boolean): ParsedFile => {
-    const known = files.get(rel);
-    if (known !== undefined) return known;
-    const path = join(root, rel);
-    const text = readFileSync(path, "utf8");
-    const ast = parseFile(relative(ROOT, path), text, reporter);
-    const imports = new Map<ImportNode, ParsedFile>();
-    const parsed: ParsedFile = {
-      source: { path: relative(ROOT, path), relativePath: rel, text },
-      ast,
-      imports,
-      isInput,
-    };
-    files.set(rel, parsed);
-    for (const imp of ast.imports) {
-      const besideIt = relative(root, resolve(dirname(path), imp.path.value));
-      const target = [besideIt, imp.path.value].find((p) => {
-        try {
-          readFileSync(join(root, p));
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      if (target !== undefined) imports.set(imp, load(target, false));
-    }
-    return parsed;
-  };
-  for (const input of inputs) load(input, true);
-  const program: Program = { files: [...files.values()] };
-  const model = check(program, reporter);
-  if (model === undefined || reporter.hasErrors()) {
+/** Compiles every `.rpc` file under directory `root` through the driver; throws listing any diagnostics. */
+export function compileSchema(root: string): SchemaModel {
+  const result = runFrontEnd({ inputs: [root], includeDirs: [], cwd: ROOT });
+  if (result.model === undefined) {
     throw new Error(
-      `schema does not check:\n${reporter
-        .sorted()
-        .map((d) => `${d.code} ${d.message}`)
-        .join("\n")}`,
+      `schema does not check:\n${result.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n")}`,
     );
   }
-  return model;
+  return result.model;
 }
 
 /** The data half of one file's generated module: definitions and method messages, no services. */
@@ -117,16 +78,10 @@ export interface GeneratedSchema {
 /** The example schemas (idl-examples/) and the shapes fixture, compiled, emitted and imported. */
 export async function generateTestSchemas(name: string): Promise<GeneratedSchema[]> {
   const out = tempOutDir(name);
-  const sets = [
-    {
-      root: join(ROOT, "idl-examples"),
-      inputs: ["shop/orders.rpc", "chat/chat.rpc", "kv/kv.rpc", "classic/test_service.rpc"],
-    },
-    { root: join(ROOT, "test/codec/fixtures/shapes"), inputs: ["shapes.rpc"] },
-  ];
+  const sets = [join(ROOT, "idl-examples"), join(ROOT, "test/codec/fixtures/shapes")];
   const result: GeneratedSchema[] = [];
-  for (const [i, set] of sets.entries()) {
-    const schema = compileSchema(set.root, set.inputs);
+  for (const [i, root] of sets.entries()) {
+    const schema = compileSchema(root);
     const outDir = join(out, String(i));
     const written = emitSchema(schema, outDir);
     const modules = new Map<string, Record<string, any>>();
