@@ -49,10 +49,16 @@ export function attachDocs(
 
 // Two `///` lines belong together when only whitespace with exactly one line break separates them.
 function onNextLine(text: string, previous: IToken, next: IToken): boolean {
-  const between = text.slice(previous.startOffset + previous.image.length, next.startOffset);
-  if (/\S/.test(between)) return false;
-  const breaks = between.match(/\r\n|\n|\r/g);
-  return breaks !== null && breaks.length === 1;
+  let breaks = 0;
+  for (let i = previous.startOffset + previous.image.length; i < next.startOffset; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) breaks++;
+    else if (code === 13) {
+      breaks++;
+      if (text.charCodeAt(i + 1) === 10) i++;
+    } else if (code !== 32 && code !== 9) return false;
+  }
+  return breaks === 1;
 }
 
 function blockLines(image: string): string[] {
@@ -62,7 +68,9 @@ function blockLines(image: string): string[] {
 }
 
 function dedent(lines: readonly string[]): string {
-  const trimmed = lines.map((line) => line.replace(/\s+$/, ""));
+  // The common case, one `/// text` line, needs none of the general work below.
+  if (lines.length === 1) return (lines[0] as string).trim();
+  const trimmed = lines.map((line) => line.trimEnd());
   let start = 0;
   let end = trimmed.length;
   while (start < end && trimmed[start] === "") start++;
@@ -71,7 +79,7 @@ function dedent(lines: readonly string[]): string {
   let indent = Number.POSITIVE_INFINITY;
   for (const line of body) {
     if (line === "") continue;
-    indent = Math.min(indent, (/^[ \t]*/.exec(line) as RegExpExecArray)[0].length);
+    indent = Math.min(indent, line.length - line.trimStart().length);
   }
   if (!Number.isFinite(indent)) indent = 0;
   return body.map((line) => line.slice(indent)).join("\n");

@@ -7,7 +7,7 @@ import { SyntaxCode } from "./syntax-codes.js";
 import { ALL_TOKENS, UnterminatedString } from "./tokens.js";
 
 const lexer = new Lexer([...ALL_TOKENS], {
-  positionTracking: "full",
+  positionTracking: "onlyOffset",
   ensureOptimizations: true,
 });
 
@@ -69,6 +69,9 @@ export function lex(text: string, file: string, reporter: Reporter): LexedFile {
       hint: "close it with `*/`",
     });
   }
+  // Offset-only lexing skips line tracking (lines are computed only when rendering); the parser's node
+  // locations still need each token's inclusive end.
+  for (const token of result.tokens) token.endOffset = token.startOffset + token.image.length - 1;
   return { tokens: result.tokens, docs: result.groups.docs ?? [], errorStarts, errorEnds };
 }
 
