@@ -26,6 +26,21 @@ const THROUGHPUT_GOAL = 0.6;
 /** p50 latency at 1 in flight: at most this multiple of raw's. */
 const P50_GOAL = 1.3;
 
+/**
+ * Calls/s the busier of the two processes could sustain with a core to itself: a figure derived from CPU
+ * time per call, much less sensitive than calls/s to other work on the machine.
+ */
+function cpuCapacity(
+  rows: readonly Measurement[],
+  size: string,
+  inFlight: number,
+  peer: PeerName,
+): number | undefined {
+  const row = rows.find((r) => r.size === size && r.inFlight === inFlight && r.peer === peer);
+  if (row?.outcome.ok !== true) return undefined;
+  return 1e6 / Math.max(row.outcome.result.clientCpuPerCall, row.outcome.serverCpuPerCall);
+}
+
 function find(
   rows: readonly Measurement[],
   size: string,
@@ -97,8 +112,8 @@ export function figuresTable(rows: readonly Measurement[]): string {
 }
 
 /**
- * rpcgen against the raw ceiling and grpc-js, grpc-js against raw, and rpcgen against the raw echo on its
- * own codec (the runtime's overhead alone), per cell.
+ * rpcgen against the raw ceiling and grpc-js, grpc-js against raw, rpcgen against the raw echo on its
+ * own codec (the runtime's overhead alone), and rpcgen's CPU capacity against raw's, per cell.
  */
 export function ratiosTable(rows: readonly Measurement[]): string {
   const lines = cells(rows).map(({ size, inFlight }) => {
@@ -117,6 +132,7 @@ export function ratiosTable(rows: readonly Measurement[]): string {
       ratio(over(ours?.p99, grpc?.p99)),
       ratio(over(grpc?.callsPerSec, raw?.callsPerSec)),
       ratio(over(ours?.callsPerSec, rawGen?.callsPerSec)),
+      ratio(over(cpuCapacity(rows, size, inFlight, "rpcgen"), cpuCapacity(rows, size, inFlight, "raw"))),
     ];
   });
   return table(
@@ -129,6 +145,7 @@ export function ratiosTable(rows: readonly Measurement[]): string {
       "rpcgen/grpc p99",
       "grpc/raw calls/s",
       "rpcgen/raw-gen calls/s",
+      "rpcgen/raw CPU capacity",
     ],
     lines,
   );
