@@ -10,6 +10,15 @@ import { type RpcError, Status } from "../status.js";
 import { type CallScheduler, ClientCall } from "./client-call.js";
 import { decodeFailure, errorFromResponse } from "./response-error.js";
 
+let capturedResolve: (value: any) => void;
+let capturedReject: (error: RpcError) => void;
+
+// One shared executor instead of a closure per call: it hands the resolvers over through two variables.
+function captureResolvers(resolve: (value: any) => void, reject: (error: RpcError) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 /** A unary call (or a oneway one, which resolves as soon as its request is handed to a connection). */
 export class UnaryCall extends ClientCall {
   readonly promise: Promise<any>;
@@ -30,10 +39,9 @@ export class UnaryCall extends ClientCall {
     this.body = body;
     this.bytes = body.length;
     this.oneway = method.kind === "oneway";
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.promise = new Promise(captureResolvers);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
     this.arm();
   }
 

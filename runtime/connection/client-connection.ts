@@ -3,6 +3,7 @@
 
 import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
+import type { FramePayload } from "../frames/frame-decoder.js";
 import { FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
 import {
   decodeResponse,
@@ -152,13 +153,13 @@ export class ClientConnection extends FrameConnection {
     this.events.onReady(this);
   }
 
-  protected override onCallFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
+  protected override onCallFrame(type: number, flags: number, streamId: number, frame: FramePayload): void {
     switch (type) {
       case FrameType.RESPONSE: {
         const sink = this.calls.get(streamId);
         if (sink === undefined) return;
-        const body = okBody(payload, flags);
-        const response = body === undefined ? decodeResponse(payload, flags) : undefined;
+        const body = okBody(frame.source, flags, frame.start, frame.end);
+        const response = body === undefined ? decodeResponse(frame.payload, flags) : undefined;
         this.calls.delete(streamId);
         if (response === undefined) sink.onResult(body!);
         else sink.onResponse(response);
@@ -166,10 +167,10 @@ export class ClientConnection extends FrameConnection {
         return;
       }
       case FrameType.MESSAGE:
-        this.calls.get(streamId)?.onMessage(payload);
+        this.calls.get(streamId)?.onMessage(frame.payload);
         return;
       case FrameType.WINDOW: {
-        const count = decodeWindow(payload);
+        const count = decodeWindow(frame.payload);
         this.calls.get(streamId)?.onWindow(count);
         return;
       }

@@ -3,7 +3,7 @@
 
 import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
-import { FrameDecoder } from "../frames/frame-decoder.js";
+import { FrameDecoder, type FramePayload } from "../frames/frame-decoder.js";
 import { FrameEncoder } from "../frames/frame-encoder.js";
 import {
   DEFAULT_INITIAL_WINDOW,
@@ -186,8 +186,8 @@ export abstract class FrameConnection {
 
   /** The peer's HELLO arrived: the connection is open. */
   protected abstract onOpen(hello: Hello): void;
-  /** A frame belonging to a call (any type but HELLO, PING and GOAWAY). */
-  protected abstract onCallFrame(type: number, flags: number, streamId: number, payload: Buffer): void;
+  /** A frame belonging to a call (any type but HELLO, PING and GOAWAY); `frame` is valid during the call. */
+  protected abstract onCallFrame(type: number, flags: number, streamId: number, frame: FramePayload): void;
   /** The peer sent GOAWAY. */
   protected abstract onGoAway(goAway: GoAway): void;
   /** The socket can take more bytes. */
@@ -209,7 +209,7 @@ export abstract class FrameConnection {
       }
       const d = this.decoder;
       while (!this.readPaused && this.phase !== Phase.CLOSED && d.next()) {
-        this.frame(d.type, d.flags, d.streamId, d.payload);
+        this.frame(d);
       }
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
@@ -220,8 +220,10 @@ export abstract class FrameConnection {
     }
   }
 
-  private frame(type: number, flags: number, streamId: number, payload: Buffer): void {
+  private frame(frame: FrameDecoder): void {
+    const type = frame.type;
     if (this.phase === Phase.HELLO) {
+      const payload = frame.payload;
       if (type === FrameType.GOAWAY) {
         this.receiveGoAway(payload);
         return;
@@ -238,17 +240,19 @@ export abstract class FrameConnection {
       return;
     }
     switch (type) {
-      case FrameType.PING:
+      case FrameType.PING: {
+        const payload = frame.payload;
         if (payload.length !== 8) throw new ProtocolError("PING payload must be 8 bytes");
-        if ((flags & FLAG_ACK) === 0) this.encoder.ping(FLAG_ACK, payload);
+        if ((frame.flags & FLAG_ACK) === 0) this.encoder.ping(FLAG_ACK, payload);
         return;
+      }
       case FrameType.GOAWAY:
-        this.receiveGoAway(payload);
+        this.receiveGoAway(frame.payload);
         return;
       case FrameType.HELLO:
         throw new ProtocolError("second HELLO");
       default:
-        this.onCallFrame(type, flags, streamId, payload);
+        this.onCallFrame(type, frame.flags, frame.streamId, frame);
     }
   }
 

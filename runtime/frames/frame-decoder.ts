@@ -7,21 +7,35 @@ import { ProtocolError } from "../protocol/protocol-error.js";
 
 const EMPTY = Buffer.alloc(0);
 
+/** Where a frame's payload lies: bytes `start` to `end` of `source`, or the same as one Buffer. */
+export interface FramePayload {
+  /** The payload as a Buffer (a view made on first use). */
+  readonly payload: Buffer;
+  /** A buffer holding the payload (may hold other bytes too). */
+  readonly source: Buffer;
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * Splits a byte stream into frames. Call `push` with each chunk, then `next()` until it returns false;
- * after a true result the frame is in `type`, `flags`, `streamId` and `payload` (valid until the next
- * call). `next` throws ProtocolError for a frame larger than `maxFrameSize`. Bytes held are at most one
- * frame plus the chunks received while the owner was not calling `next`.
+ * after a true result the frame is in `type`, `flags`, `streamId` and the FramePayload fields (valid
+ * until the next call; hot paths read `source`/`start`/`end` and skip making a view). `next` throws
+ * ProtocolError for a frame larger than `maxFrameSize`. Bytes held are at most one frame plus the chunks
+ * received while the owner was not calling `next`.
  */
-export class FrameDecoder {
+export class FrameDecoder implements FramePayload {
   /** Type of the last frame returned. */
   type = 0;
   /** Flags of the last frame returned. */
   flags = 0;
   /** Stream id of the last frame returned. */
   streamId = 0;
-  /** Payload of the last frame returned (may share memory with a received chunk). */
-  payload: Buffer = EMPTY;
+  /** Buffer holding the last frame's payload, from `start` to `end`. */
+  source: Buffer = EMPTY;
+  start = 0;
+  end = 0;
+  private view: Buffer | undefined = EMPTY;
 
   private readonly chunks: Buffer[] = [];
   private offset = 0;
@@ -81,9 +95,33 @@ export class FrameDecoder {
       this.bodyLength = length;
     }
     if (this.bufferedBytes < this.bodyLength) return false;
-    this.payload = this.bodyLength === 0 ? EMPTY : this.take(this.bodyLength);
+    const length = this.bodyLength;
     this.bodyLength = -1;
+    const first = this.chunks[0];
+    if (length === 0) {
+      this.source = EMPTY;
+      this.start = 0;
+      this.end = 0;
+      this.view = EMPTY;
+    } else if (first!.length - this.offset >= length) {
+      this.source = first!;
+      this.start = this.offset;
+      this.end = this.offset + length;
+      this.view = undefined;
+      this.advance(length);
+    } else {
+      this.source = this.take(length);
+      this.start = 0;
+      this.end = length;
+      this.view = this.source;
+    }
     return true;
+  }
+
+  /** The last frame's payload (a view of a received chunk, or a copy when it spanned chunks). */
+  get payload(): Buffer {
+    this.view ??= this.source.subarray(this.start, this.end);
+    return this.view;
   }
 
   /** Drops everything buffered (the connection is closing). */

@@ -202,6 +202,13 @@ export class FrameEncoder {
     if (chunks.length === 0) return;
     this.sealed = [];
     this.sealedBytes = 0;
+    // Start the next batch in a fresh arena when little room is left, so small batches do not straddle
+    // two arenas (one write instead of a writev of two pieces).
+    if (this.arena.length - this.pos < ARENA_BYTES / 4) {
+      this.arena = Buffer.allocUnsafe(ARENA_BYTES);
+      this.start = 0;
+      this.pos = 0;
+    }
     if (this.sink.destroyed) return;
     if (chunks.length === 1) {
       this.sink.write(chunks[0]!);

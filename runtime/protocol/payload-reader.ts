@@ -17,19 +17,23 @@ export const METADATA_BINARY = 1;
  */
 export class PayloadReader {
   private readonly buf: Buffer;
-  private pos = 0;
+  private readonly end: number;
+  private pos: number;
 
-  constructor(buf: Buffer) {
+  /** Reads `buf` from `start` to `end` (the whole buffer by default). */
+  constructor(buf: Buffer, start = 0, end = buf.length) {
     this.buf = buf;
+    this.pos = start;
+    this.end = end;
   }
 
   /** Bytes not read yet. */
   get remaining(): number {
-    return this.buf.length - this.pos;
+    return this.end - this.pos;
   }
 
   private need(n: number, what: string): void {
-    if (this.buf.length - this.pos < n) throw new ProtocolError(`truncated ${what}`);
+    if (this.end - this.pos < n) throw new ProtocolError(`truncated ${what}`);
   }
 
   u8(what: string): number {
@@ -83,8 +87,8 @@ export class PayloadReader {
 
   /** Everything not read yet, without copying. */
   rest(): Buffer {
-    const r = this.buf.subarray(this.pos);
-    this.pos = this.buf.length;
+    const r = this.buf.subarray(this.pos, this.end);
+    this.pos = this.end;
     return r;
   }
 }

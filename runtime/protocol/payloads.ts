@@ -4,7 +4,7 @@
 import type { Metadata } from "../call-context.js";
 import { isStatusCode, Status, type StatusCode } from "../status.js";
 import { FLAG_TYPED_ERROR, PREFACE_LENGTH, PREFACE_MAGIC, PROTOCOL_MAJOR, Setting } from "./frame-types.js";
-import { PayloadReader } from "./payload-reader.js";
+import { EMPTY_METADATA, PayloadReader } from "./payload-reader.js";
 import { ProtocolError } from "./protocol-error.js";
 
 /** A decoded HELLO: the peer's settings (unknown ones dropped) and connection metadata. */
@@ -80,23 +80,24 @@ export class PathCache {
   path = "";
 }
 
-/** Decodes a REQUEST payload. */
-export function decodeRequest(payload: Buffer, cache?: PathCache): RequestHead {
-  if (cache !== undefined && payload.length >= 2) {
-    const length = payload.readUInt16BE(0);
+/** Decodes a REQUEST payload: `buf` from `start` to `end` (the whole buffer by default). */
+export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = buf.length): RequestHead {
+  if (cache !== undefined && end - start >= 2) {
+    const length = buf.readUInt16BE(start);
     const cached = cache.bytes;
-    if (
-      length === cached.length &&
-      payload.length >= 2 + length &&
-      cached.compare(payload, 2, 2 + length) === 0
-    ) {
-      const r = new PayloadReader(payload.subarray(2 + length));
-      const timeoutMs = r.u32("timeout");
+    const at = start + 2 + length;
+    if (length === cached.length && end - at >= 6 && cached.compare(buf, start + 2, at) === 0) {
+      const timeoutMs = buf.readUInt32BE(at);
+      // The common case, no metadata: no reader needed.
+      if (buf[at + 4] === 0 && buf[at + 5] === 0) {
+        return { path: cache.path, timeoutMs, metadata: EMPTY_METADATA, body: buf.subarray(at + 6, end) };
+      }
+      const r = new PayloadReader(buf, at + 4, end);
       const metadata = r.metadata();
       return { path: cache.path, timeoutMs, metadata, body: r.rest() };
     }
   }
-  const r = new PayloadReader(payload);
+  const r = new PayloadReader(buf, start, end);
   const path = r.string16("method path");
   if (cache !== undefined) {
     cache.bytes = Buffer.from(path);
@@ -119,13 +120,21 @@ export function decodeResponse(payload: Buffer, flags: number): ResponsePayload 
 
 /**
  * The body of a RESPONSE that is a plain success (status OK, no message, no metadata, no typed error),
- * found without decoding anything else; undefined for any other response.
+ * found without decoding anything else; undefined for any other response. Reads `buf` from `start` to
+ * `end` (the whole buffer by default).
  */
-export function okBody(payload: Buffer, flags: number): Buffer | undefined {
-  if (flags !== 0 || payload.length < 5) return undefined;
-  if (payload[0] !== 0 || payload[1] !== 0 || payload[2] !== 0 || payload[3] !== 0 || payload[4] !== 0)
+export function okBody(buf: Buffer, flags: number, start = 0, end = buf.length): Buffer | undefined {
+  if (flags !== 0 || end - start < 5) return undefined;
+  if (
+    buf[start] !== 0 ||
+    buf[start + 1] !== 0 ||
+    buf[start + 2] !== 0 ||
+    buf[start + 3] !== 0 ||
+    buf[start + 4] !== 0
+  ) {
     return undefined;
-  return payload.subarray(5);
+  }
+  return buf.subarray(start + 5, end);
 }
 
 /** Decodes a WINDOW payload: the number of stream messages granted. */

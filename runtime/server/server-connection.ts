@@ -4,6 +4,7 @@
 import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
+import type { FramePayload } from "../frames/frame-decoder.js";
 import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
 import { decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
@@ -132,13 +133,13 @@ export class ServerConnection extends FrameConnection implements CallHost {
     }
   }
 
-  protected override onCallFrame(type: number, flags: number, streamId: number, payload: Buffer): void {
+  protected override onCallFrame(type: number, flags: number, streamId: number, frame: FramePayload): void {
     switch (type) {
       case FrameType.REQUEST:
-        this.request(flags, streamId, payload);
+        this.request(flags, streamId, frame);
         return;
       case FrameType.MESSAGE:
-        this.calls.get(streamId)?.onMessage(payload);
+        this.calls.get(streamId)?.onMessage(frame.payload);
         return;
       case FrameType.END:
         this.calls.get(streamId)?.onEnd();
@@ -147,7 +148,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
         this.calls.get(streamId)?.cancel();
         return;
       case FrameType.WINDOW: {
-        const count = decodeWindow(payload);
+        const count = decodeWindow(frame.payload);
         this.calls.get(streamId)?.onWindow(count);
         return;
       }
@@ -183,11 +184,11 @@ export class ServerConnection extends FrameConnection implements CallHost {
     this.host.connectionClosed(this);
   }
 
-  private request(flags: number, id: number, payload: Buffer): void {
+  private request(flags: number, id: number, frame: FramePayload): void {
     if (id <= this.lastStreamId) throw new ProtocolError(`stream id ${id} not above ${this.lastStreamId}`);
     if (this.goingAway) return;
     this.lastStreamId = id;
-    const head = decodeRequest(payload, this.paths);
+    const head = decodeRequest(frame.source, this.paths, frame.start, frame.end);
     const oneway = (flags & FLAG_ONEWAY) !== 0;
     const route = this.host.routes.get(head.path);
     if (route === undefined) {
