@@ -24,3 +24,11 @@ export function wireTimeout(deadline: number | undefined): number {
   if (deadline === undefined) return 0;
   return Math.min(0xffffffff, Math.max(1, Math.ceil(deadline - Date.now())));
 }
+
+/** Longest delay a Node timer takes; longer ones would fire at once. */
+export const MAX_TIMER_MS = 0x7fffffff;
+
+/** Delay for a deadline timer: what is left, capped to what a timer can wait (it re-arms when it fires early). */
+export function timerDelay(deadline: number): number {
+  return Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()));
+}

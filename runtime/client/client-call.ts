@@ -3,6 +3,7 @@
 
 import type { CallOptions, Metadata } from "../call-context.js";
 import type { CallSink, ClientConnection } from "../connection/client-connection.js";
+import { timerDelay } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status } from "../status.js";
@@ -16,7 +17,10 @@ export interface CallScheduler {
 }
 
 function deadlineExpired(call: ClientCall): void {
-  call.fail(new RpcError(Status.DEADLINE_EXCEEDED, `deadline exceeded for ${call.method.path}`));
+  const deadline = call.deadline!;
+  // A deadline beyond what one timer can wait (about 24.8 days) takes several timers.
+  if (Date.now() < deadline) call.rearm(timerDelay(deadline));
+  else call.fail(new RpcError(Status.DEADLINE_EXCEEDED, `deadline exceeded for ${call.method.path}`));
 }
 
 /**
@@ -59,14 +63,22 @@ export abstract class ClientCall implements CallSink {
       return;
     }
     if (this.deadline !== undefined) {
-      const ms = this.deadline - Date.now();
-      if (ms <= 0) {
+      if (Number.isNaN(this.deadline)) {
+        this.fail(new RpcError(Status.INVALID_ARGUMENT, `invalid deadline for ${this.method.path}`));
+        return;
+      }
+      if (this.deadline <= Date.now()) {
         deadlineExpired(this);
         return;
       }
-      this.timer = setTimeout(deadlineExpired, ms, this);
+      this.timer = setTimeout(deadlineExpired, timerDelay(this.deadline), this);
     }
     this.signal?.addEventListener("abort", this);
+  }
+
+  /** Waits `ms` more for the deadline (used when it lies beyond one timer's reach). */
+  rearm(ms: number): void {
+    if (!this.done) this.timer = setTimeout(deadlineExpired, ms, this);
   }
 
   /** AbortSignal listener. */

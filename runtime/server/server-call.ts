@@ -2,6 +2,7 @@
 // the result, stream or error, and aborts the handler on cancel, deadline or disconnect.
 
 import type { CallContext, Metadata } from "../call-context.js";
+import { timerDelay } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import type { ServerNext } from "../interceptors.js";
 import type { Logger } from "../logger.js";
@@ -46,7 +47,8 @@ export interface CallHost {
 const MAX_MESSAGE_CHARS = 1024;
 
 function expire(call: ServerCall): void {
-  call.end(Status.DEADLINE_EXCEEDED, "deadline exceeded", true);
+  if (Date.now() < call.deadline!) call.rearm();
+  else call.end(Status.DEADLINE_EXCEEDED, "deadline exceeded", true);
 }
 
 /** The call and its CallContext (what handlers receive). */
@@ -74,7 +76,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     this.oneway = oneway;
     if (head.timeoutMs > 0) {
       this.deadline = Date.now() + head.timeoutMs;
-      this.timer = setTimeout(expire, head.timeoutMs, this);
+      this.timer = setTimeout(expire, timerDelay(this.deadline), this);
     } else this.deadline = undefined;
   }
 
@@ -96,6 +98,11 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
       if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
     }
     return this.controller.signal;
+  }
+
+  /** Waits for the rest of a deadline beyond one timer's reach. */
+  rearm(): void {
+    if (!this.finished) this.timer = setTimeout(expire, timerDelay(this.deadline!), this);
   }
 
   /** Starts the handler with the REQUEST body (empty for request streams). */

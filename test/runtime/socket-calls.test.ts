@@ -118,6 +118,21 @@ describe("runtime over sockets: every call kind", () => {
     );
   });
 
+  it("deadlines beyond a timer's reach work; an invalid one is refused", async () => {
+    const month = 30 * 24 * 3600 * 1000;
+    const far = await channel.unary(echoMethod, { text: "far", delayMs: 20 }, { timeoutMs: month });
+    assert.equal(far.text, "far");
+    assert.ok(far.deadline! > Date.now() + month - 60_000);
+    const endless = await channel.unary(
+      echoMethod,
+      { text: "inf", delayMs: 20 },
+      { timeoutMs: Number.POSITIVE_INFINITY },
+    );
+    assert.equal(endless.text, "inf");
+    const nan = await channel.unary(echoMethod, { text: "x" }, { timeoutMs: Number.NaN }).catch((e) => e);
+    assert.equal((nan as RpcError).code, Status.INVALID_ARGUMENT);
+  });
+
   it("AbortSignal cancels on both ends", async () => {
     const controller = new AbortController();
     const pending = channel.unary(echoMethod, { text: "slow", delayMs: 5000 }, { signal: controller.signal });
