@@ -6,8 +6,8 @@ import type { EnumModel, EnumValueModel } from "../model.js";
 import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
-import { findReserved, readReserved } from "./fields.js";
 import { enumValueKey } from "./protobuf-names.js";
+import { findReserved, readReserved } from "./reserved.js";
 import { tsNames } from "./ts-names.js";
 
 const INT32_MIN = -2_147_483_648;

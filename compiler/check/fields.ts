@@ -1,13 +1,13 @@
 // Fields of structs and errors and cases of unions: names, numbers, reserved numbers and names,
-// optional markers, and their types. Also reads `reserved` lists (shared with enums).
+// optional markers, and their types.
 
-import type { FieldNode, Identifier, IntLiteral, ReservedNode, Span } from "../ast.js";
-import { assertNever } from "../ast.js";
+import type { FieldNode, Identifier, Span } from "../ast.js";
 import type { FieldModel, Reserved, StructModel, UnionModel } from "../model.js";
 import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
 import { fieldNameKey } from "./protobuf-names.js";
+import { findReserved, type NumberRange, readReserved } from "./reserved.js";
 import { resolveType, type TypeSite } from "./resolve-types.js";
 import { tsNames } from "./ts-names.js";
 
@@ -18,71 +18,7 @@ const PROTOBUF_RESERVED_FROM = 19_000n;
 const PROTOBUF_RESERVED_TO = 19_999n;
 const MAX_FIELD_NUMBER_BIG = BigInt(MAX_FIELD_NUMBER);
 
-/** The numbers a `reserved` list may name: field numbers, or (for enums) any int32. */
-export interface NumberRange {
-  readonly min: number;
-  readonly max: number;
-  readonly what: string;
-}
 const FIELD_NUMBERS: NumberRange = { min: 1, max: MAX_FIELD_NUMBER, what: "field numbers" };
-
-/** Reads the `reserved` lists of a definition, reporting items outside `range` and backwards ranges. */
-export function readReserved(
-  ctx: CheckContext,
-  nodes: readonly ReservedNode[],
-  range: NumberRange,
-): Reserved {
-  const ranges: (readonly [number, number])[] = [];
-  const names: string[] = [];
-  const inRange = (literal: IntLiteral): boolean => {
-    if (literal.value >= BigInt(range.min) && literal.value <= BigInt(range.max)) return true;
-    reportBadReserved(
-      ctx,
-      literal.span,
-      `${literal.text} is not a valid number here: ${range.what} go from ${range.min} to ${range.max}`,
-    );
-    return false;
-  };
-  for (const node of nodes) {
-    for (const item of node.items) {
-      switch (item.kind) {
-        case "number":
-          if (inRange(item.value)) ranges.push([Number(item.value.value), Number(item.value.value)]);
-          break;
-        case "range":
-          if (!inRange(item.from) || !inRange(item.to)) break;
-          if (item.from.value > item.to.value) {
-            reportBadReserved(ctx, item.span, `the range ${item.from.text} to ${item.to.text} is backwards`);
-            break;
-          }
-          ranges.push([Number(item.from.value), Number(item.to.value)]);
-          break;
-        case "name":
-          names.push(item.value.value);
-          break;
-        default:
-          assertNever(item);
-      }
-    }
-  }
-  return { ranges, names };
-}
-
-function reportBadReserved(ctx: CheckContext, span: Span, message: string): void {
-  ctx.reporter.report({
-    code: Code.badReserved,
-    severity: "error",
-    message,
-    span,
-    label: "cannot be reserved",
-    hint: "write a number or a range `low to high` inside the allowed numbers",
-  });
-}
-
-/** Which reserved range holds `n`, if any. */
-export function findReserved(reserved: Reserved, n: number): readonly [number, number] | undefined {
-  return reserved.ranges.find(([from, to]) => n >= from && n <= to);
-}
 
 /** Checks the fields of a struct or error, or the cases of a union, and fills its model. */
 export function checkMembers(ctx: CheckContext, decl: DeclInfo): void {
