@@ -241,7 +241,10 @@ service S { get(a: A): A; put(b: B): void; }`,
       "lib/b.rpc": "package lib;\nstruct B { 1: x: i32; }",
     });
     assert.equal(diagnostics[0]!.code, "RPC2001");
-    assert.match(diagnostics[0]!.hint ?? "", /`lib\.B` is declared in `lib\/b\.rpc`: add `import "lib\/b\.rpc";`/);
+    assert.match(
+      diagnostics[0]!.hint ?? "",
+      /`lib\.B` is declared in `lib\/b\.rpc`: add `import "lib\/b\.rpc";`/,
+    );
     const back = checkSources({
       "top.rpc": "package top;\nstruct T { 1: x: i32; }",
       "lib/b.rpc": "package lib;\nstruct B { 1: t: T; }",
