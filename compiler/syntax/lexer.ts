@@ -42,7 +42,7 @@ export function lex(text: string, file: string, reporter: Reporter): LexedFile {
       message: `unexpected character ${showChar(first)}`,
       span: { file, start, end },
       label: plural ? "these characters are not part of the language" : "not part of the language",
-      ...hintForChar(first),
+      ...hintForChar(first, text[end] ?? ""),
     });
   }
   for (const token of result.tokens) {
@@ -83,8 +83,12 @@ function showChar(char: string): string {
   return char === "`" ? "'`'" : `\`${char}\``;
 }
 
-function hintForChar(char: string): { hint?: string } {
+function hintForChar(char: string, next: string): { hint?: string } {
   switch (char) {
+    case "-":
+      return next === ">"
+        ? { hint: "a method's result follows `:`: `get(id: string): Order;`" }
+        : { hint: "`-` only starts a negative number; names use `_` instead" };
     case "'":
       return { hint: 'strings are written in double quotes: "text"' };
     case "#":

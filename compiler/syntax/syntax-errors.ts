@@ -26,6 +26,8 @@ const SHAPES: Readonly<Record<string, string>> = {
   param: "a parameter is written `name: type` or `name?: type`",
   annotation: "an annotation is written `@name` or `@name(value)`",
   returnType: "a method returns `void`, a type, or `stream` and a type",
+  listType: "a list is written `list<T>`",
+  mapType: "a map is written `map<K, V>`",
 };
 
 /** What each rule is called in "expected `;` after the ..." messages. */
@@ -47,6 +49,23 @@ const NOUNS: Readonly<Record<string, string>> = {
   listType: "the type",
   mapType: "the type",
 };
+
+/** Words from protobuf and Thrift that newcomers bring along, and what to write instead. */
+const FOREIGN_HINTS: Readonly<Record<string, string>> = {
+  "file message": "a protobuf `message` is a `struct` here: `struct Name { 1: field: type; }`",
+  "file syntax": "no `syntax` line is needed: every `.rpc` file is written in the same language",
+  "file option": "there are no options; annotations such as `@deprecated` go before a definition",
+  "file namespace": "declare the package instead: `package shop.orders;`",
+  "file include": 'imports are written `import "common/money.rpc";`',
+  "file typedef": "there are no type aliases; define a `struct` that wraps the type",
+  "file exception": "a Thrift `exception` is an `error` here: `error Name { 1: field: type; }`",
+  "file oneof": "a `oneof` is a top-level `union` here: `union Name { 1: a: A; 2: b: B; }`",
+  "serviceDef rpc": "drop `rpc`: methods are written `name(arg: T): Result;`",
+  "fieldBlock oneof": "a `oneof` is a top-level `union` here, used as a field's type",
+};
+
+/** Field modifiers of protobuf and Thrift; rpcgen writes `name?:` and `list<T>` instead. */
+const FOREIGN_FIELD_WORDS = new Set(["required", "optional", "repeated"]);
 
 const TYPES_HINT =
   "a type is one of `bool i32 i64 u32 u64 f32 f64 string bytes`, `list<T>`, `map<K, V>` or the name of a defined type";
@@ -74,6 +93,8 @@ export function reportParseErrors(
 ): ErrorMarks {
   const seen = new Set<number>();
   const marks: ErrorMarks = { stops: [], boundaries: [] };
+  // Where the parser last choked on a token: more errors before the statement ends are its echoes.
+  let choked = -1;
   for (const facts of errors) {
     const at = startOf(facts.actual, text);
     if (seen.has(at)) continue;
@@ -82,17 +103,20 @@ export function reportParseErrors(
     // Right after an unterminated string or a bad character the parser only trips over the lexer's error.
     if (facts.kind !== "notAllInput" && isReal(facts.previous) && lexicalErrorEnds.has(endOf(facts.previous)))
       continue;
+    if (choked >= 0 && at > choked && !/[;{}\n\r]/.test(text.slice(choked, at))) continue;
     switch (facts.kind) {
       case "mismatch": {
-        const after = reportMismatch(facts, text, file, reporter);
-        if (after !== undefined) {
+        const outcome = reportMismatch(facts, text, file, reporter);
+        if (outcome.boundary !== undefined) {
           marks.stops.pop();
-          marks.boundaries.push(after);
+          marks.boundaries.push(outcome.boundary);
         }
+        choked = outcome.choked ? at : -1;
         break;
       }
       case "noViableAlt":
-        reportNoViableAlt(facts.rule, facts.actual, facts.previous, text, file, reporter);
+        reportNoViableAlt(facts.rule, facts.actual, facts.previous, facts.expected, text, file, reporter);
+        choked = at;
         break;
       case "notAllInput":
         reportStray("file", facts.actual, undefined, text, file, reporter);
@@ -143,14 +167,14 @@ export function reportStray(
     });
     return;
   }
-  if (rule === "enumDef" && isName(first) && next?.tokenType === IntLiteral) {
+  if (rule === "enumDef" && isName(first)) {
     reporter.report({
       code: SyntaxCode.expectedToken,
       severity: "error",
       message: `expected \`=\` after \`${first.image}\``,
       span: { file, start: span.end, end: span.end },
       label: "expected `=` here",
-      hint: "an enum value is written `NAME = 1;`",
+      hint: "every enum value has an explicit number: `NAME = 1;`",
     });
     return;
   }
@@ -163,7 +187,19 @@ export function reportStray(
     enumDef: ["in the enum", "an enum holds values (`NAME = 1;`) and `reserved` lists"],
     serviceDef: ["in the service", "a service holds methods (`name(arg: T): Result;`)"],
   };
-  const [place, hint] = where[rule] ?? ["here", ""];
+  const [place, general] = where[rule] ?? ["here", ""];
+  const hint = FOREIGN_HINTS[`${rule} ${first.image}`] ?? general;
+  if (rule === "file" && first.image === ";") {
+    reporter.report({
+      code: SyntaxCode.unexpectedToken,
+      severity: "error",
+      message: "unexpected `;`",
+      span,
+      label: "not needed",
+      hint: "a definition ends with its `}`; no `;` follows it",
+    });
+    return;
+  }
   reporter.report({
     code: SyntaxCode.unexpectedToken,
     severity: "error",
@@ -175,16 +211,18 @@ export function reportStray(
   });
 }
 
-// Returns the offset the error points at when it assumed a missing token after the previous one.
+// `boundary`: where the error assumed a missing token at the end of a line (what follows starts afresh);
+// `choked`: the error is at the actual token, which the parser could not use.
 function reportMismatch(
   facts: Extract<ErrorFacts, { kind: "mismatch" }>,
   text: string,
   file: string,
   reporter: Reporter,
-): number | undefined {
+): { boundary: number | undefined; choked: boolean } {
   const { expected, actual, previous, rule } = facts;
   const wanted = labelOf(expected);
   const afterPrevious = isReal(previous);
+  let message: string;
   const atEnd = actual.tokenType === EOF || !isReal(actual);
   const onLaterLine =
     afterPrevious && !atEnd && /[\n\r]/.test(text.slice(endOf(previous), actual.startOffset));
@@ -193,12 +231,22 @@ function reportMismatch(
   const span: Span = pointAfterPrevious
     ? { file, start: endOf(previous), end: endOf(previous) }
     : tokenSpan(actual, text, file);
-  let message: string;
   if (expected === Semicolon) message = `expected \`;\` after ${NOUNS[rule] ?? "this"}`;
   else if (expected === RBrace) message = "expected `}` to close the block";
   else if (afterPrevious) message = `expected ${wanted} after ${describe(previous)}`;
   else message = `expected ${wanted}`;
-  const shape = expected === RBrace ? "every `{` needs a matching `}`" : SHAPES[rule];
+  let shape = expected === RBrace ? "every `{` needs a matching `}`" : SHAPES[rule];
+  if (
+    (rule === "field" || rule === "param") &&
+    FOREIGN_FIELD_WORDS.has(previous.image) &&
+    expected === Colon
+  ) {
+    message = `\`${previous.image}\` is not a keyword in rpcgen`;
+    shape =
+      "fields are written `1: name: type;`; an optional field is `1: name?: type;`, a repeated one `1: name: list<type>;`";
+  } else if (rule === "field" && expected === Semicolon && actual.image === "=") {
+    shape = "fields have no default values: an absent field reads as its type's zero value";
+  }
   reporter.report({
     code: SyntaxCode.expectedToken,
     severity: "error",
@@ -207,13 +255,19 @@ function reportMismatch(
     label: pointAfterPrevious ? `expected ${wanted} here` : `found ${describe(actual)}`,
     ...(shape === undefined ? {} : { hint: shape }),
   });
-  return pointAfterPrevious ? span.start : undefined;
+  // On the same line the token after the gap was most likely meant as the terminator (`i32, 2: ...`,
+  // `i32 = 5;`): leave it as debris of this error. On a later line it starts something new.
+  return {
+    boundary: pointAfterPrevious && (onLaterLine || atEnd) ? span.start : undefined,
+    choked: !pointAfterPrevious,
+  };
 }
 
 function reportNoViableAlt(
   rule: string,
   actual: IToken,
   previous: IToken,
+  expected: readonly TokenType[],
   text: string,
   file: string,
   reporter: Reporter,
@@ -243,8 +297,13 @@ function reportNoViableAlt(
     case "reservedItem":
       message = `expected a field number, range or quoted name${after}`;
       break;
-    default:
-      message = `unexpected ${describe(actual)}`;
+    default: {
+      const labels = [...new Set(expected.map(labelOf))];
+      message =
+        labels.length > 0 && labels.length <= 3
+          ? `expected ${labels.join(" or ")}${after}`
+          : `unexpected ${describe(actual)}`;
+    }
   }
   reporter.report({
     code: SyntaxCode.unexpectedToken,

@@ -92,6 +92,27 @@ struct Last { 1: ok: bool; }`;
     assert.equal(parse("struct C { 1: c: i32; }").ast.definitions.length, 1);
   });
 
+  it("points protobuf and Thrift habits to the rpcgen way, one error each", () => {
+    const cases: [string, RegExp, RegExp][] = [
+      ["message Foo { string name = 1; }", /unexpected `message`/, /`struct`/],
+      ['syntax = "proto3";', /unexpected `syntax`/, /no `syntax` line/],
+      ["service S { rpc Get(r: R): R; }", /unexpected `rpc`/, /drop `rpc`/],
+      ["struct A { 1: required string name; }", /`required` is not a keyword/, /name\?: type/],
+      ["struct A { 1: a: i32 = 5; }", /expected `;` after the field/, /no default values/],
+      ["struct A { 1: a: i32, 2: b: i32; }", /expected `;` after the field/, /1: name: type;/],
+      ["enum E { A, B }", /expected `=` after `A`/, /explicit number/],
+      ["service S { get(id: string) -> R; }", /expected `;` after the method/, /./],
+      ["struct A { 1: a: i32; };", /unexpected `;`/, /no `;` follows/],
+    ];
+    for (const [text, message, hint] of cases) {
+      const { diagnostics } = parse(text);
+      assert.ok(diagnostics.length >= 1, text);
+      assert.match(diagnostics[0]!.message, message, text);
+      assert.match(diagnostics[0]!.hint ?? "", hint, text);
+      assert.ok(diagnostics.length <= 2, `${text}: ${diagnostics.map((d) => d.message).join("; ")}`);
+    }
+  });
+
   it("parses an empty token stream", () => {
     const { ast, diagnostics } = parse("// nothing but a comment\n");
     assert.deepEqual(diagnostics, []);
