@@ -13,13 +13,13 @@
 // V8 CPU profile of every child into `dir`, `--heap-prof` a sampled allocation profile; summarise either
 // with profile-summary.ts, or open them in Chrome DevTools. `--node-flags` are passed to every child.
 
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import type { ChildMessage, DriverMessage } from "./child-messages.js";
+import { killChildren, nextMessage, sendTo, spawnChild, stopChildren } from "./child-processes.js";
 import type { CellSpec } from "./closed-loop.js";
 import { HEAP_PROFILE_ENV } from "./heap-sampling.js";
 import { IN_FLIGHT, MESSAGE_SIZES } from "./payload-spec.js";
@@ -37,47 +37,6 @@ const START_TIMEOUT_MS = 30_000;
 const CELL_SLACK_MS = 15_000;
 /** How long children get to exit on their own at the end before they are killed. */
 const STOP_TIMEOUT_MS = 5_000;
-
-const children = new Set<ChildProcess>();
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }
-  children.clear();
-}
-
-/** Resolves with the child's next message; rejects if it exits or stays silent past `timeoutMs`. */
-function nextMessage(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
-  return new Promise((resolvePromise, reject) => {
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-    };
-    const onMessage = (message: ChildMessage): void => {
-      cleanup();
-      resolvePromise(message);
-    };
-    const onExit = (code: number | null, signal: string | null): void => {
-      cleanup();
-      reject(new Error(`child exited (${signal ?? `code ${code}`})`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`no answer from the child within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
-}
-
-function spawnChild(args: readonly string[], nodeFlags: readonly string[]): ChildProcess {
-  const execArgv = ["--import", "tsx", ...nodeFlags];
-  const child = fork(childScript, [...args], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  children.add(child);
-  return child;
-}
 
 async function expectReady(child: ChildProcess, extraMs = 0): Promise<number> {
   const message = await nextMessage(child, START_TIMEOUT_MS + extraMs);
@@ -98,16 +57,20 @@ async function startPeer(
   nodeFlags: readonly string[],
   prewarmMs: number,
 ): Promise<LivePeer> {
-  const server = spawnChild(["server", name, artifactsJson], nodeFlags);
+  const server = spawnChild(childScript, ["server", name, artifactsJson], nodeFlags);
   const port = await expectReady(server);
-  const client = spawnChild(["client", name, String(port), artifactsJson, String(prewarmMs)], nodeFlags);
+  const client = spawnChild(
+    childScript,
+    ["client", name, String(port), artifactsJson, String(prewarmMs)],
+    nodeFlags,
+  );
   await expectReady(client, prewarmMs);
   return { name, server, client };
 }
 
 /** CPU time (microseconds) the server child has used since it started. */
 async function serverCpu(server: ChildProcess): Promise<number> {
-  server.send({ type: "cpu" } satisfies DriverMessage);
+  sendTo(server, { type: "cpu" });
   const message = await nextMessage(server, START_TIMEOUT_MS);
   if (message.type !== "cpu") throw new Error(`server answered ${message.type} to a CPU query`);
   return message.micros;
@@ -116,7 +79,7 @@ async function serverCpu(server: ChildProcess): Promise<number> {
 async function runOne(peer: LivePeer, spec: CellSpec): Promise<Measurement["outcome"]> {
   try {
     const cpuBefore = await serverCpu(peer.server);
-    peer.client.send({ type: "run", spec } satisfies DriverMessage);
+    sendTo(peer.client, { type: "run", spec });
     const message = await nextMessage(peer.client, spec.warmupMs + spec.durationMs + CELL_SLACK_MS);
     if (message.type !== "result") {
       return { ok: false, why: message.type === "failed" ? message.message : `unexpected ${message.type}` };
@@ -131,22 +94,6 @@ async function runOne(peer: LivePeer, spec: CellSpec): Promise<Measurement["outc
   } catch (error) {
     return { ok: false, why: error instanceof Error ? error.message : String(error) };
   }
-}
-
-/** Asks every child to exit on its own (so `--cpu-prof` profiles get written), then kills stragglers. */
-async function stopAll(live: readonly LivePeer[]): Promise<void> {
-  for (const peer of live) peer.client.send({ type: "stop" } satisfies DriverMessage);
-  const exits = [...children].map(
-    (child) =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once("exit", () => done());
-        // A server exits when the driver disconnects; a client once it closed its connection.
-        if (!live.some((peer) => peer.client === child)) child.disconnect();
-      }),
-  );
-  await Promise.race([Promise.all(exits), new Promise((done) => setTimeout(done, STOP_TIMEOUT_MS).unref())]);
-  killAll();
 }
 
 /** Parses a comma-separated selection out of `known`, keeping `known`'s order. */
@@ -242,7 +189,10 @@ async function main(): Promise<number> {
       }
     }
   }
-  await stopAll(live);
+  await stopChildren(
+    live.map((peer) => peer.client),
+    STOP_TIMEOUT_MS,
+  );
   const rows: Measurement[] = [];
   for (const size of sizes) {
     for (const inFlight of inFlights) {
@@ -271,6 +221,8 @@ async function main(): Promise<number> {
   console.log(`\n${ratiosTable(all)}\n`);
   for (const check of checks) console.log(`${check.verdict.padEnd(4)}  ${check.text}`);
   for (const note of notes) console.log(`note: ${note}`);
+  // Figures with holes are not a successful run, whatever they say.
+  const failed = all.some((row) => !row.outcome.ok);
   if (values.json !== undefined) {
     // `byRound` keeps every round's figures, for anyone who wants more than the medians.
     const report = {
@@ -284,13 +236,13 @@ async function main(): Promise<number> {
     };
     writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
-process.on("exit", killAll);
+process.on("exit", killChildren);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    killAll();
+    killChildren();
     process.exit(130);
   });
 }
@@ -302,4 +254,4 @@ main()
     console.error(`runtime benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   })
-  .finally(killAll);
+  .finally(killChildren);
