@@ -5,6 +5,7 @@ import type { CallOptions, Metadata } from "../call-context.js";
 import type { CallSink, ClientConnection } from "../connection/client-connection.js";
 import { timerDelay } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
+import { metadataLength, metadataProblem } from "../frames/frame-encoder.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status } from "../status.js";
 
@@ -61,6 +62,15 @@ export abstract class ClientCall implements CallSink {
     if (this.signal?.aborted) {
       this.fail(this.cancelled());
       return;
+    }
+    if (this.metadata !== undefined) {
+      const problem = metadataProblem(this.metadata);
+      if (problem !== undefined) {
+        this.fail(
+          new RpcError(Status.INVALID_ARGUMENT, `invalid metadata for ${this.method.path}: ${problem}`),
+        );
+        return;
+      }
     }
     if (this.deadline !== undefined) {
       if (Number.isNaN(this.deadline)) {
@@ -132,8 +142,13 @@ export abstract class ClientCall implements CallSink {
   }
 
   /** Checks the frame limit before sending `size` bytes; fails the call and returns false when over. */
-  protected fits(connection: ClientConnection, size: number): boolean {
-    if (size + 1024 <= connection.peerMaxFrameSize) return true;
+  protected fits(connection: ClientConnection, size: number, withHead: boolean): boolean {
+    let total = size;
+    // An upper bound of the REQUEST head (UTF-8 takes at most 3 bytes per UTF-16 unit).
+    if (withHead)
+      total +=
+        6 + this.method.path.length * 3 + (this.metadata === undefined ? 2 : metadataLength(this.metadata));
+    if (total <= connection.peerMaxFrameSize) return true;
     this.fail(
       new RpcError(
         Status.RESOURCE_EXHAUSTED,

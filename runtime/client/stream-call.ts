@@ -52,7 +52,7 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
   }
 
   start(connection: ClientConnection): void {
-    if (this.done || !this.fits(connection, this.body.length)) return;
+    if (this.done || !this.fits(connection, this.body.length, true)) return;
     const flags = this.requests === undefined ? 0 : FLAG_REQUEST_STREAM;
     this.id = connection.start(
       this,
@@ -97,7 +97,7 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
   send(value: unknown): void {
     const connection = this.connection!;
     const body = this.method.requestCodec.encode(value);
-    if (this.fits(connection, body.length)) connection.message(this.id, body);
+    if (this.fits(connection, body.length, false)) connection.message(this.id, body);
   }
 
   grant(count: number): void {

@@ -46,7 +46,7 @@ export class UnaryCall extends ClientCall {
   }
 
   start(connection: ClientConnection): void {
-    if (this.done || !this.fits(connection, this.body.length)) return;
+    if (this.done || !this.fits(connection, this.body.length, true)) return;
     const flags = this.oneway ? FLAG_ONEWAY : 0;
     const id = connection.start(
       this,

@@ -38,6 +38,19 @@ export function metadataLength(metadata: Metadata | undefined): number {
   return n;
 }
 
+/** What is wrong with `metadata` for the wire (too many entries, a key too long, a bad value), or undefined. */
+export function metadataProblem(metadata: Metadata): string | undefined {
+  let count = 0;
+  for (const key in metadata) {
+    count++;
+    const value = metadata[key];
+    if (Buffer.byteLength(key) > 0xffff) return `key of more than 65535 bytes`;
+    if (typeof value !== "string" && !(value instanceof Uint8Array))
+      return `value of "${key}" is not a string or bytes`;
+  }
+  return count > 0xffff ? "more than 65535 entries" : undefined;
+}
+
 /**
  * Encodes frames for one connection. Methods never throw for valid arguments; bytes go out in a
  * microtask queued by the first frame of a batch. `pendingBytes` plus the sink's `writableLength` is what this connection holds

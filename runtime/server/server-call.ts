@@ -4,6 +4,7 @@
 import type { CallContext, Metadata } from "../call-context.js";
 import { timerDelay } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
+import { metadataLength, metadataProblem } from "../frames/frame-encoder.js";
 import type { ServerNext } from "../interceptors.js";
 import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
@@ -270,6 +271,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     if (this.finished) return;
     if (error instanceof RpcError) {
       const code = error.code === Status.OK ? Status.UNKNOWN : error.code;
+      const metadata = this.sendableMetadata(error.metadata);
       for (const type of this.route.method.errors) {
         if (!(error instanceof type)) continue;
         let fields: Uint8Array;
@@ -279,15 +281,30 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
           this.internal(cause);
           return;
         }
-        this.host.sendResponse(this.id, code, clip(error.message), error.metadata, type.typeName, fields);
+        if (!this.fits(fields)) return;
+        this.host.sendResponse(this.id, code, clip(error.message), metadata, type.typeName, fields);
         this.finish();
         return;
       }
-      this.host.sendResponse(this.id, code, clip(error.message), error.metadata, undefined, undefined);
+      this.host.sendResponse(this.id, code, clip(error.message), metadata, undefined, undefined);
       this.finish();
       return;
     }
     this.internal(error);
+  }
+
+  // Error metadata that cannot travel (malformed, or too large for the client's frames) is dropped, and logged.
+  private sendableMetadata(metadata: Metadata): Metadata | undefined {
+    let problem: string | undefined;
+    for (const _ in metadata) {
+      problem = metadataProblem(metadata);
+      if (problem === undefined && metadataLength(metadata) + 8192 > this.host.peerMaxFrameSize)
+        problem = "too large";
+      break;
+    }
+    if (problem === undefined) return metadata;
+    this.host.logger.warn(`error metadata of ${this.method} dropped: ${problem}`);
+    return undefined;
   }
 
   private internal(error: unknown): void {
@@ -296,7 +313,8 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
   }
 
   private fits(body: Uint8Array): boolean {
-    if (body.length + 1024 <= this.host.peerMaxFrameSize) return true;
+    // Room for the RESPONSE head: status, a clipped message, a type name.
+    if (body.length + 8192 <= this.host.peerMaxFrameSize) return true;
     this.end(
       Status.RESOURCE_EXHAUSTED,
       `response of ${body.length} bytes exceeds the client's frame limit of ${this.host.peerMaxFrameSize}`,

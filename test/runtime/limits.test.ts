@@ -108,7 +108,7 @@ describe("runtime limits", function () {
   });
 
   it("frame size limits on both sides: too-large requests and responses fail with RESOURCE_EXHAUSTED", async () => {
-    const { address } = await setup({ maxFrameSize: 64 * 1024 });
+    const { server, address } = await setup({ maxFrameSize: 64 * 1024 });
     const channel = open(address, { maxFrameSize: 64 * 1024 });
     const big = (await channel
       .unary(echoMethod, { text: "x".repeat(100_000) })
@@ -120,7 +120,17 @@ describe("runtime limits", function () {
       .catch((err) => err)) as RpcError;
     assert.equal(bigReply.code, Status.RESOURCE_EXHAUSTED);
     assert.match(bigReply.message, /client's frame limit/);
+    const bigMetadata = (await channel
+      .unary(echoMethod, { text: "x" }, { metadata: { blob: "m".repeat(100_000) } })
+      .catch((err) => err)) as RpcError;
+    assert.equal(bigMetadata.code, Status.RESOURCE_EXHAUSTED);
+    const badMetadata = (await channel
+      .unary(echoMethod, { text: "x" }, { metadata: { n: 5 as unknown as string } })
+      .catch((err) => err)) as RpcError;
+    assert.equal(badMetadata.code, Status.INVALID_ARGUMENT);
+    assert.match(badMetadata.message, /value of "n" is not a string or bytes/);
     assert.equal((await channel.unary(echoMethod, { text: "small" })).text, "small");
+    assert.equal(server.connectionCount, 1);
   });
 });
 
