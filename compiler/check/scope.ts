@@ -148,7 +148,9 @@ function reportUnknown(
     for (const f of [file, ...file.imports])
       for (const d of f.decls) if (d.isFirst && fits(role, d)) visible.push(d);
     const names = visible.map((d) => (qualified ? d.fullName : d.node.name.text));
-    const suggestion = didYouMean(written, names);
+    // A name qualified by only the end of its package (`orders.Item` for `shop.orders.Item`).
+    const suffixMatch = qualified ? names.find((n) => n.endsWith(`.${written}`)) : undefined;
+    const suggestion = suffixMatch ?? didYouMean(written, names);
     if (suggestion !== undefined) {
       const decl = visible[names.indexOf(suggestion)]!;
       hint = `did you mean \`${suggestion}\`? (declared at ${describeLocation(decl.file, decl.node.name.span)})`;
