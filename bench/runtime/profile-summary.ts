@@ -2,7 +2,10 @@
 // (`.heapprofile`): the functions with the most self and total time (shares of busy, non-idle time) or
 // the most bytes allocated, so a hot spot can be named without opening DevTools.
 //
-//   node --import tsx bench/runtime/profile-summary.ts <file.cpuprofile|file.heapprofile> [top=25]
+//   node --import tsx bench/runtime/profile-summary.ts <file.cpuprofile|file.heapprofile> [top=25] [calls]
+//
+// With `calls` (the calls the process served while profiled: `totalCalls` in `run.ts --json`), each line
+// also shows microseconds or bytes per call.
 
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -45,11 +48,18 @@ function add(map: Map<string, number>, key: string, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }
 
-function ranking(title: string, map: Map<string, number>, total: number, top: number): string {
+/** Calls served while profiled, from the command line; per-call figures are shown when known. */
+let calls: number | undefined;
+
+function ranking(title: string, map: Map<string, number>, total: number, top: number, unit: string): string {
   const rows = [...map.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([name, value]) => `${((value / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
+    .map(([name, value]) => {
+      const share = `${((value / total) * 100).toFixed(1).padStart(5)}%`;
+      const perCall = calls === undefined ? "" : `${(value / calls).toFixed(2).padStart(9)} ${unit}/call`;
+      return `${share}${perCall}  ${name}`;
+    });
   return [title, ...rows].join("\n");
 }
 
@@ -84,8 +94,8 @@ function summariseCpu(profile: CpuProfile, top: number): string {
   }
   return [
     `${(busy / 1e6).toFixed(2)} s busy, ${(idle / 1e6).toFixed(2)} s idle (shares are of busy time)`,
-    ranking("self time", selfByLabel, busy, top),
-    ranking("total time", totalByLabel, busy, top),
+    ranking("self time", selfByLabel, busy, top, "µs"),
+    ranking("total time", totalByLabel, busy, top, "µs"),
   ].join("\n\n");
 }
 
@@ -106,14 +116,15 @@ function summariseHeap(profile: HeapProfile, top: number): string {
   walk(profile.head, []);
   return [
     `${(total / 2 ** 20).toFixed(1)} MiB allocated (sampled estimate)`,
-    ranking("allocated by the function itself", selfByLabel, total, top),
-    ranking("allocated under the function", totalByLabel, total, top),
+    ranking("allocated by the function itself", selfByLabel, total, top, "B"),
+    ranking("allocated under the function", totalByLabel, total, top, "B"),
   ].join("\n\n");
 }
 
-const [file, top] = process.argv.slice(2);
+const [file, top, callCount] = process.argv.slice(2);
+if (callCount !== undefined) calls = Number(callCount);
 if (file === undefined) {
-  console.error("usage: profile-summary.ts <file.cpuprofile|file.heapprofile> [top]");
+  console.error("usage: profile-summary.ts <file.cpuprofile|file.heapprofile> [top] [calls]");
   process.exitCode = 2;
 } else {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile | HeapProfile;
