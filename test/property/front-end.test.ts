@@ -2,38 +2,32 @@
 // and every diagnostic it reports points inside the file it names.
 
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import type { ImportNode } from "../../compiler/ast.js";
-import { check } from "../../compiler/check/index.js";
-import { Reporter } from "../../compiler/diagnostics/diagnostic.js";
-import type { ParsedFile } from "../../compiler/program.js";
-import { parseFile } from "../../compiler/syntax/parse-file.js";
+import { runFrontEnd } from "../../compiler/driver.js";
 
+let dir = "";
 const FILE = "fuzz.rpc";
 
-/** Runs the whole front end on one in-memory file and checks every diagnostic's span. */
+/**
+ * Runs the whole front end, as `rpcgen check` does, on one file holding `text`, and checks every
+ * diagnostic's span against the text the loader read.
+ */
 function frontEnd(text: string): void {
-  const reporter = new Reporter();
-  const ast = parseFile(FILE, text, reporter);
-  if (!reporter.hasErrors()) {
-    const file: ParsedFile = {
-      source: { path: FILE, relativePath: FILE, text },
-      ast,
-      imports: new Map<ImportNode, ParsedFile>(),
-      isInput: true,
-    };
-    check({ files: [file] }, reporter);
-  }
-  for (const d of reporter.sorted()) {
-    const where = `${d.code} ${d.message} at ${d.span.start}..${d.span.end} of ${text.length}`;
+  writeFileSync(path.join(dir, FILE), text);
+  const result = runFrontEnd({ inputs: [FILE], includeDirs: [], cwd: dir });
+  for (const d of result.diagnostics) {
+    const source = result.sources.get(d.span.file) ?? "";
+    const where = `${d.code} ${d.message} at ${d.span.start}..${d.span.end} of ${source.length}`;
     assert.equal(d.span.file, FILE, where);
     assert.ok(Number.isInteger(d.span.start) && Number.isInteger(d.span.end), where);
-    assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length, where);
+    assert.ok(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= source.length, where);
     for (const r of d.related) {
+      const related = result.sources.get(r.span.file) ?? "";
       assert.ok(
-        r.span.start >= 0 && r.span.start <= r.span.end && r.span.end <= text.length,
+        r.span.start >= 0 && r.span.start <= r.span.end && r.span.end <= related.length,
         `related of ${where}`,
       );
     }
@@ -177,6 +171,11 @@ function apply(text: string, e: Edit): string {
 }
 
 describe("property: the front end on random and mutated input", () => {
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "rpcgen-fuzz-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it("handles random token soups", () => {
     fc.assert(
       fc.property(tokenSoup, (text) => frontEnd(text)),
