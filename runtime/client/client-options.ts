@@ -2,6 +2,7 @@
 
 import type { Metadata } from "../call-context.js";
 import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
+import { metadataProblem } from "../frames/frame-encoder.js";
 import type { ClientInterceptor } from "../interceptors.js";
 import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
 
@@ -48,9 +49,14 @@ export interface ResolvedConnectOptions {
   readonly connection: ConnectionSettings;
 }
 
-/** Applies defaults. */
+/** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
 export function resolveConnectOptions(options: ConnectOptions | undefined): ResolvedConnectOptions {
   const o = options ?? {};
+  const problem = o.metadata === undefined ? undefined : metadataProblem(o.metadata);
+  if (problem !== undefined) throw new TypeError(`invalid connection metadata: ${problem}`);
+  if (o.maxFrameSize !== undefined && !(o.maxFrameSize >= 1024 && o.maxFrameSize <= 0xffffffff)) {
+    throw new TypeError(`maxFrameSize must be between 1024 and 4294967295, got ${o.maxFrameSize}`);
+  }
   const keepalive =
     o.keepalive === false
       ? undefined

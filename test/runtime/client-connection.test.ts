@@ -63,3 +63,16 @@ describe("runtime client connection", () => {
     await server.close();
   });
 });
+
+describe("runtime options", () => {
+  it("refuse settings that cannot work, clearly and at once", () => {
+    assert.throws(() => resolveConnectOptions({ maxFrameSize: 10 }), /maxFrameSize must be between 1024/);
+    assert.throws(
+      () => resolveConnectOptions({ metadata: { k: 1 as unknown as string } }),
+      /invalid connection metadata/,
+    );
+    assert.throws(() => new Server({ maxFrameSize: 100 }), TypeError);
+    assert.equal(resolveConnectOptions(undefined).connection.keepalive?.intervalMs, 10_000);
+    assert.equal(resolveConnectOptions({ keepalive: false }).connection.keepalive, undefined);
+  });
+});
