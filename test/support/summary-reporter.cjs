@@ -21,7 +21,9 @@ class SummaryReporter extends Mocha.reporters.Base {
     });
     runner.once(EVENT_RUN_END, () => {
       for (const [i, f] of failures.entries()) {
-        process.stdout.write(`\n${i + 1}) ${f.title}\n   ${(f.err && (f.err.stack || f.err.message)) || f.err}\n`);
+        process.stdout.write(
+          `\n${i + 1}) ${f.title}\n   ${(f.err && (f.err.stack || f.err.message)) || f.err}\n`,
+        );
       }
       process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
     });
