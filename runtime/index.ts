@@ -28,7 +28,9 @@ export {
   skipField,
 } from "./codec/wire-reader.js";
 export {
+  beginMessageField,
   endMessageField,
+  type MessageMark,
   writeBoolField,
   writeBytesField,
   writeDoubleField,

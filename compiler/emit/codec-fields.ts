@@ -109,7 +109,7 @@ export function elementWriteTagged(ctx: EmitContext, type: ElementType, number: 
     case "enum":
       return `${ctx.runtime(FIELD_WRITER.i32)}(w, ${t}, ${x});`;
     case "message":
-      return `w.fork(); ${ctx.ref(type.decl)}.write(${x}, w); ${ctx.runtime("endMessageField")}(w, ${t});`;
+      return `{ const h = ${ctx.runtime("beginMessageField")}(w, ${t}); ${ctx.ref(type.decl)}.write(${x}, w); ${ctx.runtime("endMessageField")}(w, h); }`;
     default:
       return assertNever(type);
   }
@@ -157,14 +157,10 @@ export function writeFieldEncode(w: CodeBlockWriter, ctx: EmitContext, f: WireFi
             w.writeLine(`w.uint32(${t}).uint32(${x}.length * ${wire === FIXED32 ? 4 : 8});`);
             w.writeLine(`for (const v of ${x}) ${write}`);
           } else {
-            w.writeLine("w.fork();");
+            w.writeLine(`const e = ${ctx.runtime("beginMessageField")}(w, ${t});`);
             w.writeLine(`for (const v of ${x}) ${write}`);
-            w.writeLine(`${ctx.runtime("endMessageField")}(w, ${t});`);
+            w.writeLine(`${ctx.runtime("endMessageField")}(w, e);`);
           }
-        });
-      } else if (el.kind === "message") {
-        w.write(`for (const v of ${x})`).block(() => {
-          w.writeLine(elementWriteTagged(ctx, el, f.number, "v"));
         });
       } else {
         w.writeLine(`for (const v of ${x}) ${elementWriteTagged(ctx, el, f.number, "v")}`);
@@ -175,10 +171,10 @@ export function writeFieldEncode(w: CodeBlockWriter, ctx: EmitContext, f: WireFi
       const keyType: ElementType = { kind: "scalar", scalar: type.key };
       w.write(`for (const [k, v] of ${x})`).block(() => {
         // Entries always carry both key and value, as protoc and protobufjs write them.
-        w.writeLine("w.fork();");
+        w.writeLine(`const e = ${ctx.runtime("beginMessageField")}(w, ${tag(f.number, LENGTH)});`);
         w.writeLine(elementWriteTagged(ctx, keyType, 1, "k"));
         w.writeLine(elementWriteTagged(ctx, type.value, 2, "v"));
-        w.writeLine(`${ctx.runtime("endMessageField")}(w, ${tag(f.number, LENGTH)});`);
+        w.writeLine(`${ctx.runtime("endMessageField")}(w, e);`);
       });
       return;
     }
@@ -198,6 +194,7 @@ export function writeFieldEncode(w: CodeBlockWriter, ctx: EmitContext, f: WireFi
 
 // Several statements after an `if` need braces.
 function braced(statements: string): string {
+  if (statements.startsWith("{")) return statements;
   return statements.indexOf(";") < statements.length - 1 ? `{ ${statements} }` : statements;
 }
 
