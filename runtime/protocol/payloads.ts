@@ -80,13 +80,19 @@ export class PathCache {
   path = "";
 }
 
+// Method paths are short: a plain loop beats a call into Buffer.compare.
+function sameBytes(expected: Buffer, buf: Buffer, at: number): boolean {
+  for (let i = 0; i < expected.length; i++) if (expected[i] !== buf[at + i]) return false;
+  return true;
+}
+
 /** Decodes a REQUEST payload: `buf` from `start` to `end` (the whole buffer by default). */
 export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = buf.length): RequestHead {
   if (cache !== undefined && end - start >= 2) {
     const length = buf.readUInt16BE(start);
     const cached = cache.bytes;
     const at = start + 2 + length;
-    if (length === cached.length && end - at >= 6 && cached.compare(buf, start + 2, at) === 0) {
+    if (length === cached.length && end - at >= 6 && sameBytes(cached, buf, start + 2)) {
       const timeoutMs = buf.readUInt32BE(at);
       // The common case, no metadata: no reader needed.
       if (buf[at + 4] === 0 && buf[at + 5] === 0) {
