@@ -9,6 +9,7 @@ import {
   decodeRequest,
   decodeResponse,
   decodeWindow,
+  PathCache,
 } from "../../runtime/protocol/payloads.js";
 import { ProtocolError } from "../../runtime/protocol/protocol-error.js";
 
@@ -218,5 +219,33 @@ describe("runtime protocol example (docs/protocol.md section 9)", () => {
       "00 00 00 23 05 01 00 00 00 01 05 00 0b 6e 6f 20 73 75 63 68 20 6b 65 79 00 00 00 0e " +
       "6b 76 2e 4b 65 79 4e 6f 74 46 6f 75 6e 64 0a 01 61";
     assert.equal(sink.bytes().toString("hex"), documented.replaceAll(" ", ""));
+  });
+});
+
+describe("runtime request decoding with the path cache", () => {
+  it("reuses the path only when the bytes match, with and without metadata", () => {
+    const payloadOf = (path: string, metadata?: Record<string, string>) => {
+      const sink = new MemorySink();
+      const enc = new FrameEncoder(sink);
+      enc.request(1, 0, path, 7, metadata, Buffer.from("b"));
+      enc.flush();
+      return sink.bytes().subarray(10);
+    };
+    const cache = new PathCache();
+    const a = decodeRequest(payloadOf("pkg.S/aaaa"), cache);
+    const again = decodeRequest(payloadOf("pkg.S/aaaa", { k: "v" }), cache);
+    const other = decodeRequest(payloadOf("pkg.S/bbbb"), cache);
+    const framed = Buffer.concat([Buffer.from("xx"), payloadOf("pkg.S/bbbb"), Buffer.from("yy")]);
+    const inside = decodeRequest(framed, cache, 2, framed.length - 2);
+    assert.deepEqual(
+      [a, again, other, inside].map((r) => [r.path, r.timeoutMs, r.metadata, r.body.toString()]),
+      [
+        ["pkg.S/aaaa", 7, {}, "b"],
+        ["pkg.S/aaaa", 7, { k: "v" }, "b"],
+        ["pkg.S/bbbb", 7, {}, "b"],
+        ["pkg.S/bbbb", 7, {}, "b"],
+      ],
+    );
+    assert.throws(() => decodeRequest(payloadOf("pkg.S/bbbb").subarray(0, 14), cache), ProtocolError);
   });
 });
