@@ -1,14 +1,16 @@
 // Text -> tokens. One chevrotain Lexer per process; lexing never throws, and every character it cannot
 // use becomes a diagnostic instead.
 
-import { type IToken, Lexer } from "chevrotain";
+import type { IToken } from "chevrotain";
 import type { Reporter } from "../diagnostics/diagnostic.js";
+import { Lexer } from "./chevrotain.js";
 import { SyntaxCode } from "./syntax-codes.js";
 import { ALL_TOKENS, UnterminatedString } from "./tokens.js";
 
 const lexer = new Lexer([...ALL_TOKENS], {
   positionTracking: "onlyOffset",
   ensureOptimizations: true,
+  skipValidations: true,
 });
 
 /** What the parser and the doc-comment attacher need from one file. */

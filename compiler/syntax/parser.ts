@@ -1,13 +1,8 @@
 // The grammar of `.rpc` files as a chevrotain CstParser with error recovery. It only builds a concrete
 // syntax tree; to-ast.ts turns that into the AST and syntax-errors.ts turns its errors into diagnostics.
 
-import {
-  CstParser,
-  type IOrAlt,
-  type IParserErrorMessageProvider,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
+import type { IOrAlt, IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import {
   ALL_TOKENS,
   At,

@@ -1,8 +1,9 @@
 // Words the parser's errors for a newcomer: what was expected, where, and how the construct is written.
 
-import { EOF, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
 import type { Span } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
+import { EOF } from "./chevrotain.js";
 import type { ErrorFacts } from "./parser.js";
 import { SyntaxCode } from "./syntax-codes.js";
 import { Colon, Identifier, IntLiteral, Name, Question, RBrace, Semicolon, StringLiteral } from "./tokens.js";

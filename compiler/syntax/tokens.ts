@@ -1,7 +1,8 @@
 // The token vocabulary of `.rpc` files. Keywords are contextual: every keyword is also in the `Name`
 // category, so the parser accepts it wherever a member or definition name is expected.
 
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 /** Category of every token that can stand as a name: identifiers and all keywords. */
 export const Name = createToken({ name: "Name", pattern: Lexer.NA });
