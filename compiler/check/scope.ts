@@ -63,7 +63,6 @@ export function lookup(
 ): DeclInfo | undefined {
   const parts = name.parts;
   const last = parts[parts.length - 1]!.text;
-  const written = parts.map((p) => p.text).join(".");
   let found: DeclInfo[];
   if (parts.length === 1) {
     const own = file.byName.get(last);
@@ -71,7 +70,10 @@ export function lookup(
     found = [];
     for (const imported of file.imports) {
       const decl = imported.byName.get(last);
-      if (decl !== undefined) found.push(decl);
+      // Two files of one package defining the name is a duplicate (reported), not an ambiguity.
+      if (decl === undefined) continue;
+      file.usedImports.add(imported);
+      if (!found.some((d) => d.fullName === decl.fullName)) found.push(decl);
     }
   } else {
     const pkg = parts
@@ -88,6 +90,7 @@ export function lookup(
   }
   for (const decl of found) if (decl.file !== file) file.usedImports.add(decl.file);
   if (found.length === 1) return found[0];
+  const written = parts.map((p) => p.text).join(".");
   if (found.length > 1) {
     reportAmbiguous(ctx, name, written, found);
     return undefined;
