@@ -38,6 +38,8 @@ export interface FileInfo {
   readonly imports: FileInfo[];
   /** Imported files whose definitions this file used. */
   readonly usedImports: Set<FileInfo>;
+  /** True once a name in this file failed to resolve (its imports may be meant for it: no unused warnings). */
+  hasUnresolvedNames: boolean;
 }
 
 /** The shared state of one `check` run. */

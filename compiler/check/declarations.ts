@@ -67,6 +67,7 @@ export function declare(order: readonly ParsedFile[], reporter: Reporter): Check
       byName: new Map(),
       imports: [],
       usedImports: new Set(),
+      hasUnresolvedNames: false,
     };
     files.push(info);
     fileOf.set(parsed, info);

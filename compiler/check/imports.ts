@@ -132,7 +132,7 @@ export function checkImportUse(ctx: CheckContext): void {
       }
       seen.set(target, node);
       const info = ctx.fileOf.get(target);
-      if (info !== undefined && !file.usedImports.has(info)) {
+      if (info !== undefined && !file.usedImports.has(info) && !file.hasUnresolvedNames) {
         ctx.reporter.report({
           code: Code.unusedImport,
           severity: "warning",

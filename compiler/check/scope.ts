@@ -95,6 +95,7 @@ export function lookup(
     reportAmbiguous(ctx, name, written, found);
     return undefined;
   }
+  file.hasUnresolvedNames = true;
   reportUnknown(ctx, file, name, written, role);
   return undefined;
 }
