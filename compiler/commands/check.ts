@@ -16,11 +16,13 @@ export type Format = (typeof FORMATS)[number];
 /** Adds `-I, --include <dir>` (repeatable) and `--format` to a command that reads schemas. */
 export function addInputOptions(command: Command): Command {
   return command
-    .option(
-      "-I, --include <dir>",
-      "also look for imported files in <dir> (repeatable, searched in order)",
-      collect,
-      [],
+    .addOption(
+      new Option(
+        "-I, --include <dir>",
+        "also look for imported files in <dir> (repeatable, searched in order)",
+      )
+        .argParser(collect)
+        .default([], "none"),
     )
     .addOption(new Option("--format <format>", "how to print diagnostics").choices(FORMATS).default("human"));
 }
@@ -52,7 +54,11 @@ export function registerCheck(program: Command, context: CommandContext): void {
     program
       .command("check")
       .description("parse and check .rpc files; print diagnostics")
-      .argument("<inputs...>", "files, or directories searched recursively for *.rpc"),
+      .argument("<inputs...>", "files, or directories searched recursively for *.rpc")
+      .addHelpText(
+        "after",
+        "\nExit status: 0 no errors (warnings allowed), 1 errors in the input, 2 bad usage.\n\nExamples:\n  rpcgen check idl-examples\n  rpcgen check api/orders.rpc -I vendor/schemas --format json\n",
+      ),
   ).action((inputs: string[], options: { include: string[]; format: Format }) => {
     const { io } = context;
     const result = runFrontEnd({ inputs, includeDirs: options.include, cwd: io.cwd });
