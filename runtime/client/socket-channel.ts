@@ -39,7 +39,16 @@ function parseAddress(address: string): { host: string; port: number } {
   return { host: match[1]!, port };
 }
 
-async function* awaitIterable<T>(source: Promise<unknown>): AsyncGenerator<T> {
+function ignore(): void {}
+
+// The iterable of a streaming call made through interceptors. The chain's promise is marked handled at
+// once: a caller that never iterates must not get an unhandled rejection; one that iterates still sees it.
+function awaitIterable<T>(source: Promise<unknown>): AsyncGenerator<T> {
+  source.catch(ignore);
+  return iterate(source);
+}
+
+async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
   yield* (await source) as AsyncIterable<T>;
 }
 

@@ -83,3 +83,32 @@ describe("runtime interceptors", () => {
     }
   });
 });
+
+describe("runtime interceptors: failures before a stream starts", () => {
+  it("reach the caller through iteration, and are not unhandled when nobody iterates", async () => {
+    const server = new Server();
+    server.add(EchoService, echoHandlers().handlers);
+    const { port } = await server.listen();
+    const refuse: ClientInterceptor = () => () =>
+      Promise.reject(new RpcError(Status.PERMISSION_DENIED, "no streams"));
+    const channel = connect(`127.0.0.1:${port}`, { interceptors: [refuse] });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      channel.serverStream(countToMethod, { n: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+      const e = await (async () => {
+        for await (const _ of channel.serverStream(countToMethod, { n: 1 })) {
+          // never reached
+        }
+      })().catch((err: unknown) => err);
+      assert.equal((e as RpcError).code, Status.PERMISSION_DENIED);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await channel.close();
+      await server.close();
+    }
+  });
+});
