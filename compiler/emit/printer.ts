@@ -71,9 +71,16 @@ export function printFile(
   }
   const importText = imports.print();
   if (importText !== "") text += `\n${importText}`;
-  const bodyText = w.toString().replace(/\n+$/, "");
+  const bodyText = trimTrailingNewLines(w.toString());
   if (bodyText !== "") text += `\n${bodyText}\n`;
   return text;
+}
+
+/** `text` without trailing `\n`s (a regex would scan the whole, possibly megabyte-long, text). */
+function trimTrailingNewLines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** One imported export: the local name it is bound to, and whether any use needs its value. */
@@ -95,6 +102,8 @@ class ImportSet implements EmitContext {
   /** specifier → exported name → binding. */
   readonly #modules = new Map<string, Map<string, Binding>>();
   readonly #taken = new Set<string>();
+  /** Local names of runtime exports already bound as values. */
+  readonly #runtimeValues = new Map<string, string>();
   /** Specifier of each imported file, by its IDL relative path. */
   readonly #specifiers = new Map<string, string>();
 
@@ -110,7 +119,12 @@ class ImportSet implements EmitContext {
   }
 
   runtime(name: string): string {
-    return this.#bind(this.#runtimeSpecifier, name, true);
+    // Emitters ask for runtime helpers per field written: answer repeats with one lookup.
+    const known = this.#runtimeValues.get(name);
+    if (known !== undefined) return known;
+    const local = this.#bind(this.#runtimeSpecifier, name, true);
+    this.#runtimeValues.set(name, local);
+    return local;
   }
 
   runtimeType(name: string): string {

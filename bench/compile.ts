@@ -1,0 +1,248 @@
+// Compile benchmark: the whole `rpcgen compile` of the synthetic schema (../shared/bench/gen-schema.mjs:
+// 20 files, 2000 structs, 200 services, 1000 methods) against protoc with protoc-gen-es and with ts-proto
+// on its `.proto` twin, all measured in this run as separate processes (node start-up included); then
+// `tsc --noEmit` over each output, and output sizes. Prints figures and ratios.
+//
+// run: npm run build && node --import tsx bench/compile.ts [--runs N] [--tsc-timeout S]
+//   --runs N         best and median of N runs for rpcgen and protoc-gen-es (default 3; ts-proto runs once)
+//   --tsc-timeout S  give up on one tsc after S seconds and report "did not finish" (default 120)
+// Wall time is what the goal is about; CPU time (user + system of the child processes) is printed too,
+// because on a shared machine wall time also measures the neighbours (the load average is printed).
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = path.join(ROOT, "node_modules/.bin");
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i < 0 ? fallback : Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+
+const RUNS = option("runs", 3);
+const TSC_TIMEOUT_S = option("tsc-timeout", 120);
+
+/** gen-schema.mjs: `../shared/bench/` next to the repository (or a directory above it). */
+function generatorPath(): string {
+  let dir = ROOT;
+  for (let i = 0; i < 4; i++) {
+    const candidate = path.join(dir, "..", "shared", "bench", "gen-schema.mjs");
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error("cannot find shared/bench/gen-schema.mjs next to the repository");
+}
+
+/** What one process run cost. */
+interface Run {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly ok: boolean;
+  readonly timedOut: boolean;
+  readonly output: string;
+}
+
+/** Quotes an argument for bash. */
+function sh(arg: string): string {
+  return `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Runs a command under bash and reads its children's CPU time from bash's `times` builtin, which is
+ * printed after the command ends (children's user and system time on the second line).
+ */
+function measure(argv: readonly string[], timeoutS = 600): Run {
+  const script = `${argv.map(sh).join(" ")} >/tmp/rpcgen-bench-out.$$ 2>&1; status=$?; times >&2; tail -c 4000 /tmp/rpcgen-bench-out.$$; rm -f /tmp/rpcgen-bench-out.$$; exit $status`;
+  const start = process.hrtime.bigint();
+  const result = spawnSync("bash", ["-c", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: timeoutS * 1000,
+    killSignal: "SIGKILL",
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const timedOut = result.error !== undefined && (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+  const lines = (result.stderr ?? "").trim().split("\n");
+  const children = (lines[lines.length - 1] ?? "").match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+  const cpuMs =
+    children === null
+      ? Number.NaN
+      : (Number(children[1]) * 60 + Number(children[2]) + Number(children[3]) * 60 + Number(children[4])) *
+        1000;
+  return { wallMs, cpuMs, ok: result.status === 0, timedOut, output: result.stdout ?? "" };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Total size in bytes of the `.ts` files under `dir`. */
+function sizeOf(dir: string): { bytes: number; files: number } {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+    bytes += statSync(path.join(entry.parentPath, entry.name)).size;
+    files++;
+  }
+  return { bytes, files };
+}
+
+/** Best and median of `runs` runs of a generator, each into an emptied output directory. */
+function generate(name: string, out: string, argv: readonly string[], runs: number, timeoutS = 600) {
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const run = measure(argv, timeoutS);
+    if (!run.ok) throw new Error(`${name} failed:\n${run.output}`);
+    results.push(run);
+  }
+  const wall = results.map((r) => r.wallMs);
+  const cpu = results.map((r) => r.cpuMs);
+  return {
+    name,
+    bestWall: Math.min(...wall),
+    medianWall: median(wall),
+    bestCpu: Math.min(...cpu),
+    size: sizeOf(out),
+  };
+}
+
+/** `tsc --noEmit` over every `.ts` file under `dir` (strict, NodeNext, skipLibCheck), with a time cap. */
+function typecheck(dir: string): Run {
+  const config = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      lib: ["ES2022"],
+      types: [],
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+    include: ["**/*.ts"],
+  };
+  writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(config));
+  return measure(
+    [process.execPath, path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", dir],
+    TSC_TIMEOUT_S,
+  );
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+if (!existsSync(path.join(ROOT, "dist/compiler/cli.js"))) throw new Error("run `npm run build` first");
+// Outputs live inside the repository (ignored tmp/) so `rpcgen/runtime` and the peers' libraries resolve.
+const work = path.join(ROOT, "tmp", `bench-compile-${process.pid}`);
+mkdirSync(work, { recursive: true });
+try {
+  const gen = spawnSync(process.execPath, [generatorPath(), work], { encoding: "utf8" });
+  if (gen.status !== 0) throw new Error(`gen-schema failed: ${gen.stderr}`);
+  const protoRoot = path.join(work, "proto");
+  const protoFiles = readdirSync(path.join(protoRoot, "synth"))
+    .filter((f) => f.endsWith(".proto"))
+    .sort()
+    .map((f) => `synth/${f}`);
+  const protoc = (plugin: string, bin: string, out: string, opt: string) => [
+    "protoc",
+    `-I${protoRoot}`,
+    `--plugin=protoc-gen-${plugin}=${path.join(BIN, bin)}`,
+    `--${plugin}_out=${out}`,
+    `--${plugin}_opt=${opt}`,
+    ...protoFiles,
+  ];
+  const outs = {
+    rpcgen: path.join(work, "out-rpcgen"),
+    es: path.join(work, "out-es"),
+    tsProto: path.join(work, "out-ts-proto"),
+  };
+
+  console.log(
+    `synthetic schema: ${protoFiles.length} files; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
+  const rpcgen = generate(
+    "rpcgen compile",
+    outs.rpcgen,
+    [
+      process.execPath,
+      path.join(ROOT, "bin/rpcgen.js"),
+      "compile",
+      path.join(work, "rpc"),
+      "--out",
+      outs.rpcgen,
+    ],
+    RUNS,
+  );
+  const es = generate(
+    "protoc + protoc-gen-es",
+    outs.es,
+    protoc("es", "protoc-gen-es", outs.es, "target=ts,import_extension=js"),
+    RUNS,
+  );
+  const tsProto = generate(
+    "protoc + ts-proto",
+    outs.tsProto,
+    protoc("ts_proto", "protoc-gen-ts_proto", outs.tsProto, "importSuffix=.js"),
+    1,
+  );
+
+  console.log("\ncompile (wall best / median of runs, CPU best, output .ts size)");
+  for (const r of [rpcgen, es, tsProto]) {
+    console.log(
+      `  ${r.name.padEnd(24)} ${s(r.bestWall).padStart(8)} / ${s(r.medianWall).padStart(8)}   cpu ${s(r.bestCpu).padStart(8)}   ${mb(r.size.bytes).padStart(9)} in ${r.size.files} files`,
+    );
+  }
+  console.log(
+    `  protoc-gen-es / rpcgen: wall ${ratio(es.bestWall, rpcgen.bestWall)}, cpu ${ratio(es.bestCpu, rpcgen.bestCpu)}`,
+  );
+  console.log(
+    `  ts-proto / rpcgen:      wall ${ratio(tsProto.bestWall, rpcgen.bestWall)}, cpu ${ratio(tsProto.bestCpu, rpcgen.bestCpu)}`,
+  );
+  console.log(`  output size rpcgen / protoc-gen-es: ${ratio(rpcgen.size.bytes, es.size.bytes)}`);
+
+  console.log(`\ntsc --noEmit over each output (strict, skipLibCheck; capped at ${TSC_TIMEOUT_S} s)`);
+  const checks = [
+    ["rpcgen", typecheck(outs.rpcgen)],
+    ["protoc-gen-es", typecheck(outs.es)],
+    ["ts-proto", typecheck(outs.tsProto)],
+  ] as const;
+  for (const [name, run] of checks) {
+    const outcome = run.timedOut
+      ? `did not finish in ${TSC_TIMEOUT_S} s`
+      : `${s(run.wallMs)} wall, cpu ${s(run.cpuMs)}${run.ok ? "" : ` (type errors: ${run.output.split("\n")[0]})`}`;
+    console.log(`  ${name.padEnd(14)} ${outcome}`);
+  }
+  const ours = checks[0][1];
+  const theirs = checks[1][1];
+  if (!ours.timedOut && !theirs.timedOut) {
+    console.log(
+      `  protoc-gen-es / rpcgen: wall ${ratio(theirs.wallMs, ours.wallMs)}, cpu ${ratio(theirs.cpuMs, ours.cpuMs)}`,
+    );
+  }
+
+  console.log("\ngoals");
+  console.log(
+    `  rpcgen compile <= 1.5 s wall: ${s(rpcgen.bestWall)} ${rpcgen.bestWall <= 1500 ? "met" : "NOT met"}`,
+  );
+  console.log(
+    `  tsc over ours no slower than over protoc-gen-es's (cpu): ${ours.cpuMs <= theirs.cpuMs ? "met" : "NOT met"}`,
+  );
+  console.log(
+    `  output no larger than protoc-gen-es's: ${rpcgen.size.bytes <= es.size.bytes ? "met" : "NOT met"}`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
