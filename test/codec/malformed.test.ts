@@ -3,7 +3,12 @@ import fc from "fast-check";
 import { DecodeError, MAX_DECODE_DEPTH } from "rpcgen/runtime";
 import type { TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "./support/arbitrary.js";
-import { type GeneratedSchema, generateTestSchemas, messageDefinitions } from "./support/schema.js";
+import {
+  type GeneratedSchema,
+  generateTestSchemas,
+  messageDefinitions,
+  removeGenerated,
+} from "./support/schema.js";
 
 // Decoding never trusts its input: every malformed byte string gives a DecodeError (never another
 // exception, a hang or a huge allocation).
@@ -37,6 +42,8 @@ function decodesOrRejects(codec: any, bytes: Uint8Array): void {
 describe("generated codecs: malformed input", () => {
   let generated: GeneratedSchema[] = [];
   let shapes: Record<string, any> = {};
+
+  after(() => removeGenerated(generated));
 
   before(async () => {
     generated = await generateTestSchemas("malformed");

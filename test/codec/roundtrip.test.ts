@@ -7,10 +7,18 @@ import { DecodeError, RpcError } from "rpcgen/runtime";
 import { argsName, requestShape, responseShape, resultName } from "../../compiler/emit/wire-shapes.js";
 import type { TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "./support/arbitrary.js";
-import { type GeneratedSchema, generateTestSchemas, messageDefinitions, ROOT } from "./support/schema.js";
+import {
+  type GeneratedSchema,
+  generateTestSchemas,
+  messageDefinitions,
+  ROOT,
+  removeGenerated,
+} from "./support/schema.js";
 
 describe("generated codecs: round trips", () => {
   let generated: GeneratedSchema[] = [];
+
+  after(() => removeGenerated(generated));
 
   before(async () => {
     generated = await generateTestSchemas("roundtrip");

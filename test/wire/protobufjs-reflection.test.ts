@@ -4,7 +4,12 @@ import fc from "fast-check";
 import protobuf from "protobufjs";
 import type { TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "../codec/support/arbitrary.js";
-import { type GeneratedSchema, generateTestSchemas, messageDefinitions } from "../codec/support/schema.js";
+import {
+  type GeneratedSchema,
+  generateTestSchemas,
+  messageDefinitions,
+  removeGenerated,
+} from "../codec/support/schema.js";
 import {
   fromOurs,
   fromProtobufjs,
@@ -17,6 +22,8 @@ import {
 // agree with our codecs on every example type, in both directions.
 describe("wire compatibility: protobufjs reflection on the emitted .proto", () => {
   let generated: GeneratedSchema[] = [];
+
+  after(() => removeGenerated(generated));
 
   before(async () => {
     generated = await generateTestSchemas("pbjs-reflection");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import type { GeneratedSchema } from "../codec/support/schema.js";
-import { generateTestSchemas } from "../codec/support/schema.js";
+import { generateTestSchemas, removeGenerated } from "../codec/support/schema.js";
 
 // protoc (the reference C++ implementation) must agree with our codecs byte for byte, and accept every
 // `.proto` file rpcgen emits.
@@ -176,6 +176,8 @@ function protoc(args: readonly string[], input: Uint8Array | string): Buffer {
 
 describe("wire compatibility: protoc", () => {
   let generated: GeneratedSchema[] = [];
+
+  after(() => removeGenerated(generated));
 
   before(async function () {
     this.timeout(60_000);

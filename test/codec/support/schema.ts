@@ -2,7 +2,7 @@
 // data half of their TypeScript into a directory inside the repository, so the generated modules import
 // `rpcgen/runtime` exactly as users' code does.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runFrontEnd } from "../../../compiler/driver.js";
@@ -90,6 +90,11 @@ export async function generateTestSchemas(name: string): Promise<GeneratedSchema
     result.push({ schema, outDir, protoFiles: written.proto.map((p) => relative(outDir, p)), modules });
   }
   return result;
+}
+
+/** Deletes what `generateTestSchemas` wrote (call from `after`). */
+export function removeGenerated(generated: readonly GeneratedSchema[]): void {
+  for (const g of generated) rmSync(dirname(g.outDir), { recursive: true, force: true });
 }
 
 /** Every struct, error and union of a schema. */
