@@ -3,16 +3,20 @@
 /** Call metadata: string keys (lower-case by convention), string or binary values. */
 export type Metadata = Readonly<Record<string, string | Uint8Array>>;
 
-/** Per-call options, the optional last argument of every generated client method. */
+/**
+ * Per-call options, the optional last argument of every generated client method. Every field also
+ * accepts `undefined` (same as absent), so `{ deadline: ctx.deadline, signal: ctx.signal }` passes a
+ * handler's budget on as is.
+ */
 export interface CallOptions {
   /** Relative deadline in milliseconds; overrides the method's `@timeout`. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Absolute deadline (epoch milliseconds or a Date); the earlier of this and `timeoutMs` wins. */
-  readonly deadline?: number | Date;
+  readonly deadline?: number | Date | undefined;
   /** Aborting it cancels the call on both ends (the call rejects with CANCELLED). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Metadata sent with the request. */
-  readonly metadata?: Metadata;
+  readonly metadata?: Metadata | undefined;
 }
 
 /** What a handler receives with its parameters. */

@@ -199,3 +199,37 @@ describe("runtime over sockets: every call kind", () => {
     assert.equal((await channel.unary(echoMethod, { text: "after" })).text, "after");
   });
 });
+
+describe("runtime call options", () => {
+  it("a handler passes its deadline and signal on as they are", async () => {
+    const inner = echoHandlers();
+    const innerServer = new Server();
+    innerServer.add(EchoService, inner.handlers);
+    const { port: innerPort } = await innerServer.listen();
+    const innerChannel = connect(`127.0.0.1:${innerPort}`);
+    const outerServer = new Server();
+    outerServer.add(EchoService, {
+      ...echoHandlers().handlers,
+      echo: (request, ctx) =>
+        innerChannel.unary(echoMethod, request, { deadline: ctx.deadline, signal: ctx.signal }),
+    });
+    const { port } = await outerServer.listen();
+    const channel = connect(`127.0.0.1:${port}`);
+    try {
+      const relayed = await channel.unary(echoMethod, { text: "relay" }, { timeoutMs: 5000 });
+      assert.ok(relayed.deadline !== null && relayed.deadline !== undefined);
+      const unbounded = await channel.unary(echoMethod, { text: "relay" });
+      assert.equal(unbounded.deadline, null);
+      const late = await channel
+        .unary(echoMethod, { text: "slow", delayMs: 5000 }, { timeoutMs: 100 })
+        .catch((e) => e);
+      assert.equal((late as RpcError).code, Status.DEADLINE_EXCEEDED);
+      while (inner.aborted.length === 0) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      await channel.close();
+      await innerChannel.close();
+      await outerServer.close({ graceMs: 100 });
+      await innerServer.close({ graceMs: 100 });
+    }
+  });
+});
