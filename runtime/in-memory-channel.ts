@@ -5,6 +5,7 @@
 import type { CallContext, CallOptions, Metadata } from "./call-context.js";
 import type { Channel } from "./channel.js";
 import type { MessageCodec } from "./codec/message-codec.js";
+import { resolveDeadline } from "./deadline.js";
 import type {
   BidiMethod,
   ClientStreamMethod,
@@ -67,13 +68,7 @@ class Call {
       this.#reject = reject;
     });
     this.failure.catch(() => {});
-    let deadline: number | undefined;
-    const timeoutMs = options?.timeoutMs ?? (options?.deadline === undefined ? method.timeoutMs : undefined);
-    if (timeoutMs !== undefined) deadline = Date.now() + timeoutMs;
-    if (options?.deadline !== undefined) {
-      const absolute = typeof options.deadline === "number" ? options.deadline : options.deadline.getTime();
-      deadline = deadline === undefined ? absolute : Math.min(deadline, absolute);
-    }
+    const deadline = resolveDeadline(options, method.timeoutMs);
     this.ctx = {
       method: method.path,
       metadata: options?.metadata === undefined ? NO_METADATA : Object.freeze({ ...options.metadata }),
