@@ -361,6 +361,10 @@ export class SocketChannel implements Channel, CallScheduler {
     if (this.head === queue.length) {
       queue.length = 0;
       this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > queue.length) {
+      // A queue that never empties must not keep the started calls' slots for ever.
+      this.queue = queue.slice(this.head);
+      this.head = 0;
     }
   }
 
