@@ -66,6 +66,10 @@ export class MessageInbox<T> implements AsyncIterableIterator<T> {
       if (this.head === this.items.length) {
         this.items.length = 0;
         this.head = 0;
+      } else if (this.head > 64 && this.head * 2 > this.items.length) {
+        // A consumer that never quite catches up must not leave the array growing.
+        this.items.splice(0, this.head);
+        this.head = 0;
       }
       if (!this.ended) this.consume();
       return Promise.resolve({ value, done: false });
