@@ -51,7 +51,11 @@ function writeCodecMembers(w: CodeBlockWriter, ctx: EmitContext, parts: CodecPar
   else w.writeLine(`typeName: ${JSON.stringify(parts.typeName)},`);
   member(`encode(m: ${T}): Uint8Array`, () => {
     w.writeLine(`const w = ${ctx.runtime("newWriter")}();`);
-    w.writeLine(`${self}.write(m, w);`);
+    w.write("try ").inlineBlock(() => w.writeLine(`${self}.write(m, w);`));
+    w.write(" catch (e) ").inlineBlock(() =>
+      w.writeLine(`throw ${ctx.runtime("encodeFailure")}(${JSON.stringify(parts.typeName)}, e);`),
+    );
+    w.newLine();
     w.writeLine("return w.finish();");
   });
   member(`decode(bytes: Uint8Array): ${T}`, () => {

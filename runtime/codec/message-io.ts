@@ -44,3 +44,17 @@ function asDecodeError(typeName: string, e: unknown): DecodeError {
   const reason = e instanceof Error ? e.message : String(e);
   return new DecodeError(`cannot decode ${typeName}: ${reason}`, { cause: e });
 }
+
+/**
+ * The error a generated `encode` throws when `write` failed on a value that does not match its type
+ * (a missing required field, a string where a number belongs, an out-of-range 64-bit integer): the
+ * same class (RangeError stays RangeError, anything else becomes a TypeError), with the message type
+ * named and the original error as `cause`.
+ */
+export function encodeFailure(typeName: string, e: unknown): Error {
+  const reason = e instanceof Error ? e.message : String(e);
+  const message = `cannot encode ${typeName}: ${reason}`;
+  return e instanceof RangeError
+    ? new RangeError(message, { cause: e })
+    : new TypeError(message, { cause: e });
+}

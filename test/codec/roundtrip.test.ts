@@ -133,6 +133,19 @@ describe("generated codecs: round trips", () => {
     assert.deepEqual([...shapes.Optionals.encode(shapes.Optionals.create({ i32v: 0 }))], [0x10, 0x00]);
   });
 
+  it("names the type when encoding a value that does not match it", () => {
+    const shapes = generated[1]!.modules.get("shapes.rpc")!;
+    assert.throws(() => shapes.Scalars.encode({ ...shapes.Scalars.create(), u64v: -1n }), {
+      name: "RangeError",
+      message: /^cannot encode shapes\.Scalars: uint64 value -1 is negative/,
+    });
+    const { where: _, ...missing } = shapes.Oops.create();
+    assert.throws(() => shapes.Oops.encode(missing), {
+      name: "TypeError",
+      message: /^cannot encode shapes\.Oops: /,
+    });
+  });
+
   it("error classes extend RpcError and survive encoding as their own class", () => {
     const shapes = generated[1]!.modules.get("shapes.rpc")!;
     const Oops = shapes.Oops;
