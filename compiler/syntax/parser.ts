@@ -394,7 +394,16 @@ export interface ParseOutcome {
 export function parseTokens(tokens: IToken[]): ParseOutcome {
   facts.length = 0;
   parser.input = tokens;
-  const cst = parser.file();
+  // chevrotain signals every syntax error with an Error object; capturing their stack traces (never
+  // looked at) was most of the time spent on files with thousands of errors.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst: ReturnType<RpcParser["file"]>;
+  try {
+    cst = parser.file();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const errors: ErrorFacts[] = [];
   for (const error of parser.errors) {
     const entry = facts[Number(error.message)];

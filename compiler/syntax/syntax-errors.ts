@@ -95,7 +95,11 @@ export function reportParseErrors(
   const seen = new Set<number>();
   const marks: ErrorMarks = { stops: [], boundaries: [] };
   // Where the parser last choked on a token: more errors before the statement ends are its echoes.
+  // `quiet` says no `;`, brace or line break has come since; `scanned` is how far the text was looked at
+  // (each character is looked at once, so a long file of errors stays linear).
   let choked = -1;
+  let quiet = false;
+  let scanned = -1;
   for (const facts of errors) {
     const at = startOf(facts.actual, text);
     if (seen.has(at)) continue;
@@ -104,7 +108,12 @@ export function reportParseErrors(
     // Right after an unterminated string or a bad character the parser only trips over the lexer's error.
     if (facts.kind !== "notAllInput" && isReal(facts.previous) && lexicalErrorEnds.has(endOf(facts.previous)))
       continue;
-    if (choked >= 0 && at > choked && !/[;{}\n\r]/.test(text.slice(choked, at))) continue;
+    if (choked >= 0 && at > choked) {
+      const from = Math.max(scanned, choked);
+      if (quiet && from < at && /[;{}\n\r]/.test(text.slice(from, at))) quiet = false;
+      scanned = Math.max(scanned, at);
+      if (quiet) continue;
+    }
     switch (facts.kind) {
       case "mismatch": {
         const outcome = reportMismatch(facts, text, file, reporter);
@@ -112,12 +121,13 @@ export function reportParseErrors(
           marks.stops.pop();
           marks.boundaries.push(outcome.boundary);
         }
-        choked = outcome.choked ? at : -1;
+        if (outcome.choked) [choked, quiet, scanned] = [at, true, at];
+        else choked = -1;
         break;
       }
       case "noViableAlt":
         reportNoViableAlt(facts.rule, facts.actual, facts.previous, facts.expected, text, file, reporter);
-        choked = at;
+        [choked, quiet, scanned] = [at, true, at];
         break;
       case "notAllInput":
         reportStray("file", facts.actual, undefined, text, file, reporter);

@@ -55,8 +55,14 @@ function isReal(token: IToken | undefined): token is IToken {
 class AstBuilder {
   readonly #in: AstInput;
 
+  /** `errorMarks.stops` and `errorMarks.boundaries`, sorted, for binary search. */
+  readonly #stops: number[];
+  readonly #boundaries: number[];
+
   constructor(input: AstInput) {
     this.#in = input;
+    this.#stops = [...input.errorMarks.stops].sort((a, b) => a - b);
+    this.#boundaries = [...input.errorMarks.boundaries].sort((a, b) => a - b);
   }
 
   file(cst: CstNode): FileNode {
@@ -392,13 +398,15 @@ class AstBuilder {
   followsParseError(index: number): boolean {
     const all = this.#in.tokens;
     const end = (all[index] as IToken).startOffset;
+    // A statement longer than MAX_STATEMENT tokens is not one: bounding the walk keeps this linear.
     let from = index;
-    while (from > 0 && !STATEMENT_ENDS.has((all[from - 1] as IToken).image)) from--;
+    const limit = Math.max(0, index - MAX_STATEMENT);
+    while (from > limit && !STATEMENT_ENDS.has((all[from - 1] as IToken).image)) from--;
     let start = from > 0 ? (all[from - 1] as IToken).startOffset : -1;
-    for (const boundary of this.#in.errorMarks.boundaries) {
-      if (boundary > start && boundary <= end) start = boundary;
-    }
-    return this.#in.errorMarks.stops.some((offset) => offset > start && offset <= end);
+    const boundary = this.#boundaries[firstAbove(this.#boundaries, end) - 1];
+    if (boundary !== undefined && boundary > start) start = boundary;
+    const next = this.#stops[firstAbove(this.#stops, start)];
+    return next !== undefined && next <= end;
   }
 
   /** Reports each run of adjacent skipped tokens once, at its first token. */
@@ -416,6 +424,19 @@ class AstBuilder {
 }
 
 const STATEMENT_ENDS = new Set([";", "{", "}"]);
+const MAX_STATEMENT = 64;
+
+/** Index of the first element of sorted `values` greater than `value`. */
+function firstAbove(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((values[mid] as number) <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 function child(node: CstNode, key: string, index = 0): CstNode | undefined {
   const element: CstElement | undefined = node.children[key]?.[index];

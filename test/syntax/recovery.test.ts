@@ -113,6 +113,19 @@ struct Last { 1: ok: bool; }`;
     }
   });
 
+  it("gets through long files of broken statements (linear work per error)", () => {
+    for (const text of [
+      "struct A { 1: a: i32 ".repeat(5000),
+      `service S { ${"get(a: i32, ".repeat(5000)}`,
+      "@a ".repeat(5000),
+      "{".repeat(5000) + "}".repeat(5000),
+    ]) {
+      const { diagnostics } = parse(text);
+      assert.ok(diagnostics.length >= 1);
+      for (const d of diagnostics) assert.ok(d.span.start >= 0 && d.span.end <= text.length);
+    }
+  });
+
   it("parses an empty token stream", () => {
     const { ast, diagnostics } = parse("// nothing but a comment\n");
     assert.deepEqual(diagnostics, []);
