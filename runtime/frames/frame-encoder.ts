@@ -27,6 +27,19 @@ const ARENA_BYTES = 64 * 1024;
 const COPY_LIMIT = 16 * 1024;
 const FLUSH_NOW_BYTES = 256 * 1024;
 
+// Method paths are few and sent on every call: encode each once. Bounded in case paths are made up.
+const pathCache = new Map<string, Buffer>();
+
+function encodedPath(path: string): Buffer {
+  let bytes = pathCache.get(path);
+  if (bytes === undefined) {
+    if (pathCache.size >= 4096) pathCache.clear();
+    bytes = Buffer.from(path, "utf8");
+    pathCache.set(path, bytes);
+  }
+  return bytes;
+}
+
 /** Bytes a metadata block takes on the wire. */
 export function metadataLength(metadata: Metadata | undefined): number {
   let n = 2;
@@ -118,11 +131,12 @@ export class FrameEncoder {
     metadata: Metadata | undefined,
     body: Uint8Array,
   ): void {
-    const pathLength = Buffer.byteLength(path);
-    const headLength = 2 + pathLength + 4 + metadataLength(metadata);
+    const pathBytes = encodedPath(path);
+    const pathLength = pathBytes.length;
+    const headLength = 2 + pathLength + 4 + (metadata === undefined ? 2 : metadataLength(metadata));
     const b = this.header(FrameType.REQUEST, flags, streamId, headLength + body.length, headLength);
     b.writeUInt16BE(pathLength, this.pos);
-    b.write(path, this.pos + 2, pathLength, "utf8");
+    b.set(pathBytes, this.pos + 2);
     b.writeUInt32BE(timeoutMs, this.pos + 2 + pathLength);
     this.pos += 6 + pathLength;
     this.writeMetadata(metadata);
@@ -172,7 +186,7 @@ export class FrameEncoder {
     typeName: string | undefined,
     body: Uint8Array | undefined,
   ): void {
-    const messageLength = Buffer.byteLength(message);
+    const messageLength = message.length === 0 ? 0 : Buffer.byteLength(message);
     const typeLength = typeName === undefined ? 0 : Buffer.byteLength(typeName);
     const headLength =
       3 + messageLength + metadataLength(metadata) + (typeName === undefined ? 0 : 2 + typeLength);
