@@ -12,6 +12,7 @@ import {
   paramDeclarations,
   serviceCompanionNames,
   writeMethodDoc,
+  writeWrapped,
 } from "./service-signature.js";
 import { methodWire } from "./wire-shapes.js";
 
@@ -72,8 +73,10 @@ function writeClientMethod(
             ? "Promise<void>"
             : `Promise<${result}>`;
       const request = requestLiteral(ctx, service, method);
-      w.write(`${method.tsName}(${params.join(", ")}): ${returns}`).block(() => {
-        w.writeLine(`return this.#channel.${kind}(${descriptor}, ${request}, ${options});`);
+      writeWrapped(w, 1, method.tsName, params, `: ${returns}`);
+      w.block(() => {
+        writeWrapped(w, 2, `return this.#channel.${kind}`, [descriptor, request, options], ";");
+        w.newLine();
       });
       return;
     }
@@ -81,8 +84,10 @@ function writeClientMethod(
     case "bidi": {
       const returns = kind === "bidi" ? `AsyncIterable<${result}>` : `Promise<${result}>`;
       const stream = method.params[0]!.tsName;
-      w.write(`${method.tsName}(${params.join(", ")}): ${returns}`).block(() => {
-        w.writeLine(`return this.#channel.${kind}(${descriptor}, ${stream}, ${options});`);
+      writeWrapped(w, 1, method.tsName, params, `: ${returns}`);
+      w.block(() => {
+        writeWrapped(w, 2, `return this.#channel.${kind}`, [descriptor, stream, options], ";");
+        w.newLine();
       });
       return;
     }

@@ -67,3 +67,30 @@ export function writeMethodDoc(w: CodeBlockWriter, method: MethodModel): void {
   }
   writeJsDoc(w, method.doc, method.deprecated, tags);
 }
+
+/** Longest generated line before a signature or call is broken over lines (biome's width in this repo). */
+const MAX_LINE = 110;
+
+/**
+ * Writes `head(items): tail` at nesting depth `depth` (2 spaces each) on one line when it fits in
+ * MAX_LINE columns, else with one item per line and trailing commas, the way a formatter would. The
+ * writer is left right after `tail`, so a `.block()` can follow.
+ */
+export function writeWrapped(
+  w: CodeBlockWriter,
+  depth: number,
+  head: string,
+  items: readonly string[],
+  tail: string,
+): void {
+  const oneLine = `${head}(${items.join(", ")})${tail}`;
+  if (depth * 2 + oneLine.length <= MAX_LINE || items.length === 0) {
+    w.write(oneLine);
+    return;
+  }
+  w.write(`${head}(`).newLine();
+  w.indent(() => {
+    for (const item of items) w.writeLine(`${item},`);
+  });
+  w.write(`)${tail}`);
+}

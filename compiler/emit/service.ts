@@ -12,6 +12,7 @@ import {
   serviceCompanionNames,
   takesStream,
   writeMethodDoc,
+  writeWrapped,
 } from "./service-signature.js";
 import { tsType } from "./types.js";
 import { methodWire } from "./wire-shapes.js";
@@ -61,7 +62,8 @@ export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, servi
       const params = paramDeclarations(ctx, method, false);
       params.push(`${extraParamName(method, "ctx")}: ${callContext}`);
       const ret = handlerReturn(method.methodKind, resultType(ctx, method));
-      w.writeLine(`${method.tsName}(${params.join(", ")}): ${ret};`);
+      writeWrapped(w, 1, method.tsName, params, `: ${ret};`);
+      w.newLine();
     });
   });
   w.blankLine();

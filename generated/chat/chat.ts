@@ -16,8 +16,11 @@ import {
   Status,
   type UnaryMethod,
   type Writer,
+  beginMessageField,
   checkEnd,
   decodeMessage,
+  encodeFailure,
+  endMessageField,
   enterMessage,
   leaveMessage,
   newWriter,
@@ -27,8 +30,10 @@ import {
   readUint64,
   readVarint32,
   skipField,
-  writeInt64,
-  writeUint64,
+  writeInt64Field,
+  writeStringField,
+  writeUint32Field,
+  writeUint64Field,
 } from "rpcgen/runtime";
 
 /** One message in a room. */
@@ -46,7 +51,11 @@ export const ChatMessage: MessageCodec<ChatMessage> = {
   typeName: "chat.ChatMessage",
   encode(m: ChatMessage): Uint8Array {
     const w = newWriter();
-    ChatMessage.write(m, w);
+    try {
+      ChatMessage.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.ChatMessage", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): ChatMessage {
@@ -63,11 +72,11 @@ export const ChatMessage: MessageCodec<ChatMessage> = {
     return m;
   },
   write(m: ChatMessage, w: Writer): void {
-    if (m.room !== "") w.uint32(10).string(m.room);
-    if (m.author !== "") w.uint32(18).string(m.author);
-    if (m.text !== "") w.uint32(26).string(m.text);
-    if (m.sentAtMs !== 0n) { w.uint32(32); writeInt64(w, m.sentAtMs); }
-    if (m.seq !== 0n) { w.uint32(40); writeUint64(w, m.seq); }
+    if (m.room !== "") writeStringField(w, 10, m.room);
+    if (m.author !== "") writeStringField(w, 18, m.author);
+    if (m.text !== "") writeStringField(w, 26, m.text);
+    if (m.sentAtMs !== 0n) writeInt64Field(w, 32, m.sentAtMs);
+    if (m.seq !== 0n) writeUint64Field(w, 40, m.seq);
   },
   read(r: Reader, end: number): ChatMessage {
     let $room: string = "";
@@ -119,7 +128,11 @@ export const RoomEvent: MessageCodec<RoomEvent> = {
   typeName: "chat.RoomEvent",
   encode(m: RoomEvent): Uint8Array {
     const w = newWriter();
-    RoomEvent.write(m, w);
+    try {
+      RoomEvent.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.RoomEvent", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): RoomEvent {
@@ -139,13 +152,13 @@ export const RoomEvent: MessageCodec<RoomEvent> = {
   write(m: RoomEvent, w: Writer): void {
     switch (m.kind) {
       case "joined":
-        w.uint32(10).string(m.value);
+        writeStringField(w, 10, m.value);
         break;
       case "left":
-        w.uint32(18).string(m.value);
+        writeStringField(w, 18, m.value);
         break;
       case "message":
-        w.uint32(26).fork(); ChatMessage.write(m.value, w); w.ldelim();
+        { const h = beginMessageField(w, 26); ChatMessage.write(m.value, w); endMessageField(w, h); }
         break;
     }
   },
@@ -194,7 +207,11 @@ export class RoomFull extends RpcError {
   static readonly typeName = "chat.RoomFull";
   static encode(m: RoomFull): Uint8Array {
     const w = newWriter();
-    RoomFull.write(m, w);
+    try {
+      RoomFull.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.RoomFull", e);
+    }
     return w.finish();
   }
   static decode(bytes: Uint8Array): RoomFull {
@@ -204,8 +221,8 @@ export class RoomFull extends RpcError {
     return new RoomFull(init);
   }
   static write(m: RoomFull, w: Writer): void {
-    if (m.room !== "") w.uint32(10).string(m.room);
-    if (m.capacity !== 0) w.uint32(16).uint32(m.capacity);
+    if (m.room !== "") writeStringField(w, 10, m.room);
+    if (m.capacity !== 0) writeUint32Field(w, 16, m.capacity);
   }
   static read(r: Reader, end: number): RoomFull {
     let $room: string = "";
@@ -242,7 +259,11 @@ export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = {
   typeName: "chat.ChatService_post_Args",
   encode(m: ChatService_post_Args): Uint8Array {
     const w = newWriter();
-    ChatService_post_Args.write(m, w);
+    try {
+      ChatService_post_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.ChatService_post_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): ChatService_post_Args {
@@ -257,9 +278,9 @@ export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = {
     return m;
   },
   write(m: ChatService_post_Args, w: Writer): void {
-    if (m.room !== "") w.uint32(10).string(m.room);
-    if (m.author !== "") w.uint32(18).string(m.author);
-    if (m.text !== "") w.uint32(26).string(m.text);
+    if (m.room !== "") writeStringField(w, 10, m.room);
+    if (m.author !== "") writeStringField(w, 18, m.author);
+    if (m.text !== "") writeStringField(w, 26, m.text);
   },
   read(r: Reader, end: number): ChatService_post_Args {
     let $room: string = "";
@@ -300,7 +321,11 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
   typeName: "chat.ChatService_history_Args",
   encode(m: ChatService_history_Args): Uint8Array {
     const w = newWriter();
-    ChatService_history_Args.write(m, w);
+    try {
+      ChatService_history_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.ChatService_history_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): ChatService_history_Args {
@@ -314,8 +339,8 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
     return m;
   },
   write(m: ChatService_history_Args, w: Writer): void {
-    if (m.room !== "") w.uint32(10).string(m.room);
-    if (m.limit !== undefined) w.uint32(16).uint32(m.limit);
+    if (m.room !== "") writeStringField(w, 10, m.room);
+    if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
   },
   read(r: Reader, end: number): ChatService_history_Args {
     let $room: string = "";
@@ -347,7 +372,11 @@ export const ChatService_history_Result: MessageCodec<ChatMessage[]> = {
   typeName: "chat.ChatService_history_Result",
   encode(m: ChatMessage[]): Uint8Array {
     const w = newWriter();
-    ChatService_history_Result.write(m, w);
+    try {
+      ChatService_history_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.ChatService_history_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): ChatMessage[] {
@@ -357,9 +386,7 @@ export const ChatService_history_Result: MessageCodec<ChatMessage[]> = {
     return [];
   },
   write(m: ChatMessage[], w: Writer): void {
-    for (const v of m) {
-      w.uint32(10).fork(); ChatMessage.write(v, w); w.ldelim();
-    }
+    for (const v of m) { const h = beginMessageField(w, 10); ChatMessage.write(v, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): ChatMessage[] {
     const $value: ChatMessage[] = [];
@@ -387,7 +414,11 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
   typeName: "chat.ChatService_subscribe_Args",
   encode(m: ChatService_subscribe_Args): Uint8Array {
     const w = newWriter();
-    ChatService_subscribe_Args.write(m, w);
+    try {
+      ChatService_subscribe_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.ChatService_subscribe_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): ChatService_subscribe_Args {
@@ -401,8 +432,8 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
     return m;
   },
   write(m: ChatService_subscribe_Args, w: Writer): void {
-    if (m.room !== "") w.uint32(10).string(m.room);
-    if (m.author !== "") w.uint32(18).string(m.author);
+    if (m.room !== "") writeStringField(w, 10, m.room);
+    if (m.author !== "") writeStringField(w, 18, m.author);
   },
   read(r: Reader, end: number): ChatService_subscribe_Args {
     let $room: string = "";
@@ -434,7 +465,11 @@ export const ChatService_postMany_Result: MessageCodec<number> = {
   typeName: "chat.ChatService_postMany_Result",
   encode(m: number): Uint8Array {
     const w = newWriter();
-    ChatService_postMany_Result.write(m, w);
+    try {
+      ChatService_postMany_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("chat.ChatService_postMany_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): number {
@@ -444,7 +479,7 @@ export const ChatService_postMany_Result: MessageCodec<number> = {
     return 0;
   },
   write(m: number, w: Writer): void {
-    if (m !== 0) w.uint32(8).uint32(m);
+    if (m !== 0) writeUint32Field(w, 8, m);
   },
   read(r: Reader, end: number): number {
     let $value: number = 0;

@@ -12,8 +12,11 @@ import {
   Status,
   type UnaryMethod,
   type Writer,
+  beginMessageField,
   checkEnd,
   decodeMessage,
+  encodeFailure,
+  endMessageField,
   enterMessage,
   leaveMessage,
   newWriter,
@@ -29,9 +32,16 @@ import {
   readUint64,
   readVarint32,
   skipField,
+  writeBoolField,
+  writeBytesField,
+  writeDoubleField,
+  writeFloatField,
   writeInt32,
-  writeInt64,
-  writeUint64,
+  writeInt32Field,
+  writeInt64Field,
+  writeStringField,
+  writeUint32Field,
+  writeUint64Field,
 } from "rpcgen/runtime";
 
 /** A tiny enum. */
@@ -69,7 +79,11 @@ export const TestArgs: MessageCodec<TestArgs> = {
   typeName: "classic.TestArgs",
   encode(m: TestArgs): Uint8Array {
     const w = newWriter();
-    TestArgs.write(m, w);
+    try {
+      TestArgs.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestArgs", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): TestArgs {
@@ -97,36 +111,36 @@ export const TestArgs: MessageCodec<TestArgs> = {
     return m;
   },
   write(m: TestArgs, w: Writer): void {
-    if (m.flag) w.uint32(8).bool(m.flag);
-    if (m.small !== 0) { w.uint32(16); writeInt32(w, m.small); }
-    if (m.big !== 0n) { w.uint32(24); writeInt64(w, m.big); }
-    if (m.usmall !== 0) w.uint32(32).uint32(m.usmall);
-    if (m.ubig !== 0n) { w.uint32(40); writeUint64(w, m.ubig); }
-    if ((m.ratio !== 0 || 1 / m.ratio < 0)) w.uint32(53).float(m.ratio);
-    if ((m.precise !== 0 || 1 / m.precise < 0)) w.uint32(57).double(m.precise);
-    if (m.text !== "") w.uint32(66).string(m.text);
-    if (m.blob.length !== 0) w.uint32(74).bytes(m.blob);
+    if (m.flag) writeBoolField(w, 8, m.flag);
+    if (m.small !== 0) writeInt32Field(w, 16, m.small);
+    if (m.big !== 0n) writeInt64Field(w, 24, m.big);
+    if (m.usmall !== 0) writeUint32Field(w, 32, m.usmall);
+    if (m.ubig !== 0n) writeUint64Field(w, 40, m.ubig);
+    if ((m.ratio !== 0 || 1 / m.ratio < 0)) writeFloatField(w, 53, m.ratio);
+    if ((m.precise !== 0 || 1 / m.precise < 0)) writeDoubleField(w, 57, m.precise);
+    if (m.text !== "") writeStringField(w, 66, m.text);
+    if (m.blob.length !== 0) writeBytesField(w, 74, m.blob);
     if (m.numbers.length !== 0) {
-      w.uint32(82).fork();
+      const e = beginMessageField(w, 82);
       for (const v of m.numbers) writeInt32(w, v);
-      w.ldelim();
+      endMessageField(w, e);
     }
-    for (const v of m.names) w.uint32(90).string(v);
+    for (const v of m.names) writeStringField(w, 90, v);
     for (const [k, v] of m.scores) {
-      w.uint32(98).fork();
-      w.uint32(10).string(k);
-      w.uint32(17).double(v);
-      w.ldelim();
+      const e = beginMessageField(w, 98);
+      writeStringField(w, 10, k);
+      writeDoubleField(w, 17, v);
+      endMessageField(w, e);
     }
     for (const [k, v] of m.byId) {
-      w.uint32(106).fork();
-      w.uint32(8); writeInt64(w, k);
-      w.uint32(18).string(v);
-      w.ldelim();
+      const e = beginMessageField(w, 106);
+      writeInt64Field(w, 8, k);
+      writeStringField(w, 18, v);
+      endMessageField(w, e);
     }
-    if (m.kind !== 0) { w.uint32(112); writeInt32(w, m.kind); }
-    if (m.maybe !== undefined) { w.uint32(120); writeInt32(w, m.maybe); }
-    if (m.nested !== undefined) { w.uint32(130).fork(); TestArgs.write(m.nested, w); w.ldelim(); }
+    if (m.kind !== 0) writeInt32Field(w, 112, m.kind);
+    if (m.maybe !== undefined) writeInt32Field(w, 120, m.maybe);
+    if (m.nested !== undefined) { const h = beginMessageField(w, 130); TestArgs.write(m.nested, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): TestArgs {
     let $flag: boolean = false;
@@ -261,7 +275,11 @@ export const TestResult: MessageCodec<TestResult> = {
   typeName: "classic.TestResult",
   encode(m: TestResult): Uint8Array {
     const w = newWriter();
-    TestResult.write(m, w);
+    try {
+      TestResult.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestResult", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): TestResult {
@@ -275,8 +293,8 @@ export const TestResult: MessageCodec<TestResult> = {
     return m;
   },
   write(m: TestResult, w: Writer): void {
-    if (m.printed !== "") w.uint32(10).string(m.printed);
-    w.uint32(18).fork(); TestArgs.write(m.echo, w); w.ldelim();
+    if (m.printed !== "") writeStringField(w, 10, m.printed);
+    { const h = beginMessageField(w, 18); TestArgs.write(m.echo, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): TestResult {
     let $printed: string = "";
@@ -322,7 +340,11 @@ export class Xception extends RpcError {
   static readonly typeName = "classic.Xception";
   static encode(m: Xception): Uint8Array {
     const w = newWriter();
-    Xception.write(m, w);
+    try {
+      Xception.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.Xception", e);
+    }
     return w.finish();
   }
   static decode(bytes: Uint8Array): Xception {
@@ -332,8 +354,8 @@ export class Xception extends RpcError {
     return new Xception(init);
   }
   static write(m: Xception, w: Writer): void {
-    if (m.errorCode !== 0) { w.uint32(8); writeInt32(w, m.errorCode); }
-    if (m.detail !== "") w.uint32(18).string(m.detail);
+    if (m.errorCode !== 0) writeInt32Field(w, 8, m.errorCode);
+    if (m.detail !== "") writeStringField(w, 18, m.detail);
   }
   static read(r: Reader, end: number): Xception {
     let $errorCode: number = 0;
@@ -368,7 +390,11 @@ export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args
   typeName: "classic.TestService_printTest_Args",
   encode(m: TestService_printTest_Args): Uint8Array {
     const w = newWriter();
-    TestService_printTest_Args.write(m, w);
+    try {
+      TestService_printTest_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_printTest_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): TestService_printTest_Args {
@@ -381,7 +407,7 @@ export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args
     return m;
   },
   write(m: TestService_printTest_Args, w: Writer): void {
-    w.uint32(10).fork(); TestArgs.write(m.args, w); w.ldelim();
+    { const h = beginMessageField(w, 10); TestArgs.write(m.args, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): TestService_printTest_Args {
     let $args: TestArgs | undefined;
@@ -411,7 +437,11 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
   typeName: "classic.TestService_echoString_Args",
   encode(m: TestService_echoString_Args): Uint8Array {
     const w = newWriter();
-    TestService_echoString_Args.write(m, w);
+    try {
+      TestService_echoString_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_echoString_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): TestService_echoString_Args {
@@ -424,7 +454,7 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
     return m;
   },
   write(m: TestService_echoString_Args, w: Writer): void {
-    if (m.value !== "") w.uint32(10).string(m.value);
+    if (m.value !== "") writeStringField(w, 10, m.value);
   },
   read(r: Reader, end: number): TestService_echoString_Args {
     let $value: string = "";
@@ -451,7 +481,11 @@ export const TestService_echoString_Result: MessageCodec<string> = {
   typeName: "classic.TestService_echoString_Result",
   encode(m: string): Uint8Array {
     const w = newWriter();
-    TestService_echoString_Result.write(m, w);
+    try {
+      TestService_echoString_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_echoString_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): string {
@@ -461,7 +495,7 @@ export const TestService_echoString_Result: MessageCodec<string> = {
     return "";
   },
   write(m: string, w: Writer): void {
-    if (m !== "") w.uint32(10).string(m);
+    if (m !== "") writeStringField(w, 10, m);
   },
   read(r: Reader, end: number): string {
     let $value: string = "";
@@ -487,7 +521,11 @@ export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> 
   typeName: "classic.TestService_testVoid_Args",
   encode(m: TestService_testVoid_Args): Uint8Array {
     const w = newWriter();
-    TestService_testVoid_Args.write(m, w);
+    try {
+      TestService_testVoid_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_testVoid_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): TestService_testVoid_Args {
@@ -518,7 +556,11 @@ export const TestService_testVoid_Result: MessageCodec<undefined> = {
   typeName: "classic.TestService_testVoid_Result",
   encode(m: undefined): Uint8Array {
     const w = newWriter();
-    TestService_testVoid_Result.write(m, w);
+    try {
+      TestService_testVoid_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_testVoid_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): undefined {
@@ -550,7 +592,11 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
   typeName: "classic.TestService_testException_Args",
   encode(m: TestService_testException_Args): Uint8Array {
     const w = newWriter();
-    TestService_testException_Args.write(m, w);
+    try {
+      TestService_testException_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_testException_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): TestService_testException_Args {
@@ -563,7 +609,7 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
     return m;
   },
   write(m: TestService_testException_Args, w: Writer): void {
-    if (m.arg !== "") w.uint32(10).string(m.arg);
+    if (m.arg !== "") writeStringField(w, 10, m.arg);
   },
   read(r: Reader, end: number): TestService_testException_Args {
     let $arg: string = "";
@@ -590,7 +636,11 @@ export const TestService_testException_Result: MessageCodec<string> = {
   typeName: "classic.TestService_testException_Result",
   encode(m: string): Uint8Array {
     const w = newWriter();
-    TestService_testException_Result.write(m, w);
+    try {
+      TestService_testException_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("classic.TestService_testException_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): string {
@@ -600,7 +650,7 @@ export const TestService_testException_Result: MessageCodec<string> = {
     return "";
   },
   write(m: string, w: Writer): void {
-    if (m !== "") w.uint32(10).string(m);
+    if (m !== "") writeStringField(w, 10, m);
   },
   read(r: Reader, end: number): string {
     let $value: string = "";

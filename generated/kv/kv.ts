@@ -13,8 +13,11 @@ import {
   Status,
   type UnaryMethod,
   type Writer,
+  beginMessageField,
   checkEnd,
   decodeMessage,
+  encodeFailure,
+  endMessageField,
   enterMessage,
   leaveMessage,
   newWriter,
@@ -28,9 +31,13 @@ import {
   readUint64,
   readVarint32,
   skipField,
-  writeInt32,
-  writeInt64,
-  writeUint64,
+  writeBoolField,
+  writeBytesField,
+  writeInt32Field,
+  writeInt64Field,
+  writeStringField,
+  writeUint32Field,
+  writeUint64Field,
 } from "rpcgen/runtime";
 
 /** Largest value the store accepts, in bytes. */
@@ -49,7 +56,11 @@ export const Entry: MessageCodec<Entry> = {
   typeName: "kv.Entry",
   encode(m: Entry): Uint8Array {
     const w = newWriter();
-    Entry.write(m, w);
+    try {
+      Entry.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.Entry", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Entry {
@@ -65,10 +76,10 @@ export const Entry: MessageCodec<Entry> = {
     return m;
   },
   write(m: Entry, w: Writer): void {
-    if (m.key !== "") w.uint32(10).string(m.key);
-    if (m.value.length !== 0) w.uint32(18).bytes(m.value);
-    if (m.version !== 0n) { w.uint32(24); writeUint64(w, m.version); }
-    if (m.expiresAtMs !== undefined) { w.uint32(32); writeInt64(w, m.expiresAtMs); }
+    if (m.key !== "") writeStringField(w, 10, m.key);
+    if (m.value.length !== 0) writeBytesField(w, 18, m.value);
+    if (m.version !== 0n) writeUint64Field(w, 24, m.version);
+    if (m.expiresAtMs !== undefined) writeInt64Field(w, 32, m.expiresAtMs);
   },
   read(r: Reader, end: number): Entry {
     let $key: string = "";
@@ -122,7 +133,11 @@ export class KeyNotFound extends RpcError {
   static readonly typeName = "kv.KeyNotFound";
   static encode(m: KeyNotFound): Uint8Array {
     const w = newWriter();
-    KeyNotFound.write(m, w);
+    try {
+      KeyNotFound.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyNotFound", e);
+    }
     return w.finish();
   }
   static decode(bytes: Uint8Array): KeyNotFound {
@@ -132,7 +147,7 @@ export class KeyNotFound extends RpcError {
     return new KeyNotFound(init);
   }
   static write(m: KeyNotFound, w: Writer): void {
-    if (m.key !== "") w.uint32(10).string(m.key);
+    if (m.key !== "") writeStringField(w, 10, m.key);
   }
   static read(r: Reader, end: number): KeyNotFound {
     let $key: string = "";
@@ -175,7 +190,11 @@ export class VersionMismatch extends RpcError {
   static readonly typeName = "kv.VersionMismatch";
   static encode(m: VersionMismatch): Uint8Array {
     const w = newWriter();
-    VersionMismatch.write(m, w);
+    try {
+      VersionMismatch.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.VersionMismatch", e);
+    }
     return w.finish();
   }
   static decode(bytes: Uint8Array): VersionMismatch {
@@ -185,9 +204,9 @@ export class VersionMismatch extends RpcError {
     return new VersionMismatch(init);
   }
   static write(m: VersionMismatch, w: Writer): void {
-    if (m.key !== "") w.uint32(10).string(m.key);
-    if (m.expected !== 0n) { w.uint32(16); writeUint64(w, m.expected); }
-    if (m.actual !== 0n) { w.uint32(24); writeUint64(w, m.actual); }
+    if (m.key !== "") writeStringField(w, 10, m.key);
+    if (m.expected !== 0n) writeUint64Field(w, 16, m.expected);
+    if (m.actual !== 0n) writeUint64Field(w, 24, m.actual);
   }
   static read(r: Reader, end: number): VersionMismatch {
     let $key: string = "";
@@ -237,7 +256,11 @@ export const Change: MessageCodec<Change> = {
   typeName: "kv.Change",
   encode(m: Change): Uint8Array {
     const w = newWriter();
-    Change.write(m, w);
+    try {
+      Change.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.Change", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Change {
@@ -251,8 +274,8 @@ export const Change: MessageCodec<Change> = {
     return m;
   },
   write(m: Change, w: Writer): void {
-    if (m.kind !== 0) { w.uint32(8); writeInt32(w, m.kind); }
-    w.uint32(18).fork(); Entry.write(m.entry, w); w.ldelim();
+    if (m.kind !== 0) writeInt32Field(w, 8, m.kind);
+    { const h = beginMessageField(w, 18); Entry.write(m.entry, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): Change {
     let $kind: ChangeKind = 0;
@@ -287,7 +310,11 @@ export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = {
   typeName: "kv.KeyValue_get_Args",
   encode(m: KeyValue_get_Args): Uint8Array {
     const w = newWriter();
-    KeyValue_get_Args.write(m, w);
+    try {
+      KeyValue_get_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_get_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): KeyValue_get_Args {
@@ -300,7 +327,7 @@ export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = {
     return m;
   },
   write(m: KeyValue_get_Args, w: Writer): void {
-    if (m.key !== "") w.uint32(10).string(m.key);
+    if (m.key !== "") writeStringField(w, 10, m.key);
   },
   read(r: Reader, end: number): KeyValue_get_Args {
     let $key: string = "";
@@ -333,7 +360,11 @@ export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = {
   typeName: "kv.KeyValue_put_Args",
   encode(m: KeyValue_put_Args): Uint8Array {
     const w = newWriter();
-    KeyValue_put_Args.write(m, w);
+    try {
+      KeyValue_put_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_put_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): KeyValue_put_Args {
@@ -349,10 +380,10 @@ export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = {
     return m;
   },
   write(m: KeyValue_put_Args, w: Writer): void {
-    if (m.key !== "") w.uint32(10).string(m.key);
-    if (m.value.length !== 0) w.uint32(18).bytes(m.value);
-    if (m.expectedVersion !== undefined) { w.uint32(24); writeUint64(w, m.expectedVersion); }
-    if (m.ttlMs !== undefined) w.uint32(32).uint32(m.ttlMs);
+    if (m.key !== "") writeStringField(w, 10, m.key);
+    if (m.value.length !== 0) writeBytesField(w, 18, m.value);
+    if (m.expectedVersion !== undefined) writeUint64Field(w, 24, m.expectedVersion);
+    if (m.ttlMs !== undefined) writeUint32Field(w, 32, m.ttlMs);
   },
   read(r: Reader, end: number): KeyValue_put_Args {
     let $key: string = "";
@@ -397,7 +428,11 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = {
   typeName: "kv.KeyValue_delete_Args",
   encode(m: KeyValue_delete_Args): Uint8Array {
     const w = newWriter();
-    KeyValue_delete_Args.write(m, w);
+    try {
+      KeyValue_delete_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_delete_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): KeyValue_delete_Args {
@@ -410,7 +445,7 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = {
     return m;
   },
   write(m: KeyValue_delete_Args, w: Writer): void {
-    if (m.key !== "") w.uint32(10).string(m.key);
+    if (m.key !== "") writeStringField(w, 10, m.key);
   },
   read(r: Reader, end: number): KeyValue_delete_Args {
     let $key: string = "";
@@ -437,7 +472,11 @@ export const KeyValue_delete_Result: MessageCodec<boolean> = {
   typeName: "kv.KeyValue_delete_Result",
   encode(m: boolean): Uint8Array {
     const w = newWriter();
-    KeyValue_delete_Result.write(m, w);
+    try {
+      KeyValue_delete_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_delete_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): boolean {
@@ -447,7 +486,7 @@ export const KeyValue_delete_Result: MessageCodec<boolean> = {
     return false;
   },
   write(m: boolean, w: Writer): void {
-    if (m) w.uint32(8).bool(m);
+    if (m) writeBoolField(w, 8, m);
   },
   read(r: Reader, end: number): boolean {
     let $value: boolean = false;
@@ -475,7 +514,11 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = {
   typeName: "kv.KeyValue_scan_Args",
   encode(m: KeyValue_scan_Args): Uint8Array {
     const w = newWriter();
-    KeyValue_scan_Args.write(m, w);
+    try {
+      KeyValue_scan_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_scan_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): KeyValue_scan_Args {
@@ -489,8 +532,8 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = {
     return m;
   },
   write(m: KeyValue_scan_Args, w: Writer): void {
-    if (m.prefix !== "") w.uint32(10).string(m.prefix);
-    if (m.limit !== undefined) w.uint32(16).uint32(m.limit);
+    if (m.prefix !== "") writeStringField(w, 10, m.prefix);
+    if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
   },
   read(r: Reader, end: number): KeyValue_scan_Args {
     let $prefix: string = "";
@@ -522,7 +565,11 @@ export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = {
   typeName: "kv.KeyValue_scan_Result",
   encode(m: Map<string, Uint8Array>): Uint8Array {
     const w = newWriter();
-    KeyValue_scan_Result.write(m, w);
+    try {
+      KeyValue_scan_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_scan_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Map<string, Uint8Array> {
@@ -533,10 +580,10 @@ export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = {
   },
   write(m: Map<string, Uint8Array>, w: Writer): void {
     for (const [k, v] of m) {
-      w.uint32(10).fork();
-      w.uint32(10).string(k);
-      w.uint32(18).bytes(v);
-      w.ldelim();
+      const e = beginMessageField(w, 10);
+      writeStringField(w, 10, k);
+      writeBytesField(w, 18, v);
+      endMessageField(w, e);
     }
   },
   read(r: Reader, end: number): Map<string, Uint8Array> {
@@ -575,7 +622,11 @@ export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = {
   typeName: "kv.KeyValue_watch_Args",
   encode(m: KeyValue_watch_Args): Uint8Array {
     const w = newWriter();
-    KeyValue_watch_Args.write(m, w);
+    try {
+      KeyValue_watch_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("kv.KeyValue_watch_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): KeyValue_watch_Args {
@@ -588,7 +639,7 @@ export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = {
     return m;
   },
   write(m: KeyValue_watch_Args, w: Writer): void {
-    if (m.prefix !== "") w.uint32(10).string(m.prefix);
+    if (m.prefix !== "") writeStringField(w, 10, m.prefix);
   },
   read(r: Reader, end: number): KeyValue_watch_Args {
     let $prefix: string = "";
@@ -615,13 +666,23 @@ export interface KeyValueHandlers {
   get(key: string, ctx: CallContext): Promise<Entry> | Entry;
 
   /** Writes `value`; with `expectedVersion`, only if the stored version matches. */
-  put(key: string, value: Uint8Array, expectedVersion: bigint | undefined, ttlMs: number | undefined, ctx: CallContext): Promise<Entry> | Entry;
+  put(
+    key: string,
+    value: Uint8Array,
+    expectedVersion: bigint | undefined,
+    ttlMs: number | undefined,
+    ctx: CallContext,
+  ): Promise<Entry> | Entry;
 
   /** Removes a key; returns whether it existed. */
   delete(key: string, ctx: CallContext): Promise<boolean> | boolean;
 
   /** Every key with the prefix, with its value. */
-  scan(prefix: string, limit: number | undefined, ctx: CallContext): Promise<Map<string, Uint8Array>> | Map<string, Uint8Array>;
+  scan(
+    prefix: string,
+    limit: number | undefined,
+    ctx: CallContext,
+  ): Promise<Map<string, Uint8Array>> | Map<string, Uint8Array>;
 
   /** Changes under a prefix as they happen. */
   watch(prefix: string, ctx: CallContext): AsyncIterable<Change>;
@@ -712,8 +773,18 @@ export class KeyValueClient {
   }
 
   /** Writes `value`; with `expectedVersion`, only if the stored version matches. */
-  put(key: string, value: Uint8Array, expectedVersion?: bigint, ttlMs?: number, options?: CallOptions): Promise<Entry> {
-    return this.#channel.unary(KeyValue.methods[1], { key, value, expectedVersion, ttlMs } as KeyValue_put_Args, options);
+  put(
+    key: string,
+    value: Uint8Array,
+    expectedVersion?: bigint,
+    ttlMs?: number,
+    options?: CallOptions,
+  ): Promise<Entry> {
+    return this.#channel.unary(
+      KeyValue.methods[1],
+      { key, value, expectedVersion, ttlMs } as KeyValue_put_Args,
+      options,
+    );
   }
 
   /** Removes a key; returns whether it existed. */

@@ -17,8 +17,11 @@ import {
   Status,
   type UnaryMethod,
   type Writer,
+  beginMessageField,
   checkEnd,
   decodeMessage,
+  encodeFailure,
+  endMessageField,
   enterMessage,
   leaveMessage,
   newWriter,
@@ -30,8 +33,12 @@ import {
   readUint32,
   readVarint32,
   skipField,
+  writeBoolField,
   writeInt32,
-  writeInt64,
+  writeInt32Field,
+  writeInt64Field,
+  writeStringField,
+  writeUint32Field,
 } from "rpcgen/runtime";
 
 import { Money, NotFound } from "./common/money.js";
@@ -59,7 +66,11 @@ export const Item: MessageCodec<Item> = {
   typeName: "shop.orders.Item",
   encode(m: Item): Uint8Array {
     const w = newWriter();
-    Item.write(m, w);
+    try {
+      Item.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Item", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Item {
@@ -74,9 +85,9 @@ export const Item: MessageCodec<Item> = {
     return m;
   },
   write(m: Item, w: Writer): void {
-    if (m.sku !== "") w.uint32(10).string(m.sku);
-    if (m.quantity !== 0) w.uint32(16).uint32(m.quantity);
-    w.uint32(26).fork(); Money.write(m.price, w); w.ldelim();
+    if (m.sku !== "") writeStringField(w, 10, m.sku);
+    if (m.quantity !== 0) writeUint32Field(w, 16, m.quantity);
+    { const h = beginMessageField(w, 26); Money.write(m.price, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): Item {
     let $sku: string = "";
@@ -119,7 +130,11 @@ export const Card: MessageCodec<Card> = {
   typeName: "shop.orders.Card",
   encode(m: Card): Uint8Array {
     const w = newWriter();
-    Card.write(m, w);
+    try {
+      Card.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Card", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Card {
@@ -134,9 +149,9 @@ export const Card: MessageCodec<Card> = {
     return m;
   },
   write(m: Card, w: Writer): void {
-    if (m.last4 !== "") w.uint32(10).string(m.last4);
-    if (m.expiryMonth !== 0) w.uint32(16).uint32(m.expiryMonth);
-    if (m.expiryYear !== 0) w.uint32(24).uint32(m.expiryYear);
+    if (m.last4 !== "") writeStringField(w, 10, m.last4);
+    if (m.expiryMonth !== 0) writeUint32Field(w, 16, m.expiryMonth);
+    if (m.expiryYear !== 0) writeUint32Field(w, 24, m.expiryYear);
   },
   read(r: Reader, end: number): Card {
     let $last4: string = "";
@@ -177,7 +192,11 @@ export const Payment: MessageCodec<Payment> = {
   typeName: "shop.orders.Payment",
   encode(m: Payment): Uint8Array {
     const w = newWriter();
-    Payment.write(m, w);
+    try {
+      Payment.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Payment", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Payment {
@@ -195,10 +214,10 @@ export const Payment: MessageCodec<Payment> = {
   write(m: Payment, w: Writer): void {
     switch (m.kind) {
       case "card":
-        w.uint32(10).fork(); Card.write(m.value, w); w.ldelim();
+        { const h = beginMessageField(w, 10); Card.write(m.value, w); endMessageField(w, h); }
         break;
       case "voucher":
-        w.uint32(18).string(m.value);
+        writeStringField(w, 18, m.value);
         break;
     }
   },
@@ -243,7 +262,11 @@ export const Order: MessageCodec<Order> = {
   typeName: "shop.orders.Order",
   encode(m: Order): Uint8Array {
     const w = newWriter();
-    Order.write(m, w);
+    try {
+      Order.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Order", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Order {
@@ -263,21 +286,19 @@ export const Order: MessageCodec<Order> = {
     return m;
   },
   write(m: Order, w: Writer): void {
-    if (m.id !== "") w.uint32(10).string(m.id);
-    for (const v of m.items) {
-      w.uint32(18).fork(); Item.write(v, w); w.ldelim();
-    }
-    if (m.note !== undefined) w.uint32(26).string(m.note);
+    if (m.id !== "") writeStringField(w, 10, m.id);
+    for (const v of m.items) { const h = beginMessageField(w, 18); Item.write(v, w); endMessageField(w, h); }
+    if (m.note !== undefined) writeStringField(w, 26, m.note);
     for (const [k, v] of m.labels) {
-      w.uint32(34).fork();
-      w.uint32(10).string(k);
-      w.uint32(18).string(v);
-      w.ldelim();
+      const e = beginMessageField(w, 34);
+      writeStringField(w, 10, k);
+      writeStringField(w, 18, v);
+      endMessageField(w, e);
     }
-    if (m.payment !== undefined) { w.uint32(42).fork(); Payment.write(m.payment, w); w.ldelim(); }
-    if (m.status !== 0) { w.uint32(48); writeInt32(w, m.status); }
-    if (m.legacyTag !== "") w.uint32(58).string(m.legacyTag);
-    if (m.createdAtMs !== 0n) { w.uint32(64); writeInt64(w, m.createdAtMs); }
+    if (m.payment !== undefined) { const h = beginMessageField(w, 42); Payment.write(m.payment, w); endMessageField(w, h); }
+    if (m.status !== 0) writeInt32Field(w, 48, m.status);
+    if (m.legacyTag !== "") writeStringField(w, 58, m.legacyTag);
+    if (m.createdAtMs !== 0n) writeInt64Field(w, 64, m.createdAtMs);
   },
   read(r: Reader, end: number): Order {
     let $id: string = "";
@@ -356,7 +377,11 @@ export const Receipt: MessageCodec<Receipt> = {
   typeName: "shop.orders.Receipt",
   encode(m: Receipt): Uint8Array {
     const w = newWriter();
-    Receipt.write(m, w);
+    try {
+      Receipt.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Receipt", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Receipt {
@@ -371,9 +396,9 @@ export const Receipt: MessageCodec<Receipt> = {
     return m;
   },
   write(m: Receipt, w: Writer): void {
-    if (m.orderId !== "") w.uint32(10).string(m.orderId);
-    w.uint32(18).fork(); Money.write(m.total, w); w.ldelim();
-    if (m.dryRun) w.uint32(24).bool(m.dryRun);
+    if (m.orderId !== "") writeStringField(w, 10, m.orderId);
+    { const h = beginMessageField(w, 18); Money.write(m.total, w); endMessageField(w, h); }
+    if (m.dryRun) writeBoolField(w, 24, m.dryRun);
   },
   read(r: Reader, end: number): Receipt {
     let $orderId: string = "";
@@ -415,7 +440,11 @@ export const Filter: MessageCodec<Filter> = {
   typeName: "shop.orders.Filter",
   encode(m: Filter): Uint8Array {
     const w = newWriter();
-    Filter.write(m, w);
+    try {
+      Filter.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Filter", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Filter {
@@ -430,11 +459,11 @@ export const Filter: MessageCodec<Filter> = {
   },
   write(m: Filter, w: Writer): void {
     if (m.statuses.length !== 0) {
-      w.uint32(10).fork();
+      const e = beginMessageField(w, 10);
       for (const v of m.statuses) writeInt32(w, v);
-      w.ldelim();
+      endMessageField(w, e);
     }
-    if (m.customerId !== undefined) w.uint32(18).string(m.customerId);
+    if (m.customerId !== undefined) writeStringField(w, 18, m.customerId);
   },
   read(r: Reader, end: number): Filter {
     const $statuses: Status_[] = [];
@@ -478,7 +507,11 @@ export const OrderEvent: MessageCodec<OrderEvent> = {
   typeName: "shop.orders.OrderEvent",
   encode(m: OrderEvent): Uint8Array {
     const w = newWriter();
-    OrderEvent.write(m, w);
+    try {
+      OrderEvent.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderEvent", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): OrderEvent {
@@ -493,9 +526,9 @@ export const OrderEvent: MessageCodec<OrderEvent> = {
     return m;
   },
   write(m: OrderEvent, w: Writer): void {
-    if (m.orderId !== "") w.uint32(10).string(m.orderId);
-    if (m.status !== 0) { w.uint32(16); writeInt32(w, m.status); }
-    if (m.atMs !== 0n) { w.uint32(24); writeInt64(w, m.atMs); }
+    if (m.orderId !== "") writeStringField(w, 10, m.orderId);
+    if (m.status !== 0) writeInt32Field(w, 16, m.status);
+    if (m.atMs !== 0n) writeInt64Field(w, 24, m.atMs);
   },
   read(r: Reader, end: number): OrderEvent {
     let $orderId: string = "";
@@ -537,7 +570,11 @@ export const Summary: MessageCodec<Summary> = {
   typeName: "shop.orders.Summary",
   encode(m: Summary): Uint8Array {
     const w = newWriter();
-    Summary.write(m, w);
+    try {
+      Summary.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Summary", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Summary {
@@ -551,8 +588,8 @@ export const Summary: MessageCodec<Summary> = {
     return m;
   },
   write(m: Summary, w: Writer): void {
-    if (m.count !== 0) w.uint32(8).uint32(m.count);
-    w.uint32(18).fork(); Money.write(m.total, w); w.ldelim();
+    if (m.count !== 0) writeUint32Field(w, 8, m.count);
+    { const h = beginMessageField(w, 18); Money.write(m.total, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): Summary {
     let $count: number = 0;
@@ -589,7 +626,11 @@ export const Message: MessageCodec<Message> = {
   typeName: "shop.orders.Message",
   encode(m: Message): Uint8Array {
     const w = newWriter();
-    Message.write(m, w);
+    try {
+      Message.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Message", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Message {
@@ -603,8 +644,8 @@ export const Message: MessageCodec<Message> = {
     return m;
   },
   write(m: Message, w: Writer): void {
-    if (m.orderId !== "") w.uint32(10).string(m.orderId);
-    if (m.text !== "") w.uint32(18).string(m.text);
+    if (m.orderId !== "") writeStringField(w, 10, m.orderId);
+    if (m.text !== "") writeStringField(w, 18, m.text);
   },
   read(r: Reader, end: number): Message {
     let $orderId: string = "";
@@ -641,7 +682,11 @@ export const Event: MessageCodec<Event> = {
   typeName: "shop.orders.Event",
   encode(m: Event): Uint8Array {
     const w = newWriter();
-    Event.write(m, w);
+    try {
+      Event.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.Event", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Event {
@@ -655,12 +700,12 @@ export const Event: MessageCodec<Event> = {
     return m;
   },
   write(m: Event, w: Writer): void {
-    if (m.name !== "") w.uint32(10).string(m.name);
+    if (m.name !== "") writeStringField(w, 10, m.name);
     for (const [k, v] of m.attributes) {
-      w.uint32(18).fork();
-      w.uint32(10).string(k);
-      w.uint32(18).string(v);
-      w.ldelim();
+      const e = beginMessageField(w, 18);
+      writeStringField(w, 10, k);
+      writeStringField(w, 18, v);
+      endMessageField(w, e);
     }
   },
   read(r: Reader, end: number): Event {
@@ -718,7 +763,11 @@ export class OutOfStock extends RpcError {
   static readonly typeName = "shop.orders.OutOfStock";
   static encode(m: OutOfStock): Uint8Array {
     const w = newWriter();
-    OutOfStock.write(m, w);
+    try {
+      OutOfStock.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OutOfStock", e);
+    }
     return w.finish();
   }
   static decode(bytes: Uint8Array): OutOfStock {
@@ -728,8 +777,8 @@ export class OutOfStock extends RpcError {
     return new OutOfStock(init);
   }
   static write(m: OutOfStock, w: Writer): void {
-    if (m.sku !== "") w.uint32(10).string(m.sku);
-    if (m.available !== 0) w.uint32(16).uint32(m.available);
+    if (m.sku !== "") writeStringField(w, 10, m.sku);
+    if (m.available !== 0) writeUint32Field(w, 16, m.available);
   }
   static read(r: Reader, end: number): OutOfStock {
     let $sku: string = "";
@@ -764,7 +813,11 @@ export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args
   typeName: "shop.orders.OrderService_getOrder_Args",
   encode(m: OrderService_getOrder_Args): Uint8Array {
     const w = newWriter();
-    OrderService_getOrder_Args.write(m, w);
+    try {
+      OrderService_getOrder_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_getOrder_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): OrderService_getOrder_Args {
@@ -777,7 +830,7 @@ export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args
     return m;
   },
   write(m: OrderService_getOrder_Args, w: Writer): void {
-    if (m.id !== "") w.uint32(10).string(m.id);
+    if (m.id !== "") writeStringField(w, 10, m.id);
   },
   read(r: Reader, end: number): OrderService_getOrder_Args {
     let $id: string = "";
@@ -808,7 +861,11 @@ export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_
   typeName: "shop.orders.OrderService_placeOrder_Args",
   encode(m: OrderService_placeOrder_Args): Uint8Array {
     const w = newWriter();
-    OrderService_placeOrder_Args.write(m, w);
+    try {
+      OrderService_placeOrder_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_placeOrder_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): OrderService_placeOrder_Args {
@@ -822,8 +879,8 @@ export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_
     return m;
   },
   write(m: OrderService_placeOrder_Args, w: Writer): void {
-    w.uint32(10).fork(); Order.write(m.order, w); w.ldelim();
-    if (m.dryRun !== undefined) w.uint32(16).bool(m.dryRun);
+    { const h = beginMessageField(w, 10); Order.write(m.order, w); endMessageField(w, h); }
+    if (m.dryRun !== undefined) writeBoolField(w, 16, m.dryRun);
   },
   read(r: Reader, end: number): OrderService_placeOrder_Args {
     let $order: Order | undefined;
@@ -858,7 +915,11 @@ export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = {
   typeName: "shop.orders.OrderService_watch_Args",
   encode(m: OrderService_watch_Args): Uint8Array {
     const w = newWriter();
-    OrderService_watch_Args.write(m, w);
+    try {
+      OrderService_watch_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_watch_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): OrderService_watch_Args {
@@ -871,7 +932,7 @@ export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = {
     return m;
   },
   write(m: OrderService_watch_Args, w: Writer): void {
-    w.uint32(10).fork(); Filter.write(m.filter, w); w.ldelim();
+    { const h = beginMessageField(w, 10); Filter.write(m.filter, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): OrderService_watch_Args {
     let $filter: Filter | undefined;
@@ -901,7 +962,11 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
   typeName: "shop.orders.OrderService_notify_Args",
   encode(m: OrderService_notify_Args): Uint8Array {
     const w = newWriter();
-    OrderService_notify_Args.write(m, w);
+    try {
+      OrderService_notify_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_notify_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): OrderService_notify_Args {
@@ -914,7 +979,7 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
     return m;
   },
   write(m: OrderService_notify_Args, w: Writer): void {
-    w.uint32(10).fork(); Event.write(m.event, w); w.ldelim();
+    { const h = beginMessageField(w, 10); Event.write(m.event, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): OrderService_notify_Args {
     let $event: Event | undefined;
@@ -941,7 +1006,11 @@ export const OrderService_notify_Result: MessageCodec<undefined> = {
   typeName: "shop.orders.OrderService_notify_Result",
   encode(m: undefined): Uint8Array {
     const w = newWriter();
-    OrderService_notify_Result.write(m, w);
+    try {
+      OrderService_notify_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_notify_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): undefined {
@@ -972,7 +1041,11 @@ export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = {
   typeName: "shop.orders.OrderService_ping_Args",
   encode(m: OrderService_ping_Args): Uint8Array {
     const w = newWriter();
-    OrderService_ping_Args.write(m, w);
+    try {
+      OrderService_ping_Args.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_ping_Args", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): OrderService_ping_Args {
@@ -1003,7 +1076,11 @@ export const OrderService_ping_Result: MessageCodec<undefined> = {
   typeName: "shop.orders.OrderService_ping_Result",
   encode(m: undefined): Uint8Array {
     const w = newWriter();
-    OrderService_ping_Result.write(m, w);
+    try {
+      OrderService_ping_Result.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.orders.OrderService_ping_Result", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): undefined {
@@ -1166,7 +1243,11 @@ export class OrderServiceClient {
 
   /** Places an order; with `dryRun` only prices it. */
   placeOrder(order: Order, dryRun?: boolean, options?: CallOptions): Promise<Receipt> {
-    return this.#channel.unary(OrderService.methods[1], { order, dryRun } as OrderService_placeOrder_Args, options);
+    return this.#channel.unary(
+      OrderService.methods[1],
+      { order, dryRun } as OrderService_placeOrder_Args,
+      options,
+    );
   }
 
   /** Reports order changes until the caller stops listening. */

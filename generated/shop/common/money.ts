@@ -10,14 +10,16 @@ import {
   type Writer,
   checkEnd,
   decodeMessage,
+  encodeFailure,
   newWriter,
   readInt32,
   readInt64,
   readString,
   readVarint32,
   skipField,
-  writeInt32,
-  writeInt64,
+  writeInt32Field,
+  writeInt64Field,
+  writeStringField,
 } from "rpcgen/runtime";
 
 /** ISO 4217 currencies we accept. */
@@ -41,7 +43,11 @@ export const Money: MessageCodec<Money> = {
   typeName: "shop.common.Money",
   encode(m: Money): Uint8Array {
     const w = newWriter();
-    Money.write(m, w);
+    try {
+      Money.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.common.Money", e);
+    }
     return w.finish();
   },
   decode(bytes: Uint8Array): Money {
@@ -55,8 +61,8 @@ export const Money: MessageCodec<Money> = {
     return m;
   },
   write(m: Money, w: Writer): void {
-    if (m.currency !== 0) { w.uint32(8); writeInt32(w, m.currency); }
-    if (m.units !== 0n) { w.uint32(16); writeInt64(w, m.units); }
+    if (m.currency !== 0) writeInt32Field(w, 8, m.currency);
+    if (m.units !== 0n) writeInt64Field(w, 16, m.units);
   },
   read(r: Reader, end: number): Money {
     let $currency: Currency = 0;
@@ -102,7 +108,11 @@ export class NotFound extends RpcError {
   static readonly typeName = "shop.common.NotFound";
   static encode(m: NotFound): Uint8Array {
     const w = newWriter();
-    NotFound.write(m, w);
+    try {
+      NotFound.write(m, w);
+    } catch (e) {
+      throw encodeFailure("shop.common.NotFound", e);
+    }
     return w.finish();
   }
   static decode(bytes: Uint8Array): NotFound {
@@ -112,8 +122,8 @@ export class NotFound extends RpcError {
     return new NotFound(init);
   }
   static write(m: NotFound, w: Writer): void {
-    if (m.kind !== "") w.uint32(10).string(m.kind);
-    if (m.id !== "") w.uint32(18).string(m.id);
+    if (m.kind !== "") writeStringField(w, 10, m.kind);
+    if (m.id !== "") writeStringField(w, 18, m.id);
   }
   static read(r: Reader, end: number): NotFound {
     let $kind: string = "";
