@@ -115,26 +115,87 @@ class RpcParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  // OR alternatives built once per site instead of on every call (chevrotain's own performance advice).
-  readonly #alternatives: IOrAlt<unknown>[][] = [];
+  // OR alternatives built once, not on every call (chevrotain's own performance advice). The closures
+  // look up the rules when called, so these fields may come before the rules they name.
+  readonly #topLevelItems: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.packageDecl) },
+    { ALT: () => this.SUBRULE(this.importDecl) },
+    { ALT: () => this.SUBRULE(this.definition) },
+    { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+    { ALT: () => this.CONSUME(RBrace) },
+  ];
 
-  private cached(site: number, make: () => IOrAlt<unknown>[]): IOrAlt<unknown>[] {
-    let alternatives = this.#alternatives[site];
-    if (alternatives === undefined) this.#alternatives[site] = alternatives = make();
-    return alternatives;
-  }
+  readonly #definitionKinds: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.constDef) },
+    { ALT: () => this.SUBRULE(this.enumDef) },
+    { ALT: () => this.SUBRULE(this.structDef) },
+    { ALT: () => this.SUBRULE(this.unionDef) },
+    { ALT: () => this.SUBRULE(this.serviceDef) },
+  ];
+
+  readonly #literalKinds: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(IntLiteral) },
+    { ALT: () => this.CONSUME(FloatLiteral) },
+    { ALT: () => this.CONSUME(StringLiteral) },
+    { ALT: () => this.CONSUME(True) },
+    { ALT: () => this.CONSUME(False) },
+  ];
+
+  readonly #enumMembers: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.reservedDecl) },
+    { ALT: () => this.SUBRULE(this.enumValue) },
+    { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+  ];
+
+  readonly #structKeywords: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Struct) },
+    { ALT: () => this.CONSUME(ErrorKw) },
+  ];
+
+  readonly #fieldMembers: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.reservedDecl) },
+    { ALT: () => this.SUBRULE(this.field) },
+    { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+  ];
+
+  readonly #reservedItemKinds: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(IntLiteral);
+        this.OPTION(() => {
+          this.CONSUME(To);
+          this.CONSUME2(IntLiteral);
+        });
+      },
+    },
+    { ALT: () => this.CONSUME(StringLiteral) },
+  ];
+
+  readonly #serviceMembers: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.method) },
+    { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
+  ];
+
+  readonly #returnKinds: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Void) },
+    {
+      ALT: () => {
+        this.OPTION(() => this.CONSUME(Stream));
+        this.SUBRULE(this.type);
+      },
+    },
+  ];
+
+  readonly #typeKinds: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(ScalarKeyword) },
+    { ALT: () => this.SUBRULE(this.listType) },
+    { ALT: () => this.SUBRULE(this.mapType) },
+    { ALT: () => this.SUBRULE(this.namedType) },
+  ];
 
   readonly file = this.RULE("file", () => {
     this.MANY(() => {
-      this.OR(
-        this.cached(1, () => [
-          { ALT: () => this.SUBRULE(this.packageDecl) },
-          { ALT: () => this.SUBRULE(this.importDecl) },
-          { ALT: () => this.SUBRULE(this.definition) },
-          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-          { ALT: () => this.CONSUME(RBrace) },
-        ]),
-      );
+      this.OR(this.#topLevelItems);
     });
   });
 
@@ -160,15 +221,7 @@ class RpcParser extends CstParser {
 
   readonly definition = this.RULE("definition", () => {
     this.MANY(() => this.SUBRULE(this.annotation));
-    this.OR(
-      this.cached(2, () => [
-        { ALT: () => this.SUBRULE(this.constDef) },
-        { ALT: () => this.SUBRULE(this.enumDef) },
-        { ALT: () => this.SUBRULE(this.structDef) },
-        { ALT: () => this.SUBRULE(this.unionDef) },
-        { ALT: () => this.SUBRULE(this.serviceDef) },
-      ]),
-    );
+    this.OR(this.#definitionKinds);
   });
 
   readonly annotation = this.RULE("annotation", () => {
@@ -182,15 +235,7 @@ class RpcParser extends CstParser {
   });
 
   readonly literal = this.RULE("literal", () => {
-    this.OR(
-      this.cached(3, () => [
-        { ALT: () => this.CONSUME(IntLiteral) },
-        { ALT: () => this.CONSUME(FloatLiteral) },
-        { ALT: () => this.CONSUME(StringLiteral) },
-        { ALT: () => this.CONSUME(True) },
-        { ALT: () => this.CONSUME(False) },
-      ]),
-    );
+    this.OR(this.#literalKinds);
   });
 
   readonly constDef = this.RULE("constDef", () => {
@@ -208,13 +253,7 @@ class RpcParser extends CstParser {
     this.CONSUME(Name);
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR(
-        this.cached(4, () => [
-          { ALT: () => this.SUBRULE(this.reservedDecl) },
-          { ALT: () => this.SUBRULE(this.enumValue) },
-          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-        ]),
-      );
+      this.OR(this.#enumMembers);
     });
     this.CONSUME(RBrace);
   });
@@ -228,9 +267,7 @@ class RpcParser extends CstParser {
   });
 
   readonly structDef = this.RULE("structDef", () => {
-    this.OR(
-      this.cached(5, () => [{ ALT: () => this.CONSUME(Struct) }, { ALT: () => this.CONSUME(ErrorKw) }]),
-    );
+    this.OR(this.#structKeywords);
     this.CONSUME(Name);
     this.SUBRULE(this.fieldBlock);
   });
@@ -244,13 +281,7 @@ class RpcParser extends CstParser {
   readonly fieldBlock = this.RULE("fieldBlock", () => {
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR(
-        this.cached(6, () => [
-          { ALT: () => this.SUBRULE(this.reservedDecl) },
-          { ALT: () => this.SUBRULE(this.field) },
-          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-        ]),
-      );
+      this.OR(this.#fieldMembers);
     });
     this.CONSUME(RBrace);
   });
@@ -273,20 +304,7 @@ class RpcParser extends CstParser {
   });
 
   readonly reservedItem = this.RULE("reservedItem", () => {
-    this.OR(
-      this.cached(7, () => [
-        {
-          ALT: () => {
-            this.CONSUME(IntLiteral);
-            this.OPTION(() => {
-              this.CONSUME(To);
-              this.CONSUME2(IntLiteral);
-            });
-          },
-        },
-        { ALT: () => this.CONSUME(StringLiteral) },
-      ]),
-    );
+    this.OR(this.#reservedItemKinds);
   });
 
   readonly serviceDef = this.RULE("serviceDef", () => {
@@ -294,12 +312,7 @@ class RpcParser extends CstParser {
     this.CONSUME(Name);
     this.CONSUME(LBrace);
     this.MANY(() => {
-      this.OR(
-        this.cached(8, () => [
-          { ALT: () => this.SUBRULE(this.method) },
-          { ALT: () => this.CONSUME(Junk), IGNORE_AMBIGUITIES: true },
-        ]),
-      );
+      this.OR(this.#serviceMembers);
     });
     this.CONSUME(RBrace);
   });
@@ -332,28 +345,11 @@ class RpcParser extends CstParser {
   });
 
   readonly returnType = this.RULE("returnType", () => {
-    this.OR(
-      this.cached(9, () => [
-        { ALT: () => this.CONSUME(Void) },
-        {
-          ALT: () => {
-            this.OPTION(() => this.CONSUME(Stream));
-            this.SUBRULE(this.type);
-          },
-        },
-      ]),
-    );
+    this.OR(this.#returnKinds);
   });
 
   readonly type = this.RULE("type", () => {
-    this.OR(
-      this.cached(10, () => [
-        { ALT: () => this.CONSUME(ScalarKeyword) },
-        { ALT: () => this.SUBRULE(this.listType) },
-        { ALT: () => this.SUBRULE(this.mapType) },
-        { ALT: () => this.SUBRULE(this.namedType) },
-      ]),
-    );
+    this.OR(this.#typeKinds);
   });
 
   readonly listType = this.RULE("listType", () => {
