@@ -246,6 +246,16 @@ describe("parser: idl-examples", () => {
     });
   }
 
+  it("reads CRLF line endings and tabs the same as LF and spaces", () => {
+    const lf = readFileSync("idl-examples/shop/orders.rpc", "utf8");
+    const crlf = clean(lf.replaceAll("\n", "\r\n").replaceAll("  ", "\t"));
+    const plain = clean(lf);
+    assert.deepEqual(
+      crlf.definitions.map((d) => [d.name.text, d.doc?.text]),
+      plain.definitions.map((d) => [d.name.text, d.doc?.text]),
+    );
+  });
+
   it("reads orders.rpc as written", () => {
     const text = readFileSync("idl-examples/shop/orders.rpc", "utf8");
     const ast = clean(text);
