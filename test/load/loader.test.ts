@@ -49,6 +49,13 @@ describe("loader", () => {
     assert.equal(program.files.length, 0);
   });
 
+  it("drops a leading byte order mark", () => {
+    write("bom.rpc", `\uFEFF${STRUCT}`);
+    const { diagnostics, sources } = load({ inputs: ["bom.rpc"] });
+    assert.deepEqual(diagnostics, []);
+    assert.equal(sources.get("bom.rpc"), STRUCT);
+  });
+
   it("reports empty and whitespace-only files", () => {
     write("empty.rpc", "");
     write("blank.rpc", "  \n\t\n");
