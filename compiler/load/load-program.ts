@@ -7,6 +7,7 @@ import type { Reporter } from "../diagnostics/diagnostic.js";
 import type { ParsedFile, Program, SourceFile } from "../program.js";
 import { parseFile } from "../syntax/parse-file.js";
 import { findInputs, isInside } from "./find-inputs.js";
+import { suggestImport } from "./import-suggestion.js";
 import { LoadCode } from "./load-codes.js";
 import { readSource } from "./read-source.js";
 
@@ -176,9 +177,15 @@ class Loader {
     const found = looked.find((candidate) => isFile(candidate));
     if (found !== undefined) return found;
     const places = looked.map((candidate) => `\`${this.display(candidate)}\``).join(", ");
-    this.error(LoadCode.importNotFound, `cannot find imported file \`${node.path.value}\``, node.path.span, {
+    const close = suggestImport(looked);
+    const written = node.path.value;
+    const instead =
+      close === undefined
+        ? ""
+        : `did you mean \`${path.posix.join(path.posix.dirname(written), path.basename(close))}\`? `;
+    this.error(LoadCode.importNotFound, `cannot find imported file \`${written}\``, node.path.span, {
       label: "not found",
-      hint: `looked for ${places}${this.#includeDirs.length === 0 ? "; add directories to search with `-I dir`" : ""}`,
+      hint: `${instead}looked for ${places}${this.#includeDirs.length === 0 && close === undefined ? "; add directories to search with `-I dir`" : ""}`,
     });
     return undefined;
   }

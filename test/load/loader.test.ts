@@ -157,6 +157,18 @@ describe("loader", () => {
     assert.match(d.hint ?? "", /`missing.rpc`, `inc\/missing.rpc`/);
   });
 
+  it("suggests a close file name for an import that resolves nowhere", () => {
+    write("main.rpc", 'import "common/mony.rpc";\nimport "zzz.rpc";\n' + STRUCT);
+    write("common/money.rpc", STRUCT);
+    const { diagnostics } = load({ inputs: ["main.rpc"] });
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ["RPC0005", "RPC0005"],
+    );
+    assert.match(diagnostics[0]!.hint ?? "", /^did you mean `common\/money.rpc`\?/);
+    assert.doesNotMatch(diagnostics[1]!.hint ?? "", /did you mean/);
+  });
+
   it("loads a file imported twice (also through a symlink) once, and survives cycles", () => {
     write("a.rpc", 'import "b.rpc";\nimport "link/c.rpc";\n' + STRUCT);
     write("b.rpc", 'import "a.rpc";\nimport "real/c.rpc";\nstruct B { 1: a: i32; }');
