@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { connect as netConnect } from "node:net";
 import { type RpcError, Server, Status } from "rpcgen/runtime";
-import { resolveConnectOptions } from "../../runtime/client/client-options.js";
+import { backoffDelay, resolveConnectOptions } from "../../runtime/client/client-options.js";
 import { type CallSink, ClientConnection } from "../../runtime/connection/client-connection.js";
 import { MAX_STREAM_ID } from "../../runtime/protocol/frame-types.js";
 import type { ResponsePayload } from "../../runtime/protocol/payloads.js";
@@ -74,5 +74,19 @@ describe("runtime options", () => {
     assert.throws(() => new Server({ maxFrameSize: 100 }), TypeError);
     assert.equal(resolveConnectOptions(undefined).connection.keepalive?.intervalMs, 10_000);
     assert.equal(resolveConnectOptions({ keepalive: false }).connection.keepalive, undefined);
+  });
+});
+
+describe("runtime reconnect backoff", () => {
+  it("grows by the multiplier up to the maximum, within the jitter", () => {
+    const backoff = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0.2 };
+    for (let i = 0; i < 200; i++) {
+      const [first, second, fourth, tenth] = [1, 2, 4, 10].map((n) => backoffDelay(backoff, n));
+      assert.ok(first! >= 80 && first! <= 120, `first ${first}`);
+      assert.ok(second! >= 160 && second! <= 240, `second ${second}`);
+      assert.ok(fourth! >= 640 && fourth! <= 960, `fourth ${fourth}`);
+      assert.ok(tenth! >= 800 && tenth! <= 1200, `tenth ${tenth}`);
+    }
+    assert.equal(backoffDelay({ ...backoff, jitter: 0 }, 3), 400);
   });
 });
