@@ -1,6 +1,6 @@
 // Command-line inputs -> the `.rpc` files they name, and the roots that relative paths are taken from.
 
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import * as path from "node:path";
 
 /** One input as given on the command line, resolved. */
@@ -29,12 +29,21 @@ export function findInputs(inputs: readonly string[], cwd: string): FoundInput[]
     }
     if (!isDirectory) return { kind: "file", absolutePath, given };
     const files: string[] = [];
-    walk(absolutePath, files);
+    walk(absolutePath, files, new Set());
     return { kind: "directory", absolutePath, given, files };
   });
 }
 
-function walk(dir: string, out: string[]): void {
+// `seen` holds the real paths of directories already walked: a symlink back up the tree must not loop.
+function walk(dir: string, out: string[], seen: Set<string>): void {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();
@@ -50,7 +59,7 @@ function walk(dir: string, out: string[]): void {
       continue;
     }
     if (stat.isDirectory()) {
-      if (!name.startsWith(".") && name !== "node_modules") walk(full, out);
+      if (!name.startsWith(".") && name !== "node_modules") walk(full, out, seen);
     } else if (name.endsWith(".rpc")) {
       out.push(full);
     }

@@ -100,6 +100,14 @@ describe("loader", () => {
     assert.ok(program.files.every((f) => f.isInput));
   });
 
+  it("walks a directory with a symlink loop once", () => {
+    write("tree/a.rpc", STRUCT);
+    symlinkSync(path.join(root, "tree"), path.join(root, "tree", "loop"));
+    const { paths, diagnostics } = load({ inputs: ["tree"] });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(paths, ["tree/a.rpc"]);
+  });
+
   it("reports a directory with no .rpc files", () => {
     mkdirSync(path.join(root, "empty-dir"));
     const { diagnostics } = load({ inputs: ["empty-dir"] });
