@@ -7,7 +7,14 @@ export type { BackoffOptions, ConnectOptions } from "./client/client-options.js"
 export { type ChannelState, connect, SocketChannel } from "./client/socket-channel.js";
 export { DecodeError } from "./codec/decode-error.js";
 export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
-export { decodeMessage, encodeFailure, newWriter, Reader, Writer } from "./codec/message-io.js";
+export {
+  decodeMessage,
+  encodeFailure,
+  encodeMessage,
+  newWriter,
+  Reader,
+  Writer,
+} from "./codec/message-io.js";
 export {
   checkEnd,
   enterMessage,

@@ -268,7 +268,11 @@ export function writeFieldLocal(w: CodeBlockWriter, ctx: EmitContext, f: WireFie
     case "scalar":
     case "enum":
       if (f.optional) w.writeLine(`let ${local}: ${tsType(ctx, type)} | undefined;`);
-      else w.writeLine(`let ${local}: ${tsType(ctx, type)} = ${zeroValue(ctx, type)};`);
+      // The zero literal gives the type, except for bytes (`new Uint8Array(0)` is narrower than what
+      // readBytes returns) and enums (named for the reader).
+      else if (type.kind === "enum" || type.scalar === "bytes") {
+        w.writeLine(`let ${local}: ${tsType(ctx, type)} = ${zeroValue(ctx, type)};`);
+      } else w.writeLine(`let ${local} = ${zeroValue(ctx, type)};`);
       return;
     default:
       assertNever(type);
@@ -297,20 +301,12 @@ export function writeFieldDecode(
     case "scalar":
     case "enum":
     case "message":
-      w.writeLine(`case ${tag(f.number, elementWire(type))}:`);
-      w.indent(() => {
-        w.writeLine(elementRead(ctx, type, "end", store));
-        w.writeLine("break;");
-      });
+      w.writeLine(`case ${tag(f.number, elementWire(type))}: ${elementRead(ctx, type, "end", store)} break;`);
       return;
     case "list": {
       const el = type.element;
       const push = (v: string): string => `${fieldLocal(f)}.push(${v});`;
-      w.writeLine(`case ${tag(f.number, elementWire(el))}:`);
-      w.indent(() => {
-        w.writeLine(elementRead(ctx, el, "end", push));
-        w.writeLine("break;");
-      });
+      w.writeLine(`case ${tag(f.number, elementWire(el))}: ${elementRead(ctx, el, "end", push)} break;`);
       if (isPackable(el)) {
         w.write(`case ${tag(f.number, LENGTH)}:`).block(() => {
           w.writeLine(`const e = ${ctx.runtime("readLengthEnd")}(r, end);`);

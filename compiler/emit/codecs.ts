@@ -50,13 +50,9 @@ function writeCodecMembers(w: CodeBlockWriter, ctx: EmitContext, parts: CodecPar
   if (asStatic) w.writeLine(`static readonly typeName = ${JSON.stringify(parts.typeName)};`);
   else w.writeLine(`typeName: ${JSON.stringify(parts.typeName)},`);
   member(`encode(m: ${T}): Uint8Array`, () => {
-    w.writeLine(`const w = ${ctx.runtime("newWriter")}();`);
-    w.write("try ").inlineBlock(() => w.writeLine(`${self}.write(m, w);`));
-    w.write(" catch (e) ").inlineBlock(() =>
-      w.writeLine(`throw ${ctx.runtime("encodeFailure")}(${JSON.stringify(parts.typeName)}, e);`),
+    w.writeLine(
+      `return ${ctx.runtime("encodeMessage")}(${JSON.stringify(parts.typeName)}, ${self}.write, m);`,
     );
-    w.newLine();
-    w.writeLine("return w.finish();");
   });
   member(`decode(bytes: Uint8Array): ${T}`, () => {
     w.writeLine(

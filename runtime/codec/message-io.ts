@@ -46,6 +46,24 @@ function asDecodeError(typeName: string, e: unknown): DecodeError {
 }
 
 /**
+ * Encodes a whole message with `write` (a generated companion's `write`) into a new byte array. A
+ * value that does not match its type fails with `encodeFailure`'s error.
+ */
+export function encodeMessage<T>(
+  typeName: string,
+  write: (value: T, w: WriterType) => void,
+  value: T,
+): Uint8Array {
+  const w = Writer.create();
+  try {
+    write(value, w);
+  } catch (e) {
+    throw encodeFailure(typeName, e);
+  }
+  return w.finish();
+}
+
+/**
  * The error a generated `encode` throws when `write` failed on a value that does not match its type
  * (a missing required field, a string where a number belongs, an out-of-range 64-bit integer): the
  * same class (RangeError stays RangeError, anything else becomes a TypeError), with the message type
