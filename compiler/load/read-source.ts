@@ -11,6 +11,9 @@ export type ReadOutcome =
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** Largest source file read (a schema is kilobytes; anything this big is a mistake, not a schema). */
+export const MAX_SOURCE_BYTES = 64 * 1024 * 1024;
+
 /** Reads `absolutePath`. A leading byte order mark is dropped; invalid UTF-8 is reported, not replaced. */
 export function readSource(absolutePath: string): ReadOutcome {
   let bytes: Uint8Array;
@@ -19,6 +22,7 @@ export function readSource(absolutePath: string): ReadOutcome {
     const stat = statSync(absolutePath);
     if (stat.isDirectory()) return { kind: "unreadable", reason: "it is a directory" };
     if (!stat.isFile()) return { kind: "unreadable", reason: "it is not a regular file" };
+    if (stat.size > MAX_SOURCE_BYTES) return { kind: "unreadable", reason: "it is larger than 64 MiB" };
     bytes = readFileSync(absolutePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { type Diagnostic, Reporter } from "../../compiler/diagnostics/diagnostic.js";
 import { type LoadOptions, type LoadResult, loadProgram } from "../../compiler/load/load-program.js";
+import { MAX_SOURCE_BYTES } from "../../compiler/load/read-source.js";
 
 const STRUCT = "struct S { 1: a: i32; }\n";
 
@@ -74,6 +75,18 @@ describe("loader", () => {
       ["RPC0002"],
     );
     assert.match(diagnostics[0]!.message, /not a regular file/);
+  });
+
+  it("refuses a file larger than the source size limit without reading it", () => {
+    const file = path.join(root, "huge.rpc");
+    writeFileSync(file, "");
+    truncateSync(file, MAX_SOURCE_BYTES + 1); // sparse: no real disk use
+    const { diagnostics } = load({ inputs: ["huge.rpc"] });
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ["RPC0002"],
+    );
+    assert.match(diagnostics[0]!.message, /larger than 64 MiB/);
   });
 
   it("reports a file without read permission (when not running as root)", function () {
