@@ -67,9 +67,9 @@ function renderOne(d: Diagnostic, tables: LineTables, paint: Paint): string {
   } else {
     lines.push(`${pad}${paint.gutter("-->")} ${d.span.file}:${start.line}:${start.column}`);
     lines.push(`${pad} ${bar}`);
-    const source = table.lineText(start.line);
-    lines.push(`${paint.gutter(String(start.line))} ${bar} ${expandTabs(source)}`.trimEnd());
-    lines.push(`${pad} ${bar} ${carets(d, table, start.line, source, paint)}`.trimEnd());
+    const shown = excerpt(d, table, start.line);
+    lines.push(`${paint.gutter(String(start.line))} ${bar} ${expandTabs(shown.text)}`.trimEnd());
+    lines.push(`${pad} ${bar} ${carets(d, shown, paint)}`.trimEnd());
   }
   const notes: string[] = [];
   if (d.hint !== undefined) notes.push(`${pad} ${paint.gutter("=")} ${paint.bold("hint")}: ${d.hint}`);
@@ -86,13 +86,38 @@ function renderOne(d: Diagnostic, tables: LineTables, paint: Paint): string {
   return `${lines.join("\n")}\n`;
 }
 
-// Carets under the span's part on its first line (at least one), then the label.
-function carets(d: Diagnostic, table: LineTable, line: number, source: string, paint: Paint): string {
+/** The part of a source line shown, and where the span lies in it (offsets into `text`). */
+interface Excerpt {
+  readonly text: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Lines longer than this are cut to a window around the span, marked with `...`. */
+const MAX_SHOWN = 160;
+
+// The span's first line, cut around the span when it is very long (minified or generated input).
+function excerpt(d: Diagnostic, table: LineTable, line: number): Excerpt {
+  const source = table.lineText(line);
   const lineStart = table.lineStart(line);
-  const from = Math.max(0, d.span.start - lineStart);
+  const from = Math.max(0, Math.min(source.length, d.span.start - lineStart));
   const to = Math.min(source.length, Math.max(from, d.span.end - lineStart));
-  const indent = displayWidth(source.slice(0, from));
-  const count = Math.max(1, displayWidth(source.slice(from, to)));
+  if (source.length <= MAX_SHOWN) return { text: source, from, to };
+  const windowStart = Math.max(0, from - 60);
+  const windowEnd = Math.min(source.length, windowStart + MAX_SHOWN);
+  const prefix = windowStart > 0 ? "..." : "";
+  const suffix = windowEnd < source.length ? "..." : "";
+  return {
+    text: prefix + source.slice(windowStart, windowEnd) + suffix,
+    from: from - windowStart + prefix.length,
+    to: Math.min(to, windowEnd) - windowStart + prefix.length,
+  };
+}
+
+// Carets under the span's part on its first line (at least one), then the label.
+function carets(d: Diagnostic, shown: Excerpt, paint: Paint): string {
+  const indent = displayWidth(shown.text.slice(0, shown.from));
+  const count = Math.max(1, displayWidth(shown.text.slice(shown.from, shown.to)));
   const marks = paint.severity(d.severity, "^".repeat(count));
   const label = d.label === undefined ? "" : ` ${paint.severity(d.severity, d.label)}`;
   return `${" ".repeat(indent)}${marks}${label}`;

@@ -90,6 +90,15 @@ describe("renderers", () => {
     );
   });
 
+  it("human: a very long line is cut to a window around the span", () => {
+    const line = `${"x".repeat(500)}BAD${"y".repeat(500)}`;
+    const out = renderHuman([diagnostic(500, 503)], new Map([["f.rpc", line]]), { color: false });
+    const [, , , source, marks] = out.split("\n");
+    assert.ok((source?.length ?? 0) < 200, "the source line is cut");
+    assert.match(source ?? "", /^1 \| \.\.\.x+BADy+\.\.\.$/);
+    assert.equal(source?.indexOf("BAD"), marks?.indexOf("^^^"));
+  });
+
   it("human: a file with no text gets a header and location only", () => {
     const out = renderHuman([diagnostic(0, 0, { span: { file: "gone.rpc", start: 0, end: 0 } })], new Map(), {
       color: false,
