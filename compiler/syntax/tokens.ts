@@ -73,7 +73,7 @@ export const List = keyword("list");
 /** `map` */
 export const MapKw = keyword("map");
 
-/** The scalar type keywords, keyed by name. */
+/** The nine scalar type keywords (`bool` ... `bytes`), in documentation order. */
 export const SCALAR_TOKENS: readonly TokenType[] = [
   "bool",
   "i32",
@@ -115,19 +115,31 @@ export const UnterminatedString = createToken({
   categories: [StringLiteral, ...JUNK],
 });
 
-/** Punctuation, each with the label used in messages. */
+/** Punctuation `{`. */
 export const LBrace = createToken({ name: "LBrace", label: "`{`", pattern: /\{/, categories: JUNK });
+/** Punctuation `}` (not junk: it ends bodies, and the top level skips it on its own). */
 export const RBrace = createToken({ name: "RBrace", label: "`}`", pattern: /\}/ });
+/** Punctuation `(`. */
 export const LParen = createToken({ name: "LParen", label: "`(`", pattern: /\(/, categories: JUNK });
+/** Punctuation `)`. */
 export const RParen = createToken({ name: "RParen", label: "`)`", pattern: /\)/, categories: JUNK });
+/** Punctuation `<`. */
 export const LAngle = createToken({ name: "LAngle", label: "`<`", pattern: /</, categories: JUNK });
+/** Punctuation `>`. */
 export const RAngle = createToken({ name: "RAngle", label: "`>`", pattern: />/, categories: JUNK });
+/** Punctuation `,`. */
 export const Comma = createToken({ name: "Comma", label: "`,`", pattern: /,/, categories: JUNK });
+/** Punctuation `;`. */
 export const Semicolon = createToken({ name: "Semicolon", label: "`;`", pattern: /;/, categories: JUNK });
+/** Punctuation `:`. */
 export const Colon = createToken({ name: "Colon", label: "`:`", pattern: /:/, categories: JUNK });
+/** Punctuation `?`. */
 export const Question = createToken({ name: "Question", label: "`?`", pattern: /\?/, categories: JUNK });
+/** Punctuation `=`. */
 export const Equals = createToken({ name: "Equals", label: "`=`", pattern: /=/, categories: JUNK });
+/** Punctuation `@` (not junk: it starts an annotation). */
 export const At = createToken({ name: "At", label: "`@`", pattern: /@/ });
+/** Punctuation `.`. */
 export const Dot = createToken({ name: "Dot", label: "`.`", pattern: /\./, categories: JUNK });
 
 /** Whitespace, skipped. */
