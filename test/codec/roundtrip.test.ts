@@ -133,6 +133,27 @@ describe("generated codecs: round trips", () => {
     assert.deepEqual([...shapes.Optionals.encode(shapes.Optionals.create({ i32v: 0 }))], [0x10, 0x00]);
   });
 
+  it("decodes from views at an offset into a larger buffer (Uint8Array and Buffer)", () => {
+    const shapes = generated[1]!.modules.get("shapes.rpc")!;
+    const value = shapes.Scalars.create({
+      text: "a longer text, héllo wörld, past the short path",
+      blob: new Uint8Array([7, 8]),
+    });
+    const bytes = shapes.Scalars.encode(value);
+    const big = new Uint8Array(bytes.length + 20).fill(0xff);
+    big.set(bytes, 7);
+    assert.deepStrictEqual(shapes.Scalars.decode(big.subarray(7, 7 + bytes.length)), value);
+    const buffer = Buffer.alloc(bytes.length + 20, 0xff);
+    buffer.set(bytes, 11);
+    const decoded = shapes.Scalars.decode(buffer.subarray(11, 11 + bytes.length));
+    assert.deepStrictEqual(decoded, value);
+    assert.equal(
+      Object.getPrototypeOf(decoded.blob),
+      Uint8Array.prototype,
+      "bytes are plain copies, not Buffer views",
+    );
+  });
+
   it("names the type when encoding a value that does not match it", () => {
     const shapes = generated[1]!.modules.get("shapes.rpc")!;
     assert.throws(() => shapes.Scalars.encode({ ...shapes.Scalars.create(), u64v: -1n }), {
