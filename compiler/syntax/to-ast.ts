@@ -1,7 +1,7 @@
 // CST -> AST (compiler/ast.ts). Elements the parser could only partly recover are left out: their
 // errors are already diagnostics, and the checker never sees half a field.
 
-import type { CstElement, CstNode, IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
 import type {
   Annotation,
   Decorated,
@@ -27,6 +27,7 @@ import type {
   TypeRef,
 } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
+import { child, firstAbove, indexOf, nodes, token, tokens } from "./cst-access.js";
 import type { DocsByToken } from "./doc-comments.js";
 import { floatValue, integerValue, stringValue } from "./literals.js";
 import { type ErrorMarks, reportStray } from "./syntax-errors.js";
@@ -46,10 +47,6 @@ export interface AstInput {
 /** Builds the FileNode of one parsed file, reporting bad literals and skipped tokens on the way. */
 export function toAst(cst: CstNode, input: AstInput): FileNode {
   return new AstBuilder(input).file(cst);
-}
-
-function isReal(token: IToken | undefined): token is IToken {
-  return token !== undefined && token.isInsertedInRecovery !== true && Number.isFinite(token.startOffset);
 }
 
 class AstBuilder {
@@ -425,46 +422,3 @@ class AstBuilder {
 
 const STATEMENT_ENDS = new Set([";", "{", "}"]);
 const MAX_STATEMENT = 64;
-
-/** Index of the first element of sorted `values` greater than `value`. */
-function firstAbove(values: readonly number[], value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((values[mid] as number) <= value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function child(node: CstNode, key: string, index = 0): CstNode | undefined {
-  const element: CstElement | undefined = node.children[key]?.[index];
-  return element !== undefined && "children" in element ? element : undefined;
-}
-
-function nodes(node: CstNode, key: string): CstNode[] {
-  return (node.children[key] ?? []).filter((element): element is CstNode => "children" in element);
-}
-
-function token(node: CstNode, key: string, index = 0): IToken | undefined {
-  const element: CstElement | undefined = node.children[key]?.[index];
-  return element !== undefined && !("children" in element) && isReal(element) ? element : undefined;
-}
-
-function tokens(node: CstNode, key: string): IToken[] {
-  return (node.children[key] ?? []).filter(
-    (element): element is IToken => !("children" in element) && isReal(element),
-  );
-}
-
-function indexOf(all: readonly IToken[], offset: number): number {
-  let low = 0;
-  let high = all.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((all[mid] as IToken).startOffset < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
