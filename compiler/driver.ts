@@ -27,11 +27,32 @@ export interface FrontEndResult {
 export function runFrontEnd(options: FrontEndOptions): FrontEndResult {
   const reporter = new Reporter();
   const { program, sources } = loadProgram(options, reporter);
-  const model = reporter.hasErrors() ? undefined : check(program, reporter);
+  const model = reporter.hasErrors() ? undefined : checkGuarded(program, reporter);
   return {
     program,
     model: reporter.hasErrors() ? undefined : model,
     diagnostics: reporter.sorted(),
     sources,
   };
+}
+
+/** The code of the diagnostic that stands for a bug in rpcgen itself (the checker threw). */
+export const INTERNAL_ERROR_CODE = "RPC0999";
+
+// A checker that throws is a bug in rpcgen, not in the input; the user still gets a diagnostic (and exit
+// status 1) instead of a stack trace, at the first input file, saying what to report.
+function checkGuarded(program: Program, reporter: Reporter): SchemaModel | undefined {
+  try {
+    return check(program, reporter);
+  } catch (error) {
+    const file = program.files[0]?.source.path ?? "";
+    reporter.report({
+      code: INTERNAL_ERROR_CODE,
+      severity: "error",
+      message: `internal error in the checker: ${error instanceof Error ? error.message : String(error)}`,
+      span: { file, start: 0, end: 0 },
+      hint: "this is a bug in rpcgen, not in your schema; please report it with the input that caused it",
+    });
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { runFrontEnd } from "../../compiler/driver.js";
+import { INTERNAL_ERROR_CODE, runFrontEnd } from "../../compiler/driver.js";
 
 let dir = "";
 const FILE = "fuzz.rpc";
@@ -32,6 +32,7 @@ function frontEnd(text: string): void {
       );
     }
     assert.ok(d.message.length > 0);
+    assert.notEqual(d.code, INTERNAL_ERROR_CODE, where);
   }
 }
 
