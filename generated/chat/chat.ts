@@ -19,11 +19,10 @@ import {
   beginMessageField,
   checkEnd,
   decodeMessage,
-  encodeFailure,
+  encodeMessage,
   endMessageField,
   enterMessage,
   leaveMessage,
-  newWriter,
   readInt64,
   readString,
   readUint32,
@@ -50,13 +49,7 @@ export interface ChatMessage {
 export const ChatMessage: MessageCodec<ChatMessage> = {
   typeName: "chat.ChatMessage",
   encode(m: ChatMessage): Uint8Array {
-    const w = newWriter();
-    try {
-      ChatMessage.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.ChatMessage", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.ChatMessage", ChatMessage.write, m);
   },
   decode(bytes: Uint8Array): ChatMessage {
     return decodeMessage("chat.ChatMessage", ChatMessage.read, bytes);
@@ -79,29 +72,19 @@ export const ChatMessage: MessageCodec<ChatMessage> = {
     if (m.seq !== 0n) writeUint64Field(w, 40, m.seq);
   },
   read(r: Reader, end: number): ChatMessage {
-    let $room: string = "";
-    let $author: string = "";
-    let $text: string = "";
-    let $sentAtMs: bigint = 0n;
-    let $seq: bigint = 0n;
+    let $room = "";
+    let $author = "";
+    let $text = "";
+    let $sentAtMs = 0n;
+    let $seq = 0n;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $room = readString(r, end);
-          break;
-        case 18:
-          $author = readString(r, end);
-          break;
-        case 26:
-          $text = readString(r, end);
-          break;
-        case 32:
-          $sentAtMs = readInt64(r);
-          break;
-        case 40:
-          $seq = readUint64(r);
-          break;
+        case 10: $room = readString(r, end); break;
+        case 18: $author = readString(r, end); break;
+        case 26: $text = readString(r, end); break;
+        case 32: $sentAtMs = readInt64(r); break;
+        case 40: $seq = readUint64(r); break;
         default:
           skipField(r, t, end);
       }
@@ -127,13 +110,7 @@ export type RoomEvent =
 export const RoomEvent: MessageCodec<RoomEvent> = {
   typeName: "chat.RoomEvent",
   encode(m: RoomEvent): Uint8Array {
-    const w = newWriter();
-    try {
-      RoomEvent.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.RoomEvent", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.RoomEvent", RoomEvent.write, m);
   },
   decode(bytes: Uint8Array): RoomEvent {
     return decodeMessage("chat.RoomEvent", RoomEvent.read, bytes);
@@ -167,15 +144,9 @@ export const RoomEvent: MessageCodec<RoomEvent> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          m = { kind: "joined", value: readString(r, end) };
-          break;
-        case 18:
-          m = { kind: "left", value: readString(r, end) };
-          break;
-        case 26:
-          m = { kind: "message", value: ChatMessage.read(r, enterMessage(r, end)) }; leaveMessage();
-          break;
+        case 10: m = { kind: "joined", value: readString(r, end) }; break;
+        case 18: m = { kind: "left", value: readString(r, end) }; break;
+        case 26: m = { kind: "message", value: ChatMessage.read(r, enterMessage(r, end)) }; leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -206,13 +177,7 @@ export class RoomFull extends RpcError {
 
   static readonly typeName = "chat.RoomFull";
   static encode(m: RoomFull): Uint8Array {
-    const w = newWriter();
-    try {
-      RoomFull.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.RoomFull", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.RoomFull", RoomFull.write, m);
   }
   static decode(bytes: Uint8Array): RoomFull {
     return decodeMessage("chat.RoomFull", RoomFull.read, bytes);
@@ -225,17 +190,13 @@ export class RoomFull extends RpcError {
     if (m.capacity !== 0) writeUint32Field(w, 16, m.capacity);
   }
   static read(r: Reader, end: number): RoomFull {
-    let $room: string = "";
-    let $capacity: number = 0;
+    let $room = "";
+    let $capacity = 0;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $room = readString(r, end);
-          break;
-        case 16:
-          $capacity = readUint32(r);
-          break;
+        case 10: $room = readString(r, end); break;
+        case 16: $capacity = readUint32(r); break;
         default:
           skipField(r, t, end);
       }
@@ -258,13 +219,7 @@ export interface ChatService_post_Args {
 export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = {
   typeName: "chat.ChatService_post_Args",
   encode(m: ChatService_post_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      ChatService_post_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.ChatService_post_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.ChatService_post_Args", ChatService_post_Args.write, m);
   },
   decode(bytes: Uint8Array): ChatService_post_Args {
     return decodeMessage("chat.ChatService_post_Args", ChatService_post_Args.read, bytes);
@@ -283,21 +238,15 @@ export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = {
     if (m.text !== "") writeStringField(w, 26, m.text);
   },
   read(r: Reader, end: number): ChatService_post_Args {
-    let $room: string = "";
-    let $author: string = "";
-    let $text: string = "";
+    let $room = "";
+    let $author = "";
+    let $text = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $room = readString(r, end);
-          break;
-        case 18:
-          $author = readString(r, end);
-          break;
-        case 26:
-          $text = readString(r, end);
-          break;
+        case 10: $room = readString(r, end); break;
+        case 18: $author = readString(r, end); break;
+        case 26: $text = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -320,13 +269,7 @@ export interface ChatService_history_Args {
 export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = {
   typeName: "chat.ChatService_history_Args",
   encode(m: ChatService_history_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      ChatService_history_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.ChatService_history_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.ChatService_history_Args", ChatService_history_Args.write, m);
   },
   decode(bytes: Uint8Array): ChatService_history_Args {
     return decodeMessage("chat.ChatService_history_Args", ChatService_history_Args.read, bytes);
@@ -343,17 +286,13 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
     if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
   },
   read(r: Reader, end: number): ChatService_history_Args {
-    let $room: string = "";
+    let $room = "";
     let $limit: number | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $room = readString(r, end);
-          break;
-        case 16:
-          $limit = readUint32(r);
-          break;
+        case 10: $room = readString(r, end); break;
+        case 16: $limit = readUint32(r); break;
         default:
           skipField(r, t, end);
       }
@@ -371,13 +310,7 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
 export const ChatService_history_Result: MessageCodec<ChatMessage[]> = {
   typeName: "chat.ChatService_history_Result",
   encode(m: ChatMessage[]): Uint8Array {
-    const w = newWriter();
-    try {
-      ChatService_history_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.ChatService_history_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.ChatService_history_Result", ChatService_history_Result.write, m);
   },
   decode(bytes: Uint8Array): ChatMessage[] {
     return decodeMessage("chat.ChatService_history_Result", ChatService_history_Result.read, bytes);
@@ -393,9 +326,7 @@ export const ChatService_history_Result: MessageCodec<ChatMessage[]> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $value.push(ChatMessage.read(r, enterMessage(r, end))); leaveMessage();
-          break;
+        case 10: $value.push(ChatMessage.read(r, enterMessage(r, end))); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -413,13 +344,7 @@ export interface ChatService_subscribe_Args {
 export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args> = {
   typeName: "chat.ChatService_subscribe_Args",
   encode(m: ChatService_subscribe_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      ChatService_subscribe_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.ChatService_subscribe_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.ChatService_subscribe_Args", ChatService_subscribe_Args.write, m);
   },
   decode(bytes: Uint8Array): ChatService_subscribe_Args {
     return decodeMessage("chat.ChatService_subscribe_Args", ChatService_subscribe_Args.read, bytes);
@@ -436,17 +361,13 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
     if (m.author !== "") writeStringField(w, 18, m.author);
   },
   read(r: Reader, end: number): ChatService_subscribe_Args {
-    let $room: string = "";
-    let $author: string = "";
+    let $room = "";
+    let $author = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $room = readString(r, end);
-          break;
-        case 18:
-          $author = readString(r, end);
-          break;
+        case 10: $room = readString(r, end); break;
+        case 18: $author = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -464,13 +385,7 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
 export const ChatService_postMany_Result: MessageCodec<number> = {
   typeName: "chat.ChatService_postMany_Result",
   encode(m: number): Uint8Array {
-    const w = newWriter();
-    try {
-      ChatService_postMany_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("chat.ChatService_postMany_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("chat.ChatService_postMany_Result", ChatService_postMany_Result.write, m);
   },
   decode(bytes: Uint8Array): number {
     return decodeMessage("chat.ChatService_postMany_Result", ChatService_postMany_Result.read, bytes);
@@ -482,13 +397,11 @@ export const ChatService_postMany_Result: MessageCodec<number> = {
     if (m !== 0) writeUint32Field(w, 8, m);
   },
   read(r: Reader, end: number): number {
-    let $value: number = 0;
+    let $value = 0;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $value = readUint32(r);
-          break;
+        case 8: $value = readUint32(r); break;
         default:
           skipField(r, t, end);
       }

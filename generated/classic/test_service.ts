@@ -15,11 +15,10 @@ import {
   beginMessageField,
   checkEnd,
   decodeMessage,
-  encodeFailure,
+  encodeMessage,
   endMessageField,
   enterMessage,
   leaveMessage,
-  newWriter,
   readBool,
   readBytes,
   readDouble,
@@ -78,13 +77,7 @@ export interface TestArgs {
 export const TestArgs: MessageCodec<TestArgs> = {
   typeName: "classic.TestArgs",
   encode(m: TestArgs): Uint8Array {
-    const w = newWriter();
-    try {
-      TestArgs.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestArgs", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestArgs", TestArgs.write, m);
   },
   decode(bytes: Uint8Array): TestArgs {
     return decodeMessage("classic.TestArgs", TestArgs.read, bytes);
@@ -143,14 +136,14 @@ export const TestArgs: MessageCodec<TestArgs> = {
     if (m.nested !== undefined) { const h = beginMessageField(w, 130); TestArgs.write(m.nested, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): TestArgs {
-    let $flag: boolean = false;
-    let $small: number = 0;
-    let $big: bigint = 0n;
-    let $usmall: number = 0;
-    let $ubig: bigint = 0n;
-    let $ratio: number = 0;
-    let $precise: number = 0;
-    let $text: string = "";
+    let $flag = false;
+    let $small = 0;
+    let $big = 0n;
+    let $usmall = 0;
+    let $ubig = 0n;
+    let $ratio = 0;
+    let $precise = 0;
+    let $text = "";
     let $blob: Uint8Array = new Uint8Array(0);
     const $numbers: number[] = [];
     const $names: string[] = [];
@@ -162,45 +155,23 @@ export const TestArgs: MessageCodec<TestArgs> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $flag = readBool(r);
-          break;
-        case 16:
-          $small = readInt32(r);
-          break;
-        case 24:
-          $big = readInt64(r);
-          break;
-        case 32:
-          $usmall = readUint32(r);
-          break;
-        case 40:
-          $ubig = readUint64(r);
-          break;
-        case 53:
-          $ratio = readFloat(r);
-          break;
-        case 57:
-          $precise = readDouble(r);
-          break;
-        case 66:
-          $text = readString(r, end);
-          break;
-        case 74:
-          $blob = readBytes(r, end);
-          break;
-        case 80:
-          $numbers.push(readInt32(r));
-          break;
+        case 8: $flag = readBool(r); break;
+        case 16: $small = readInt32(r); break;
+        case 24: $big = readInt64(r); break;
+        case 32: $usmall = readUint32(r); break;
+        case 40: $ubig = readUint64(r); break;
+        case 53: $ratio = readFloat(r); break;
+        case 57: $precise = readDouble(r); break;
+        case 66: $text = readString(r, end); break;
+        case 74: $blob = readBytes(r, end); break;
+        case 80: $numbers.push(readInt32(r)); break;
         case 82: {
           const e = readLengthEnd(r, end);
           while (r.pos < e) $numbers.push(readInt32(r));
           checkEnd(r, e);
           break;
         }
-        case 90:
-          $names.push(readString(r, end));
-          break;
+        case 90: $names.push(readString(r, end)); break;
         case 98: {
           const e = readLengthEnd(r, end);
           let k: string = "";
@@ -229,15 +200,9 @@ export const TestArgs: MessageCodec<TestArgs> = {
           $byId.set(k, v);
           break;
         }
-        case 112:
-          $kind = readInt32(r);
-          break;
-        case 120:
-          $maybe = readInt32(r);
-          break;
-        case 130:
-          $nested = TestArgs.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 112: $kind = readInt32(r); break;
+        case 120: $maybe = readInt32(r); break;
+        case 130: $nested = TestArgs.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -274,13 +239,7 @@ export interface TestResult {
 export const TestResult: MessageCodec<TestResult> = {
   typeName: "classic.TestResult",
   encode(m: TestResult): Uint8Array {
-    const w = newWriter();
-    try {
-      TestResult.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestResult", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestResult", TestResult.write, m);
   },
   decode(bytes: Uint8Array): TestResult {
     return decodeMessage("classic.TestResult", TestResult.read, bytes);
@@ -297,17 +256,13 @@ export const TestResult: MessageCodec<TestResult> = {
     { const h = beginMessageField(w, 18); TestArgs.write(m.echo, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): TestResult {
-    let $printed: string = "";
+    let $printed = "";
     let $echo: TestArgs | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $printed = readString(r, end);
-          break;
-        case 18:
-          $echo = TestArgs.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 10: $printed = readString(r, end); break;
+        case 18: $echo = TestArgs.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -339,13 +294,7 @@ export class Xception extends RpcError {
 
   static readonly typeName = "classic.Xception";
   static encode(m: Xception): Uint8Array {
-    const w = newWriter();
-    try {
-      Xception.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.Xception", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.Xception", Xception.write, m);
   }
   static decode(bytes: Uint8Array): Xception {
     return decodeMessage("classic.Xception", Xception.read, bytes);
@@ -358,17 +307,13 @@ export class Xception extends RpcError {
     if (m.detail !== "") writeStringField(w, 18, m.detail);
   }
   static read(r: Reader, end: number): Xception {
-    let $errorCode: number = 0;
-    let $detail: string = "";
+    let $errorCode = 0;
+    let $detail = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $errorCode = readInt32(r);
-          break;
-        case 18:
-          $detail = readString(r, end);
-          break;
+        case 8: $errorCode = readInt32(r); break;
+        case 18: $detail = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -389,13 +334,7 @@ export interface TestService_printTest_Args {
 export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args> = {
   typeName: "classic.TestService_printTest_Args",
   encode(m: TestService_printTest_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_printTest_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_printTest_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_printTest_Args", TestService_printTest_Args.write, m);
   },
   decode(bytes: Uint8Array): TestService_printTest_Args {
     return decodeMessage("classic.TestService_printTest_Args", TestService_printTest_Args.read, bytes);
@@ -414,9 +353,7 @@ export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $args = TestArgs.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 10: $args = TestArgs.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -436,13 +373,7 @@ export interface TestService_echoString_Args {
 export const TestService_echoString_Args: MessageCodec<TestService_echoString_Args> = {
   typeName: "classic.TestService_echoString_Args",
   encode(m: TestService_echoString_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_echoString_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_echoString_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_echoString_Args", TestService_echoString_Args.write, m);
   },
   decode(bytes: Uint8Array): TestService_echoString_Args {
     return decodeMessage("classic.TestService_echoString_Args", TestService_echoString_Args.read, bytes);
@@ -457,13 +388,11 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
     if (m.value !== "") writeStringField(w, 10, m.value);
   },
   read(r: Reader, end: number): TestService_echoString_Args {
-    let $value: string = "";
+    let $value = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $value = readString(r, end);
-          break;
+        case 10: $value = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -480,13 +409,7 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
 export const TestService_echoString_Result: MessageCodec<string> = {
   typeName: "classic.TestService_echoString_Result",
   encode(m: string): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_echoString_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_echoString_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_echoString_Result", TestService_echoString_Result.write, m);
   },
   decode(bytes: Uint8Array): string {
     return decodeMessage("classic.TestService_echoString_Result", TestService_echoString_Result.read, bytes);
@@ -498,13 +421,11 @@ export const TestService_echoString_Result: MessageCodec<string> = {
     if (m !== "") writeStringField(w, 10, m);
   },
   read(r: Reader, end: number): string {
-    let $value: string = "";
+    let $value = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $value = readString(r, end);
-          break;
+        case 10: $value = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -520,13 +441,7 @@ export interface TestService_testVoid_Args {
 export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> = {
   typeName: "classic.TestService_testVoid_Args",
   encode(m: TestService_testVoid_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_testVoid_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_testVoid_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_testVoid_Args", TestService_testVoid_Args.write, m);
   },
   decode(bytes: Uint8Array): TestService_testVoid_Args {
     return decodeMessage("classic.TestService_testVoid_Args", TestService_testVoid_Args.read, bytes);
@@ -555,13 +470,7 @@ export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> 
 export const TestService_testVoid_Result: MessageCodec<undefined> = {
   typeName: "classic.TestService_testVoid_Result",
   encode(m: undefined): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_testVoid_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_testVoid_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_testVoid_Result", TestService_testVoid_Result.write, m);
   },
   decode(bytes: Uint8Array): undefined {
     return decodeMessage("classic.TestService_testVoid_Result", TestService_testVoid_Result.read, bytes);
@@ -591,13 +500,7 @@ export interface TestService_testException_Args {
 export const TestService_testException_Args: MessageCodec<TestService_testException_Args> = {
   typeName: "classic.TestService_testException_Args",
   encode(m: TestService_testException_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_testException_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_testException_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_testException_Args", TestService_testException_Args.write, m);
   },
   decode(bytes: Uint8Array): TestService_testException_Args {
     return decodeMessage("classic.TestService_testException_Args", TestService_testException_Args.read, bytes);
@@ -612,13 +515,11 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
     if (m.arg !== "") writeStringField(w, 10, m.arg);
   },
   read(r: Reader, end: number): TestService_testException_Args {
-    let $arg: string = "";
+    let $arg = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $arg = readString(r, end);
-          break;
+        case 10: $arg = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -635,13 +536,7 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
 export const TestService_testException_Result: MessageCodec<string> = {
   typeName: "classic.TestService_testException_Result",
   encode(m: string): Uint8Array {
-    const w = newWriter();
-    try {
-      TestService_testException_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("classic.TestService_testException_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("classic.TestService_testException_Result", TestService_testException_Result.write, m);
   },
   decode(bytes: Uint8Array): string {
     return decodeMessage("classic.TestService_testException_Result", TestService_testException_Result.read, bytes);
@@ -653,13 +548,11 @@ export const TestService_testException_Result: MessageCodec<string> = {
     if (m !== "") writeStringField(w, 10, m);
   },
   read(r: Reader, end: number): string {
-    let $value: string = "";
+    let $value = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $value = readString(r, end);
-          break;
+        case 10: $value = readString(r, end); break;
         default:
           skipField(r, t, end);
       }

@@ -16,11 +16,10 @@ import {
   beginMessageField,
   checkEnd,
   decodeMessage,
-  encodeFailure,
+  encodeMessage,
   endMessageField,
   enterMessage,
   leaveMessage,
-  newWriter,
   readBool,
   readBytes,
   readInt32,
@@ -55,13 +54,7 @@ export interface Entry {
 export const Entry: MessageCodec<Entry> = {
   typeName: "kv.Entry",
   encode(m: Entry): Uint8Array {
-    const w = newWriter();
-    try {
-      Entry.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.Entry", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.Entry", Entry.write, m);
   },
   decode(bytes: Uint8Array): Entry {
     return decodeMessage("kv.Entry", Entry.read, bytes);
@@ -82,25 +75,17 @@ export const Entry: MessageCodec<Entry> = {
     if (m.expiresAtMs !== undefined) writeInt64Field(w, 32, m.expiresAtMs);
   },
   read(r: Reader, end: number): Entry {
-    let $key: string = "";
+    let $key = "";
     let $value: Uint8Array = new Uint8Array(0);
-    let $version: bigint = 0n;
+    let $version = 0n;
     let $expiresAtMs: bigint | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $key = readString(r, end);
-          break;
-        case 18:
-          $value = readBytes(r, end);
-          break;
-        case 24:
-          $version = readUint64(r);
-          break;
-        case 32:
-          $expiresAtMs = readInt64(r);
-          break;
+        case 10: $key = readString(r, end); break;
+        case 18: $value = readBytes(r, end); break;
+        case 24: $version = readUint64(r); break;
+        case 32: $expiresAtMs = readInt64(r); break;
         default:
           skipField(r, t, end);
       }
@@ -132,13 +117,7 @@ export class KeyNotFound extends RpcError {
 
   static readonly typeName = "kv.KeyNotFound";
   static encode(m: KeyNotFound): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyNotFound.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyNotFound", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyNotFound", KeyNotFound.write, m);
   }
   static decode(bytes: Uint8Array): KeyNotFound {
     return decodeMessage("kv.KeyNotFound", KeyNotFound.read, bytes);
@@ -150,13 +129,11 @@ export class KeyNotFound extends RpcError {
     if (m.key !== "") writeStringField(w, 10, m.key);
   }
   static read(r: Reader, end: number): KeyNotFound {
-    let $key: string = "";
+    let $key = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $key = readString(r, end);
-          break;
+        case 10: $key = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -189,13 +166,7 @@ export class VersionMismatch extends RpcError {
 
   static readonly typeName = "kv.VersionMismatch";
   static encode(m: VersionMismatch): Uint8Array {
-    const w = newWriter();
-    try {
-      VersionMismatch.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.VersionMismatch", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.VersionMismatch", VersionMismatch.write, m);
   }
   static decode(bytes: Uint8Array): VersionMismatch {
     return decodeMessage("kv.VersionMismatch", VersionMismatch.read, bytes);
@@ -209,21 +180,15 @@ export class VersionMismatch extends RpcError {
     if (m.actual !== 0n) writeUint64Field(w, 24, m.actual);
   }
   static read(r: Reader, end: number): VersionMismatch {
-    let $key: string = "";
-    let $expected: bigint = 0n;
-    let $actual: bigint = 0n;
+    let $key = "";
+    let $expected = 0n;
+    let $actual = 0n;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $key = readString(r, end);
-          break;
-        case 16:
-          $expected = readUint64(r);
-          break;
-        case 24:
-          $actual = readUint64(r);
-          break;
+        case 10: $key = readString(r, end); break;
+        case 16: $expected = readUint64(r); break;
+        case 24: $actual = readUint64(r); break;
         default:
           skipField(r, t, end);
       }
@@ -255,13 +220,7 @@ export interface Change {
 export const Change: MessageCodec<Change> = {
   typeName: "kv.Change",
   encode(m: Change): Uint8Array {
-    const w = newWriter();
-    try {
-      Change.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.Change", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.Change", Change.write, m);
   },
   decode(bytes: Uint8Array): Change {
     return decodeMessage("kv.Change", Change.read, bytes);
@@ -283,12 +242,8 @@ export const Change: MessageCodec<Change> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $kind = readInt32(r);
-          break;
-        case 18:
-          $entry = Entry.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 8: $kind = readInt32(r); break;
+        case 18: $entry = Entry.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -309,13 +264,7 @@ export interface KeyValue_get_Args {
 export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = {
   typeName: "kv.KeyValue_get_Args",
   encode(m: KeyValue_get_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_get_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_get_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_get_Args", KeyValue_get_Args.write, m);
   },
   decode(bytes: Uint8Array): KeyValue_get_Args {
     return decodeMessage("kv.KeyValue_get_Args", KeyValue_get_Args.read, bytes);
@@ -330,13 +279,11 @@ export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = {
     if (m.key !== "") writeStringField(w, 10, m.key);
   },
   read(r: Reader, end: number): KeyValue_get_Args {
-    let $key: string = "";
+    let $key = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $key = readString(r, end);
-          break;
+        case 10: $key = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -359,13 +306,7 @@ export interface KeyValue_put_Args {
 export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = {
   typeName: "kv.KeyValue_put_Args",
   encode(m: KeyValue_put_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_put_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_put_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_put_Args", KeyValue_put_Args.write, m);
   },
   decode(bytes: Uint8Array): KeyValue_put_Args {
     return decodeMessage("kv.KeyValue_put_Args", KeyValue_put_Args.read, bytes);
@@ -386,25 +327,17 @@ export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = {
     if (m.ttlMs !== undefined) writeUint32Field(w, 32, m.ttlMs);
   },
   read(r: Reader, end: number): KeyValue_put_Args {
-    let $key: string = "";
+    let $key = "";
     let $value: Uint8Array = new Uint8Array(0);
     let $expectedVersion: bigint | undefined;
     let $ttlMs: number | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $key = readString(r, end);
-          break;
-        case 18:
-          $value = readBytes(r, end);
-          break;
-        case 24:
-          $expectedVersion = readUint64(r);
-          break;
-        case 32:
-          $ttlMs = readUint32(r);
-          break;
+        case 10: $key = readString(r, end); break;
+        case 18: $value = readBytes(r, end); break;
+        case 24: $expectedVersion = readUint64(r); break;
+        case 32: $ttlMs = readUint32(r); break;
         default:
           skipField(r, t, end);
       }
@@ -427,13 +360,7 @@ export interface KeyValue_delete_Args {
 export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = {
   typeName: "kv.KeyValue_delete_Args",
   encode(m: KeyValue_delete_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_delete_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_delete_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_delete_Args", KeyValue_delete_Args.write, m);
   },
   decode(bytes: Uint8Array): KeyValue_delete_Args {
     return decodeMessage("kv.KeyValue_delete_Args", KeyValue_delete_Args.read, bytes);
@@ -448,13 +375,11 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = {
     if (m.key !== "") writeStringField(w, 10, m.key);
   },
   read(r: Reader, end: number): KeyValue_delete_Args {
-    let $key: string = "";
+    let $key = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $key = readString(r, end);
-          break;
+        case 10: $key = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -471,13 +396,7 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = {
 export const KeyValue_delete_Result: MessageCodec<boolean> = {
   typeName: "kv.KeyValue_delete_Result",
   encode(m: boolean): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_delete_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_delete_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_delete_Result", KeyValue_delete_Result.write, m);
   },
   decode(bytes: Uint8Array): boolean {
     return decodeMessage("kv.KeyValue_delete_Result", KeyValue_delete_Result.read, bytes);
@@ -489,13 +408,11 @@ export const KeyValue_delete_Result: MessageCodec<boolean> = {
     if (m) writeBoolField(w, 8, m);
   },
   read(r: Reader, end: number): boolean {
-    let $value: boolean = false;
+    let $value = false;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $value = readBool(r);
-          break;
+        case 8: $value = readBool(r); break;
         default:
           skipField(r, t, end);
       }
@@ -513,13 +430,7 @@ export interface KeyValue_scan_Args {
 export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = {
   typeName: "kv.KeyValue_scan_Args",
   encode(m: KeyValue_scan_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_scan_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_scan_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_scan_Args", KeyValue_scan_Args.write, m);
   },
   decode(bytes: Uint8Array): KeyValue_scan_Args {
     return decodeMessage("kv.KeyValue_scan_Args", KeyValue_scan_Args.read, bytes);
@@ -536,17 +447,13 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = {
     if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
   },
   read(r: Reader, end: number): KeyValue_scan_Args {
-    let $prefix: string = "";
+    let $prefix = "";
     let $limit: number | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $prefix = readString(r, end);
-          break;
-        case 16:
-          $limit = readUint32(r);
-          break;
+        case 10: $prefix = readString(r, end); break;
+        case 16: $limit = readUint32(r); break;
         default:
           skipField(r, t, end);
       }
@@ -564,13 +471,7 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = {
 export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = {
   typeName: "kv.KeyValue_scan_Result",
   encode(m: Map<string, Uint8Array>): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_scan_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_scan_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_scan_Result", KeyValue_scan_Result.write, m);
   },
   decode(bytes: Uint8Array): Map<string, Uint8Array> {
     return decodeMessage("kv.KeyValue_scan_Result", KeyValue_scan_Result.read, bytes);
@@ -621,13 +522,7 @@ export interface KeyValue_watch_Args {
 export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = {
   typeName: "kv.KeyValue_watch_Args",
   encode(m: KeyValue_watch_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      KeyValue_watch_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("kv.KeyValue_watch_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("kv.KeyValue_watch_Args", KeyValue_watch_Args.write, m);
   },
   decode(bytes: Uint8Array): KeyValue_watch_Args {
     return decodeMessage("kv.KeyValue_watch_Args", KeyValue_watch_Args.read, bytes);
@@ -642,13 +537,11 @@ export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = {
     if (m.prefix !== "") writeStringField(w, 10, m.prefix);
   },
   read(r: Reader, end: number): KeyValue_watch_Args {
-    let $prefix: string = "";
+    let $prefix = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $prefix = readString(r, end);
-          break;
+        case 10: $prefix = readString(r, end); break;
         default:
           skipField(r, t, end);
       }

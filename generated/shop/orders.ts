@@ -20,11 +20,10 @@ import {
   beginMessageField,
   checkEnd,
   decodeMessage,
-  encodeFailure,
+  encodeMessage,
   endMessageField,
   enterMessage,
   leaveMessage,
-  newWriter,
   readBool,
   readInt32,
   readInt64,
@@ -65,13 +64,7 @@ export interface Item {
 export const Item: MessageCodec<Item> = {
   typeName: "shop.orders.Item",
   encode(m: Item): Uint8Array {
-    const w = newWriter();
-    try {
-      Item.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Item", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Item", Item.write, m);
   },
   decode(bytes: Uint8Array): Item {
     return decodeMessage("shop.orders.Item", Item.read, bytes);
@@ -90,21 +83,15 @@ export const Item: MessageCodec<Item> = {
     { const h = beginMessageField(w, 26); Money.write(m.price, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): Item {
-    let $sku: string = "";
-    let $quantity: number = 0;
+    let $sku = "";
+    let $quantity = 0;
     let $price: Money | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $sku = readString(r, end);
-          break;
-        case 16:
-          $quantity = readUint32(r);
-          break;
-        case 26:
-          $price = Money.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 10: $sku = readString(r, end); break;
+        case 16: $quantity = readUint32(r); break;
+        case 26: $price = Money.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -129,13 +116,7 @@ export interface Card {
 export const Card: MessageCodec<Card> = {
   typeName: "shop.orders.Card",
   encode(m: Card): Uint8Array {
-    const w = newWriter();
-    try {
-      Card.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Card", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Card", Card.write, m);
   },
   decode(bytes: Uint8Array): Card {
     return decodeMessage("shop.orders.Card", Card.read, bytes);
@@ -154,21 +135,15 @@ export const Card: MessageCodec<Card> = {
     if (m.expiryYear !== 0) writeUint32Field(w, 24, m.expiryYear);
   },
   read(r: Reader, end: number): Card {
-    let $last4: string = "";
-    let $expiryMonth: number = 0;
-    let $expiryYear: number = 0;
+    let $last4 = "";
+    let $expiryMonth = 0;
+    let $expiryYear = 0;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $last4 = readString(r, end);
-          break;
-        case 16:
-          $expiryMonth = readUint32(r);
-          break;
-        case 24:
-          $expiryYear = readUint32(r);
-          break;
+        case 10: $last4 = readString(r, end); break;
+        case 16: $expiryMonth = readUint32(r); break;
+        case 24: $expiryYear = readUint32(r); break;
         default:
           skipField(r, t, end);
       }
@@ -191,13 +166,7 @@ export type Payment =
 export const Payment: MessageCodec<Payment> = {
   typeName: "shop.orders.Payment",
   encode(m: Payment): Uint8Array {
-    const w = newWriter();
-    try {
-      Payment.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Payment", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Payment", Payment.write, m);
   },
   decode(bytes: Uint8Array): Payment {
     return decodeMessage("shop.orders.Payment", Payment.read, bytes);
@@ -226,12 +195,8 @@ export const Payment: MessageCodec<Payment> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          m = { kind: "card", value: Card.read(r, enterMessage(r, end)) }; leaveMessage();
-          break;
-        case 18:
-          m = { kind: "voucher", value: readString(r, end) };
-          break;
+        case 10: m = { kind: "card", value: Card.read(r, enterMessage(r, end)) }; leaveMessage(); break;
+        case 18: m = { kind: "voucher", value: readString(r, end) }; break;
         default:
           skipField(r, t, end);
       }
@@ -261,13 +226,7 @@ export interface Order {
 export const Order: MessageCodec<Order> = {
   typeName: "shop.orders.Order",
   encode(m: Order): Uint8Array {
-    const w = newWriter();
-    try {
-      Order.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Order", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Order", Order.write, m);
   },
   decode(bytes: Uint8Array): Order {
     return decodeMessage("shop.orders.Order", Order.read, bytes);
@@ -301,26 +260,20 @@ export const Order: MessageCodec<Order> = {
     if (m.createdAtMs !== 0n) writeInt64Field(w, 64, m.createdAtMs);
   },
   read(r: Reader, end: number): Order {
-    let $id: string = "";
+    let $id = "";
     const $items: Item[] = [];
     let $note: string | undefined;
     const $labels = new Map<string, string>();
     let $payment: Payment | undefined;
     let $status: Status_ = 0;
-    let $legacyTag: string = "";
-    let $createdAtMs: bigint = 0n;
+    let $legacyTag = "";
+    let $createdAtMs = 0n;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $id = readString(r, end);
-          break;
-        case 18:
-          $items.push(Item.read(r, enterMessage(r, end))); leaveMessage();
-          break;
-        case 26:
-          $note = readString(r, end);
-          break;
+        case 10: $id = readString(r, end); break;
+        case 18: $items.push(Item.read(r, enterMessage(r, end))); leaveMessage(); break;
+        case 26: $note = readString(r, end); break;
         case 34: {
           const e = readLengthEnd(r, end);
           let k: string = "";
@@ -335,18 +288,10 @@ export const Order: MessageCodec<Order> = {
           $labels.set(k, v);
           break;
         }
-        case 42:
-          $payment = Payment.read(r, enterMessage(r, end)); leaveMessage();
-          break;
-        case 48:
-          $status = readInt32(r);
-          break;
-        case 58:
-          $legacyTag = readString(r, end);
-          break;
-        case 64:
-          $createdAtMs = readInt64(r);
-          break;
+        case 42: $payment = Payment.read(r, enterMessage(r, end)); leaveMessage(); break;
+        case 48: $status = readInt32(r); break;
+        case 58: $legacyTag = readString(r, end); break;
+        case 64: $createdAtMs = readInt64(r); break;
         default:
           skipField(r, t, end);
       }
@@ -376,13 +321,7 @@ export interface Receipt {
 export const Receipt: MessageCodec<Receipt> = {
   typeName: "shop.orders.Receipt",
   encode(m: Receipt): Uint8Array {
-    const w = newWriter();
-    try {
-      Receipt.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Receipt", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Receipt", Receipt.write, m);
   },
   decode(bytes: Uint8Array): Receipt {
     return decodeMessage("shop.orders.Receipt", Receipt.read, bytes);
@@ -401,21 +340,15 @@ export const Receipt: MessageCodec<Receipt> = {
     if (m.dryRun) writeBoolField(w, 24, m.dryRun);
   },
   read(r: Reader, end: number): Receipt {
-    let $orderId: string = "";
+    let $orderId = "";
     let $total: Money | undefined;
-    let $dryRun: boolean = false;
+    let $dryRun = false;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $orderId = readString(r, end);
-          break;
-        case 18:
-          $total = Money.read(r, enterMessage(r, end)); leaveMessage();
-          break;
-        case 24:
-          $dryRun = readBool(r);
-          break;
+        case 10: $orderId = readString(r, end); break;
+        case 18: $total = Money.read(r, enterMessage(r, end)); leaveMessage(); break;
+        case 24: $dryRun = readBool(r); break;
         default:
           skipField(r, t, end);
       }
@@ -439,13 +372,7 @@ export interface Filter {
 export const Filter: MessageCodec<Filter> = {
   typeName: "shop.orders.Filter",
   encode(m: Filter): Uint8Array {
-    const w = newWriter();
-    try {
-      Filter.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Filter", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Filter", Filter.write, m);
   },
   decode(bytes: Uint8Array): Filter {
     return decodeMessage("shop.orders.Filter", Filter.read, bytes);
@@ -471,18 +398,14 @@ export const Filter: MessageCodec<Filter> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $statuses.push(readInt32(r));
-          break;
+        case 8: $statuses.push(readInt32(r)); break;
         case 10: {
           const e = readLengthEnd(r, end);
           while (r.pos < e) $statuses.push(readInt32(r));
           checkEnd(r, e);
           break;
         }
-        case 18:
-          $customerId = readString(r, end);
-          break;
+        case 18: $customerId = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -506,13 +429,7 @@ export interface OrderEvent {
 export const OrderEvent: MessageCodec<OrderEvent> = {
   typeName: "shop.orders.OrderEvent",
   encode(m: OrderEvent): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderEvent.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderEvent", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderEvent", OrderEvent.write, m);
   },
   decode(bytes: Uint8Array): OrderEvent {
     return decodeMessage("shop.orders.OrderEvent", OrderEvent.read, bytes);
@@ -531,21 +448,15 @@ export const OrderEvent: MessageCodec<OrderEvent> = {
     if (m.atMs !== 0n) writeInt64Field(w, 24, m.atMs);
   },
   read(r: Reader, end: number): OrderEvent {
-    let $orderId: string = "";
+    let $orderId = "";
     let $status: Status_ = 0;
-    let $atMs: bigint = 0n;
+    let $atMs = 0n;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $orderId = readString(r, end);
-          break;
-        case 16:
-          $status = readInt32(r);
-          break;
-        case 24:
-          $atMs = readInt64(r);
-          break;
+        case 10: $orderId = readString(r, end); break;
+        case 16: $status = readInt32(r); break;
+        case 24: $atMs = readInt64(r); break;
         default:
           skipField(r, t, end);
       }
@@ -569,13 +480,7 @@ export interface Summary {
 export const Summary: MessageCodec<Summary> = {
   typeName: "shop.orders.Summary",
   encode(m: Summary): Uint8Array {
-    const w = newWriter();
-    try {
-      Summary.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Summary", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Summary", Summary.write, m);
   },
   decode(bytes: Uint8Array): Summary {
     return decodeMessage("shop.orders.Summary", Summary.read, bytes);
@@ -592,17 +497,13 @@ export const Summary: MessageCodec<Summary> = {
     { const h = beginMessageField(w, 18); Money.write(m.total, w); endMessageField(w, h); }
   },
   read(r: Reader, end: number): Summary {
-    let $count: number = 0;
+    let $count = 0;
     let $total: Money | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $count = readUint32(r);
-          break;
-        case 18:
-          $total = Money.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 8: $count = readUint32(r); break;
+        case 18: $total = Money.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -625,13 +526,7 @@ export interface Message {
 export const Message: MessageCodec<Message> = {
   typeName: "shop.orders.Message",
   encode(m: Message): Uint8Array {
-    const w = newWriter();
-    try {
-      Message.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Message", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Message", Message.write, m);
   },
   decode(bytes: Uint8Array): Message {
     return decodeMessage("shop.orders.Message", Message.read, bytes);
@@ -648,17 +543,13 @@ export const Message: MessageCodec<Message> = {
     if (m.text !== "") writeStringField(w, 18, m.text);
   },
   read(r: Reader, end: number): Message {
-    let $orderId: string = "";
-    let $text: string = "";
+    let $orderId = "";
+    let $text = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $orderId = readString(r, end);
-          break;
-        case 18:
-          $text = readString(r, end);
-          break;
+        case 10: $orderId = readString(r, end); break;
+        case 18: $text = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -681,13 +572,7 @@ export interface Event {
 export const Event: MessageCodec<Event> = {
   typeName: "shop.orders.Event",
   encode(m: Event): Uint8Array {
-    const w = newWriter();
-    try {
-      Event.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.Event", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.Event", Event.write, m);
   },
   decode(bytes: Uint8Array): Event {
     return decodeMessage("shop.orders.Event", Event.read, bytes);
@@ -709,14 +594,12 @@ export const Event: MessageCodec<Event> = {
     }
   },
   read(r: Reader, end: number): Event {
-    let $name: string = "";
+    let $name = "";
     const $attributes = new Map<string, string>();
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $name = readString(r, end);
-          break;
+        case 10: $name = readString(r, end); break;
         case 18: {
           const e = readLengthEnd(r, end);
           let k: string = "";
@@ -762,13 +645,7 @@ export class OutOfStock extends RpcError {
 
   static readonly typeName = "shop.orders.OutOfStock";
   static encode(m: OutOfStock): Uint8Array {
-    const w = newWriter();
-    try {
-      OutOfStock.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OutOfStock", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OutOfStock", OutOfStock.write, m);
   }
   static decode(bytes: Uint8Array): OutOfStock {
     return decodeMessage("shop.orders.OutOfStock", OutOfStock.read, bytes);
@@ -781,17 +658,13 @@ export class OutOfStock extends RpcError {
     if (m.available !== 0) writeUint32Field(w, 16, m.available);
   }
   static read(r: Reader, end: number): OutOfStock {
-    let $sku: string = "";
-    let $available: number = 0;
+    let $sku = "";
+    let $available = 0;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $sku = readString(r, end);
-          break;
-        case 16:
-          $available = readUint32(r);
-          break;
+        case 10: $sku = readString(r, end); break;
+        case 16: $available = readUint32(r); break;
         default:
           skipField(r, t, end);
       }
@@ -812,13 +685,7 @@ export interface OrderService_getOrder_Args {
 export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args> = {
   typeName: "shop.orders.OrderService_getOrder_Args",
   encode(m: OrderService_getOrder_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_getOrder_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_getOrder_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_getOrder_Args", OrderService_getOrder_Args.write, m);
   },
   decode(bytes: Uint8Array): OrderService_getOrder_Args {
     return decodeMessage("shop.orders.OrderService_getOrder_Args", OrderService_getOrder_Args.read, bytes);
@@ -833,13 +700,11 @@ export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args
     if (m.id !== "") writeStringField(w, 10, m.id);
   },
   read(r: Reader, end: number): OrderService_getOrder_Args {
-    let $id: string = "";
+    let $id = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $id = readString(r, end);
-          break;
+        case 10: $id = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
@@ -860,13 +725,7 @@ export interface OrderService_placeOrder_Args {
 export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_Args> = {
   typeName: "shop.orders.OrderService_placeOrder_Args",
   encode(m: OrderService_placeOrder_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_placeOrder_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_placeOrder_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_placeOrder_Args", OrderService_placeOrder_Args.write, m);
   },
   decode(bytes: Uint8Array): OrderService_placeOrder_Args {
     return decodeMessage("shop.orders.OrderService_placeOrder_Args", OrderService_placeOrder_Args.read, bytes);
@@ -888,12 +747,8 @@ export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $order = Order.read(r, enterMessage(r, end)); leaveMessage();
-          break;
-        case 16:
-          $dryRun = readBool(r);
-          break;
+        case 10: $order = Order.read(r, enterMessage(r, end)); leaveMessage(); break;
+        case 16: $dryRun = readBool(r); break;
         default:
           skipField(r, t, end);
       }
@@ -914,13 +769,7 @@ export interface OrderService_watch_Args {
 export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = {
   typeName: "shop.orders.OrderService_watch_Args",
   encode(m: OrderService_watch_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_watch_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_watch_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_watch_Args", OrderService_watch_Args.write, m);
   },
   decode(bytes: Uint8Array): OrderService_watch_Args {
     return decodeMessage("shop.orders.OrderService_watch_Args", OrderService_watch_Args.read, bytes);
@@ -939,9 +788,7 @@ export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = {
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $filter = Filter.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 10: $filter = Filter.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -961,13 +808,7 @@ export interface OrderService_notify_Args {
 export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = {
   typeName: "shop.orders.OrderService_notify_Args",
   encode(m: OrderService_notify_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_notify_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_notify_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_notify_Args", OrderService_notify_Args.write, m);
   },
   decode(bytes: Uint8Array): OrderService_notify_Args {
     return decodeMessage("shop.orders.OrderService_notify_Args", OrderService_notify_Args.read, bytes);
@@ -986,9 +827,7 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $event = Event.read(r, enterMessage(r, end)); leaveMessage();
-          break;
+        case 10: $event = Event.read(r, enterMessage(r, end)); leaveMessage(); break;
         default:
           skipField(r, t, end);
       }
@@ -1005,13 +844,7 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
 export const OrderService_notify_Result: MessageCodec<undefined> = {
   typeName: "shop.orders.OrderService_notify_Result",
   encode(m: undefined): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_notify_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_notify_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_notify_Result", OrderService_notify_Result.write, m);
   },
   decode(bytes: Uint8Array): undefined {
     return decodeMessage("shop.orders.OrderService_notify_Result", OrderService_notify_Result.read, bytes);
@@ -1040,13 +873,7 @@ export interface OrderService_ping_Args {
 export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = {
   typeName: "shop.orders.OrderService_ping_Args",
   encode(m: OrderService_ping_Args): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_ping_Args.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_ping_Args", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_ping_Args", OrderService_ping_Args.write, m);
   },
   decode(bytes: Uint8Array): OrderService_ping_Args {
     return decodeMessage("shop.orders.OrderService_ping_Args", OrderService_ping_Args.read, bytes);
@@ -1075,13 +902,7 @@ export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = {
 export const OrderService_ping_Result: MessageCodec<undefined> = {
   typeName: "shop.orders.OrderService_ping_Result",
   encode(m: undefined): Uint8Array {
-    const w = newWriter();
-    try {
-      OrderService_ping_Result.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.orders.OrderService_ping_Result", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.orders.OrderService_ping_Result", OrderService_ping_Result.write, m);
   },
   decode(bytes: Uint8Array): undefined {
     return decodeMessage("shop.orders.OrderService_ping_Result", OrderService_ping_Result.read, bytes);

@@ -10,8 +10,7 @@ import {
   type Writer,
   checkEnd,
   decodeMessage,
-  encodeFailure,
-  newWriter,
+  encodeMessage,
   readInt32,
   readInt64,
   readString,
@@ -42,13 +41,7 @@ export interface Money {
 export const Money: MessageCodec<Money> = {
   typeName: "shop.common.Money",
   encode(m: Money): Uint8Array {
-    const w = newWriter();
-    try {
-      Money.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.common.Money", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.common.Money", Money.write, m);
   },
   decode(bytes: Uint8Array): Money {
     return decodeMessage("shop.common.Money", Money.read, bytes);
@@ -66,16 +59,12 @@ export const Money: MessageCodec<Money> = {
   },
   read(r: Reader, end: number): Money {
     let $currency: Currency = 0;
-    let $units: bigint = 0n;
+    let $units = 0n;
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 8:
-          $currency = readInt32(r);
-          break;
-        case 16:
-          $units = readInt64(r);
-          break;
+        case 8: $currency = readInt32(r); break;
+        case 16: $units = readInt64(r); break;
         default:
           skipField(r, t, end);
       }
@@ -107,13 +96,7 @@ export class NotFound extends RpcError {
 
   static readonly typeName = "shop.common.NotFound";
   static encode(m: NotFound): Uint8Array {
-    const w = newWriter();
-    try {
-      NotFound.write(m, w);
-    } catch (e) {
-      throw encodeFailure("shop.common.NotFound", e);
-    }
-    return w.finish();
+    return encodeMessage("shop.common.NotFound", NotFound.write, m);
   }
   static decode(bytes: Uint8Array): NotFound {
     return decodeMessage("shop.common.NotFound", NotFound.read, bytes);
@@ -126,17 +109,13 @@ export class NotFound extends RpcError {
     if (m.id !== "") writeStringField(w, 18, m.id);
   }
   static read(r: Reader, end: number): NotFound {
-    let $kind: string = "";
-    let $id: string = "";
+    let $kind = "";
+    let $id = "";
     while (r.pos < end) {
       const t = readVarint32(r);
       switch (t) {
-        case 10:
-          $kind = readString(r, end);
-          break;
-        case 18:
-          $id = readString(r, end);
-          break;
+        case 10: $kind = readString(r, end); break;
+        case 18: $id = readString(r, end); break;
         default:
           skipField(r, t, end);
       }
