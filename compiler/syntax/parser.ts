@@ -27,6 +27,7 @@ import {
   Name,
   Oneway,
   Package,
+  QualifierKeyword,
   Question,
   RAngle,
   RBrace,
@@ -182,6 +183,17 @@ class RpcParser extends CstParser {
       ALT: () => {
         this.OPTION(() => this.CONSUME(Stream));
         this.SUBRULE(this.type);
+      },
+    },
+  ];
+
+  readonly #namedTypeStarts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Identifier) },
+    {
+      ALT: () => {
+        this.CONSUME(QualifierKeyword);
+        this.CONSUME(Dot);
+        this.CONSUME(Name);
       },
     },
   ];
@@ -368,11 +380,12 @@ class RpcParser extends CstParser {
     this.CONSUME(RAngle);
   });
 
+  // A keyword can only start a reference that goes on with `.`: `error.codes.Code`, never a bare `error`.
   readonly namedType = this.RULE("namedType", () => {
-    this.CONSUME(Identifier);
+    this.OR(this.#namedTypeStarts);
     this.MANY(() => {
-      this.CONSUME(Dot);
-      this.CONSUME(Name);
+      this.CONSUME2(Dot);
+      this.CONSUME2(Name);
     });
   });
 }

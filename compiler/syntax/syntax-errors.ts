@@ -6,7 +6,17 @@ import type { Reporter } from "../diagnostics/diagnostic.js";
 import { EOF } from "./chevrotain.js";
 import type { ErrorFacts } from "./parser.js";
 import { SyntaxCode } from "./syntax-codes.js";
-import { Colon, Identifier, IntLiteral, Name, Question, RBrace, Semicolon, StringLiteral } from "./tokens.js";
+import {
+  Colon,
+  Dot,
+  Identifier,
+  IntLiteral,
+  Name,
+  Question,
+  RBrace,
+  Semicolon,
+  StringLiteral,
+} from "./tokens.js";
 
 /** How each rule is written, offered as the hint of an error inside it. */
 const SHAPES: Readonly<Record<string, string>> = {
@@ -239,7 +249,8 @@ function reportMismatch(
     afterPrevious && !atEnd && /[\n\r]/.test(text.slice(endOf(previous), actual.startOffset));
   // A missing terminator belongs right after what came before it, where the user will type it.
   const pointAfterPrevious = afterPrevious && (expected === Semicolon || atEnd || onLaterLine);
-  const span: Span = pointAfterPrevious
+  let label = pointAfterPrevious ? `expected ${wanted} here` : `found ${describe(actual)}`;
+  let span: Span = pointAfterPrevious
     ? { file, start: endOf(previous), end: endOf(previous) }
     : tokenSpan(actual, text, file);
   if (expected === Semicolon) message = `expected \`;\` after ${NOUNS[rule] ?? "this"}`;
@@ -247,7 +258,12 @@ function reportMismatch(
   else if (afterPrevious) message = `expected ${wanted} after ${describe(previous)}`;
   else message = `expected ${wanted}`;
   let shape = expected === RBrace ? "every `{` needs a matching `}`" : SHAPES[rule];
-  if (
+  if (rule === "namedType" && expected === Dot && afterPrevious) {
+    message = `\`${previous.image}\` is a keyword, not a type`;
+    shape = TYPES_HINT;
+    span = tokenSpan(previous, text, file);
+    label = "a keyword";
+  } else if (
     (rule === "field" || rule === "param") &&
     FOREIGN_FIELD_WORDS.has(previous.image) &&
     expected === Colon
@@ -263,7 +279,7 @@ function reportMismatch(
     severity: "error",
     message,
     span,
-    label: pointAfterPrevious ? `expected ${wanted} here` : `found ${describe(actual)}`,
+    label,
     ...(shape === undefined ? {} : { hint: shape }),
   });
   // On the same line the token after the gap was most likely meant as the terminator (`i32, 2: ...`,

@@ -277,7 +277,10 @@ class AstBuilder {
   }
 
   namedType(node: CstNode): NamedTypeRef | undefined {
-    const name = this.dottedName(node, "Identifier");
+    const name = this.dottedName(
+      node,
+      token(node, "Identifier") === undefined ? "QualifierKeyword" : "Identifier",
+    );
     return name === undefined ? undefined : { kind: "named", name, span: name.span };
   }
 

@@ -18,6 +18,12 @@ export const StringLiteral = createToken({ name: "StringLiteral", pattern: Lexer
  */
 export const Junk = createToken({ name: "Junk", pattern: Lexer.NA });
 const JUNK = [Junk];
+/**
+ * Keywords that may start a qualified type reference (`error.codes.Code` for a package `error.codes`):
+ * every keyword except those that can themselves begin or precede a type (scalars, `list`, `map`,
+ * `stream`, `void`).
+ */
+export const QualifierKeyword = createToken({ name: "QualifierKeyword", pattern: Lexer.NA });
 
 /** `[A-Za-z_][A-Za-z0-9_]*` that is not a keyword. */
 export const Identifier = createToken({
@@ -37,37 +43,37 @@ function keyword(word: string, categories: TokenType[] = JUNK): TokenType {
 }
 
 /** `package` */
-export const Package = keyword("package", []);
+export const Package = keyword("package", [QualifierKeyword]);
 /** `import` */
-export const Import = keyword("import", []);
+export const Import = keyword("import", [QualifierKeyword]);
 /** `const` */
-export const Const = keyword("const", []);
+export const Const = keyword("const", [QualifierKeyword]);
 /** `enum` */
-export const Enum = keyword("enum", []);
+export const Enum = keyword("enum", [QualifierKeyword]);
 /** `struct` */
-export const Struct = keyword("struct", []);
+export const Struct = keyword("struct", [QualifierKeyword]);
 /** `error` */
-export const ErrorKw = keyword("error", []);
+export const ErrorKw = keyword("error", [QualifierKeyword]);
 /** `union` */
-export const Union = keyword("union", []);
+export const Union = keyword("union", [QualifierKeyword]);
 /** `service` */
-export const Service = keyword("service", []);
+export const Service = keyword("service", [QualifierKeyword]);
 /** `oneway` */
-export const Oneway = keyword("oneway");
+export const Oneway = keyword("oneway", [...JUNK, QualifierKeyword]);
 /** `stream` */
 export const Stream = keyword("stream");
 /** `throws` */
-export const Throws = keyword("throws");
+export const Throws = keyword("throws", [...JUNK, QualifierKeyword]);
 /** `reserved` */
-export const Reserved = keyword("reserved");
+export const Reserved = keyword("reserved", [...JUNK, QualifierKeyword]);
 /** `to` (in `reserved 10 to 20`) */
-export const To = keyword("to");
+export const To = keyword("to", [...JUNK, QualifierKeyword]);
 /** `void` */
 export const Void = keyword("void");
 /** `true` */
-export const True = keyword("true");
+export const True = keyword("true", [...JUNK, QualifierKeyword]);
 /** `false` */
-export const False = keyword("false");
+export const False = keyword("false", [...JUNK, QualifierKeyword]);
 /** `list` */
 export const List = keyword("list");
 /** `map` */
@@ -222,4 +228,5 @@ export const ALL_TOKENS: readonly TokenType[] = [
   ScalarKeyword,
   StringLiteral,
   Junk,
+  QualifierKeyword,
 ];

@@ -205,6 +205,31 @@ enum reserved { reserved = 0; to = 1; reserved 2 to 3; }`;
     assert.equal(en.reserved.length, 1);
   });
 
+  it("reads qualified type names whose package starts with a keyword", () => {
+    const text =
+      "struct A { 1: a: error.codes.Code; 2: b: list<package.x.B>; }\nservice S { f(x: stream oneway.y.T): void throws error.q.E; }";
+    const ast = clean(text);
+    const a = only(ast.definitions, "struct");
+    const first = a.fields[0]?.type;
+    assert.deepEqual(first?.kind === "named" && first.name.parts.map((p) => p.text), [
+      "error",
+      "codes",
+      "Code",
+    ]);
+    assert.equal(slice(text, first?.span as Span), "error.codes.Code");
+    const s = only(ast.definitions, "service");
+    assert.equal(s.methods[0]?.params[0]?.stream !== undefined, true);
+    assert.equal(s.methods[0]?.throws[0]?.name.parts[0]?.text, "error");
+  });
+
+  it("says a bare keyword is not a type", () => {
+    const text = "struct A { 1: a: error; }";
+    const { diagnostics } = parse(text);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]?.message, "`error` is a keyword, not a type");
+    assert.equal(slice(text, diagnostics[0]!.span), "error");
+  });
+
   it("tells keywords from longer identifiers", () => {
     const ast = clean("struct structure { 1: i32x: i32; 2: tomorrow: stringy; }");
     const s = only(ast.definitions, "struct");
