@@ -20,28 +20,40 @@ export function firstAbove(values: readonly number[], value: number): number {
   return low;
 }
 
-/** The `index`-th child node under `key`, if it is a node. */
-export function child(node: CstNode, key: string, index = 0): CstNode | undefined {
-  const element: CstElement | undefined = node.children[key]?.[index];
-  return element !== undefined && "children" in element ? element : undefined;
+// Each helper takes the child array itself (`node.children.Name`), not the node and a key: a property
+// read at each call site stays fast, where one shared read by a variable key would not.
+
+/** The `index`-th element of a child group, if it is a node. */
+export function child(elements: CstElement[] | undefined, index = 0): CstNode | undefined {
+  const element = elements?.[index];
+  return element !== undefined && (element as CstNode).children !== undefined
+    ? (element as CstNode)
+    : undefined;
 }
 
-/** Every child node under `key`. */
-export function nodes(node: CstNode, key: string): CstNode[] {
-  return (node.children[key] ?? []).filter((element): element is CstNode => "children" in element);
+/** Every node of a child group. */
+export function nodes(elements: CstElement[] | undefined): CstNode[] {
+  return elements === undefined
+    ? []
+    : elements.filter((element): element is CstNode => (element as CstNode).children !== undefined);
 }
 
-/** The `index`-th token under `key`, if it is a real token. */
-export function token(node: CstNode, key: string, index = 0): IToken | undefined {
-  const element: CstElement | undefined = node.children[key]?.[index];
-  return element !== undefined && !("children" in element) && isReal(element) ? element : undefined;
+/** The `index`-th element of a child group, if it is a real token. */
+export function token(elements: CstElement[] | undefined, index = 0): IToken | undefined {
+  const element = elements?.[index];
+  return element !== undefined && (element as CstNode).children === undefined && isReal(element as IToken)
+    ? (element as IToken)
+    : undefined;
 }
 
-/** Every real token under `key`. */
-export function tokens(node: CstNode, key: string): IToken[] {
-  return (node.children[key] ?? []).filter(
-    (element): element is IToken => !("children" in element) && isReal(element),
-  );
+/** Every real token of a child group. */
+export function tokens(elements: CstElement[] | undefined): IToken[] {
+  return elements === undefined
+    ? []
+    : elements.filter(
+        (element): element is IToken =>
+          (element as CstNode).children === undefined && isReal(element as IToken),
+      );
 }
 
 /** Index of the first token starting at or after `offset` (binary search over sorted tokens). */

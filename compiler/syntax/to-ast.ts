@@ -64,24 +64,24 @@ class AstBuilder {
 
   file(cst: CstNode): FileNode {
     const packages: PackageNode[] = [];
-    for (const node of nodes(cst, "packageDecl")) {
+    for (const node of nodes(cst.children.packageDecl)) {
       const built = this.packageDecl(node);
       if (built !== undefined) packages.push(built);
     }
     const imports: ImportNode[] = [];
-    for (const node of nodes(cst, "importDecl")) {
-      const path = token(node, "StringLiteral");
+    for (const node of nodes(cst.children.importDecl)) {
+      const path = token(node.children.StringLiteral);
       const span = this.spanOf(node);
       if (path !== undefined && span !== undefined) {
         imports.push({ kind: "import", path: this.stringLiteral(path), span });
       }
     }
     const definitions: DefinitionNode[] = [];
-    for (const node of nodes(cst, "definition")) {
+    for (const node of nodes(cst.children.definition)) {
       const built = this.definition(node);
       if (built !== undefined) definitions.push(built);
     }
-    const topJunk = [...tokens(cst, "Junk"), ...tokens(cst, "RBrace")].sort(
+    const topJunk = [...tokens(cst.children.Junk), ...tokens(cst.children.RBrace)].sort(
       (a, b) => a.startOffset - b.startOffset,
     );
     this.reportJunk("file", topJunk);
@@ -97,7 +97,7 @@ class AstBuilder {
   }
 
   packageDecl(node: CstNode): PackageNode | undefined {
-    const nameNode = child(node, "dottedName");
+    const nameNode = child(node.children.dottedName);
     const name = nameNode === undefined ? undefined : this.dottedName(nameNode, "Name");
     const span = this.spanOf(node);
     if (name === undefined || span === undefined) return undefined;
@@ -108,14 +108,14 @@ class AstBuilder {
     const annotations = this.annotations(node);
     const span = this.spanOf(node);
     const inner =
-      child(node, "constDef") ??
-      child(node, "enumDef") ??
-      child(node, "structDef") ??
-      child(node, "unionDef") ??
-      child(node, "serviceDef");
+      child(node.children.constDef) ??
+      child(node.children.enumDef) ??
+      child(node.children.structDef) ??
+      child(node.children.unionDef) ??
+      child(node.children.serviceDef);
     if (span === undefined || inner === undefined) return undefined;
     const innerSpan = this.spanOf(inner);
-    const name = this.identifier(token(inner, "Name"));
+    const name = this.identifier(token(inner.children.Name));
     if (name === undefined || innerSpan === undefined) return undefined;
     const decorated: Decorated = {
       doc: this.docAt(span.start) ?? this.docAt(innerSpan.start),
@@ -123,43 +123,43 @@ class AstBuilder {
     };
     switch (inner.name) {
       case "constDef": {
-        const type = this.type(child(inner, "type"));
-        const value = this.literal(child(inner, "literal"));
+        const type = this.type(child(inner.children.type));
+        const value = this.literal(child(inner.children.literal));
         if (type === undefined || value === undefined) return undefined;
         return { kind: "const", ...decorated, name, type, value, span };
       }
       case "enumDef": {
         const values: EnumValueNode[] = [];
-        for (const valueNode of nodes(inner, "enumValue")) {
+        for (const valueNode of nodes(inner.children.enumValue)) {
           const built = this.enumValue(valueNode);
           if (built !== undefined) values.push(built);
         }
-        this.reportJunk("enumDef", tokens(inner, "Junk"));
+        this.reportJunk("enumDef", tokens(inner.children.Junk));
         return { kind: "enum", ...decorated, name, values, reserved: this.reserved(inner), span };
       }
       case "structDef":
       case "unionDef": {
-        const block = child(inner, "fieldBlock");
+        const block = child(inner.children.fieldBlock);
         if (block === undefined) return undefined;
         const fields: FieldNode[] = [];
-        for (const fieldNode of nodes(block, "field")) {
+        for (const fieldNode of nodes(block.children.field)) {
           const built = this.field(fieldNode);
           if (built !== undefined) fields.push(built);
         }
-        this.reportJunk("fieldBlock", tokens(block, "Junk"));
+        this.reportJunk("fieldBlock", tokens(block.children.Junk));
         const reserved = this.reserved(block);
         if (inner.name === "unionDef")
           return { kind: "union", ...decorated, name, cases: fields, reserved, span };
-        const kind = token(inner, "Kw_error") === undefined ? "struct" : "error";
+        const kind = token(inner.children.Kw_error) === undefined ? "struct" : "error";
         return { kind, ...decorated, name, fields, reserved, span };
       }
       case "serviceDef": {
         const methods: MethodNode[] = [];
-        for (const methodNode of nodes(inner, "method")) {
+        for (const methodNode of nodes(inner.children.method)) {
           const built = this.method(methodNode);
           if (built !== undefined) methods.push(built);
         }
-        this.reportJunk("serviceDef", tokens(inner, "Junk"));
+        this.reportJunk("serviceDef", tokens(inner.children.Junk));
         return { kind: "service", ...decorated, name, methods, span };
       }
       default:
@@ -168,30 +168,30 @@ class AstBuilder {
   }
 
   enumValue(node: CstNode): EnumValueNode | undefined {
-    const name = this.identifier(token(node, "Name"));
-    const value = this.intLiteral(token(node, "IntLiteral"));
+    const name = this.identifier(token(node.children.Name));
+    const value = this.intLiteral(token(node.children.IntLiteral));
     const span = this.spanOf(node);
     if (name === undefined || value === undefined || span === undefined) return undefined;
     return { kind: "enumValue", ...this.decorated(node, span), name, value, span };
   }
 
   field(node: CstNode): FieldNode | undefined {
-    const number = this.intLiteral(token(node, "IntLiteral"));
-    const name = this.identifier(token(node, "Name"));
-    const type = this.type(child(node, "type"));
+    const number = this.intLiteral(token(node.children.IntLiteral));
+    const name = this.identifier(token(node.children.Name));
+    const type = this.type(child(node.children.type));
     const span = this.spanOf(node);
     if (number === undefined || name === undefined || type === undefined || span === undefined)
       return undefined;
-    const optional = this.tokenSpan(token(node, "Question"));
+    const optional = this.tokenSpan(token(node.children.Question));
     return { kind: "field", ...this.decorated(node, span), number, name, optional, type, span };
   }
 
   reserved(node: CstNode): ReservedNode[] {
     const out: ReservedNode[] = [];
-    for (const decl of nodes(node, "reservedDecl")) {
+    for (const decl of nodes(node.children.reservedDecl)) {
       const span = this.spanOf(decl);
       const items: ReservedItem[] = [];
-      for (const itemNode of nodes(decl, "reservedItem")) {
+      for (const itemNode of nodes(decl.children.reservedItem)) {
         const item = this.reservedItem(itemNode);
         if (item !== undefined) items.push(item);
       }
@@ -203,94 +203,95 @@ class AstBuilder {
   reservedItem(node: CstNode): ReservedItem | undefined {
     const span = this.spanOf(node);
     if (span === undefined) return undefined;
-    const name = token(node, "StringLiteral");
+    const name = token(node.children.StringLiteral);
     if (name !== undefined) return { kind: "name", value: this.stringLiteral(name), span };
-    const from = this.intLiteral(token(node, "IntLiteral", 0));
+    const from = this.intLiteral(token(node.children.IntLiteral, 0));
     if (from === undefined) return undefined;
-    if (token(node, "Kw_to") === undefined) return { kind: "number", value: from, span };
-    const to = this.intLiteral(token(node, "IntLiteral", 1));
+    if (token(node.children.Kw_to) === undefined) return { kind: "number", value: from, span };
+    const to = this.intLiteral(token(node.children.IntLiteral, 1));
     return to === undefined ? undefined : { kind: "range", from, to, span };
   }
 
   method(node: CstNode): MethodNode | undefined {
-    const name = this.identifier(token(node, "Name"));
+    const name = this.identifier(token(node.children.Name));
     const span = this.spanOf(node);
-    if (name === undefined || span === undefined || token(node, "LParen") === undefined) return undefined;
+    if (name === undefined || span === undefined || token(node.children.LParen) === undefined)
+      return undefined;
     const params: ParamNode[] = [];
-    for (const paramNode of nodes(node, "param")) {
+    for (const paramNode of nodes(node.children.param)) {
       const param = this.param(paramNode);
       if (param === undefined) return undefined;
       params.push(param);
     }
     let returns: ReturnNode | undefined;
-    if (token(node, "Colon") !== undefined) {
-      returns = this.returnType(child(node, "returnType"));
+    if (token(node.children.Colon) !== undefined) {
+      returns = this.returnType(child(node.children.returnType));
       if (returns === undefined) return undefined;
     }
     const throws: NamedTypeRef[] = [];
-    for (const thrown of nodes(node, "namedType")) {
+    for (const thrown of nodes(node.children.namedType)) {
       const ref = this.namedType(thrown);
       if (ref === undefined) return undefined;
       throws.push(ref);
     }
-    const oneway = this.tokenSpan(token(node, "Kw_oneway"));
+    const oneway = this.tokenSpan(token(node.children.Kw_oneway));
     return { kind: "method", ...this.decorated(node, span), oneway, name, params, returns, throws, span };
   }
 
   param(node: CstNode): ParamNode | undefined {
-    const name = this.identifier(token(node, "Name"));
-    const type = this.type(child(node, "type"));
+    const name = this.identifier(token(node.children.Name));
+    const type = this.type(child(node.children.type));
     const span = this.spanOf(node);
     if (name === undefined || type === undefined || span === undefined) return undefined;
-    const optional = this.tokenSpan(token(node, "Question"));
-    const stream = this.tokenSpan(token(node, "Kw_stream"));
+    const optional = this.tokenSpan(token(node.children.Question));
+    const stream = this.tokenSpan(token(node.children.Kw_stream));
     return { kind: "param", ...this.decorated(node, span), name, optional, stream, type, span };
   }
 
   returnType(node: CstNode | undefined): ReturnNode | undefined {
     const span = node === undefined ? undefined : this.spanOf(node);
     if (node === undefined || span === undefined) return undefined;
-    if (token(node, "Kw_void") !== undefined) return { kind: "void", span };
-    const type = this.type(child(node, "type"));
+    if (token(node.children.Kw_void) !== undefined) return { kind: "void", span };
+    const type = this.type(child(node.children.type));
     if (type === undefined) return undefined;
-    return { kind: "type", stream: this.tokenSpan(token(node, "Kw_stream")), type, span };
+    return { kind: "type", stream: this.tokenSpan(token(node.children.Kw_stream)), type, span };
   }
 
   type(node: CstNode | undefined): TypeRef | undefined {
     const span = node === undefined ? undefined : this.spanOf(node);
     if (node === undefined || span === undefined) return undefined;
-    const scalar = token(node, "ScalarKeyword");
+    const scalar = token(node.children.ScalarKeyword);
     if (scalar !== undefined) return { kind: "scalar", name: scalar.image as ScalarName, span };
-    const list = child(node, "listType");
+    const list = child(node.children.listType);
     if (list !== undefined) {
-      const element = this.type(child(list, "type"));
+      const element = this.type(child(list.children.type));
       return element === undefined ? undefined : { kind: "list", element, span };
     }
-    const map = child(node, "mapType");
+    const map = child(node.children.mapType);
     if (map !== undefined) {
-      const key = this.type(child(map, "type", 0));
-      const value = this.type(child(map, "type", 1));
+      const key = this.type(child(map.children.type, 0));
+      const value = this.type(child(map.children.type, 1));
       return key === undefined || value === undefined ? undefined : { kind: "map", key, value, span };
     }
-    const named = child(node, "namedType");
+    const named = child(node.children.namedType);
     return named === undefined ? undefined : this.namedType(named);
   }
 
   namedType(node: CstNode): NamedTypeRef | undefined {
     const name = this.dottedName(
       node,
-      token(node, "Identifier") === undefined ? "QualifierKeyword" : "Identifier",
+      token(node.children.Identifier) === undefined ? "QualifierKeyword" : "Identifier",
     );
     return name === undefined ? undefined : { kind: "named", name, span: name.span };
   }
 
   /** A dotted name whose first part is under `firstKey` and later parts under `Name`. */
   dottedName(node: CstNode, firstKey: string): QualifiedName | undefined {
-    const first = this.identifier(token(node, firstKey));
+    const first = this.identifier(token(node.children[firstKey]));
     const span = this.spanOf(node);
     if (first === undefined || span === undefined) return undefined;
     const parts: Identifier[] = [first];
-    const rest = firstKey === "Name" ? tokens(node, "Name").slice(1) : tokens(node, "Name");
+    const rest = firstKey === "Name" ? tokens(node.children.Name).slice(1) : tokens(node.children.Name);
     for (const part of rest) {
       const id = this.identifier(part);
       if (id === undefined) return undefined;
@@ -301,14 +302,14 @@ class AstBuilder {
 
   annotations(node: CstNode): Annotation[] {
     const out: Annotation[] = [];
-    for (const annotation of nodes(node, "annotation")) {
-      const name = this.identifier(token(annotation, "Name"));
+    for (const annotation of nodes(node.children.annotation)) {
+      const name = this.identifier(token(annotation.children.Name));
       const span = this.spanOf(annotation);
       if (name === undefined || span === undefined) continue;
       let args: Literal[] | undefined;
-      if (token(annotation, "LParen") !== undefined) {
+      if (token(annotation.children.LParen) !== undefined) {
         args = [];
-        for (const literalNode of nodes(annotation, "literal")) {
+        for (const literalNode of nodes(annotation.children.literal)) {
           const literal = this.literal(literalNode);
           if (literal !== undefined) args.push(literal);
         }
@@ -332,17 +333,17 @@ class AstBuilder {
 
   literal(node: CstNode | undefined): Literal | undefined {
     if (node === undefined) return undefined;
-    const int = token(node, "IntLiteral");
+    const int = token(node.children.IntLiteral);
     if (int !== undefined) return this.intLiteral(int);
-    const float = token(node, "FloatLiteral");
+    const float = token(node.children.FloatLiteral);
     if (float !== undefined) {
       const { file, reporter } = this.#in;
       const value = floatValue(float.image, file, float.startOffset, reporter);
       return { kind: "float", value, text: float.image, span: this.tokenSpanOf(float) };
     }
-    const string = token(node, "StringLiteral");
+    const string = token(node.children.StringLiteral);
     if (string !== undefined) return this.stringLiteral(string);
-    const bool = token(node, "Kw_true") ?? token(node, "Kw_false");
+    const bool = token(node.children.Kw_true) ?? token(node.children.Kw_false);
     if (bool !== undefined)
       return { kind: "bool", value: bool.image === "true", span: this.tokenSpanOf(bool) };
     return undefined;
