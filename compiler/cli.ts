@@ -38,8 +38,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 function processIo(): CliIo {
+  // A reader that goes away early (`rpcgen check . | head`) is not our error: stop writing, quietly.
+  let stdoutClosed = false;
+  process.stdout.on("error", () => {
+    stdoutClosed = true;
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => void process.stderr.write(text),
     color: process.stdout.isTTY === true && (process.env.NO_COLOR ?? "") === "",
     cwd: process.cwd(),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -115,6 +116,29 @@ describe("rpcgen CLI (in process)", () => {
 });
 
 describe("rpcgen CLI (child process)", () => {
+  it("stops quietly when its reader goes away (`rpcgen check | head`)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "rpcgen-cli-pipe-"));
+    try {
+      // Far more output than a pipe buffers, so writes go on after the reader is gone.
+      writeFileSync(path.join(dir, "many.rpc"), "struct A { 1: a: i32 ".repeat(3000));
+      const child = spawn(
+        process.execPath,
+        ["--conditions=source", "--import", "tsx", path.resolve("compiler/cli.ts"), "check", "many.rpc"],
+        { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.stdout.once("data", () => child.stdout.destroy());
+      const [code] = (await once(child, "exit")) as [number | null];
+      assert.equal(stderr.includes("EPIPE"), false, stderr);
+      assert.equal(code, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("runs from the sources and sets the exit status", () => {
     const run = spawnSync(
       process.execPath,
