@@ -176,6 +176,26 @@ class Loader {
     const looked = this.candidates(node.path.value, path.dirname(importer));
     const found = looked.find((candidate) => isFile(candidate));
     if (found !== undefined) return found;
+    if (node.path.value === "") {
+      this.error(LoadCode.importNotFound, "an import needs a file name", node.path.span, {
+        label: "empty",
+        hint: 'an import names a file relative to this one: `import "common/money.rpc";`',
+      });
+      return undefined;
+    }
+    const directory = looked.find((candidate) => isDirectory(candidate));
+    if (directory !== undefined) {
+      this.error(
+        LoadCode.importNotFound,
+        `\`${node.path.value}\` is a directory, not a file`,
+        node.path.span,
+        {
+          label: "a directory",
+          hint: "import each `.rpc` file by name, or name the directory on the command line",
+        },
+      );
+      return undefined;
+    }
     const places = looked.map((candidate) => `\`${this.display(candidate)}\``).join(", ");
     const close = suggestImport(looked);
     const written = node.path.value;
@@ -236,6 +256,14 @@ class Loader {
 
   error(code: string, message: string, span: Span, extra: { hint?: string; label?: string } = {}): void {
     this.#reporter.report({ code, severity: "error", message, span, ...extra });
+  }
+}
+
+function isDirectory(candidate: string): boolean {
+  try {
+    return statSync(candidate).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -178,6 +178,16 @@ describe("loader", () => {
     assert.match(d.hint ?? "", /`missing.rpc`, `inc\/missing.rpc`/);
   });
 
+  it("explains an empty import and an import of a directory", () => {
+    write("main.rpc", 'import "";\nimport "sub";\n' + STRUCT);
+    mkdirSync(path.join(root, "sub"));
+    const { diagnostics } = load({ inputs: ["main.rpc"] });
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code} ${d.message}`),
+      ["RPC0005 an import needs a file name", "RPC0005 `sub` is a directory, not a file"],
+    );
+  });
+
   it("suggests a close file name for an import that resolves nowhere", () => {
     write("main.rpc", 'import "common/mony.rpc";\nimport "zzz.rpc";\n' + STRUCT);
     write("common/money.rpc", STRUCT);
