@@ -131,7 +131,7 @@ describe("loader", () => {
   });
 
   it("resolves imports next to the importing file first, then in -I directories in order", () => {
-    write("app/main.rpc", 'import "shared.rpc";\nimport "only-in-second.rpc";\n' + STRUCT);
+    write("app/main.rpc", `import "shared.rpc";\nimport "only-in-second.rpc";\n${STRUCT}`);
     write("app/shared.rpc", "struct Local { 1: a: i32; }");
     write("inc1/shared.rpc", "struct FromInc1 { 1: a: i32; }");
     write("inc1/dup.rpc", "struct One { 1: a: i32; }");
@@ -152,7 +152,7 @@ describe("loader", () => {
   });
 
   it("takes the first include directory that has the file", () => {
-    write("main.rpc", 'import "dup.rpc";\n' + STRUCT);
+    write("main.rpc", `import "dup.rpc";\n${STRUCT}`);
     write("inc1/dup.rpc", "struct One { 1: a: i32; }");
     write("inc2/dup.rpc", "struct Two { 1: a: i32; }");
     assert.deepEqual(load({ inputs: ["main.rpc"], includeDirs: ["inc1", "inc2"] }).paths, [
@@ -166,7 +166,7 @@ describe("loader", () => {
   });
 
   it("reports an import that resolves nowhere at its string, listing where it looked", () => {
-    const text = 'import "missing.rpc";\n' + STRUCT;
+    const text = `import "missing.rpc";\n${STRUCT}`;
     write("main.rpc", text);
     mkdirSync(path.join(root, "inc"));
     const { diagnostics } = load({ inputs: ["main.rpc"], includeDirs: ["inc"] });
@@ -179,7 +179,7 @@ describe("loader", () => {
   });
 
   it("explains an empty import and an import of a directory", () => {
-    write("main.rpc", 'import "";\nimport "sub";\n' + STRUCT);
+    write("main.rpc", `import "";\nimport "sub";\n${STRUCT}`);
     mkdirSync(path.join(root, "sub"));
     const { diagnostics } = load({ inputs: ["main.rpc"] });
     assert.deepEqual(
@@ -189,7 +189,7 @@ describe("loader", () => {
   });
 
   it("suggests a close file name for an import that resolves nowhere", () => {
-    write("main.rpc", 'import "common/mony.rpc";\nimport "zzz.rpc";\n' + STRUCT);
+    write("main.rpc", `import "common/mony.rpc";\nimport "zzz.rpc";\n${STRUCT}`);
     write("common/money.rpc", STRUCT);
     const { diagnostics } = load({ inputs: ["main.rpc"] });
     assert.deepEqual(
@@ -201,7 +201,7 @@ describe("loader", () => {
   });
 
   it("loads a file imported twice (also through a symlink) once, and survives cycles", () => {
-    write("a.rpc", 'import "b.rpc";\nimport "link/c.rpc";\n' + STRUCT);
+    write("a.rpc", `import "b.rpc";\nimport "link/c.rpc";\n${STRUCT}`);
     write("b.rpc", 'import "a.rpc";\nimport "real/c.rpc";\nstruct B { 1: a: i32; }');
     write("real/c.rpc", "struct C { 1: a: i32; }");
     symlinkSync(path.join(root, "real"), path.join(root, "link"));
@@ -219,7 +219,7 @@ describe("loader", () => {
   });
 
   it("reports an unreadable imported file at the import statement", () => {
-    write("main.rpc", 'import "empty.rpc";\n' + STRUCT);
+    write("main.rpc", `import "empty.rpc";\n${STRUCT}`);
     write("empty.rpc", "");
     const { diagnostics } = load({ inputs: ["main.rpc"] });
     assert.deepEqual(
