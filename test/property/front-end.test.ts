@@ -180,7 +180,7 @@ describe("property: the front end on random and mutated input", () => {
   it("handles random token soups", () => {
     fc.assert(
       fc.property(tokenSoup, (text) => frontEnd(text)),
-      { numRuns: 400 },
+      { numRuns: 800 },
     );
   });
 
@@ -191,7 +191,7 @@ describe("property: the front end on random and mutated input", () => {
         fc.array(edit, { minLength: 1, maxLength: 6 }),
         (index, edits) => frontEnd(edits.reduce(apply, examples[index] as string)),
       ),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
   });
 
