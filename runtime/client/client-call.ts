@@ -109,7 +109,7 @@ export abstract class ClientCall implements CallSink {
   abstract onMessage(body: Buffer): void;
   abstract onWindow(count: number): void;
   abstract onResponse(response: ResponsePayload): void;
-  abstract onResult(body: Buffer): void;
+  abstract onResult(body: Uint8Array): void;
 
   onClosed(error: RpcError, retryable: boolean): void {
     if (this.done) return;

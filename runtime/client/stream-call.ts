@@ -140,7 +140,7 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
     this.fail(errorFromResponse(this.method, response));
   }
 
-  onResult(body: Buffer): void {
+  onResult(body: Uint8Array): void {
     if (this.done) return;
     this.connection = undefined;
     if (this.inbox !== undefined) {

@@ -79,7 +79,7 @@ export class UnaryCall extends ClientCall {
     this.fail(errorFromResponse(this.method, response));
   }
 
-  onResult(body: Buffer): void {
+  onResult(body: Uint8Array): void {
     if (this.done) return;
     this.connection = undefined;
     let value: unknown;

@@ -25,7 +25,7 @@ export interface CallSink {
   /** The call's RESPONSE arrived; the call is no longer open. */
   onResponse(response: ResponsePayload): void;
   /** The call's RESPONSE arrived and is a plain success carrying `body` (the hot path of onResponse). */
-  onResult(body: Buffer): void;
+  onResult(body: Uint8Array): void;
   /**
    * The connection can no longer carry the call. `retryable` is true when the server said (GOAWAY) that
    * it never processed it, so it may be sent again on another connection.

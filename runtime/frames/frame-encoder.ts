@@ -26,6 +26,9 @@ export interface ByteSink {
 const ARENA_BYTES = 64 * 1024;
 const COPY_LIMIT = 16 * 1024;
 const FLUSH_NOW_BYTES = 256 * 1024;
+// A settled promise to hang the flush on: `then` on it queues a plain microtask, where queueMicrotask
+// also makes an AsyncResource and a bound function per batch.
+const SETTLED = Promise.resolve();
 
 // Method paths are few and sent on every call: encode each once. Bounded in case paths are made up.
 const pathCache = new Map<string, Buffer>();
@@ -328,7 +331,7 @@ export class FrameEncoder {
     if (this.pendingBytes >= FLUSH_NOW_BYTES) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.flushCallback);
+      void SETTLED.then(this.flushCallback);
     }
   }
 }

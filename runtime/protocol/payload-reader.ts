@@ -85,10 +85,18 @@ export class PayloadReader {
     return out;
   }
 
-  /** Everything not read yet, without copying. */
-  rest(): Buffer {
-    const r = this.buf.subarray(this.pos, this.end);
+  /** Everything not read yet, as a plain Uint8Array view (no copy; cheaper to make than a Buffer view). */
+  rest(): Uint8Array {
+    const r = byteView(this.buf, this.pos, this.end);
     this.pos = this.end;
     return r;
   }
+}
+
+/**
+ * Bytes `start` to `end` of `buf` as a plain Uint8Array view. Message bodies handed to codecs are always
+ * such views (never Buffers), so the codecs' reads see one array shape.
+ */
+export function byteView(buf: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + start, end - start);
 }

@@ -4,7 +4,7 @@
 import type { Metadata } from "../call-context.js";
 import { isStatusCode, Status, type StatusCode } from "../status.js";
 import { FLAG_TYPED_ERROR, PREFACE_LENGTH, PREFACE_MAGIC, PROTOCOL_MAJOR, Setting } from "./frame-types.js";
-import { EMPTY_METADATA, PayloadReader } from "./payload-reader.js";
+import { byteView, EMPTY_METADATA, PayloadReader } from "./payload-reader.js";
 import { ProtocolError } from "./protocol-error.js";
 
 /** A decoded HELLO: the peer's settings (unknown ones dropped) and connection metadata. */
@@ -20,7 +20,7 @@ export interface RequestHead {
   readonly path: string;
   readonly timeoutMs: number;
   readonly metadata: Metadata;
-  readonly body: Buffer;
+  readonly body: Uint8Array;
 }
 
 /** A decoded RESPONSE. `typeName` is set only for a typed error; `body` is the result or the error's fields. */
@@ -29,7 +29,7 @@ export interface ResponsePayload {
   readonly message: string;
   readonly metadata: Metadata;
   readonly typeName: string | undefined;
-  readonly body: Buffer;
+  readonly body: Uint8Array;
 }
 
 /** A decoded GOAWAY. */
@@ -96,7 +96,7 @@ export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = b
       const timeoutMs = buf.readUInt32BE(at);
       // The common case, no metadata: no reader needed.
       if (buf[at + 4] === 0 && buf[at + 5] === 0) {
-        return { path: cache.path, timeoutMs, metadata: EMPTY_METADATA, body: buf.subarray(at + 6, end) };
+        return { path: cache.path, timeoutMs, metadata: EMPTY_METADATA, body: byteView(buf, at + 6, end) };
       }
       const r = new PayloadReader(buf, at + 4, end);
       const metadata = r.metadata();
@@ -129,7 +129,7 @@ export function decodeResponse(payload: Buffer, flags: number): ResponsePayload 
  * found without decoding anything else; undefined for any other response. Reads `buf` from `start` to
  * `end` (the whole buffer by default).
  */
-export function okBody(buf: Buffer, flags: number, start = 0, end = buf.length): Buffer | undefined {
+export function okBody(buf: Buffer, flags: number, start = 0, end = buf.length): Uint8Array | undefined {
   if (flags !== 0 || end - start < 5) return undefined;
   if (
     buf[start] !== 0 ||
@@ -140,7 +140,7 @@ export function okBody(buf: Buffer, flags: number, start = 0, end = buf.length):
   ) {
     return undefined;
   }
-  return buf.subarray(start + 5, end);
+  return byteView(buf, start + 5, end);
 }
 
 /** Decodes a WINDOW payload: the number of stream messages granted. */

@@ -107,7 +107,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
   }
 
   /** Starts the handler with the REQUEST body (empty for request streams). */
-  run(body: Buffer): void {
+  run(body: Uint8Array): void {
     const method = this.route.method;
     if (method.kind === "clientStream" || method.kind === "bidi") {
       this.inbox = new MessageInbox(this, this.host.initialWindow);

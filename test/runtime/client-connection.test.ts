@@ -15,7 +15,7 @@ class ResultSink implements CallSink {
   }
   onMessage(): void {}
   onWindow(): void {}
-  onResult(body: Buffer): void {
+  onResult(body: Uint8Array): void {
     this.settle(`ok ${echoMethod.responseCodec.decode(body).text}`);
   }
   onResponse(response: ResponsePayload): void {

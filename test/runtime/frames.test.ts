@@ -113,7 +113,7 @@ describe("runtime frames", () => {
     assert.equal(req.path, "shop.orders.OrderService/getOrder");
     assert.equal(req.timeoutMs, 250);
     assert.deepEqual(req.metadata, { k: "v", bin: new Uint8Array([0, 255]) });
-    assert.equal(req.body.toString(), "args");
+    assert.equal(Buffer.from(req.body).toString(), "args");
     const big = decodeRequest(f[2]!.payload);
     assert.equal(f[2]!.flags, FLAG_ONEWAY);
     assert.equal(big.path, "p/é");
@@ -122,7 +122,10 @@ describe("runtime frames", () => {
     assert.equal(f[3]!.payload.toString(), "m");
     assert.equal(decodeWindow(f[5]!.payload), 16);
     const ok = decodeResponse(f[6]!.payload, f[6]!.flags);
-    assert.deepEqual([ok.status, ok.message, ok.typeName, ok.body.toString()], [0, "", undefined, "result"]);
+    assert.deepEqual(
+      [ok.status, ok.message, ok.typeName, Buffer.from(ok.body).toString()],
+      [0, "", undefined, "result"],
+    );
     const err = decodeResponse(f[7]!.payload, f[7]!.flags);
     assert.deepEqual(
       [err.status, err.message, err.typeName, [...err.body]],
@@ -238,7 +241,7 @@ describe("runtime request decoding with the path cache", () => {
     const framed = Buffer.concat([Buffer.from("xx"), payloadOf("pkg.S/bbbb"), Buffer.from("yy")]);
     const inside = decodeRequest(framed, cache, 2, framed.length - 2);
     assert.deepEqual(
-      [a, again, other, inside].map((r) => [r.path, r.timeoutMs, r.metadata, r.body.toString()]),
+      [a, again, other, inside].map((r) => [r.path, r.timeoutMs, r.metadata, Buffer.from(r.body).toString()]),
       [
         ["pkg.S/aaaa", 7, {}, "b"],
         ["pkg.S/aaaa", 7, { k: "v" }, "b"],
