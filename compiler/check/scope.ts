@@ -13,7 +13,6 @@ import {
   describeLocation,
   type FileInfo,
   kindWord,
-  qualify,
   withArticle,
 } from "./context.js";
 import { didYouMean } from "./did-you-mean.js";
