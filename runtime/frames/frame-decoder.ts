@@ -7,6 +7,11 @@ import { ProtocolError } from "../protocol/protocol-error.js";
 
 const EMPTY = Buffer.alloc(0);
 
+// A plain big-endian read: Buffer's readUInt32BE checks its offset on every call; callers here have.
+function get32(b: Buffer, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
 /** Where a frame's payload lies: bytes `start` to `end` of `source`, or the same as one Buffer. */
 export interface FramePayload {
   /** The payload as a Buffer (a view made on first use). */
@@ -85,13 +90,13 @@ export class FrameDecoder implements FramePayload {
         header = this.take(FRAME_HEADER_LENGTH);
         at = 0;
       }
-      const length = header.readUInt32BE(at);
+      const length = get32(header, at);
       if (length > this.maxFrameSize) {
         throw new ProtocolError(`frame of ${length} bytes exceeds the limit of ${this.maxFrameSize}`);
       }
       this.type = header[at + 4]!;
       this.flags = header[at + 5]!;
-      this.streamId = header.readUInt32BE(at + 6);
+      this.streamId = get32(header, at + 6);
       this.bodyLength = length;
     }
     if (this.bufferedBytes < this.bodyLength) return false;

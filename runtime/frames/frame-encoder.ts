@@ -43,6 +43,20 @@ function encodedPath(path: string): Buffer {
   return bytes;
 }
 
+// Plain byte stores: Buffer's writeUInt*BE validate their arguments on every call, and these run a few
+// times per frame with values already known to fit.
+function put16(b: Buffer, at: number, value: number): void {
+  b[at] = value >>> 8;
+  b[at + 1] = value;
+}
+
+function put32(b: Buffer, at: number, value: number): void {
+  b[at] = value >>> 24;
+  b[at + 1] = value >>> 16;
+  b[at + 2] = value >>> 8;
+  b[at + 3] = value;
+}
+
 /** Bytes a metadata block takes on the wire. */
 export function metadataLength(metadata: Metadata | undefined): number {
   let n = 2;
@@ -138,9 +152,9 @@ export class FrameEncoder {
     const pathLength = pathBytes.length;
     const headLength = 2 + pathLength + 4 + (metadata === undefined ? 2 : metadataLength(metadata));
     const b = this.header(FrameType.REQUEST, flags, streamId, headLength + body.length, headLength);
-    b.writeUInt16BE(pathLength, this.pos);
+    put16(b, this.pos, pathLength);
     b.set(pathBytes, this.pos + 2);
-    b.writeUInt32BE(timeoutMs, this.pos + 2 + pathLength);
+    put32(b, this.pos + 2 + pathLength, timeoutMs);
     this.pos += 6 + pathLength;
     this.writeMetadata(metadata);
     this.body(body);
@@ -197,7 +211,7 @@ export class FrameEncoder {
     const flags = typeName === undefined ? 0 : FLAG_TYPED_ERROR;
     const b = this.header(FrameType.RESPONSE, flags, streamId, headLength + bodyLength, headLength);
     b[this.pos] = status;
-    b.writeUInt16BE(messageLength, this.pos + 1);
+    put16(b, this.pos + 1, messageLength);
     if (messageLength > 0) b.write(message, this.pos + 3, messageLength, "utf8");
     this.pos += 3 + messageLength;
     this.writeMetadata(metadata);
@@ -259,10 +273,10 @@ export class FrameEncoder {
   ): Buffer {
     const b = this.reserve(FRAME_HEADER_LENGTH + reserveAfter);
     const p = this.pos;
-    b.writeUInt32BE(length, p);
+    put32(b, p, length);
     b[p + 4] = type;
     b[p + 5] = flags;
-    b.writeUInt32BE(streamId, p + 6);
+    put32(b, p + 6, streamId);
     this.pos = p + FRAME_HEADER_LENGTH;
     return b;
   }
@@ -283,29 +297,33 @@ export class FrameEncoder {
   private writeMetadata(metadata: Metadata | undefined): void {
     const b = this.arena;
     const countAt = this.pos;
+    if (metadata === undefined) {
+      b[countAt] = 0;
+      b[countAt + 1] = 0;
+      this.pos = countAt + 2;
+      return;
+    }
     let count = 0;
     this.pos += 2;
-    if (metadata !== undefined) {
-      for (const key in metadata) {
-        const value = metadata[key]!;
-        const binary = typeof value !== "string";
-        b[this.pos] = binary ? METADATA_BINARY : METADATA_STRING;
-        const keyLength = b.write(key, this.pos + 3, "utf8");
-        b.writeUInt16BE(keyLength, this.pos + 1);
-        this.pos += 3 + keyLength;
-        if (binary) {
-          b.writeUInt32BE(value.length, this.pos);
-          b.set(value, this.pos + 4);
-          this.pos += 4 + value.length;
-        } else {
-          const valueLength = b.write(value, this.pos + 4, "utf8");
-          b.writeUInt32BE(valueLength, this.pos);
-          this.pos += 4 + valueLength;
-        }
-        count++;
+    for (const key in metadata) {
+      const value = metadata[key]!;
+      const binary = typeof value !== "string";
+      b[this.pos] = binary ? METADATA_BINARY : METADATA_STRING;
+      const keyLength = b.write(key, this.pos + 3, "utf8");
+      b.writeUInt16BE(keyLength, this.pos + 1);
+      this.pos += 3 + keyLength;
+      if (binary) {
+        b.writeUInt32BE(value.length, this.pos);
+        b.set(value, this.pos + 4);
+        this.pos += 4 + value.length;
+      } else {
+        const valueLength = b.write(value, this.pos + 4, "utf8");
+        b.writeUInt32BE(valueLength, this.pos);
+        this.pos += 4 + valueLength;
       }
+      count++;
     }
-    b.writeUInt16BE(count, countAt);
+    put16(b, countAt, count);
   }
 
   // Makes room for n contiguous bytes at `pos`, starting a new arena when the current one is too full.

@@ -89,11 +89,11 @@ function sameBytes(expected: Buffer, buf: Buffer, at: number): boolean {
 /** Decodes a REQUEST payload: `buf` from `start` to `end` (the whole buffer by default). */
 export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = buf.length): RequestHead {
   if (cache !== undefined && end - start >= 2) {
-    const length = buf.readUInt16BE(start);
+    const length = (buf[start]! << 8) | buf[start + 1]!;
     const cached = cache.bytes;
     const at = start + 2 + length;
     if (length === cached.length && end - at >= 6 && sameBytes(cached, buf, start + 2)) {
-      const timeoutMs = buf.readUInt32BE(at);
+      const timeoutMs = ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
       // The common case, no metadata: no reader needed.
       if (buf[at + 4] === 0 && buf[at + 5] === 0) {
         return { path: cache.path, timeoutMs, metadata: EMPTY_METADATA, body: byteView(buf, at + 6, end) };
