@@ -110,9 +110,9 @@ function parseList<T>(option: string, list: string, known: readonly T[], show: (
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      duration: { type: "string", default: "1500" },
+      duration: { type: "string", default: "1000" },
       warmup: { type: "string", default: "300" },
-      rounds: { type: "string", default: "3" },
+      rounds: { type: "string", default: "5" },
       peers: { type: "string", default: DEFAULT_PEERS.join(",") },
       sizes: { type: "string", default: "small,1KiB" },
       "in-flight": { type: "string", default: IN_FLIGHT.join(",") },
