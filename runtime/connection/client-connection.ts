@@ -14,6 +14,7 @@ import {
 } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import type { RpcError } from "../status.js";
+import { CallTable } from "./call-table.js";
 import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
 
 /** What a call registers to receive its frames. Exactly one of onResponse/onClosed ends it. */
@@ -51,7 +52,7 @@ export interface ClientConnectionEvents {
  */
 export class ClientConnection extends FrameConnection {
   private readonly events: ClientConnectionEvents;
-  private readonly calls = new Map<number, CallSink>();
+  private readonly calls = new CallTable<CallSink>();
   private nextId: number;
   private goingAway = false;
 
@@ -143,7 +144,7 @@ export class ClientConnection extends FrameConnection {
   shutdown(error: RpcError): void {
     this.goingAway = true;
     this.closeError ??= error;
-    const sinks = [...this.calls.values()];
+    const sinks = this.calls.snapshot();
     this.calls.clear();
     for (const sink of sinks) sink.onClosed(error, false);
     this.endSoon();
@@ -185,9 +186,9 @@ export class ClientConnection extends FrameConnection {
 
   protected override onGoAway(goAway: GoAway): void {
     this.goingAway = true;
-    for (const [id, sink] of this.calls) {
-      if (id <= goAway.lastStreamId) continue;
-      this.calls.delete(id);
+    for (const [id, sink] of this.calls.entries()) {
+      // Skips calls an earlier sink's onClosed already ended, as iterating the live table would.
+      if (id <= goAway.lastStreamId || !this.calls.delete(id)) continue;
       sink.onClosed(this.closeError!, true);
     }
     this.events.onGoAway(this);
@@ -199,7 +200,7 @@ export class ClientConnection extends FrameConnection {
   }
 
   protected override onClosed(error: RpcError): void {
-    const sinks = [...this.calls.values()];
+    const sinks = this.calls.snapshot();
     this.calls.clear();
     for (const sink of sinks) sink.onClosed(error, false);
     this.events.onClosed(this, error);

@@ -3,6 +3,7 @@
 
 import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
+import { CallTable } from "../connection/call-table.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import type { Logger } from "../logger.js";
@@ -29,7 +30,7 @@ export interface ConnectionHost {
 export class ServerConnection extends FrameConnection implements CallHost {
   readonly logger: Logger;
   private readonly host: ConnectionHost;
-  private readonly calls = new Map<number, ServerCall>();
+  private readonly calls = new CallTable<ServerCall>();
   private lastStreamId = 0;
   private readonly paths = new PathCache();
   private goingAway = false;
@@ -74,7 +75,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
   /** Ends every open call with UNAVAILABLE (answering the client) and closes. */
   forceClose(reason: string): void {
     const error = new RpcError(Status.UNAVAILABLE, reason);
-    for (const call of [...this.calls.values()]) call.disconnect(error, true);
+    for (const call of this.calls.snapshot()) call.disconnect(error, true);
     this.endSoon();
   }
 
@@ -179,7 +180,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.idleTimer);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
-    for (const call of [...this.calls.values()]) call.disconnect(reason, false);
+    for (const call of this.calls.snapshot()) call.disconnect(reason, false);
     this.calls.clear();
     this.host.connectionClosed(this);
   }
