@@ -62,9 +62,7 @@ function compileSchema(
   try {
     compile("proto");
   } catch (error) {
-    notes.push(
-      `rpcgen compile --emit proto failed (${describeFailure(error)}); using bench/runtime/bench.proto`,
-    );
+    notes.push(`rpcgen compile --emit proto failed (${describeFailure(error)})`);
   }
   const ts = filesEndingWith(genDir, ".ts").find((file) => !file.endsWith(".d.ts"));
   const proto = filesEndingWith(genDir, ".proto")[0];
@@ -75,7 +73,7 @@ function compileSchema(
   };
 }
 
-/** Generates everything the peers need; throws only when even the fallbacks fail. */
+/** Generates everything the peers need; throws when the `.proto` every peer reads cannot be emitted. */
 export function prepareArtifacts(options: PrepareOptions): Prepared {
   rmSync(options.outDir, { recursive: true, force: true });
   const genDir = join(options.outDir, "gen");
@@ -84,7 +82,9 @@ export function prepareArtifacts(options: PrepareOptions): Prepared {
 
   const compiled = compileSchema(options, genDir);
   if (compiled.note !== undefined) notes.push(compiled.note);
-  const protoFile = compiled.proto ?? join(options.root, "bench/runtime/bench.proto");
+  // Every peer speaks the schema rpcgen emits; without it there is nothing fair to compare.
+  const protoFile = compiled.proto;
+  if (protoFile === undefined) throw new Error(`rpcgen compile emitted no .proto: ${compiled.note ?? "?"}`);
 
   const pbjsModule = join(options.outDir, "bench-pb.cjs");
   execFileSync(

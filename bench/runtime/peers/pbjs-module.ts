@@ -20,7 +20,7 @@ export function loadPbjsBench(modulePath: string): PbjsBench {
   const root = require(modulePath) as { bench?: Record<string, PbjsMessage> };
   const bench = root.bench;
   const payload = bench?.Payload;
-  // The argument message's name depends on who wrote the proto (the hand-written twin or the emitter).
+  // The argument message's name is the emitter's choice (`Echo_echo_Args` today).
   const args = bench?.EchoArgs ?? bench?.EchoEchoArgs ?? bench?.Echo_echo_Args;
   if (payload === undefined || args === undefined) {
     throw new Error(`${modulePath} has no bench.Payload and echo argument message`);
