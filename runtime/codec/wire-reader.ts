@@ -19,6 +19,11 @@ const utf8Slice = (
 // Nesting depth of the decode in progress; reset by `resetDecodeDepth` at each top-level decode,
 // so an exception thrown mid-decode cannot leave it wrong for the next one.
 let depth = 0;
+// Decoded `bytes` values of at most BYTES_POOLED_MAX bytes are views into a shared block (see readBytes).
+const BYTES_POOL_SIZE = 8192;
+const BYTES_POOLED_MAX = 4096;
+let bytesPool = new Uint8Array(BYTES_POOL_SIZE);
+let bytesPoolOffset = 0;
 // Output registers of readVarint64: the low and high 32 bits, unsigned.
 let lo = 0;
 let hi = 0;
@@ -224,14 +229,27 @@ export function readString(r: Reader, end: number): string {
   return utf8Slice.call(buf, start, stop);
 }
 
-/** Reads `bytes` into a fresh array (a copy: the input buffer may be reused by the transport). */
+/** Reads `bytes` as a copy the caller owns (the transport may reuse its input buffer); values up to 4 KiB share a pooled backing store. */
 export function readBytes(r: Reader, end: number): Uint8Array {
   const stop = readLengthEnd(r, end);
   const start = r.pos;
   r.pos = stop;
-  const out = new Uint8Array(stop - start);
-  out.set(r.buf.subarray(start, stop));
-  return out;
+  const n = stop - start;
+  if (n > BYTES_POOLED_MAX) {
+    const out = new Uint8Array(n);
+    out.set(r.buf.subarray(start, stop));
+    return out;
+  }
+  // Small values are copied into a shared block, as Node's Buffer pool does: one allocation per 8 KiB
+  // instead of one zero-filled backing store per field, which measured as the runtime's largest GC cost.
+  if (bytesPoolOffset + n > BYTES_POOL_SIZE) {
+    bytesPool = new Uint8Array(BYTES_POOL_SIZE);
+    bytesPoolOffset = 0;
+  }
+  const at = bytesPoolOffset;
+  bytesPool.set(r.buf.subarray(start, stop), at);
+  bytesPoolOffset = (at + n + 7) & ~7;
+  return bytesPool.subarray(at, at + n);
 }
 
 /** Enters a nested message: reads its length, counts depth, returns where it ends. */

@@ -6,6 +6,7 @@ import {
   newWriter,
   Reader,
   readBool,
+  readBytes,
   readInt32,
   readInt64,
   readString,
@@ -175,5 +176,25 @@ describe("wire primitives", () => {
     w.string(s);
     const back = new Reader(new Uint8Array(w.finish()));
     assert.equal(readString(back, back.len), s);
+  });
+  it("reads bytes as copies that alias neither the input nor each other, across pool blocks", () => {
+    // Lengths straddle the pooled limit (4 KiB) and fill several 8 KiB blocks.
+    const lengths = [0, 1, 7, 8, 9, 100, 4095, 4096, 4097, 3000, 5000, 1, 2048, 2048, 2048, 2048, 16];
+    const w = protobuf.Writer.create();
+    const expected = lengths.map((n, i) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + i) & 0xff));
+    for (const v of expected) w.bytes(v);
+    const input = new Uint8Array(w.finish());
+    const r = new Reader(input);
+    const got = expected.map(() => readBytes(r, r.len));
+    assert.equal(r.pos, r.len);
+    input.fill(0xee);
+    for (const [i, v] of got.entries()) assert.deepEqual(v, expected[i], `value ${i} changed with its input`);
+    for (const v of got) v.fill(0x55);
+    for (const [i, v] of got.entries()) {
+      assert.ok(
+        v.every((b) => b === 0x55),
+        `value ${i} was overwritten through another value`,
+      );
+    }
   });
 });
