@@ -1,10 +1,9 @@
 // Options of `connect`, their defaults, and resolution into connection settings.
 
 import type { Metadata } from "../call-context.js";
+import { resolveConnectionSettings } from "../connection/connection-settings.js";
 import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
-import { metadataProblem } from "../frames/frame-encoder.js";
 import type { ClientInterceptor } from "../interceptors.js";
-import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
 
 /** Reconnect backoff: the n-th failed attempt waits min(maxMs, initialMs * multiplier^(n-1)) ± jitter. */
 export interface BackoffOptions {
@@ -52,15 +51,6 @@ export interface ResolvedConnectOptions {
 /** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
 export function resolveConnectOptions(options: ConnectOptions | undefined): ResolvedConnectOptions {
   const o = options ?? {};
-  const problem = o.metadata === undefined ? undefined : metadataProblem(o.metadata);
-  if (problem !== undefined) throw new TypeError(`invalid connection metadata: ${problem}`);
-  if (o.maxFrameSize !== undefined && !(o.maxFrameSize >= 1024 && o.maxFrameSize <= 0xffffffff)) {
-    throw new TypeError(`maxFrameSize must be between 1024 and 4294967295, got ${o.maxFrameSize}`);
-  }
-  const keepalive =
-    o.keepalive === false
-      ? undefined
-      : { intervalMs: o.keepalive?.intervalMs ?? 10_000, timeoutMs: o.keepalive?.timeoutMs ?? 5_000 };
   return {
     connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
     backoff: {
@@ -72,14 +62,10 @@ export function resolveConnectOptions(options: ConnectOptions | undefined): Reso
     maxQueuedCalls: o.maxQueuedCalls ?? 1024,
     maxQueuedBytes: o.maxQueuedBytes ?? 8 * 1024 * 1024,
     interceptors: o.interceptors ?? [],
-    connection: {
-      maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
-      initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
+    connection: resolveConnectionSettings(o, {
+      keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
       maxConcurrentCalls: 0,
-      highWaterBytes: o.highWaterBytes ?? 1024 * 1024,
-      keepalive,
-      metadata: o.metadata,
-    },
+    }),
   };
 }
 

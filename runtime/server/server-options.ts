@@ -1,11 +1,10 @@
 // Options of `new Server(options)` and their defaults.
 
 import type { Metadata } from "../call-context.js";
+import { resolveConnectionSettings } from "../connection/connection-settings.js";
 import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
-import { metadataProblem } from "../frames/frame-encoder.js";
 import type { ServerInterceptor } from "../interceptors.js";
 import { type Logger, silentLogger } from "../logger.js";
-import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
 
 /** Server limits and hooks. Every field is optional; docs/runtime.md lists the defaults. */
 export interface ServerOptions {
@@ -49,15 +48,6 @@ export interface ResolvedServerOptions {
 /** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
   const o = options ?? {};
-  const problem = o.metadata === undefined ? undefined : metadataProblem(o.metadata);
-  if (problem !== undefined) throw new TypeError(`invalid connection metadata: ${problem}`);
-  if (o.maxFrameSize !== undefined && !(o.maxFrameSize >= 1024 && o.maxFrameSize <= 0xffffffff)) {
-    throw new TypeError(`maxFrameSize must be between 1024 and 4294967295, got ${o.maxFrameSize}`);
-  }
-  const keepalive =
-    o.keepalive === false
-      ? undefined
-      : { intervalMs: o.keepalive?.intervalMs ?? 30_000, timeoutMs: o.keepalive?.timeoutMs ?? 10_000 };
   return {
     maxConnections: o.maxConnections ?? 10_000,
     maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? 1000,
@@ -65,13 +55,9 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? 5_000,
     logger: o.logger ?? silentLogger,
     interceptors: o.interceptors ?? [],
-    connection: {
-      maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
-      initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
+    connection: resolveConnectionSettings(o, {
+      keepalive: { intervalMs: 30_000, timeoutMs: 10_000 },
       maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? 1000,
-      highWaterBytes: o.highWaterBytes ?? 1024 * 1024,
-      keepalive,
-      metadata: o.metadata,
-    },
+    }),
   };
 }

@@ -1,0 +1,46 @@
+// Resolution of the options both sides share (frame size, window, write buffer, keepalive, HELLO metadata)
+// into ConnectionSettings, so the client and the server validate and default them the same way.
+
+import type { Metadata } from "../call-context.js";
+import { metadataProblem } from "../frames/frame-encoder.js";
+import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
+import type { ConnectionSettings, KeepaliveOptions } from "./frame-connection.js";
+
+/** The connection options `connect` and `new Server` both accept. */
+export interface ConnectionOptions {
+  readonly maxFrameSize?: number;
+  readonly initialWindow?: number;
+  readonly highWaterBytes?: number;
+  readonly keepalive?: Partial<KeepaliveOptions> | false;
+  readonly metadata?: Metadata;
+}
+
+/** The defaults that differ between the two sides. */
+export interface SideDefaults {
+  readonly keepalive: KeepaliveOptions;
+  /** Calls served at once (0 for no limit). */
+  readonly maxConcurrentCalls: number;
+}
+
+/** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
+export function resolveConnectionSettings(o: ConnectionOptions, side: SideDefaults): ConnectionSettings {
+  const problem = o.metadata === undefined ? undefined : metadataProblem(o.metadata);
+  if (problem !== undefined) throw new TypeError(`invalid connection metadata: ${problem}`);
+  if (o.maxFrameSize !== undefined && !(o.maxFrameSize >= 1024 && o.maxFrameSize <= 0xffffffff)) {
+    throw new TypeError(`maxFrameSize must be between 1024 and 4294967295, got ${o.maxFrameSize}`);
+  }
+  return {
+    maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
+    initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
+    maxConcurrentCalls: side.maxConcurrentCalls,
+    highWaterBytes: o.highWaterBytes ?? 1024 * 1024,
+    keepalive:
+      o.keepalive === false
+        ? undefined
+        : {
+            intervalMs: o.keepalive?.intervalMs ?? side.keepalive.intervalMs,
+            timeoutMs: o.keepalive?.timeoutMs ?? side.keepalive.timeoutMs,
+          },
+    metadata: o.metadata,
+  };
+}
