@@ -9,7 +9,7 @@ import {
   OrderService,
   OrderServiceClient,
   type OrderServiceHandlers,
-  Status_ as OrderStatus,
+  Status as OrderStatus,
   OutOfStock,
 } from "../generated/shop/orders.js";
 

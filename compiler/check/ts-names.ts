@@ -36,12 +36,6 @@ const GLOBALS = [
   "Boolean", "Symbol", "JSON", "Math", "undefined", "NaN", "Infinity", "globalThis",
 ]; // biome-ignore format: a table reads better packed
 
-/** Runtime exports that generated files import by these names. */
-const RUNTIME_IMPORTS = [
-  "RpcError", "Status", "Channel", "CallOptions", "CallContext", "MessageCodec", "ServiceDescriptor",
-  "Writer", "Reader",
-]; // biome-ignore format: a table reads better packed
-
 /** Properties every object has; a data property with these names would break plain objects. */
 const OBJECT_PROPERTIES = ["__proto__", "constructor"];
 
@@ -53,7 +47,8 @@ const CLIENT_MEMBERS = ["channel", "close"];
 
 /** The names taken in each position (besides names already used by a sibling). */
 const TAKEN: Readonly<Record<NamePosition, ReadonlySet<string>>> = {
-  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GLOBALS, ...RUNTIME_IMPORTS]),
+  // Runtime exports are not taken: the printer imports one that clashes under an alias (`Status$1`).
+  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GLOBALS]),
   param: new Set([...RESERVED_WORDS, "ctx", "options"]),
   field: new Set(OBJECT_PROPERTIES),
   errorField: new Set([...OBJECT_PROPERTIES, ...ERROR_PROPERTIES]),

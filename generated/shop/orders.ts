@@ -14,7 +14,7 @@ import {
   RpcError,
   type RpcErrorOptions,
   type ServerStreamMethod,
-  Status,
+  Status as Status$1,
   type UnaryMethod,
   type Writer,
   beginMessageField,
@@ -46,13 +46,13 @@ import { Money, NotFound } from "./common/money.js";
 export const MAX_ITEMS = 100;
 
 /** Where an order is in its life. */
-export const Status_ = {
+export const Status = {
   UNKNOWN: 0,
   PAID: 1,
   SHIPPED: 2,
 } as const;
-/** A value of `Status_`; other numbers come from a newer schema and are kept as they are. */
-export type Status_ = (typeof Status_)[keyof typeof Status_] | (number & {});
+/** A value of `Status`; other numbers come from a newer schema and are kept as they are. */
+export type Status = (typeof Status)[keyof typeof Status] | (number & {});
 
 /** An order line. */
 export interface Item {
@@ -217,7 +217,7 @@ export interface Order {
   note?: string;
   labels: Map<string, string>;
   payment?: Payment;
-  status: Status_;
+  status: Status;
   /** @deprecated use labels */
   legacyTag: string;
   createdAtMs: bigint;
@@ -265,7 +265,7 @@ export const Order: MessageCodec<Order> = {
     let $note: string | undefined;
     const $labels = new Map<string, string>();
     let $payment: Payment | undefined;
-    let $status: Status_ = 0;
+    let $status: Status = 0;
     let $legacyTag = "";
     let $createdAtMs = 0n;
     while (r.pos < end) {
@@ -365,7 +365,7 @@ export const Receipt: MessageCodec<Receipt> = {
 
 /** Which orders `watch` reports. */
 export interface Filter {
-  statuses: Status_[];
+  statuses: Status[];
   customerId?: string;
 }
 /** Protobuf codec of `Filter` (message `shop.orders.Filter`). */
@@ -393,7 +393,7 @@ export const Filter: MessageCodec<Filter> = {
     if (m.customerId !== undefined) writeStringField(w, 18, m.customerId);
   },
   read(r: Reader, end: number): Filter {
-    const $statuses: Status_[] = [];
+    const $statuses: Status[] = [];
     let $customerId: string | undefined;
     while (r.pos < end) {
       const t = readVarint32(r);
@@ -422,7 +422,7 @@ export const Filter: MessageCodec<Filter> = {
 /** A change to an order. */
 export interface OrderEvent {
   orderId: string;
-  status: Status_;
+  status: Status;
   atMs: bigint;
 }
 /** Protobuf codec of `OrderEvent` (message `shop.orders.OrderEvent`). */
@@ -449,7 +449,7 @@ export const OrderEvent: MessageCodec<OrderEvent> = {
   },
   read(r: Reader, end: number): OrderEvent {
     let $orderId = "";
-    let $status: Status_ = 0;
+    let $status: Status = 0;
     let $atMs = 0n;
     while (r.pos < end) {
       const t = readVarint32(r);
@@ -634,7 +634,7 @@ export class OutOfStock extends RpcError {
 
   /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
   constructor(init?: Partial<OutOfStock>, message?: string, options?: RpcErrorOptions) {
-    super(Status.UNKNOWN, message ?? "shop.orders.OutOfStock", options);
+    super(Status$1.UNKNOWN, message ?? "shop.orders.OutOfStock", options);
     this.sku = init?.sku ?? "";
     this.available = init?.available ?? 0;
   }

@@ -12,13 +12,14 @@ describe("the TypeScript naming rule", () => {
     ]);
   });
 
-  it("appends _ to reserved words and globals at top level", () => {
-    assert.deepEqual(tsNames("topLevel", ["class", "Promise", "Error", "undefined", "RpcError"]), [
+  it("appends _ to reserved words and globals at top level, not to runtime export names", () => {
+    assert.deepEqual(tsNames("topLevel", ["class", "Promise", "Error", "undefined", "RpcError", "Status"]), [
       "class_",
       "Promise_",
       "Error_",
       "undefined_",
-      "RpcError_",
+      "RpcError",
+      "Status",
     ]);
   });
 

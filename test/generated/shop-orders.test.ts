@@ -15,7 +15,7 @@ import {
   OrderServiceClient,
   type OrderServiceHandlers,
   OutOfStock,
-  Status_,
+  Status as OrderStatus,
 } from "../../generated/shop/orders.js";
 
 const eur = (units: bigint) => ({ currency: Currency.EUR, units });
@@ -56,9 +56,9 @@ function orderHandlers() {
     },
     async *watch(filter) {
       const all: OrderEvent[] = [
-        { orderId: "a", status: Status_.PAID, atMs: 1n },
-        { orderId: "b", status: Status_.SHIPPED, atMs: 2n },
-        { orderId: "c", status: Status_.PAID, atMs: -3n },
+        { orderId: "a", status: OrderStatus.PAID, atMs: 1n },
+        { orderId: "b", status: OrderStatus.SHIPPED, atMs: 2n },
+        { orderId: "c", status: OrderStatus.PAID, atMs: -3n },
       ];
       for (const e of all) if (filter.statuses.includes(e.status)) yield e;
     },
@@ -97,7 +97,7 @@ describe("generated OrderService through the in-memory channel", () => {
     note: "ring twice",
     labels: new Map([["gift", "yes"]]),
     payment: { kind: "card", value: { last4: "4242", expiryMonth: 12, expiryYear: 2030 } },
-    status: Status_.PAID,
+    status: OrderStatus.PAID,
     createdAtMs: 1_700_000_000_000n,
   });
 
@@ -194,7 +194,7 @@ describe("generated OrderService through the in-memory channel", () => {
   });
 
   it("streams matching events (server stream)", async () => {
-    const events = await collect(client.watch({ statuses: [Status_.PAID] }));
+    const events = await collect(client.watch({ statuses: [OrderStatus.PAID] }));
     assert.deepEqual(
       events.map((e) => [e.orderId, e.atMs]),
       [

@@ -26,8 +26,8 @@ import {
   type Order,
   OrderService,
   OrderServiceClient,
+  Status as OrderStatus,
   OutOfStock,
-  Status_,
 } from "../../generated/shop/orders.js";
 
 async function* from<T>(values: readonly T[]): AsyncGenerator<T> {
@@ -58,7 +58,7 @@ function order(id: string): Order {
     items: [{ sku: "sku-1", quantity: 2, price: { currency: Currency.EUR, units: 1999n } }],
     labels: new Map([["gift", "yes"]]),
     payment: { kind: "card", value: { last4: "4242", expiryMonth: 12, expiryYear: 2030 } },
-    status: Status_.PAID,
+    status: OrderStatus.PAID,
     legacyTag: "",
     createdAtMs: -5n,
   };
@@ -102,7 +102,7 @@ describe("generated services over sockets", function () {
         for (let i = 0; ; i++) {
           yield {
             orderId: `o-${i}`,
-            status: filter.statuses[i % filter.statuses.length] ?? Status_.UNKNOWN,
+            status: filter.statuses[i % filter.statuses.length] ?? OrderStatus.UNKNOWN,
             atMs: BigInt(i),
           };
           await sleep(1);
@@ -229,11 +229,11 @@ describe("generated services over sockets", function () {
     assert.deepEqual([oos.sku, oos.available], ["sku-1", 10]);
 
     const seen = [];
-    for await (const ev of orders.watch({ statuses: [Status_.PAID, Status_.SHIPPED] })) {
+    for await (const ev of orders.watch({ statuses: [OrderStatus.PAID, OrderStatus.SHIPPED] })) {
       seen.push(ev.status);
       if (seen.length === 4) break;
     }
-    assert.deepEqual(seen, [Status_.PAID, Status_.SHIPPED, Status_.PAID, Status_.SHIPPED]);
+    assert.deepEqual(seen, [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.PAID, OrderStatus.SHIPPED]);
 
     const summary = await orders.upload(from(order("x").items.concat(order("y").items)));
     assert.deepEqual(summary, { count: 2, total: { currency: Currency.EUR, units: 7996n } });
