@@ -7,10 +7,10 @@
 //      node --import tsx bench/check.ts --dist     (the built compiler in dist/, after `npm run build`)
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { schemaGeneratorPath } from "./schema-generator.js";
 
 type Check = typeof import("../compiler/check/index.js");
 type Diagnostics = typeof import("../compiler/diagnostics/diagnostic.js");
@@ -22,16 +22,6 @@ const { Reporter } = (await import(`${base}diagnostics/diagnostic.js`)) as Diagn
 const { loadProgram } = (await import(`${base}load/load-program.js`)) as Load;
 
 const WARM_RUNS = 15;
-
-function generatorPath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, "..", "shared", "bench", "gen-schema.mjs");
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error("cannot find shared/bench/gen-schema.mjs next to the repository");
-}
 
 /** Wall and CPU milliseconds of one checker run over `program`. */
 function timeCheck(program: Parameters<typeof check>[0]): { wall: number; cpu: number } {
@@ -47,7 +37,7 @@ function timeCheck(program: Parameters<typeof check>[0]): { wall: number; cpu: n
 
 const out = mkdtempSync(path.join(tmpdir(), "rpcgen-bench-check-"));
 try {
-  execFileSync(process.execPath, [generatorPath(), out], { stdio: "ignore" });
+  execFileSync(process.execPath, [schemaGeneratorPath(), out], { stdio: "ignore" });
   const loadReporter = new Reporter();
   const { program } = loadProgram({ inputs: [path.join(out, "rpc")], includeDirs: [] }, loadReporter);
   if (loadReporter.hasErrors()) throw new Error("the synthetic schema should parse clean");

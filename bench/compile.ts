@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { schemaGeneratorPath } from "./schema-generator.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "node_modules/.bin");
@@ -27,17 +28,6 @@ function option(name: string, fallback: number): number {
 
 const RUNS = option("runs", 3);
 const TSC_TIMEOUT_S = option("tsc-timeout", 120);
-
-/** gen-schema.mjs: `../shared/bench/` next to the repository (or a directory above it). */
-function generatorPath(): string {
-  let dir = ROOT;
-  for (let i = 0; i < 4; i++) {
-    const candidate = path.join(dir, "..", "shared", "bench", "gen-schema.mjs");
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error("cannot find shared/bench/gen-schema.mjs next to the repository");
-}
 
 /** What one process run cost. */
 interface Run {
@@ -147,7 +137,7 @@ if (!existsSync(path.join(ROOT, "dist/compiler/cli.js"))) throw new Error("run `
 const work = path.join(ROOT, "tmp", `bench-compile-${process.pid}`);
 mkdirSync(work, { recursive: true });
 try {
-  const gen = spawnSync(process.execPath, [generatorPath(), work], { encoding: "utf8" });
+  const gen = spawnSync(process.execPath, [schemaGeneratorPath(), work], { encoding: "utf8" });
   if (gen.status !== 0) throw new Error(`gen-schema failed: ${gen.stderr}`);
   const protoRoot = path.join(work, "proto");
   const protoFiles = readdirSync(path.join(protoRoot, "synth"))

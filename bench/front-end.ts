@@ -6,10 +6,10 @@
 //                                                      what the `rpcgen` command runs)
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { schemaGeneratorPath } from "./schema-generator.js";
 
 type Driver = typeof import("../compiler/driver.js");
 type Diagnostics = typeof import("../compiler/diagnostics/diagnostic.js");
@@ -24,17 +24,6 @@ const { lex } = (await import(`${base}syntax/lexer.js`)) as Lexer;
 const { parseFile } = (await import(`${base}syntax/parse-file.js`)) as ParseFile;
 
 const RUNS = 5;
-
-/** Finds gen-schema.mjs: `../shared/bench/` next to the repository (also from dist/bench/). */
-function generatorPath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, "..", "shared", "bench", "gen-schema.mjs");
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error("cannot find shared/bench/gen-schema.mjs next to the repository");
-}
 
 /** Wall milliseconds of `run`; its CPU milliseconds go to `cpuOf` (CPU time shows through a loaded machine). */
 function time(run: () => void): number {
@@ -51,7 +40,7 @@ const cpuOf = new Map<number, number>();
 
 const out = mkdtempSync(path.join(tmpdir(), "rpcgen-bench-"));
 try {
-  execFileSync(process.execPath, [generatorPath(), out], { stdio: "ignore" });
+  execFileSync(process.execPath, [schemaGeneratorPath(), out], { stdio: "ignore" });
   const inputDir = path.join(out, "rpc");
   const files = readdirRpc(path.join(inputDir, "synth"));
   const texts = files.map((file) => readFileSync(file, "utf8"));
