@@ -5,7 +5,46 @@ export type { Channel } from "./channel.js";
 // The socket runtime (helper D): client channel, server, interceptors, options.
 export type { BackoffOptions, ConnectOptions } from "./client/client-options.js";
 export { type ChannelState, connect, SocketChannel } from "./client/socket-channel.js";
+export {
+  assignDefined,
+  messageCodec,
+  type ReadFields,
+  readMessageField,
+  type WriteFields,
+  writeMessageField,
+} from "./codec/codec-factory.js";
 export { DecodeError } from "./codec/decode-error.js";
+export {
+  EMPTY_BYTES,
+  nextTag,
+  readBoolList,
+  readDoubleList,
+  readFloatList,
+  readInt32List,
+  readInt64List,
+  readUint32List,
+  readUint64List,
+} from "./codec/field-readers.js";
+export {
+  writeBool,
+  writeBoolList,
+  writeBytes,
+  writeBytesList,
+  writeDouble,
+  writeDoubleList,
+  writeFloat,
+  writeFloatList,
+  writeInt32,
+  writeInt32List,
+  writeInt64,
+  writeInt64List,
+  writeString,
+  writeStringList,
+  writeUint32,
+  writeUint32List,
+  writeUint64,
+  writeUint64List,
+} from "./codec/field-writers.js";
 export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
 export {
   decodeMessage,
@@ -42,14 +81,14 @@ export {
   writeBytesField,
   writeDoubleField,
   writeFloatField,
-  writeInt32,
   writeInt32Field,
-  writeInt64,
+  writeInt32Varint,
   writeInt64Field,
+  writeInt64Varint,
   writeStringField,
   writeUint32Field,
-  writeUint64,
   writeUint64Field,
+  writeUint64Varint,
 } from "./codec/wire-writer.js";
 export type { KeepaliveOptions } from "./connection/frame-connection.js";
 export type {

@@ -45,10 +45,16 @@ const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata
 /** Members of generated client classes. */
 const CLIENT_MEMBERS = ["channel", "close"];
 
+/**
+ * Locals of generated codec functions (the message, writer, reader, end offset, tag, map entry
+ * key/value/end): a top-level name spelled like one would be shadowed inside them.
+ */
+const CODEC_LOCALS = ["m", "w", "r", "end", "t", "k", "v", "e"];
+
 /** The names taken in each position (besides names already used by a sibling). */
 const TAKEN: Readonly<Record<NamePosition, ReadonlySet<string>>> = {
   // Runtime exports are not taken: the printer imports one that clashes under an alias (`Status$1`).
-  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GLOBALS]),
+  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GLOBALS, ...CODEC_LOCALS]),
   param: new Set([...RESERVED_WORDS, "ctx", "options"]),
   field: new Set(OBJECT_PROPERTIES),
   errorField: new Set([...OBJECT_PROPERTIES, ...ERROR_PROPERTIES]),

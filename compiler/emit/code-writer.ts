@@ -14,7 +14,7 @@ const NO_CHAR = -1;
 const LINE_BREAK = /\r?\n/;
 
 /**
- * A CodeBlockWriter (2-space indentation, `\n` line ends) whose `write`, `writeLine`, `newLine`,
+ * A CodeBlockWriter (tab indentation, `\n` line ends) whose `write`, `writeLine`, `newLine`,
  * `newLineIfLastNot`, `blankLine`, `blankLineIfLastNot`, `spaceIfLastNot`, `indent`, `block`,
  * `inlineBlock`, `getLength`, `getLastChar`, `isLastNewLine`, `isLastBlankLine` and `toString` behave as
  * the stock writer's for code without multi-line literals. Other methods are not supported: they throw.
@@ -28,7 +28,7 @@ export class FastCodeWriter extends CodeBlockWriter {
   readonly #indentation: string[] = [""];
 
   constructor() {
-    super({ indentNumberOfSpaces: 2, useTabs: false, newLine: "\n", useSingleQuote: false });
+    super({ indentNumberOfSpaces: 2, useTabs: true, newLine: "\n", useSingleQuote: false });
   }
 
   override write(text: string): this {
@@ -74,7 +74,7 @@ export class FastCodeWriter extends CodeBlockWriter {
   override indent(timesOrBlock: number | (() => void) = 1): this {
     if (typeof timesOrBlock === "number") {
       this.#flushPendingNewLine();
-      return this.write("  ".repeat(timesOrBlock));
+      return this.write("\t".repeat(timesOrBlock));
     }
     this.#indentBlock(timesOrBlock);
     if (!this.isLastNewLine()) this.#newLineOnNextWrite = true;
@@ -187,7 +187,7 @@ export class FastCodeWriter extends CodeBlockWriter {
 
   #indentText(): string {
     const cache = this.#indentation;
-    while (cache.length <= this.#level) cache.push(`${cache[cache.length - 1]}  `);
+    while (cache.length <= this.#level) cache.push(`${cache[cache.length - 1]}\t`);
     return cache[this.#level]!;
   }
 

@@ -1,122 +1,117 @@
-// Generated codec companions: the `{ typeName, encode, decode, create, write, read }` members that
-// implement MessageCodec (runtime/codec/message-codec.ts) for structs, unions, error classes, method
-// argument messages and wrapped results. No reflection: every field is a literal `case` and a literal
-// write statement, in field order.
+// Generated codec companions. Each is a `messageCodec(typeName, write, read)` call from the runtime,
+// which derives encode/decode/create/writeField/readField from the two generated functions. No
+// reflection: every field is one literal write statement and one literal `case`, in field order.
 
 import type CodeBlockWriter from "code-block-writer";
 import type { ElementType, FieldModel, TypeModel, UnionModel } from "../model.js";
 import {
-  elementWriteTagged,
-  fieldLocal,
-  fieldResult,
+  elementRead,
+  elementTag,
+  fieldReadCase,
+  fieldWrite,
   type WireField,
-  writeFieldDecode,
-  writeFieldEncode,
-  writeFieldLocal,
+  writeTagged,
 } from "./codec-fields.js";
 import type { EmitContext } from "./emit-context.js";
 import { tsType, zeroValue } from "./ts-type.js";
 
-/** What differs between the kinds of companion; the member layout is shared. */
-interface CodecParts {
-  /** Expression naming the companion itself (its `write`/`read` are called through it). */
-  readonly self: string;
+/** The generated pieces of one `messageCodec(...)` call. */
+interface CodecCall {
+  /** Codec name (the exported const). */
+  readonly name: string;
   /** TypeScript type of the values it encodes. */
   readonly valueType: string;
   /** Fully-qualified protobuf message name. */
   readonly typeName: string;
-  /** Body of `create(init)`. */
-  readonly create: () => void;
-  /** Body of `write(m, w)`. */
-  readonly write: () => void;
+  /** Body of `write(m, w)`; undefined when there is nothing to write. */
+  readonly write: (() => void) | undefined;
   /** Body of `read(r, end)`. */
   readonly read: () => void;
+  /** Writes a `create` function expression, when "read nothing, then apply init" is not right. */
+  readonly create?: () => void;
 }
 
-/**
- * Writes the six MessageCodec members, as object-literal methods (`asStatic` false) or as static class
- * members (error classes, so the class itself is the codec).
- */
-function writeCodecMembers(w: CodeBlockWriter, ctx: EmitContext, parts: CodecParts, asStatic: boolean): void {
-  const prefix = asStatic ? "static " : "";
-  const { self, valueType: T } = parts;
-  const writer = ctx.runtimeType("Writer");
-  const reader = ctx.runtimeType("Reader");
-  const member = (signature: string, body: () => void): void => {
-    w.write(`${prefix}${signature} `).inlineBlock(body);
-    if (asStatic) w.newLine();
-    else w.write(",").newLine();
-  };
-  if (asStatic) w.writeLine(`static readonly typeName = ${JSON.stringify(parts.typeName)};`);
-  else w.writeLine(`typeName: ${JSON.stringify(parts.typeName)},`);
-  member(`encode(m: ${T}): Uint8Array`, () => {
-    w.writeLine(
-      `return ${ctx.runtime("encodeMessage")}(${JSON.stringify(parts.typeName)}, ${self}.write, m);`,
-    );
+function writeCodecCall(w: CodeBlockWriter, ctx: EmitContext, call: CodecCall): void {
+  const T = call.valueType;
+  const codec = `${ctx.runtimeType("MessageCodec")}<${T}>`;
+  w.write(`export const ${call.name}: ${codec} = ${ctx.runtime("messageCodec")}<${T}>(`).newLine();
+  w.indent(() => {
+    w.writeLine(`${JSON.stringify(call.typeName)},`);
+    if (call.write === undefined) w.writeLine("() => {},");
+    else w.write("(m, w) => ").inlineBlock(call.write).write(",").newLine();
+    w.write("(r, end) => ").inlineBlock(call.read).write(",").newLine();
+    if (call.create !== undefined) {
+      call.create();
+      w.write(",").newLine();
+    }
   });
-  member(`decode(bytes: Uint8Array): ${T}`, () => {
-    w.writeLine(
-      `return ${ctx.runtime("decodeMessage")}(${JSON.stringify(parts.typeName)}, ${self}.read, bytes);`,
-    );
-  });
-  member(`create(init?: Partial<${T}>): ${T}`, parts.create);
-  member(`write(m: ${T}, w: ${writer}): void`, parts.write);
-  member(`read(r: ${reader}, end: number): ${T}`, parts.read);
+  w.writeLine(");");
 }
 
-/** `while (r.pos < end) { switch (tag) { <cases> default: skip } }` then the end check. */
-function writeReadLoop(w: CodeBlockWriter, ctx: EmitContext, writeCases: () => void): void {
-  w.write("while (r.pos < end)").block(() => {
-    w.writeLine(`const t = ${ctx.runtime("readVarint32")}(r);`);
+/** `for (each tag) switch (t) { <cases> default: skip }`: the loop every `read` is built around. */
+function writeReadLoop(w: CodeBlockWriter, ctx: EmitContext, cases: readonly string[]): void {
+  const nextTag = ctx.runtime("nextTag");
+  const skip = `${ctx.runtime("skipField")}(r, t, end);`;
+  w.write(`for (let t = ${nextTag}(r, end); t !== 0; t = ${nextTag}(r, end))`).block(() => {
+    if (cases.length === 0) {
+      w.writeLine(skip);
+      return;
+    }
     w.write("switch (t)").block(() => {
-      writeCases();
-      w.writeLine("default:");
-      w.indent(() => w.writeLine(`${ctx.runtime("skipField")}(r, t, end);`));
+      for (const c of cases) w.writeLine(c);
+      w.writeLine(`default: ${skip}`);
     });
   });
-  w.writeLine(`${ctx.runtime("checkEnd")}(r, end);`);
 }
 
-/** Writes an object literal of the required fields' values, then assigns present optional ones. */
-function writeFieldObject(
-  w: CodeBlockWriter,
-  target: string,
-  declaration: string,
-  fields: readonly WireField[],
-  value: (f: WireField) => string,
-  optionalValue: (f: WireField) => string,
-): void {
-  const required = fields.filter((f) => !f.optional);
-  if (required.length === 0) w.writeLine(`${declaration} = {};`);
-  else {
-    w.writeLine(`${declaration} = {`);
-    w.indent(() => {
-      for (const f of required) w.writeLine(`${f.tsName}: ${value(f)},`);
-    });
-    w.writeLine("};");
-  }
-  for (const f of fields) {
-    if (!f.optional) continue;
-    const v = optionalValue(f);
-    w.writeLine(`if (${v} !== undefined) ${target}.${f.tsName} = ${v};`);
-  }
+/** The write statements of an interface-shaped message (struct, error, argument message). */
+function writeFieldsWrite(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
+  for (const f of fields) w.writeLine(fieldWrite(ctx, f, `m.${f.tsName}`));
 }
 
-function writeStructWrite(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
-  for (const f of fields) writeFieldEncode(w, ctx, f, `m.${f.tsName}`);
-}
-
-function writeStructReadFields(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
-  for (const f of fields) writeFieldLocal(w, ctx, f);
-  writeReadLoop(w, ctx, () => {
-    for (const f of fields) writeFieldDecode(w, ctx, f, (v) => `${fieldLocal(f)} = ${v};`);
-  });
-}
+// A required message field starts unset and gets its zero message after the loop only if it stayed
+// absent, so a present field never pays for a default it throws away.
+const isRequiredMessage = (f: WireField): boolean => f.type.kind === "message" && !f.optional;
 
 /**
- * Writes `export const <name>: MessageCodec<name> = { ... };` for an interface-shaped message (a
- * struct, or a method's argument message) with the given fields.
+ * The body of `read` for an interface-shaped message: a value with every required field at zero,
+ * then a case per field assigning into it. `init`, when given, replaces the zero literal (error
+ * classes construct themselves, zero fields included).
  */
+function writeFieldsRead(
+  w: CodeBlockWriter,
+  ctx: EmitContext,
+  valueType: string,
+  fields: readonly WireField[],
+  init?: string,
+): void {
+  if (init !== undefined) w.writeLine(`const m = ${init};`);
+  else {
+    const required = fields.filter((f) => !f.optional);
+    if (required.length === 0) w.writeLine(`const m: ${valueType} = {};`);
+    else {
+      w.write(`const m: ${valueType} = `).inlineBlock(() => {
+        for (const f of required) {
+          w.writeLine(`${f.tsName}: ${isRequiredMessage(f) ? "undefined!" : zeroValue(ctx, f.type)},`);
+        }
+      });
+      w.write(";").newLine();
+    }
+  }
+  writeReadLoop(
+    w,
+    ctx,
+    fields.map((f) => fieldReadCase(ctx, f, `m.${f.tsName}`)),
+  );
+  if (init === undefined) {
+    for (const f of fields) {
+      if (isRequiredMessage(f)) w.writeLine(`m.${f.tsName} ??= ${zeroValue(ctx, f.type)};`);
+    }
+  }
+  w.writeLine("return m;");
+}
+
+/** Writes `export const <name> = messageCodec<name>(...)` for a struct or a method's argument message. */
 export function writeStructCodec(
   w: CodeBlockWriter,
   ctx: EmitContext,
@@ -124,29 +119,19 @@ export function writeStructCodec(
   typeName: string,
   fields: readonly WireField[],
 ): void {
-  const parts: CodecParts = {
-    self: name,
+  writeCodecCall(w, ctx, {
+    name,
     valueType: name,
     typeName,
-    create: () => {
-      const zero = (f: WireField): string => `init?.${f.tsName} ?? ${zeroValue(ctx, f.type)}`;
-      writeFieldObject(w, "m", `const m: ${name}`, fields, zero, (f) => `init?.${f.tsName}`);
-      w.writeLine("return m;");
-    },
-    write: () => writeStructWrite(w, ctx, fields),
-    read: () => {
-      writeStructReadFields(w, ctx, fields);
-      writeFieldObject(w, "m", `const m: ${name}`, fields, (f) => fieldResult(ctx, f), fieldLocal);
-      w.writeLine("return m;");
-    },
-  };
-  w.write(`export const ${name}: ${ctx.runtimeType("MessageCodec")}<${name}> = `).inlineBlock(() =>
-    writeCodecMembers(w, ctx, parts, false),
-  );
-  w.write(";").newLine();
+    write: fields.length === 0 ? undefined : () => writeFieldsWrite(w, ctx, fields),
+    read: () => writeFieldsRead(w, ctx, name, fields),
+  });
 }
 
-/** The static codec members of a generated error class named `name` (inside its class body). */
+/**
+ * The static members that make a generated error class its own MessageCodec (inside its class body):
+ * `write` and `read` as generated, the rest delegating to the runtime's shared implementations.
+ */
 export function writeErrorCodecMembers(
   w: CodeBlockWriter,
   ctx: EmitContext,
@@ -154,19 +139,24 @@ export function writeErrorCodecMembers(
   typeName: string,
   fields: readonly WireField[],
 ): void {
-  const parts: CodecParts = {
-    self: name,
-    valueType: name,
-    typeName,
-    create: () => w.writeLine(`return new ${name}(init);`),
-    write: () => writeStructWrite(w, ctx, fields),
-    read: () => {
-      writeStructReadFields(w, ctx, fields);
-      writeFieldObject(w, "f", `const f: Partial<${name}>`, fields, (f) => fieldResult(ctx, f), fieldLocal);
-      w.writeLine(`return new ${name}(f);`);
-    },
-  };
-  writeCodecMembers(w, ctx, parts, true);
+  const writer = ctx.runtimeType("Writer");
+  const reader = ctx.runtimeType("Reader");
+  w.writeLine(`static readonly typeName = ${JSON.stringify(typeName)};`);
+  w.blankLine();
+  const oneLiners = [
+    `static encode(e: ${name}): Uint8Array { return ${ctx.runtime("encodeMessage")}(${name}.typeName, ${name}.write, e); }`,
+    `static decode(bytes: Uint8Array): ${name} { return ${ctx.runtime("decodeMessage")}(${name}.typeName, ${name}.read, bytes); }`,
+    `static create(init?: Partial<${name}>): ${name} { return new ${name}(init); }`,
+    `static writeField(w: ${writer}, tag: number, e: ${name}): void { ${ctx.runtime("writeMessageField")}(w, tag, ${name}.write, e); }`,
+    `static readField(r: ${reader}, end: number): ${name} { return ${ctx.runtime("readMessageField")}(r, end, ${name}.read); }`,
+  ];
+  for (const line of oneLiners) w.writeLine(line);
+  w.blankLine();
+  w.write(`static write(m: ${name}, w: ${writer}): void`).block(() => writeFieldsWrite(w, ctx, fields));
+  w.blankLine();
+  w.write(`static read(r: ${reader}, end: number): ${name}`).block(() =>
+    writeFieldsRead(w, ctx, name, fields, `new ${name}()`),
+  );
 }
 
 function caseElement(union: UnionModel, c: FieldModel): ElementType {
@@ -178,67 +168,55 @@ function caseElement(union: UnionModel, c: FieldModel): ElementType {
   return type;
 }
 
+/** Writes `create` of a union: the case `init` names (the first by default), its value or that case's zero. */
+function writeUnionCreate(w: CodeBlockWriter, ctx: EmitContext, union: UnionModel): void {
+  const name = union.tsName;
+  const returnCase = (c: FieldModel, init: string): string => {
+    const type = caseElement(union, c);
+    const value = `(${init}.value as ${tsType(ctx, type)} | undefined) ?? ${zeroValue(ctx, type)}`;
+    return `return { kind: ${JSON.stringify(c.tsName)}, value: ${value} };`;
+  };
+  w.write(`(init?: Partial<${name}>): ${name} => `).inlineBlock(() => {
+    w.write("switch (init?.kind)").block(() => {
+      for (const c of union.cases.slice(1))
+        w.writeLine(`case ${JSON.stringify(c.tsName)}: ${returnCase(c, "init")}`);
+      w.writeLine(`default: ${returnCase(union.cases[0]!, "init?")}`);
+    });
+  });
+}
+
 /**
  * Writes the union's companion codec. Decoding bytes where no known case is set (an empty message, or
  * only cases added by a newer schema) raises a DecodeError: the type promises exactly one case.
  */
 export function writeUnionCodec(w: CodeBlockWriter, ctx: EmitContext, union: UnionModel): void {
   const name = union.tsName;
-  const kinds = union.cases.map((c) => JSON.stringify(c.tsName));
-  const parts: CodecParts = {
-    self: name,
+  writeCodecCall(w, ctx, {
+    name,
     valueType: name,
     typeName: union.fullName,
-    create: () => {
-      w.writeLine("const value = init?.value;");
-      w.write("switch (init?.kind)").block(() => {
-        union.cases.forEach((c, i) => {
-          const type = tsType(ctx, c.type);
-          const value = `(value as ${type} | undefined) ?? ${zeroValue(ctx, c.type)}`;
-          if (i === 0) return;
-          w.writeLine(`case ${kinds[i]}:`);
-          w.indent(() => w.writeLine(`return { kind: ${kinds[i]}, value: ${value} };`));
-        });
-        const first = union.cases[0]!;
-        w.writeLine("default:");
-        w.indent(() =>
-          w.writeLine(
-            `return { kind: ${kinds[0]}, value: (value as ${tsType(ctx, first.type)} | undefined) ?? ${zeroValue(ctx, first.type)} };`,
-          ),
-        );
-      });
-    },
     write: () => {
       w.write("switch (m.kind)").block(() => {
-        union.cases.forEach((c, i) => {
-          w.writeLine(`case ${kinds[i]}:`);
-          w.indent(() => {
-            w.writeLine(elementWriteTagged(ctx, caseElement(union, c), c.number, "m.value"));
-            w.writeLine("break;");
-          });
-        });
+        for (const c of union.cases) {
+          const write = writeTagged(ctx, caseElement(union, c), c.number, "m.value");
+          w.writeLine(`case ${JSON.stringify(c.tsName)}: ${write} break;`);
+        }
       });
     },
     read: () => {
       w.writeLine(`let m: ${name} | undefined;`);
-      writeReadLoop(w, ctx, () => {
-        union.cases.forEach((c, i) => {
-          caseElement(union, c);
-          writeFieldDecode(w, ctx, c, (v) => `m = { kind: ${kinds[i]}, value: ${v} };`);
-        });
+      const cases = union.cases.map((c) => {
+        const type = caseElement(union, c);
+        const value = elementRead(ctx, type, "end");
+        return `case ${elementTag(type, c.number)}: m = { kind: ${JSON.stringify(c.tsName)}, value: ${value} }; break;`;
       });
-      w.write("if (m === undefined)").block(() => {
-        w.writeLine(
-          `throw new ${ctx.runtime("DecodeError")}(${JSON.stringify(`no known case of union ${union.fullName} is set`)});`,
-        );
-      });
+      writeReadLoop(w, ctx, cases);
+      const message = JSON.stringify(`no known case of union ${union.fullName} is set`);
+      w.writeLine(`if (m === undefined) throw new ${ctx.runtime("DecodeError")}(${message});`);
       w.writeLine("return m;");
     },
-  };
-  w.write(`export const ${name}: ${ctx.runtimeType("MessageCodec")}<${name}> = `).inlineBlock(() =>
-    writeCodecMembers(w, ctx, parts, false),
-  );
-  w.write(";").newLine();
+    create: () => writeUnionCreate(w, ctx, union),
+  });
 }
 
 /**
@@ -252,34 +230,30 @@ export function writeValueCodec(
   typeName: string,
   type: TypeModel | undefined,
 ): void {
+  const valueType = type === undefined ? "undefined" : tsType(ctx, type);
   const field: WireField | undefined =
     type === undefined ? undefined : { tsName: "value", number: 1, type, optional: false };
-  const valueType = type === undefined ? "undefined" : tsType(ctx, type);
-  const parts: CodecParts = {
-    self: name,
+  const isMessage = type?.kind === "message";
+  writeCodecCall(w, ctx, {
+    name,
     valueType,
     typeName,
-    create: () => {
-      if (type === undefined) w.writeLine("return undefined;");
-      else if (type.kind === "message")
-        w.writeLine(`return (init as ${valueType} | undefined) ?? ${zeroValue(ctx, type)};`);
-      else w.writeLine(`return ${zeroValue(ctx, type)};`);
-    },
-    write: () => {
-      if (field !== undefined) writeFieldEncode(w, ctx, field, "m");
-    },
+    write: field === undefined ? undefined : () => w.writeLine(fieldWrite(ctx, field, "m")),
     read: () => {
-      if (field === undefined) {
-        writeReadLoop(w, ctx, () => {});
+      if (field === undefined || type === undefined) {
+        writeReadLoop(w, ctx, []);
         w.writeLine("return undefined;");
         return;
       }
-      writeStructReadFields(w, ctx, [field]);
-      w.writeLine(`return ${fieldResult(ctx, field)};`);
+      if (isMessage) w.writeLine(`let v: ${valueType} | undefined;`);
+      else w.writeLine(`let v: ${valueType} = ${zeroValue(ctx, type)};`);
+      writeReadLoop(w, ctx, [fieldReadCase(ctx, field, "v")]);
+      w.writeLine(isMessage ? `return v ?? ${zeroValue(ctx, type)};` : "return v;");
     },
-  };
-  w.write(`export const ${name}: ${ctx.runtimeType("MessageCodec")}<${valueType}> = `).inlineBlock(() =>
-    writeCodecMembers(w, ctx, parts, false),
-  );
-  w.write(";").newLine();
+    create: () => {
+      if (type === undefined) w.write("() => undefined");
+      else if (isMessage) w.write(`(init) => ${valueType}.create(init as Partial<${valueType}> | undefined)`);
+      else w.write(`() => ${zeroValue(ctx, type)}`);
+    },
+  });
 }

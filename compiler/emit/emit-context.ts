@@ -1,6 +1,7 @@
 // The seam between the file printer and the emitters that write into it.
 
 import type { FileModel, TypeDefinitionModel } from "../model.js";
+import type { MapEntryCodecs } from "./map-entries.js";
 
 /**
  * Given to every emitter while one output file is written. Emitters never write import statements
@@ -18,4 +19,6 @@ export interface EmitContext {
    * it), recording an import when it lives in another file.
    */
   ref(decl: TypeDefinitionModel): string;
+  /** The map entry helpers this file's codecs use; written at the end of the file. */
+  readonly maps: MapEntryCodecs;
 }

@@ -16,7 +16,7 @@ const SCALAR_TS: Readonly<Record<ScalarName, string>> = {
   bytes: "Uint8Array",
 };
 
-const SCALAR_ZERO: Readonly<Record<ScalarName, string>> = {
+const SCALAR_ZERO: Readonly<Record<Exclude<ScalarName, "bytes">, string>> = {
   bool: "false",
   i32: "0",
   u32: "0",
@@ -25,7 +25,6 @@ const SCALAR_ZERO: Readonly<Record<ScalarName, string>> = {
   i64: "0n",
   u64: "0n",
   string: '""',
-  bytes: "new Uint8Array(0)",
 };
 
 /** TypeScript type of a scalar (`bigint` for 64-bit integers). */
@@ -54,7 +53,8 @@ export function tsType(ctx: EmitContext, type: TypeModel): string {
 export function zeroValue(ctx: EmitContext, type: TypeModel): string {
   switch (type.kind) {
     case "scalar":
-      return SCALAR_ZERO[type.scalar];
+      // One shared, frozen empty array: an absent bytes field costs no allocation.
+      return type.scalar === "bytes" ? ctx.runtime("EMPTY_BYTES") : SCALAR_ZERO[type.scalar];
     case "enum":
       return "0";
     case "message":

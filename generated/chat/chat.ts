@@ -2,535 +2,402 @@
 // A small chat service: rooms, history and live messages.
 
 import {
-  type BidiMethod,
-  type CallContext,
-  type CallOptions,
-  type Channel,
-  type ClientStreamMethod,
-  DecodeError,
-  type MessageCodec,
-  type Reader,
-  RpcError,
-  type RpcErrorOptions,
-  type ServerStreamMethod,
-  Status,
-  type UnaryMethod,
-  type Writer,
-  beginMessageField,
-  checkEnd,
-  decodeMessage,
-  encodeMessage,
-  endMessageField,
-  enterMessage,
-  leaveMessage,
-  readInt64,
-  readString,
-  readUint32,
-  readUint64,
-  readVarint32,
-  skipField,
-  writeInt64Field,
-  writeStringField,
-  writeUint32Field,
-  writeUint64Field,
+	type BidiMethod,
+	type CallContext,
+	type CallOptions,
+	type Channel,
+	type ClientStreamMethod,
+	DecodeError,
+	type MessageCodec,
+	type Reader,
+	RpcError,
+	type RpcErrorOptions,
+	type ServerStreamMethod,
+	Status,
+	type UnaryMethod,
+	type Writer,
+	decodeMessage,
+	encodeMessage,
+	messageCodec,
+	nextTag,
+	readInt64,
+	readMessageField,
+	readString,
+	readUint32,
+	readUint64,
+	skipField,
+	writeInt64,
+	writeMessageField,
+	writeString,
+	writeStringField,
+	writeUint32,
+	writeUint32Field,
+	writeUint64,
 } from "rpcgen/runtime";
 
 /** One message in a room. */
 export interface ChatMessage {
-  room: string;
-  author: string;
-  text: string;
-  /** Milliseconds since the epoch, set by the server. */
-  sentAtMs: bigint;
-  /** Server-assigned sequence number within the room. */
-  seq: bigint;
+	room: string;
+	author: string;
+	text: string;
+	/** Milliseconds since the epoch, set by the server. */
+	sentAtMs: bigint;
+	/** Server-assigned sequence number within the room. */
+	seq: bigint;
 }
 /** Protobuf codec of `ChatMessage` (message `chat.ChatMessage`). */
-export const ChatMessage: MessageCodec<ChatMessage> = {
-  typeName: "chat.ChatMessage",
-  encode(m: ChatMessage): Uint8Array {
-    return encodeMessage("chat.ChatMessage", ChatMessage.write, m);
-  },
-  decode(bytes: Uint8Array): ChatMessage {
-    return decodeMessage("chat.ChatMessage", ChatMessage.read, bytes);
-  },
-  create(init?: Partial<ChatMessage>): ChatMessage {
-    const m: ChatMessage = {
-      room: init?.room ?? "",
-      author: init?.author ?? "",
-      text: init?.text ?? "",
-      sentAtMs: init?.sentAtMs ?? 0n,
-      seq: init?.seq ?? 0n,
-    };
-    return m;
-  },
-  write(m: ChatMessage, w: Writer): void {
-    if (m.room !== "") writeStringField(w, 10, m.room);
-    if (m.author !== "") writeStringField(w, 18, m.author);
-    if (m.text !== "") writeStringField(w, 26, m.text);
-    if (m.sentAtMs !== 0n) writeInt64Field(w, 32, m.sentAtMs);
-    if (m.seq !== 0n) writeUint64Field(w, 40, m.seq);
-  },
-  read(r: Reader, end: number): ChatMessage {
-    let $room = "";
-    let $author = "";
-    let $text = "";
-    let $sentAtMs = 0n;
-    let $seq = 0n;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $room = readString(r, end); break;
-        case 18: $author = readString(r, end); break;
-        case 26: $text = readString(r, end); break;
-        case 32: $sentAtMs = readInt64(r); break;
-        case 40: $seq = readUint64(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: ChatMessage = {
-      room: $room,
-      author: $author,
-      text: $text,
-      sentAtMs: $sentAtMs,
-      seq: $seq,
-    };
-    return m;
-  },
-};
+export const ChatMessage: MessageCodec<ChatMessage> = messageCodec<ChatMessage>(
+	"chat.ChatMessage",
+	(m, w) => {
+		writeString(w, 10, m.room);
+		writeString(w, 18, m.author);
+		writeString(w, 26, m.text);
+		writeInt64(w, 32, m.sentAtMs);
+		writeUint64(w, 40, m.seq);
+	},
+	(r, end) => {
+		const m: ChatMessage = {
+			room: "",
+			author: "",
+			text: "",
+			sentAtMs: 0n,
+			seq: 0n,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.room = readString(r, end); break;
+				case 18: m.author = readString(r, end); break;
+				case 26: m.text = readString(r, end); break;
+				case 32: m.sentAtMs = readInt64(r); break;
+				case 40: m.seq = readUint64(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Someone joined, left, or said something. */
 export type RoomEvent =
-  | { kind: "joined"; value: string }
-  | { kind: "left"; value: string }
-  | { kind: "message"; value: ChatMessage };
+	| { kind: "joined"; value: string }
+	| { kind: "left"; value: string }
+	| { kind: "message"; value: ChatMessage };
 /** Protobuf codec of `RoomEvent` (message `chat.RoomEvent` holding one `oneof`). */
-export const RoomEvent: MessageCodec<RoomEvent> = {
-  typeName: "chat.RoomEvent",
-  encode(m: RoomEvent): Uint8Array {
-    return encodeMessage("chat.RoomEvent", RoomEvent.write, m);
-  },
-  decode(bytes: Uint8Array): RoomEvent {
-    return decodeMessage("chat.RoomEvent", RoomEvent.read, bytes);
-  },
-  create(init?: Partial<RoomEvent>): RoomEvent {
-    const value = init?.value;
-    switch (init?.kind) {
-      case "left":
-        return { kind: "left", value: (value as string | undefined) ?? "" };
-      case "message":
-        return { kind: "message", value: (value as ChatMessage | undefined) ?? ChatMessage.create() };
-      default:
-        return { kind: "joined", value: (value as string | undefined) ?? "" };
-    }
-  },
-  write(m: RoomEvent, w: Writer): void {
-    switch (m.kind) {
-      case "joined":
-        writeStringField(w, 10, m.value);
-        break;
-      case "left":
-        writeStringField(w, 18, m.value);
-        break;
-      case "message":
-        { const h = beginMessageField(w, 26); ChatMessage.write(m.value, w); endMessageField(w, h); }
-        break;
-    }
-  },
-  read(r: Reader, end: number): RoomEvent {
-    let m: RoomEvent | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: m = { kind: "joined", value: readString(r, end) }; break;
-        case 18: m = { kind: "left", value: readString(r, end) }; break;
-        case 26: m = { kind: "message", value: ChatMessage.read(r, enterMessage(r, end)) }; leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    if (m === undefined) {
-      throw new DecodeError("no known case of union chat.RoomEvent is set");
-    }
-    return m;
-  },
-};
+export const RoomEvent: MessageCodec<RoomEvent> = messageCodec<RoomEvent>(
+	"chat.RoomEvent",
+	(m, w) => {
+		switch (m.kind) {
+			case "joined": writeStringField(w, 10, m.value); break;
+			case "left": writeStringField(w, 18, m.value); break;
+			case "message": ChatMessage.writeField(w, 26, m.value); break;
+		}
+	},
+	(r, end) => {
+		let m: RoomEvent | undefined;
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m = { kind: "joined", value: readString(r, end) }; break;
+				case 18: m = { kind: "left", value: readString(r, end) }; break;
+				case 26: m = { kind: "message", value: ChatMessage.readField(r, end) }; break;
+				default: skipField(r, t, end);
+			}
+		}
+		if (m === undefined) throw new DecodeError("no known case of union chat.RoomEvent is set");
+		return m;
+	},
+	(init?: Partial<RoomEvent>): RoomEvent => {
+		switch (init?.kind) {
+			case "left": return { kind: "left", value: (init.value as string | undefined) ?? "" };
+			case "message": return { kind: "message", value: (init.value as ChatMessage | undefined) ?? ChatMessage.create() };
+			default: return { kind: "joined", value: (init?.value as string | undefined) ?? "" };
+		}
+	},
+);
 
 /** The room is full. */
 export class RoomFull extends RpcError {
-  room: string;
-  capacity: number;
+	room: string;
+	capacity: number;
 
-  /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
-  constructor(init?: Partial<RoomFull>, message?: string, options?: RpcErrorOptions) {
-    super(Status.UNKNOWN, message ?? "chat.RoomFull", options);
-    this.room = init?.room ?? "";
-    this.capacity = init?.capacity ?? 0;
-  }
+	/** Fields left out take their zero values; `message` defaults to the error's IDL name. */
+	constructor(init?: Partial<RoomFull>, message?: string, options?: RpcErrorOptions) {
+		super(Status.UNKNOWN, message ?? "chat.RoomFull", options);
+		this.room = init?.room ?? "";
+		this.capacity = init?.capacity ?? 0;
+	}
 
-  override get name(): string {
-    return "RoomFull";
-  }
+	override get name(): string {
+		return "RoomFull";
+	}
 
-  static readonly typeName = "chat.RoomFull";
-  static encode(m: RoomFull): Uint8Array {
-    return encodeMessage("chat.RoomFull", RoomFull.write, m);
-  }
-  static decode(bytes: Uint8Array): RoomFull {
-    return decodeMessage("chat.RoomFull", RoomFull.read, bytes);
-  }
-  static create(init?: Partial<RoomFull>): RoomFull {
-    return new RoomFull(init);
-  }
-  static write(m: RoomFull, w: Writer): void {
-    if (m.room !== "") writeStringField(w, 10, m.room);
-    if (m.capacity !== 0) writeUint32Field(w, 16, m.capacity);
-  }
-  static read(r: Reader, end: number): RoomFull {
-    let $room = "";
-    let $capacity = 0;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $room = readString(r, end); break;
-        case 16: $capacity = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const f: Partial<RoomFull> = {
-      room: $room,
-      capacity: $capacity,
-    };
-    return new RoomFull(f);
-  }
+	static readonly typeName = "chat.RoomFull";
+
+	static encode(e: RoomFull): Uint8Array { return encodeMessage(RoomFull.typeName, RoomFull.write, e); }
+	static decode(bytes: Uint8Array): RoomFull { return decodeMessage(RoomFull.typeName, RoomFull.read, bytes); }
+	static create(init?: Partial<RoomFull>): RoomFull { return new RoomFull(init); }
+	static writeField(w: Writer, tag: number, e: RoomFull): void { writeMessageField(w, tag, RoomFull.write, e); }
+	static readField(r: Reader, end: number): RoomFull { return readMessageField(r, end, RoomFull.read); }
+
+	static write(m: RoomFull, w: Writer): void {
+		writeString(w, 10, m.room);
+		writeUint32(w, 16, m.capacity);
+	}
+
+	static read(r: Reader, end: number): RoomFull {
+		const m = new RoomFull();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.room = readString(r, end); break;
+				case 16: m.capacity = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	}
 }
 
 /** Arguments of `ChatService.post`, as one message. */
 export interface ChatService_post_Args {
-  room: string;
-  author: string;
-  text: string;
+	room: string;
+	author: string;
+	text: string;
 }
-export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = {
-  typeName: "chat.ChatService_post_Args",
-  encode(m: ChatService_post_Args): Uint8Array {
-    return encodeMessage("chat.ChatService_post_Args", ChatService_post_Args.write, m);
-  },
-  decode(bytes: Uint8Array): ChatService_post_Args {
-    return decodeMessage("chat.ChatService_post_Args", ChatService_post_Args.read, bytes);
-  },
-  create(init?: Partial<ChatService_post_Args>): ChatService_post_Args {
-    const m: ChatService_post_Args = {
-      room: init?.room ?? "",
-      author: init?.author ?? "",
-      text: init?.text ?? "",
-    };
-    return m;
-  },
-  write(m: ChatService_post_Args, w: Writer): void {
-    if (m.room !== "") writeStringField(w, 10, m.room);
-    if (m.author !== "") writeStringField(w, 18, m.author);
-    if (m.text !== "") writeStringField(w, 26, m.text);
-  },
-  read(r: Reader, end: number): ChatService_post_Args {
-    let $room = "";
-    let $author = "";
-    let $text = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $room = readString(r, end); break;
-        case 18: $author = readString(r, end); break;
-        case 26: $text = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: ChatService_post_Args = {
-      room: $room,
-      author: $author,
-      text: $text,
-    };
-    return m;
-  },
-};
+export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = messageCodec<ChatService_post_Args>(
+	"chat.ChatService_post_Args",
+	(m, w) => {
+		writeString(w, 10, m.room);
+		writeString(w, 18, m.author);
+		writeString(w, 26, m.text);
+	},
+	(r, end) => {
+		const m: ChatService_post_Args = {
+			room: "",
+			author: "",
+			text: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.room = readString(r, end); break;
+				case 18: m.author = readString(r, end); break;
+				case 26: m.text = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Arguments of `ChatService.history`, as one message. */
 export interface ChatService_history_Args {
-  room: string;
-  limit?: number;
+	room: string;
+	limit?: number;
 }
-export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = {
-  typeName: "chat.ChatService_history_Args",
-  encode(m: ChatService_history_Args): Uint8Array {
-    return encodeMessage("chat.ChatService_history_Args", ChatService_history_Args.write, m);
-  },
-  decode(bytes: Uint8Array): ChatService_history_Args {
-    return decodeMessage("chat.ChatService_history_Args", ChatService_history_Args.read, bytes);
-  },
-  create(init?: Partial<ChatService_history_Args>): ChatService_history_Args {
-    const m: ChatService_history_Args = {
-      room: init?.room ?? "",
-    };
-    if (init?.limit !== undefined) m.limit = init?.limit;
-    return m;
-  },
-  write(m: ChatService_history_Args, w: Writer): void {
-    if (m.room !== "") writeStringField(w, 10, m.room);
-    if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
-  },
-  read(r: Reader, end: number): ChatService_history_Args {
-    let $room = "";
-    let $limit: number | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $room = readString(r, end); break;
-        case 16: $limit = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: ChatService_history_Args = {
-      room: $room,
-    };
-    if ($limit !== undefined) m.limit = $limit;
-    return m;
-  },
-};
+export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = messageCodec<ChatService_history_Args>(
+	"chat.ChatService_history_Args",
+	(m, w) => {
+		writeString(w, 10, m.room);
+		if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
+	},
+	(r, end) => {
+		const m: ChatService_history_Args = {
+			room: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.room = readString(r, end); break;
+				case 16: m.limit = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Result of `ChatService.history`, as a message. */
-export const ChatService_history_Result: MessageCodec<ChatMessage[]> = {
-  typeName: "chat.ChatService_history_Result",
-  encode(m: ChatMessage[]): Uint8Array {
-    return encodeMessage("chat.ChatService_history_Result", ChatService_history_Result.write, m);
-  },
-  decode(bytes: Uint8Array): ChatMessage[] {
-    return decodeMessage("chat.ChatService_history_Result", ChatService_history_Result.read, bytes);
-  },
-  create(init?: Partial<ChatMessage[]>): ChatMessage[] {
-    return [];
-  },
-  write(m: ChatMessage[], w: Writer): void {
-    for (const v of m) { const h = beginMessageField(w, 10); ChatMessage.write(v, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): ChatMessage[] {
-    const $value: ChatMessage[] = [];
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $value.push(ChatMessage.read(r, enterMessage(r, end))); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return $value;
-  },
-};
+export const ChatService_history_Result: MessageCodec<ChatMessage[]> = messageCodec<ChatMessage[]>(
+	"chat.ChatService_history_Result",
+	(m, w) => {
+		for (const v of m) ChatMessage.writeField(w, 10, v);
+	},
+	(r, end) => {
+		let v: ChatMessage[] = [];
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: v.push(ChatMessage.readField(r, end)); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return v;
+	},
+	() => [],
+);
 
 /** Arguments of `ChatService.subscribe`, as one message. */
 export interface ChatService_subscribe_Args {
-  room: string;
-  author: string;
+	room: string;
+	author: string;
 }
-export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args> = {
-  typeName: "chat.ChatService_subscribe_Args",
-  encode(m: ChatService_subscribe_Args): Uint8Array {
-    return encodeMessage("chat.ChatService_subscribe_Args", ChatService_subscribe_Args.write, m);
-  },
-  decode(bytes: Uint8Array): ChatService_subscribe_Args {
-    return decodeMessage("chat.ChatService_subscribe_Args", ChatService_subscribe_Args.read, bytes);
-  },
-  create(init?: Partial<ChatService_subscribe_Args>): ChatService_subscribe_Args {
-    const m: ChatService_subscribe_Args = {
-      room: init?.room ?? "",
-      author: init?.author ?? "",
-    };
-    return m;
-  },
-  write(m: ChatService_subscribe_Args, w: Writer): void {
-    if (m.room !== "") writeStringField(w, 10, m.room);
-    if (m.author !== "") writeStringField(w, 18, m.author);
-  },
-  read(r: Reader, end: number): ChatService_subscribe_Args {
-    let $room = "";
-    let $author = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $room = readString(r, end); break;
-        case 18: $author = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: ChatService_subscribe_Args = {
-      room: $room,
-      author: $author,
-    };
-    return m;
-  },
-};
+export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args> = messageCodec<ChatService_subscribe_Args>(
+	"chat.ChatService_subscribe_Args",
+	(m, w) => {
+		writeString(w, 10, m.room);
+		writeString(w, 18, m.author);
+	},
+	(r, end) => {
+		const m: ChatService_subscribe_Args = {
+			room: "",
+			author: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.room = readString(r, end); break;
+				case 18: m.author = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Result of `ChatService.postMany`, as a message. */
-export const ChatService_postMany_Result: MessageCodec<number> = {
-  typeName: "chat.ChatService_postMany_Result",
-  encode(m: number): Uint8Array {
-    return encodeMessage("chat.ChatService_postMany_Result", ChatService_postMany_Result.write, m);
-  },
-  decode(bytes: Uint8Array): number {
-    return decodeMessage("chat.ChatService_postMany_Result", ChatService_postMany_Result.read, bytes);
-  },
-  create(init?: Partial<number>): number {
-    return 0;
-  },
-  write(m: number, w: Writer): void {
-    if (m !== 0) writeUint32Field(w, 8, m);
-  },
-  read(r: Reader, end: number): number {
-    let $value = 0;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $value = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return $value;
-  },
-};
+export const ChatService_postMany_Result: MessageCodec<number> = messageCodec<number>(
+	"chat.ChatService_postMany_Result",
+	(m, w) => {
+		writeUint32(w, 8, m);
+	},
+	(r, end) => {
+		let v: number = 0;
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: v = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return v;
+	},
+	() => 0,
+);
 
 /** What a server implements to serve `chat.ChatService`. */
 export interface ChatServiceHandlers {
-  /** Posts one message and returns it as stored. */
-  post(room: string, author: string, text: string, ctx: CallContext): Promise<ChatMessage> | ChatMessage;
+	/** Posts one message and returns it as stored. */
+	post(room: string, author: string, text: string, ctx: CallContext): Promise<ChatMessage> | ChatMessage;
 
-  /** The last `limit` messages of a room, oldest first. */
-  history(room: string, limit: number | undefined, ctx: CallContext): Promise<ChatMessage[]> | ChatMessage[];
+	/** The last `limit` messages of a room, oldest first. */
+	history(room: string, limit: number | undefined, ctx: CallContext): Promise<ChatMessage[]> | ChatMessage[];
 
-  /** Streams events of a room from now on. */
-  subscribe(room: string, author: string, ctx: CallContext): AsyncIterable<RoomEvent>;
+	/** Streams events of a room from now on. */
+	subscribe(room: string, author: string, ctx: CallContext): AsyncIterable<RoomEvent>;
 
-  /** Sends many messages; returns how many were stored. */
-  postMany(messages: AsyncIterable<ChatMessage>, ctx: CallContext): Promise<number> | number;
+	/** Sends many messages; returns how many were stored. */
+	postMany(messages: AsyncIterable<ChatMessage>, ctx: CallContext): Promise<number> | number;
 
-  /** A live conversation: messages in, everyone's messages out. */
-  converse(messages: AsyncIterable<ChatMessage>, ctx: CallContext): AsyncIterable<ChatMessage>;
+	/** A live conversation: messages in, everyone's messages out. */
+	converse(messages: AsyncIterable<ChatMessage>, ctx: CallContext): AsyncIterable<ChatMessage>;
 }
 
 /** Chat rooms. */
 export const ChatService: {
-  readonly name: "chat.ChatService";
-  readonly methods: readonly [
-    UnaryMethod<ChatService_post_Args, ChatMessage, ChatServiceHandlers>,
-    UnaryMethod<ChatService_history_Args, ChatMessage[], ChatServiceHandlers>,
-    ServerStreamMethod<ChatService_subscribe_Args, RoomEvent, ChatServiceHandlers>,
-    ClientStreamMethod<ChatMessage, number, ChatServiceHandlers>,
-    BidiMethod<ChatMessage, ChatMessage, ChatServiceHandlers>,
-  ];
+	readonly name: "chat.ChatService";
+	readonly methods: readonly [
+		UnaryMethod<ChatService_post_Args, ChatMessage, ChatServiceHandlers>,
+		UnaryMethod<ChatService_history_Args, ChatMessage[], ChatServiceHandlers>,
+		ServerStreamMethod<ChatService_subscribe_Args, RoomEvent, ChatServiceHandlers>,
+		ClientStreamMethod<ChatMessage, number, ChatServiceHandlers>,
+		BidiMethod<ChatMessage, ChatMessage, ChatServiceHandlers>,
+	];
 } = {
-  name: "chat.ChatService",
-  methods: [
-    {
-      kind: "unary",
-      name: "post",
-      path: "chat.ChatService/post",
-      requestCodec: ChatService_post_Args,
-      responseCodec: ChatMessage,
-      errors: [RoomFull],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.post(req.room, req.author, req.text, ctx),
-    },
-    {
-      kind: "unary",
-      name: "history",
-      path: "chat.ChatService/history",
-      requestCodec: ChatService_history_Args,
-      responseCodec: ChatService_history_Result,
-      errors: [],
-      idempotent: true,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.history(req.room, req.limit, ctx),
-    },
-    {
-      kind: "serverStream",
-      name: "subscribe",
-      path: "chat.ChatService/subscribe",
-      requestCodec: ChatService_subscribe_Args,
-      responseCodec: RoomEvent,
-      errors: [RoomFull],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: (h, req, ctx) => h.subscribe(req.room, req.author, ctx),
-    },
-    {
-      kind: "clientStream",
-      name: "postMany",
-      path: "chat.ChatService/postMany",
-      requestCodec: ChatMessage,
-      responseCodec: ChatService_postMany_Result,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, requests, ctx) => h.postMany(requests, ctx),
-    },
-    {
-      kind: "bidi",
-      name: "converse",
-      path: "chat.ChatService/converse",
-      requestCodec: ChatMessage,
-      responseCodec: ChatMessage,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: (h, requests, ctx) => h.converse(requests, ctx),
-    },
-  ],
+	name: "chat.ChatService",
+	methods: [
+		{
+			kind: "unary",
+			name: "post",
+			path: "chat.ChatService/post",
+			requestCodec: ChatService_post_Args,
+			responseCodec: ChatMessage,
+			errors: [RoomFull],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.post(req.room, req.author, req.text, ctx),
+		},
+		{
+			kind: "unary",
+			name: "history",
+			path: "chat.ChatService/history",
+			requestCodec: ChatService_history_Args,
+			responseCodec: ChatService_history_Result,
+			errors: [],
+			idempotent: true,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.history(req.room, req.limit, ctx),
+		},
+		{
+			kind: "serverStream",
+			name: "subscribe",
+			path: "chat.ChatService/subscribe",
+			requestCodec: ChatService_subscribe_Args,
+			responseCodec: RoomEvent,
+			errors: [RoomFull],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: (h, req, ctx) => h.subscribe(req.room, req.author, ctx),
+		},
+		{
+			kind: "clientStream",
+			name: "postMany",
+			path: "chat.ChatService/postMany",
+			requestCodec: ChatMessage,
+			responseCodec: ChatService_postMany_Result,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, requests, ctx) => h.postMany(requests, ctx),
+		},
+		{
+			kind: "bidi",
+			name: "converse",
+			path: "chat.ChatService/converse",
+			requestCodec: ChatMessage,
+			responseCodec: ChatMessage,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: (h, requests, ctx) => h.converse(requests, ctx),
+		},
+	],
 };
 
 /** Calls `chat.ChatService` through a Channel. */
 export class ChatServiceClient {
-  readonly #channel: Channel;
+	readonly #channel: Channel;
 
-  /** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
-  constructor(channel: Channel) {
-    this.#channel = channel;
-  }
+	/** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
+	constructor(channel: Channel) {
+		this.#channel = channel;
+	}
 
-  /** Posts one message and returns it as stored. */
-  post(room: string, author: string, text: string, options?: CallOptions): Promise<ChatMessage> {
-    return this.#channel.unary(ChatService.methods[0], { room, author, text }, options);
-  }
+	/** Posts one message and returns it as stored. */
+	post(room: string, author: string, text: string, options?: CallOptions): Promise<ChatMessage> {
+		return this.#channel.unary(ChatService.methods[0], { room, author, text }, options);
+	}
 
-  /** The last `limit` messages of a room, oldest first. */
-  history(room: string, limit?: number, options?: CallOptions): Promise<ChatMessage[]> {
-    return this.#channel.unary(ChatService.methods[1], { room, limit } as ChatService_history_Args, options);
-  }
+	/** The last `limit` messages of a room, oldest first. */
+	history(room: string, limit?: number, options?: CallOptions): Promise<ChatMessage[]> {
+		return this.#channel.unary(ChatService.methods[1], { room, limit } as ChatService_history_Args, options);
+	}
 
-  /** Streams events of a room from now on. */
-  subscribe(room: string, author: string, options?: CallOptions): AsyncIterable<RoomEvent> {
-    return this.#channel.serverStream(ChatService.methods[2], { room, author }, options);
-  }
+	/** Streams events of a room from now on. */
+	subscribe(room: string, author: string, options?: CallOptions): AsyncIterable<RoomEvent> {
+		return this.#channel.serverStream(ChatService.methods[2], { room, author }, options);
+	}
 
-  /** Sends many messages; returns how many were stored. */
-  postMany(messages: AsyncIterable<ChatMessage>, options?: CallOptions): Promise<number> {
-    return this.#channel.clientStream(ChatService.methods[3], messages, options);
-  }
+	/** Sends many messages; returns how many were stored. */
+	postMany(messages: AsyncIterable<ChatMessage>, options?: CallOptions): Promise<number> {
+		return this.#channel.clientStream(ChatService.methods[3], messages, options);
+	}
 
-  /** A live conversation: messages in, everyone's messages out. */
-  converse(messages: AsyncIterable<ChatMessage>, options?: CallOptions): AsyncIterable<ChatMessage> {
-    return this.#channel.bidi(ChatService.methods[4], messages, options);
-  }
+	/** A live conversation: messages in, everyone's messages out. */
+	converse(messages: AsyncIterable<ChatMessage>, options?: CallOptions): AsyncIterable<ChatMessage> {
+		return this.#channel.bidi(ChatService.methods[4], messages, options);
+	}
 }

@@ -2,668 +2,502 @@
 // The classic test service: every scalar type through one call.
 
 import {
-  type CallContext,
-  type CallOptions,
-  type Channel,
-  type MessageCodec,
-  type Reader,
-  RpcError,
-  type RpcErrorOptions,
-  Status,
-  type UnaryMethod,
-  type Writer,
-  beginMessageField,
-  checkEnd,
-  decodeMessage,
-  encodeMessage,
-  endMessageField,
-  enterMessage,
-  leaveMessage,
-  readBool,
-  readBytes,
-  readDouble,
-  readFloat,
-  readInt32,
-  readInt64,
-  readLengthEnd,
-  readString,
-  readUint32,
-  readUint64,
-  readVarint32,
-  skipField,
-  writeBoolField,
-  writeBytesField,
-  writeDoubleField,
-  writeFloatField,
-  writeInt32,
-  writeInt32Field,
-  writeInt64Field,
-  writeStringField,
-  writeUint32Field,
-  writeUint64Field,
+	type CallContext,
+	type CallOptions,
+	type Channel,
+	EMPTY_BYTES,
+	type MessageCodec,
+	type Reader,
+	RpcError,
+	type RpcErrorOptions,
+	Status,
+	type UnaryMethod,
+	type Writer,
+	beginMessageField,
+	decodeMessage,
+	encodeMessage,
+	endMessageField,
+	messageCodec,
+	nextTag,
+	readBool,
+	readBytes,
+	readDouble,
+	readFloat,
+	readInt32,
+	readInt32List,
+	readInt64,
+	readLengthEnd,
+	readMessageField,
+	readString,
+	readUint32,
+	readUint64,
+	skipField,
+	writeBool,
+	writeBytes,
+	writeDouble,
+	writeDoubleField,
+	writeFloat,
+	writeInt32,
+	writeInt32Field,
+	writeInt32List,
+	writeInt64,
+	writeInt64Field,
+	writeMessageField,
+	writeString,
+	writeStringField,
+	writeStringList,
+	writeUint32,
+	writeUint64,
 } from "rpcgen/runtime";
 
 /** A tiny enum. */
 export const Numberz = {
-  ZERO: 0,
-  ONE: 1,
-  TWO: 2,
-  FIVE: 5,
-  EIGHT: 8,
+	ZERO: 0,
+	ONE: 1,
+	TWO: 2,
+	FIVE: 5,
+	EIGHT: 8,
 } as const;
 /** A value of `Numberz`; other numbers come from a newer schema and are kept as they are. */
 export type Numberz = (typeof Numberz)[keyof typeof Numberz] | (number & {});
 
 /** Arguments to printTest: one field of every kind. */
 export interface TestArgs {
-  flag: boolean;
-  small: number;
-  big: bigint;
-  usmall: number;
-  ubig: bigint;
-  ratio: number;
-  precise: number;
-  text: string;
-  blob: Uint8Array;
-  numbers: number[];
-  names: string[];
-  scores: Map<string, number>;
-  byId: Map<bigint, string>;
-  kind: Numberz;
-  maybe?: number;
-  nested?: TestArgs;
+	flag: boolean;
+	small: number;
+	big: bigint;
+	usmall: number;
+	ubig: bigint;
+	ratio: number;
+	precise: number;
+	text: string;
+	blob: Uint8Array;
+	numbers: number[];
+	names: string[];
+	scores: Map<string, number>;
+	byId: Map<bigint, string>;
+	kind: Numberz;
+	maybe?: number;
+	nested?: TestArgs;
 }
 /** Protobuf codec of `TestArgs` (message `classic.TestArgs`). */
-export const TestArgs: MessageCodec<TestArgs> = {
-  typeName: "classic.TestArgs",
-  encode(m: TestArgs): Uint8Array {
-    return encodeMessage("classic.TestArgs", TestArgs.write, m);
-  },
-  decode(bytes: Uint8Array): TestArgs {
-    return decodeMessage("classic.TestArgs", TestArgs.read, bytes);
-  },
-  create(init?: Partial<TestArgs>): TestArgs {
-    const m: TestArgs = {
-      flag: init?.flag ?? false,
-      small: init?.small ?? 0,
-      big: init?.big ?? 0n,
-      usmall: init?.usmall ?? 0,
-      ubig: init?.ubig ?? 0n,
-      ratio: init?.ratio ?? 0,
-      precise: init?.precise ?? 0,
-      text: init?.text ?? "",
-      blob: init?.blob ?? new Uint8Array(0),
-      numbers: init?.numbers ?? [],
-      names: init?.names ?? [],
-      scores: init?.scores ?? new Map<string, number>(),
-      byId: init?.byId ?? new Map<bigint, string>(),
-      kind: init?.kind ?? 0,
-    };
-    if (init?.maybe !== undefined) m.maybe = init?.maybe;
-    if (init?.nested !== undefined) m.nested = init?.nested;
-    return m;
-  },
-  write(m: TestArgs, w: Writer): void {
-    if (m.flag) writeBoolField(w, 8, m.flag);
-    if (m.small !== 0) writeInt32Field(w, 16, m.small);
-    if (m.big !== 0n) writeInt64Field(w, 24, m.big);
-    if (m.usmall !== 0) writeUint32Field(w, 32, m.usmall);
-    if (m.ubig !== 0n) writeUint64Field(w, 40, m.ubig);
-    if ((m.ratio !== 0 || 1 / m.ratio < 0)) writeFloatField(w, 53, m.ratio);
-    if ((m.precise !== 0 || 1 / m.precise < 0)) writeDoubleField(w, 57, m.precise);
-    if (m.text !== "") writeStringField(w, 66, m.text);
-    if (m.blob.length !== 0) writeBytesField(w, 74, m.blob);
-    if (m.numbers.length !== 0) {
-      const e = beginMessageField(w, 82);
-      for (const v of m.numbers) writeInt32(w, v);
-      endMessageField(w, e);
-    }
-    for (const v of m.names) writeStringField(w, 90, v);
-    for (const [k, v] of m.scores) {
-      const e = beginMessageField(w, 98);
-      writeStringField(w, 10, k);
-      writeDoubleField(w, 17, v);
-      endMessageField(w, e);
-    }
-    for (const [k, v] of m.byId) {
-      const e = beginMessageField(w, 106);
-      writeInt64Field(w, 8, k);
-      writeStringField(w, 18, v);
-      endMessageField(w, e);
-    }
-    if (m.kind !== 0) writeInt32Field(w, 112, m.kind);
-    if (m.maybe !== undefined) writeInt32Field(w, 120, m.maybe);
-    if (m.nested !== undefined) { const h = beginMessageField(w, 130); TestArgs.write(m.nested, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): TestArgs {
-    let $flag = false;
-    let $small = 0;
-    let $big = 0n;
-    let $usmall = 0;
-    let $ubig = 0n;
-    let $ratio = 0;
-    let $precise = 0;
-    let $text = "";
-    let $blob: Uint8Array = new Uint8Array(0);
-    const $numbers: number[] = [];
-    const $names: string[] = [];
-    const $scores = new Map<string, number>();
-    const $byId = new Map<bigint, string>();
-    let $kind: Numberz = 0;
-    let $maybe: number | undefined;
-    let $nested: TestArgs | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $flag = readBool(r); break;
-        case 16: $small = readInt32(r); break;
-        case 24: $big = readInt64(r); break;
-        case 32: $usmall = readUint32(r); break;
-        case 40: $ubig = readUint64(r); break;
-        case 53: $ratio = readFloat(r); break;
-        case 57: $precise = readDouble(r); break;
-        case 66: $text = readString(r, end); break;
-        case 74: $blob = readBytes(r, end); break;
-        case 80: $numbers.push(readInt32(r)); break;
-        case 82: {
-          const e = readLengthEnd(r, end);
-          while (r.pos < e) $numbers.push(readInt32(r));
-          checkEnd(r, e);
-          break;
-        }
-        case 90: $names.push(readString(r, end)); break;
-        case 98: {
-          const e = readLengthEnd(r, end);
-          let k: string = "";
-          let v: number = 0;
-          while (r.pos < e) {
-            const u = readVarint32(r);
-            if (u === 10) k = readString(r, e);
-            else if (u === 17) v = readDouble(r);
-            else skipField(r, u, e);
-          }
-          checkEnd(r, e);
-          $scores.set(k, v);
-          break;
-        }
-        case 106: {
-          const e = readLengthEnd(r, end);
-          let k: bigint = 0n;
-          let v: string = "";
-          while (r.pos < e) {
-            const u = readVarint32(r);
-            if (u === 8) k = readInt64(r);
-            else if (u === 18) v = readString(r, e);
-            else skipField(r, u, e);
-          }
-          checkEnd(r, e);
-          $byId.set(k, v);
-          break;
-        }
-        case 112: $kind = readInt32(r); break;
-        case 120: $maybe = readInt32(r); break;
-        case 130: $nested = TestArgs.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: TestArgs = {
-      flag: $flag,
-      small: $small,
-      big: $big,
-      usmall: $usmall,
-      ubig: $ubig,
-      ratio: $ratio,
-      precise: $precise,
-      text: $text,
-      blob: $blob,
-      numbers: $numbers,
-      names: $names,
-      scores: $scores,
-      byId: $byId,
-      kind: $kind,
-    };
-    if ($maybe !== undefined) m.maybe = $maybe;
-    if ($nested !== undefined) m.nested = $nested;
-    return m;
-  },
-};
+export const TestArgs: MessageCodec<TestArgs> = messageCodec<TestArgs>(
+	"classic.TestArgs",
+	(m, w) => {
+		writeBool(w, 8, m.flag);
+		writeInt32(w, 16, m.small);
+		writeInt64(w, 24, m.big);
+		writeUint32(w, 32, m.usmall);
+		writeUint64(w, 40, m.ubig);
+		writeFloat(w, 53, m.ratio);
+		writeDouble(w, 57, m.precise);
+		writeString(w, 66, m.text);
+		writeBytes(w, 74, m.blob);
+		writeInt32List(w, 82, m.numbers);
+		writeStringList(w, 90, m.names);
+		writeMap$string$f64(w, 98, m.scores);
+		writeMap$i64$string(w, 106, m.byId);
+		writeInt32(w, 112, m.kind);
+		if (m.maybe !== undefined) writeInt32Field(w, 120, m.maybe);
+		if (m.nested !== undefined) TestArgs.writeField(w, 130, m.nested);
+	},
+	(r, end) => {
+		const m: TestArgs = {
+			flag: false,
+			small: 0,
+			big: 0n,
+			usmall: 0,
+			ubig: 0n,
+			ratio: 0,
+			precise: 0,
+			text: "",
+			blob: EMPTY_BYTES,
+			numbers: [],
+			names: [],
+			scores: new Map<string, number>(),
+			byId: new Map<bigint, string>(),
+			kind: 0,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: m.flag = readBool(r); break;
+				case 16: m.small = readInt32(r); break;
+				case 24: m.big = readInt64(r); break;
+				case 32: m.usmall = readUint32(r); break;
+				case 40: m.ubig = readUint64(r); break;
+				case 53: m.ratio = readFloat(r); break;
+				case 57: m.precise = readDouble(r); break;
+				case 66: m.text = readString(r, end); break;
+				case 74: m.blob = readBytes(r, end); break;
+				case 80: case 82: readInt32List(r, end, t, m.numbers); break;
+				case 90: m.names.push(readString(r, end)); break;
+				case 98: readMapEntry$string$f64(r, end, m.scores); break;
+				case 106: readMapEntry$i64$string(r, end, m.byId); break;
+				case 112: m.kind = readInt32(r); break;
+				case 120: m.maybe = readInt32(r); break;
+				case 130: m.nested = TestArgs.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** What printTest reports back. */
 export interface TestResult {
-  printed: string;
-  echo: TestArgs;
+	printed: string;
+	echo: TestArgs;
 }
 /** Protobuf codec of `TestResult` (message `classic.TestResult`). */
-export const TestResult: MessageCodec<TestResult> = {
-  typeName: "classic.TestResult",
-  encode(m: TestResult): Uint8Array {
-    return encodeMessage("classic.TestResult", TestResult.write, m);
-  },
-  decode(bytes: Uint8Array): TestResult {
-    return decodeMessage("classic.TestResult", TestResult.read, bytes);
-  },
-  create(init?: Partial<TestResult>): TestResult {
-    const m: TestResult = {
-      printed: init?.printed ?? "",
-      echo: init?.echo ?? TestArgs.create(),
-    };
-    return m;
-  },
-  write(m: TestResult, w: Writer): void {
-    if (m.printed !== "") writeStringField(w, 10, m.printed);
-    { const h = beginMessageField(w, 18); TestArgs.write(m.echo, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): TestResult {
-    let $printed = "";
-    let $echo: TestArgs | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $printed = readString(r, end); break;
-        case 18: $echo = TestArgs.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: TestResult = {
-      printed: $printed,
-      echo: $echo ?? TestArgs.create(),
-    };
-    return m;
-  },
-};
+export const TestResult: MessageCodec<TestResult> = messageCodec<TestResult>(
+	"classic.TestResult",
+	(m, w) => {
+		writeString(w, 10, m.printed);
+		TestArgs.writeField(w, 18, m.echo);
+	},
+	(r, end) => {
+		const m: TestResult = {
+			printed: "",
+			echo: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.printed = readString(r, end); break;
+				case 18: m.echo = TestArgs.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.echo ??= TestArgs.create();
+		return m;
+	},
+);
 
 /** A failure carrying a code, as the classic Xception does. */
 export class Xception extends RpcError {
-  errorCode: number;
-  detail: string;
+	errorCode: number;
+	detail: string;
 
-  /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
-  constructor(init?: Partial<Xception>, message?: string, options?: RpcErrorOptions) {
-    super(Status.UNKNOWN, message ?? "classic.Xception", options);
-    this.errorCode = init?.errorCode ?? 0;
-    this.detail = init?.detail ?? "";
-  }
+	/** Fields left out take their zero values; `message` defaults to the error's IDL name. */
+	constructor(init?: Partial<Xception>, message?: string, options?: RpcErrorOptions) {
+		super(Status.UNKNOWN, message ?? "classic.Xception", options);
+		this.errorCode = init?.errorCode ?? 0;
+		this.detail = init?.detail ?? "";
+	}
 
-  override get name(): string {
-    return "Xception";
-  }
+	override get name(): string {
+		return "Xception";
+	}
 
-  static readonly typeName = "classic.Xception";
-  static encode(m: Xception): Uint8Array {
-    return encodeMessage("classic.Xception", Xception.write, m);
-  }
-  static decode(bytes: Uint8Array): Xception {
-    return decodeMessage("classic.Xception", Xception.read, bytes);
-  }
-  static create(init?: Partial<Xception>): Xception {
-    return new Xception(init);
-  }
-  static write(m: Xception, w: Writer): void {
-    if (m.errorCode !== 0) writeInt32Field(w, 8, m.errorCode);
-    if (m.detail !== "") writeStringField(w, 18, m.detail);
-  }
-  static read(r: Reader, end: number): Xception {
-    let $errorCode = 0;
-    let $detail = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $errorCode = readInt32(r); break;
-        case 18: $detail = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const f: Partial<Xception> = {
-      errorCode: $errorCode,
-      detail: $detail,
-    };
-    return new Xception(f);
-  }
+	static readonly typeName = "classic.Xception";
+
+	static encode(e: Xception): Uint8Array { return encodeMessage(Xception.typeName, Xception.write, e); }
+	static decode(bytes: Uint8Array): Xception { return decodeMessage(Xception.typeName, Xception.read, bytes); }
+	static create(init?: Partial<Xception>): Xception { return new Xception(init); }
+	static writeField(w: Writer, tag: number, e: Xception): void { writeMessageField(w, tag, Xception.write, e); }
+	static readField(r: Reader, end: number): Xception { return readMessageField(r, end, Xception.read); }
+
+	static write(m: Xception, w: Writer): void {
+		writeInt32(w, 8, m.errorCode);
+		writeString(w, 18, m.detail);
+	}
+
+	static read(r: Reader, end: number): Xception {
+		const m = new Xception();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: m.errorCode = readInt32(r); break;
+				case 18: m.detail = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	}
 }
 
 /** Arguments of `TestService.printTest`, as one message. */
 export interface TestService_printTest_Args {
-  args: TestArgs;
+	args: TestArgs;
 }
-export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args> = {
-  typeName: "classic.TestService_printTest_Args",
-  encode(m: TestService_printTest_Args): Uint8Array {
-    return encodeMessage("classic.TestService_printTest_Args", TestService_printTest_Args.write, m);
-  },
-  decode(bytes: Uint8Array): TestService_printTest_Args {
-    return decodeMessage("classic.TestService_printTest_Args", TestService_printTest_Args.read, bytes);
-  },
-  create(init?: Partial<TestService_printTest_Args>): TestService_printTest_Args {
-    const m: TestService_printTest_Args = {
-      args: init?.args ?? TestArgs.create(),
-    };
-    return m;
-  },
-  write(m: TestService_printTest_Args, w: Writer): void {
-    { const h = beginMessageField(w, 10); TestArgs.write(m.args, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): TestService_printTest_Args {
-    let $args: TestArgs | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $args = TestArgs.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: TestService_printTest_Args = {
-      args: $args ?? TestArgs.create(),
-    };
-    return m;
-  },
-};
+export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args> = messageCodec<TestService_printTest_Args>(
+	"classic.TestService_printTest_Args",
+	(m, w) => {
+		TestArgs.writeField(w, 10, m.args);
+	},
+	(r, end) => {
+		const m: TestService_printTest_Args = {
+			args: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.args = TestArgs.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.args ??= TestArgs.create();
+		return m;
+	},
+);
 
 /** Arguments of `TestService.echoString`, as one message. */
 export interface TestService_echoString_Args {
-  value: string;
+	value: string;
 }
-export const TestService_echoString_Args: MessageCodec<TestService_echoString_Args> = {
-  typeName: "classic.TestService_echoString_Args",
-  encode(m: TestService_echoString_Args): Uint8Array {
-    return encodeMessage("classic.TestService_echoString_Args", TestService_echoString_Args.write, m);
-  },
-  decode(bytes: Uint8Array): TestService_echoString_Args {
-    return decodeMessage("classic.TestService_echoString_Args", TestService_echoString_Args.read, bytes);
-  },
-  create(init?: Partial<TestService_echoString_Args>): TestService_echoString_Args {
-    const m: TestService_echoString_Args = {
-      value: init?.value ?? "",
-    };
-    return m;
-  },
-  write(m: TestService_echoString_Args, w: Writer): void {
-    if (m.value !== "") writeStringField(w, 10, m.value);
-  },
-  read(r: Reader, end: number): TestService_echoString_Args {
-    let $value = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $value = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: TestService_echoString_Args = {
-      value: $value,
-    };
-    return m;
-  },
-};
+export const TestService_echoString_Args: MessageCodec<TestService_echoString_Args> = messageCodec<TestService_echoString_Args>(
+	"classic.TestService_echoString_Args",
+	(m, w) => {
+		writeString(w, 10, m.value);
+	},
+	(r, end) => {
+		const m: TestService_echoString_Args = {
+			value: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.value = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Result of `TestService.echoString`, as a message. */
-export const TestService_echoString_Result: MessageCodec<string> = {
-  typeName: "classic.TestService_echoString_Result",
-  encode(m: string): Uint8Array {
-    return encodeMessage("classic.TestService_echoString_Result", TestService_echoString_Result.write, m);
-  },
-  decode(bytes: Uint8Array): string {
-    return decodeMessage("classic.TestService_echoString_Result", TestService_echoString_Result.read, bytes);
-  },
-  create(init?: Partial<string>): string {
-    return "";
-  },
-  write(m: string, w: Writer): void {
-    if (m !== "") writeStringField(w, 10, m);
-  },
-  read(r: Reader, end: number): string {
-    let $value = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $value = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return $value;
-  },
-};
+export const TestService_echoString_Result: MessageCodec<string> = messageCodec<string>(
+	"classic.TestService_echoString_Result",
+	(m, w) => {
+		writeString(w, 10, m);
+	},
+	(r, end) => {
+		let v: string = "";
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: v = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return v;
+	},
+	() => "",
+);
 
 /** Arguments of `TestService.testVoid`, as one message. */
 export interface TestService_testVoid_Args {
 }
-export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> = {
-  typeName: "classic.TestService_testVoid_Args",
-  encode(m: TestService_testVoid_Args): Uint8Array {
-    return encodeMessage("classic.TestService_testVoid_Args", TestService_testVoid_Args.write, m);
-  },
-  decode(bytes: Uint8Array): TestService_testVoid_Args {
-    return decodeMessage("classic.TestService_testVoid_Args", TestService_testVoid_Args.read, bytes);
-  },
-  create(init?: Partial<TestService_testVoid_Args>): TestService_testVoid_Args {
-    const m: TestService_testVoid_Args = {};
-    return m;
-  },
-  write(m: TestService_testVoid_Args, w: Writer): void {
-  },
-  read(r: Reader, end: number): TestService_testVoid_Args {
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: TestService_testVoid_Args = {};
-    return m;
-  },
-};
+export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> = messageCodec<TestService_testVoid_Args>(
+	"classic.TestService_testVoid_Args",
+	() => {},
+	(r, end) => {
+		const m: TestService_testVoid_Args = {};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			skipField(r, t, end);
+		}
+		return m;
+	},
+);
 
 /** Empty response of `TestService.testVoid`, as a message. */
-export const TestService_testVoid_Result: MessageCodec<undefined> = {
-  typeName: "classic.TestService_testVoid_Result",
-  encode(m: undefined): Uint8Array {
-    return encodeMessage("classic.TestService_testVoid_Result", TestService_testVoid_Result.write, m);
-  },
-  decode(bytes: Uint8Array): undefined {
-    return decodeMessage("classic.TestService_testVoid_Result", TestService_testVoid_Result.read, bytes);
-  },
-  create(init?: Partial<undefined>): undefined {
-    return undefined;
-  },
-  write(m: undefined, w: Writer): void {
-  },
-  read(r: Reader, end: number): undefined {
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return undefined;
-  },
-};
+export const TestService_testVoid_Result: MessageCodec<undefined> = messageCodec<undefined>(
+	"classic.TestService_testVoid_Result",
+	() => {},
+	(r, end) => {
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			skipField(r, t, end);
+		}
+		return undefined;
+	},
+	() => undefined,
+);
 
 /** Arguments of `TestService.testException`, as one message. */
 export interface TestService_testException_Args {
-  arg: string;
+	arg: string;
 }
-export const TestService_testException_Args: MessageCodec<TestService_testException_Args> = {
-  typeName: "classic.TestService_testException_Args",
-  encode(m: TestService_testException_Args): Uint8Array {
-    return encodeMessage("classic.TestService_testException_Args", TestService_testException_Args.write, m);
-  },
-  decode(bytes: Uint8Array): TestService_testException_Args {
-    return decodeMessage("classic.TestService_testException_Args", TestService_testException_Args.read, bytes);
-  },
-  create(init?: Partial<TestService_testException_Args>): TestService_testException_Args {
-    const m: TestService_testException_Args = {
-      arg: init?.arg ?? "",
-    };
-    return m;
-  },
-  write(m: TestService_testException_Args, w: Writer): void {
-    if (m.arg !== "") writeStringField(w, 10, m.arg);
-  },
-  read(r: Reader, end: number): TestService_testException_Args {
-    let $arg = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $arg = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: TestService_testException_Args = {
-      arg: $arg,
-    };
-    return m;
-  },
-};
+export const TestService_testException_Args: MessageCodec<TestService_testException_Args> = messageCodec<TestService_testException_Args>(
+	"classic.TestService_testException_Args",
+	(m, w) => {
+		writeString(w, 10, m.arg);
+	},
+	(r, end) => {
+		const m: TestService_testException_Args = {
+			arg: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.arg = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Result of `TestService.testException`, as a message. */
-export const TestService_testException_Result: MessageCodec<string> = {
-  typeName: "classic.TestService_testException_Result",
-  encode(m: string): Uint8Array {
-    return encodeMessage("classic.TestService_testException_Result", TestService_testException_Result.write, m);
-  },
-  decode(bytes: Uint8Array): string {
-    return decodeMessage("classic.TestService_testException_Result", TestService_testException_Result.read, bytes);
-  },
-  create(init?: Partial<string>): string {
-    return "";
-  },
-  write(m: string, w: Writer): void {
-    if (m !== "") writeStringField(w, 10, m);
-  },
-  read(r: Reader, end: number): string {
-    let $value = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $value = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return $value;
-  },
-};
+export const TestService_testException_Result: MessageCodec<string> = messageCodec<string>(
+	"classic.TestService_testException_Result",
+	(m, w) => {
+		writeString(w, 10, m);
+	},
+	(r, end) => {
+		let v: string = "";
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: v = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return v;
+	},
+	() => "",
+);
 
 /** What a server implements to serve `classic.TestService`. */
 export interface TestServiceHandlers {
-  /** Formats `args` as text and returns it with the arguments echoed. */
-  printTest(args: TestArgs, ctx: CallContext): Promise<TestResult> | TestResult;
+	/** Formats `args` as text and returns it with the arguments echoed. */
+	printTest(args: TestArgs, ctx: CallContext): Promise<TestResult> | TestResult;
 
-  /** Returns its argument unchanged. */
-  echoString(value: string, ctx: CallContext): Promise<string> | string;
+	/** Returns its argument unchanged. */
+	echoString(value: string, ctx: CallContext): Promise<string> | string;
 
-  /** Returns nothing; used to measure call overhead. */
-  testVoid(ctx: CallContext): Promise<void> | void;
+	/** Returns nothing; used to measure call overhead. */
+	testVoid(ctx: CallContext): Promise<void> | void;
 
-  /** Fails with Xception when `arg` is "Xception", otherwise returns it. */
-  testException(arg: string, ctx: CallContext): Promise<string> | string;
+	/** Fails with Xception when `arg` is "Xception", otherwise returns it. */
+	testException(arg: string, ctx: CallContext): Promise<string> | string;
 }
 
 /** Prints and echoes its arguments. */
 export const TestService: {
-  readonly name: "classic.TestService";
-  readonly methods: readonly [
-    UnaryMethod<TestService_printTest_Args, TestResult, TestServiceHandlers>,
-    UnaryMethod<TestService_echoString_Args, string, TestServiceHandlers>,
-    UnaryMethod<TestService_testVoid_Args, undefined, TestServiceHandlers>,
-    UnaryMethod<TestService_testException_Args, string, TestServiceHandlers>,
-  ];
+	readonly name: "classic.TestService";
+	readonly methods: readonly [
+		UnaryMethod<TestService_printTest_Args, TestResult, TestServiceHandlers>,
+		UnaryMethod<TestService_echoString_Args, string, TestServiceHandlers>,
+		UnaryMethod<TestService_testVoid_Args, undefined, TestServiceHandlers>,
+		UnaryMethod<TestService_testException_Args, string, TestServiceHandlers>,
+	];
 } = {
-  name: "classic.TestService",
-  methods: [
-    {
-      kind: "unary",
-      name: "printTest",
-      path: "classic.TestService/printTest",
-      requestCodec: TestService_printTest_Args,
-      responseCodec: TestResult,
-      errors: [Xception],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.printTest(req.args, ctx),
-    },
-    {
-      kind: "unary",
-      name: "echoString",
-      path: "classic.TestService/echoString",
-      requestCodec: TestService_echoString_Args,
-      responseCodec: TestService_echoString_Result,
-      errors: [],
-      idempotent: true,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.echoString(req.value, ctx),
-    },
-    {
-      kind: "unary",
-      name: "testVoid",
-      path: "classic.TestService/testVoid",
-      requestCodec: TestService_testVoid_Args,
-      responseCodec: TestService_testVoid_Result,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, _req, ctx) => {
-        await h.testVoid(ctx);
-      },
-    },
-    {
-      kind: "unary",
-      name: "testException",
-      path: "classic.TestService/testException",
-      requestCodec: TestService_testException_Args,
-      responseCodec: TestService_testException_Result,
-      errors: [Xception],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.testException(req.arg, ctx),
-    },
-  ],
+	name: "classic.TestService",
+	methods: [
+		{
+			kind: "unary",
+			name: "printTest",
+			path: "classic.TestService/printTest",
+			requestCodec: TestService_printTest_Args,
+			responseCodec: TestResult,
+			errors: [Xception],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.printTest(req.args, ctx),
+		},
+		{
+			kind: "unary",
+			name: "echoString",
+			path: "classic.TestService/echoString",
+			requestCodec: TestService_echoString_Args,
+			responseCodec: TestService_echoString_Result,
+			errors: [],
+			idempotent: true,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.echoString(req.value, ctx),
+		},
+		{
+			kind: "unary",
+			name: "testVoid",
+			path: "classic.TestService/testVoid",
+			requestCodec: TestService_testVoid_Args,
+			responseCodec: TestService_testVoid_Result,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, _req, ctx) => {
+			  await h.testVoid(ctx);
+			},
+		},
+		{
+			kind: "unary",
+			name: "testException",
+			path: "classic.TestService/testException",
+			requestCodec: TestService_testException_Args,
+			responseCodec: TestService_testException_Result,
+			errors: [Xception],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.testException(req.arg, ctx),
+		},
+	],
 };
 
 /** Calls `classic.TestService` through a Channel. */
 export class TestServiceClient {
-  readonly #channel: Channel;
+	readonly #channel: Channel;
 
-  /** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
-  constructor(channel: Channel) {
-    this.#channel = channel;
-  }
+	/** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
+	constructor(channel: Channel) {
+		this.#channel = channel;
+	}
 
-  /** Formats `args` as text and returns it with the arguments echoed. */
-  printTest(args: TestArgs, options?: CallOptions): Promise<TestResult> {
-    return this.#channel.unary(TestService.methods[0], { args }, options);
-  }
+	/** Formats `args` as text and returns it with the arguments echoed. */
+	printTest(args: TestArgs, options?: CallOptions): Promise<TestResult> {
+		return this.#channel.unary(TestService.methods[0], { args }, options);
+	}
 
-  /** Returns its argument unchanged. */
-  echoString(value: string, options?: CallOptions): Promise<string> {
-    return this.#channel.unary(TestService.methods[1], { value }, options);
-  }
+	/** Returns its argument unchanged. */
+	echoString(value: string, options?: CallOptions): Promise<string> {
+		return this.#channel.unary(TestService.methods[1], { value }, options);
+	}
 
-  /** Returns nothing; used to measure call overhead. */
-  testVoid(options?: CallOptions): Promise<void> {
-    return this.#channel.unary(TestService.methods[2], {}, options);
-  }
+	/** Returns nothing; used to measure call overhead. */
+	testVoid(options?: CallOptions): Promise<void> {
+		return this.#channel.unary(TestService.methods[2], {}, options);
+	}
 
-  /** Fails with Xception when `arg` is "Xception", otherwise returns it. */
-  testException(arg: string, options?: CallOptions): Promise<string> {
-    return this.#channel.unary(TestService.methods[3], { arg }, options);
-  }
+	/** Fails with Xception when `arg` is "Xception", otherwise returns it. */
+	testException(arg: string, options?: CallOptions): Promise<string> {
+		return this.#channel.unary(TestService.methods[3], { arg }, options);
+	}
+}
+
+/** Writes each entry of a `Map<string, number>` as field `tag`. */
+function writeMap$string$f64(w: Writer, tag: number, map: Map<string, number>): void {
+	for (const [k, v] of map) {
+		const e = beginMessageField(w, tag);
+		writeStringField(w, 10, k);
+		writeDoubleField(w, 17, v);
+		endMessageField(w, e);
+	}
+}
+
+/** Reads one entry of a `Map<string, number>` into `map`; a missing key or value is zero. */
+function readMapEntry$string$f64(r: Reader, end: number, map: Map<string, number>): void {
+	const e = readLengthEnd(r, end);
+	let k: string = "";
+	let v: number = 0;
+	for (let t = nextTag(r, e); t !== 0; t = nextTag(r, e)) {
+		if (t === 10) k = readString(r, e);
+		else if (t === 17) v = readDouble(r);
+		else skipField(r, t, e);
+	}
+	map.set(k, v);
+}
+
+/** Writes each entry of a `Map<bigint, string>` as field `tag`. */
+function writeMap$i64$string(w: Writer, tag: number, map: Map<bigint, string>): void {
+	for (const [k, v] of map) {
+		const e = beginMessageField(w, tag);
+		writeInt64Field(w, 8, k);
+		writeStringField(w, 18, v);
+		endMessageField(w, e);
+	}
+}
+
+/** Reads one entry of a `Map<bigint, string>` into `map`; a missing key or value is zero. */
+function readMapEntry$i64$string(r: Reader, end: number, map: Map<bigint, string>): void {
+	const e = readLengthEnd(r, end);
+	let k: bigint = 0n;
+	let v: string = "";
+	for (let t = nextTag(r, e); t !== 0; t = nextTag(r, e)) {
+		if (t === 8) k = readInt64(r);
+		else if (t === 18) v = readString(r, e);
+		else skipField(r, t, e);
+	}
+	map.set(k, v);
 }

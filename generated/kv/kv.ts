@@ -2,41 +2,45 @@
 // A key-value store with versions and compare-and-set.
 
 import {
-  type CallContext,
-  type CallOptions,
-  type Channel,
-  type MessageCodec,
-  type Reader,
-  RpcError,
-  type RpcErrorOptions,
-  type ServerStreamMethod,
-  Status,
-  type UnaryMethod,
-  type Writer,
-  beginMessageField,
-  checkEnd,
-  decodeMessage,
-  encodeMessage,
-  endMessageField,
-  enterMessage,
-  leaveMessage,
-  readBool,
-  readBytes,
-  readInt32,
-  readInt64,
-  readLengthEnd,
-  readString,
-  readUint32,
-  readUint64,
-  readVarint32,
-  skipField,
-  writeBoolField,
-  writeBytesField,
-  writeInt32Field,
-  writeInt64Field,
-  writeStringField,
-  writeUint32Field,
-  writeUint64Field,
+	type CallContext,
+	type CallOptions,
+	type Channel,
+	EMPTY_BYTES,
+	type MessageCodec,
+	type Reader,
+	RpcError,
+	type RpcErrorOptions,
+	type ServerStreamMethod,
+	Status,
+	type UnaryMethod,
+	type Writer,
+	beginMessageField,
+	decodeMessage,
+	encodeMessage,
+	endMessageField,
+	messageCodec,
+	nextTag,
+	readBool,
+	readBytes,
+	readInt32,
+	readInt64,
+	readLengthEnd,
+	readMessageField,
+	readString,
+	readUint32,
+	readUint64,
+	skipField,
+	writeBool,
+	writeBytes,
+	writeBytesField,
+	writeInt32,
+	writeInt64Field,
+	writeMessageField,
+	writeString,
+	writeStringField,
+	writeUint32Field,
+	writeUint64,
+	writeUint64Field,
 } from "rpcgen/runtime";
 
 /** Largest value the store accepts, in bytes. */
@@ -44,654 +48,488 @@ export const MAX_VALUE_BYTES = 1048576;
 
 /** A stored value and the version that wrote it. */
 export interface Entry {
-  key: string;
-  value: Uint8Array;
-  version: bigint;
-  /** Absent when the entry never expires. */
-  expiresAtMs?: bigint;
+	key: string;
+	value: Uint8Array;
+	version: bigint;
+	/** Absent when the entry never expires. */
+	expiresAtMs?: bigint;
 }
 /** Protobuf codec of `Entry` (message `kv.Entry`). */
-export const Entry: MessageCodec<Entry> = {
-  typeName: "kv.Entry",
-  encode(m: Entry): Uint8Array {
-    return encodeMessage("kv.Entry", Entry.write, m);
-  },
-  decode(bytes: Uint8Array): Entry {
-    return decodeMessage("kv.Entry", Entry.read, bytes);
-  },
-  create(init?: Partial<Entry>): Entry {
-    const m: Entry = {
-      key: init?.key ?? "",
-      value: init?.value ?? new Uint8Array(0),
-      version: init?.version ?? 0n,
-    };
-    if (init?.expiresAtMs !== undefined) m.expiresAtMs = init?.expiresAtMs;
-    return m;
-  },
-  write(m: Entry, w: Writer): void {
-    if (m.key !== "") writeStringField(w, 10, m.key);
-    if (m.value.length !== 0) writeBytesField(w, 18, m.value);
-    if (m.version !== 0n) writeUint64Field(w, 24, m.version);
-    if (m.expiresAtMs !== undefined) writeInt64Field(w, 32, m.expiresAtMs);
-  },
-  read(r: Reader, end: number): Entry {
-    let $key = "";
-    let $value: Uint8Array = new Uint8Array(0);
-    let $version = 0n;
-    let $expiresAtMs: bigint | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $key = readString(r, end); break;
-        case 18: $value = readBytes(r, end); break;
-        case 24: $version = readUint64(r); break;
-        case 32: $expiresAtMs = readInt64(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Entry = {
-      key: $key,
-      value: $value,
-      version: $version,
-    };
-    if ($expiresAtMs !== undefined) m.expiresAtMs = $expiresAtMs;
-    return m;
-  },
-};
+export const Entry: MessageCodec<Entry> = messageCodec<Entry>(
+	"kv.Entry",
+	(m, w) => {
+		writeString(w, 10, m.key);
+		writeBytes(w, 18, m.value);
+		writeUint64(w, 24, m.version);
+		if (m.expiresAtMs !== undefined) writeInt64Field(w, 32, m.expiresAtMs);
+	},
+	(r, end) => {
+		const m: Entry = {
+			key: "",
+			value: EMPTY_BYTES,
+			version: 0n,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.key = readString(r, end); break;
+				case 18: m.value = readBytes(r, end); break;
+				case 24: m.version = readUint64(r); break;
+				case 32: m.expiresAtMs = readInt64(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** The key does not exist. */
 export class KeyNotFound extends RpcError {
-  key: string;
+	key: string;
 
-  /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
-  constructor(init?: Partial<KeyNotFound>, message?: string, options?: RpcErrorOptions) {
-    super(Status.UNKNOWN, message ?? "kv.KeyNotFound", options);
-    this.key = init?.key ?? "";
-  }
+	/** Fields left out take their zero values; `message` defaults to the error's IDL name. */
+	constructor(init?: Partial<KeyNotFound>, message?: string, options?: RpcErrorOptions) {
+		super(Status.UNKNOWN, message ?? "kv.KeyNotFound", options);
+		this.key = init?.key ?? "";
+	}
 
-  override get name(): string {
-    return "KeyNotFound";
-  }
+	override get name(): string {
+		return "KeyNotFound";
+	}
 
-  static readonly typeName = "kv.KeyNotFound";
-  static encode(m: KeyNotFound): Uint8Array {
-    return encodeMessage("kv.KeyNotFound", KeyNotFound.write, m);
-  }
-  static decode(bytes: Uint8Array): KeyNotFound {
-    return decodeMessage("kv.KeyNotFound", KeyNotFound.read, bytes);
-  }
-  static create(init?: Partial<KeyNotFound>): KeyNotFound {
-    return new KeyNotFound(init);
-  }
-  static write(m: KeyNotFound, w: Writer): void {
-    if (m.key !== "") writeStringField(w, 10, m.key);
-  }
-  static read(r: Reader, end: number): KeyNotFound {
-    let $key = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $key = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const f: Partial<KeyNotFound> = {
-      key: $key,
-    };
-    return new KeyNotFound(f);
-  }
+	static readonly typeName = "kv.KeyNotFound";
+
+	static encode(e: KeyNotFound): Uint8Array { return encodeMessage(KeyNotFound.typeName, KeyNotFound.write, e); }
+	static decode(bytes: Uint8Array): KeyNotFound { return decodeMessage(KeyNotFound.typeName, KeyNotFound.read, bytes); }
+	static create(init?: Partial<KeyNotFound>): KeyNotFound { return new KeyNotFound(init); }
+	static writeField(w: Writer, tag: number, e: KeyNotFound): void { writeMessageField(w, tag, KeyNotFound.write, e); }
+	static readField(r: Reader, end: number): KeyNotFound { return readMessageField(r, end, KeyNotFound.read); }
+
+	static write(m: KeyNotFound, w: Writer): void {
+		writeString(w, 10, m.key);
+	}
+
+	static read(r: Reader, end: number): KeyNotFound {
+		const m = new KeyNotFound();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.key = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	}
 }
 
 /** The expected version did not match the stored one. */
 export class VersionMismatch extends RpcError {
-  key: string;
-  expected: bigint;
-  actual: bigint;
+	key: string;
+	expected: bigint;
+	actual: bigint;
 
-  /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
-  constructor(init?: Partial<VersionMismatch>, message?: string, options?: RpcErrorOptions) {
-    super(Status.UNKNOWN, message ?? "kv.VersionMismatch", options);
-    this.key = init?.key ?? "";
-    this.expected = init?.expected ?? 0n;
-    this.actual = init?.actual ?? 0n;
-  }
+	/** Fields left out take their zero values; `message` defaults to the error's IDL name. */
+	constructor(init?: Partial<VersionMismatch>, message?: string, options?: RpcErrorOptions) {
+		super(Status.UNKNOWN, message ?? "kv.VersionMismatch", options);
+		this.key = init?.key ?? "";
+		this.expected = init?.expected ?? 0n;
+		this.actual = init?.actual ?? 0n;
+	}
 
-  override get name(): string {
-    return "VersionMismatch";
-  }
+	override get name(): string {
+		return "VersionMismatch";
+	}
 
-  static readonly typeName = "kv.VersionMismatch";
-  static encode(m: VersionMismatch): Uint8Array {
-    return encodeMessage("kv.VersionMismatch", VersionMismatch.write, m);
-  }
-  static decode(bytes: Uint8Array): VersionMismatch {
-    return decodeMessage("kv.VersionMismatch", VersionMismatch.read, bytes);
-  }
-  static create(init?: Partial<VersionMismatch>): VersionMismatch {
-    return new VersionMismatch(init);
-  }
-  static write(m: VersionMismatch, w: Writer): void {
-    if (m.key !== "") writeStringField(w, 10, m.key);
-    if (m.expected !== 0n) writeUint64Field(w, 16, m.expected);
-    if (m.actual !== 0n) writeUint64Field(w, 24, m.actual);
-  }
-  static read(r: Reader, end: number): VersionMismatch {
-    let $key = "";
-    let $expected = 0n;
-    let $actual = 0n;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $key = readString(r, end); break;
-        case 16: $expected = readUint64(r); break;
-        case 24: $actual = readUint64(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const f: Partial<VersionMismatch> = {
-      key: $key,
-      expected: $expected,
-      actual: $actual,
-    };
-    return new VersionMismatch(f);
-  }
+	static readonly typeName = "kv.VersionMismatch";
+
+	static encode(e: VersionMismatch): Uint8Array { return encodeMessage(VersionMismatch.typeName, VersionMismatch.write, e); }
+	static decode(bytes: Uint8Array): VersionMismatch { return decodeMessage(VersionMismatch.typeName, VersionMismatch.read, bytes); }
+	static create(init?: Partial<VersionMismatch>): VersionMismatch { return new VersionMismatch(init); }
+	static writeField(w: Writer, tag: number, e: VersionMismatch): void { writeMessageField(w, tag, VersionMismatch.write, e); }
+	static readField(r: Reader, end: number): VersionMismatch { return readMessageField(r, end, VersionMismatch.read); }
+
+	static write(m: VersionMismatch, w: Writer): void {
+		writeString(w, 10, m.key);
+		writeUint64(w, 16, m.expected);
+		writeUint64(w, 24, m.actual);
+	}
+
+	static read(r: Reader, end: number): VersionMismatch {
+		const m = new VersionMismatch();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.key = readString(r, end); break;
+				case 16: m.expected = readUint64(r); break;
+				case 24: m.actual = readUint64(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	}
 }
 
 /** What changed. */
 export const ChangeKind = {
-  PUT: 0,
-  DELETE: 1,
+	PUT: 0,
+	DELETE: 1,
 } as const;
 /** A value of `ChangeKind`; other numbers come from a newer schema and are kept as they are. */
 export type ChangeKind = (typeof ChangeKind)[keyof typeof ChangeKind] | (number & {});
 
 /** A change to one key. */
 export interface Change {
-  kind: ChangeKind;
-  entry: Entry;
+	kind: ChangeKind;
+	entry: Entry;
 }
 /** Protobuf codec of `Change` (message `kv.Change`). */
-export const Change: MessageCodec<Change> = {
-  typeName: "kv.Change",
-  encode(m: Change): Uint8Array {
-    return encodeMessage("kv.Change", Change.write, m);
-  },
-  decode(bytes: Uint8Array): Change {
-    return decodeMessage("kv.Change", Change.read, bytes);
-  },
-  create(init?: Partial<Change>): Change {
-    const m: Change = {
-      kind: init?.kind ?? 0,
-      entry: init?.entry ?? Entry.create(),
-    };
-    return m;
-  },
-  write(m: Change, w: Writer): void {
-    if (m.kind !== 0) writeInt32Field(w, 8, m.kind);
-    { const h = beginMessageField(w, 18); Entry.write(m.entry, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): Change {
-    let $kind: ChangeKind = 0;
-    let $entry: Entry | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $kind = readInt32(r); break;
-        case 18: $entry = Entry.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Change = {
-      kind: $kind,
-      entry: $entry ?? Entry.create(),
-    };
-    return m;
-  },
-};
+export const Change: MessageCodec<Change> = messageCodec<Change>(
+	"kv.Change",
+	(m, w) => {
+		writeInt32(w, 8, m.kind);
+		Entry.writeField(w, 18, m.entry);
+	},
+	(r, end) => {
+		const m: Change = {
+			kind: 0,
+			entry: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: m.kind = readInt32(r); break;
+				case 18: m.entry = Entry.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.entry ??= Entry.create();
+		return m;
+	},
+);
 
 /** Arguments of `KeyValue.get`, as one message. */
 export interface KeyValue_get_Args {
-  key: string;
+	key: string;
 }
-export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = {
-  typeName: "kv.KeyValue_get_Args",
-  encode(m: KeyValue_get_Args): Uint8Array {
-    return encodeMessage("kv.KeyValue_get_Args", KeyValue_get_Args.write, m);
-  },
-  decode(bytes: Uint8Array): KeyValue_get_Args {
-    return decodeMessage("kv.KeyValue_get_Args", KeyValue_get_Args.read, bytes);
-  },
-  create(init?: Partial<KeyValue_get_Args>): KeyValue_get_Args {
-    const m: KeyValue_get_Args = {
-      key: init?.key ?? "",
-    };
-    return m;
-  },
-  write(m: KeyValue_get_Args, w: Writer): void {
-    if (m.key !== "") writeStringField(w, 10, m.key);
-  },
-  read(r: Reader, end: number): KeyValue_get_Args {
-    let $key = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $key = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: KeyValue_get_Args = {
-      key: $key,
-    };
-    return m;
-  },
-};
+export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = messageCodec<KeyValue_get_Args>(
+	"kv.KeyValue_get_Args",
+	(m, w) => {
+		writeString(w, 10, m.key);
+	},
+	(r, end) => {
+		const m: KeyValue_get_Args = {
+			key: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.key = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Arguments of `KeyValue.put`, as one message. */
 export interface KeyValue_put_Args {
-  key: string;
-  value: Uint8Array;
-  expectedVersion?: bigint;
-  ttlMs?: number;
+	key: string;
+	value: Uint8Array;
+	expectedVersion?: bigint;
+	ttlMs?: number;
 }
-export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = {
-  typeName: "kv.KeyValue_put_Args",
-  encode(m: KeyValue_put_Args): Uint8Array {
-    return encodeMessage("kv.KeyValue_put_Args", KeyValue_put_Args.write, m);
-  },
-  decode(bytes: Uint8Array): KeyValue_put_Args {
-    return decodeMessage("kv.KeyValue_put_Args", KeyValue_put_Args.read, bytes);
-  },
-  create(init?: Partial<KeyValue_put_Args>): KeyValue_put_Args {
-    const m: KeyValue_put_Args = {
-      key: init?.key ?? "",
-      value: init?.value ?? new Uint8Array(0),
-    };
-    if (init?.expectedVersion !== undefined) m.expectedVersion = init?.expectedVersion;
-    if (init?.ttlMs !== undefined) m.ttlMs = init?.ttlMs;
-    return m;
-  },
-  write(m: KeyValue_put_Args, w: Writer): void {
-    if (m.key !== "") writeStringField(w, 10, m.key);
-    if (m.value.length !== 0) writeBytesField(w, 18, m.value);
-    if (m.expectedVersion !== undefined) writeUint64Field(w, 24, m.expectedVersion);
-    if (m.ttlMs !== undefined) writeUint32Field(w, 32, m.ttlMs);
-  },
-  read(r: Reader, end: number): KeyValue_put_Args {
-    let $key = "";
-    let $value: Uint8Array = new Uint8Array(0);
-    let $expectedVersion: bigint | undefined;
-    let $ttlMs: number | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $key = readString(r, end); break;
-        case 18: $value = readBytes(r, end); break;
-        case 24: $expectedVersion = readUint64(r); break;
-        case 32: $ttlMs = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: KeyValue_put_Args = {
-      key: $key,
-      value: $value,
-    };
-    if ($expectedVersion !== undefined) m.expectedVersion = $expectedVersion;
-    if ($ttlMs !== undefined) m.ttlMs = $ttlMs;
-    return m;
-  },
-};
+export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = messageCodec<KeyValue_put_Args>(
+	"kv.KeyValue_put_Args",
+	(m, w) => {
+		writeString(w, 10, m.key);
+		writeBytes(w, 18, m.value);
+		if (m.expectedVersion !== undefined) writeUint64Field(w, 24, m.expectedVersion);
+		if (m.ttlMs !== undefined) writeUint32Field(w, 32, m.ttlMs);
+	},
+	(r, end) => {
+		const m: KeyValue_put_Args = {
+			key: "",
+			value: EMPTY_BYTES,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.key = readString(r, end); break;
+				case 18: m.value = readBytes(r, end); break;
+				case 24: m.expectedVersion = readUint64(r); break;
+				case 32: m.ttlMs = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Arguments of `KeyValue.delete`, as one message. */
 export interface KeyValue_delete_Args {
-  key: string;
+	key: string;
 }
-export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = {
-  typeName: "kv.KeyValue_delete_Args",
-  encode(m: KeyValue_delete_Args): Uint8Array {
-    return encodeMessage("kv.KeyValue_delete_Args", KeyValue_delete_Args.write, m);
-  },
-  decode(bytes: Uint8Array): KeyValue_delete_Args {
-    return decodeMessage("kv.KeyValue_delete_Args", KeyValue_delete_Args.read, bytes);
-  },
-  create(init?: Partial<KeyValue_delete_Args>): KeyValue_delete_Args {
-    const m: KeyValue_delete_Args = {
-      key: init?.key ?? "",
-    };
-    return m;
-  },
-  write(m: KeyValue_delete_Args, w: Writer): void {
-    if (m.key !== "") writeStringField(w, 10, m.key);
-  },
-  read(r: Reader, end: number): KeyValue_delete_Args {
-    let $key = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $key = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: KeyValue_delete_Args = {
-      key: $key,
-    };
-    return m;
-  },
-};
+export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = messageCodec<KeyValue_delete_Args>(
+	"kv.KeyValue_delete_Args",
+	(m, w) => {
+		writeString(w, 10, m.key);
+	},
+	(r, end) => {
+		const m: KeyValue_delete_Args = {
+			key: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.key = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Result of `KeyValue.delete`, as a message. */
-export const KeyValue_delete_Result: MessageCodec<boolean> = {
-  typeName: "kv.KeyValue_delete_Result",
-  encode(m: boolean): Uint8Array {
-    return encodeMessage("kv.KeyValue_delete_Result", KeyValue_delete_Result.write, m);
-  },
-  decode(bytes: Uint8Array): boolean {
-    return decodeMessage("kv.KeyValue_delete_Result", KeyValue_delete_Result.read, bytes);
-  },
-  create(init?: Partial<boolean>): boolean {
-    return false;
-  },
-  write(m: boolean, w: Writer): void {
-    if (m) writeBoolField(w, 8, m);
-  },
-  read(r: Reader, end: number): boolean {
-    let $value = false;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $value = readBool(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return $value;
-  },
-};
+export const KeyValue_delete_Result: MessageCodec<boolean> = messageCodec<boolean>(
+	"kv.KeyValue_delete_Result",
+	(m, w) => {
+		writeBool(w, 8, m);
+	},
+	(r, end) => {
+		let v: boolean = false;
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: v = readBool(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return v;
+	},
+	() => false,
+);
 
 /** Arguments of `KeyValue.scan`, as one message. */
 export interface KeyValue_scan_Args {
-  prefix: string;
-  limit?: number;
+	prefix: string;
+	limit?: number;
 }
-export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = {
-  typeName: "kv.KeyValue_scan_Args",
-  encode(m: KeyValue_scan_Args): Uint8Array {
-    return encodeMessage("kv.KeyValue_scan_Args", KeyValue_scan_Args.write, m);
-  },
-  decode(bytes: Uint8Array): KeyValue_scan_Args {
-    return decodeMessage("kv.KeyValue_scan_Args", KeyValue_scan_Args.read, bytes);
-  },
-  create(init?: Partial<KeyValue_scan_Args>): KeyValue_scan_Args {
-    const m: KeyValue_scan_Args = {
-      prefix: init?.prefix ?? "",
-    };
-    if (init?.limit !== undefined) m.limit = init?.limit;
-    return m;
-  },
-  write(m: KeyValue_scan_Args, w: Writer): void {
-    if (m.prefix !== "") writeStringField(w, 10, m.prefix);
-    if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
-  },
-  read(r: Reader, end: number): KeyValue_scan_Args {
-    let $prefix = "";
-    let $limit: number | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $prefix = readString(r, end); break;
-        case 16: $limit = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: KeyValue_scan_Args = {
-      prefix: $prefix,
-    };
-    if ($limit !== undefined) m.limit = $limit;
-    return m;
-  },
-};
+export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = messageCodec<KeyValue_scan_Args>(
+	"kv.KeyValue_scan_Args",
+	(m, w) => {
+		writeString(w, 10, m.prefix);
+		if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
+	},
+	(r, end) => {
+		const m: KeyValue_scan_Args = {
+			prefix: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.prefix = readString(r, end); break;
+				case 16: m.limit = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Result of `KeyValue.scan`, as a message. */
-export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = {
-  typeName: "kv.KeyValue_scan_Result",
-  encode(m: Map<string, Uint8Array>): Uint8Array {
-    return encodeMessage("kv.KeyValue_scan_Result", KeyValue_scan_Result.write, m);
-  },
-  decode(bytes: Uint8Array): Map<string, Uint8Array> {
-    return decodeMessage("kv.KeyValue_scan_Result", KeyValue_scan_Result.read, bytes);
-  },
-  create(init?: Partial<Map<string, Uint8Array>>): Map<string, Uint8Array> {
-    return new Map<string, Uint8Array>();
-  },
-  write(m: Map<string, Uint8Array>, w: Writer): void {
-    for (const [k, v] of m) {
-      const e = beginMessageField(w, 10);
-      writeStringField(w, 10, k);
-      writeBytesField(w, 18, v);
-      endMessageField(w, e);
-    }
-  },
-  read(r: Reader, end: number): Map<string, Uint8Array> {
-    const $value = new Map<string, Uint8Array>();
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: {
-          const e = readLengthEnd(r, end);
-          let k: string = "";
-          let v: Uint8Array = new Uint8Array(0);
-          while (r.pos < e) {
-            const u = readVarint32(r);
-            if (u === 10) k = readString(r, e);
-            else if (u === 18) v = readBytes(r, e);
-            else skipField(r, u, e);
-          }
-          checkEnd(r, e);
-          $value.set(k, v);
-          break;
-        }
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return $value;
-  },
-};
+export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = messageCodec<Map<string, Uint8Array>>(
+	"kv.KeyValue_scan_Result",
+	(m, w) => {
+		writeMap$string$bytes(w, 10, m);
+	},
+	(r, end) => {
+		let v: Map<string, Uint8Array> = new Map<string, Uint8Array>();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: readMapEntry$string$bytes(r, end, v); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return v;
+	},
+	() => new Map<string, Uint8Array>(),
+);
 
 /** Arguments of `KeyValue.watch`, as one message. */
 export interface KeyValue_watch_Args {
-  prefix: string;
+	prefix: string;
 }
-export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = {
-  typeName: "kv.KeyValue_watch_Args",
-  encode(m: KeyValue_watch_Args): Uint8Array {
-    return encodeMessage("kv.KeyValue_watch_Args", KeyValue_watch_Args.write, m);
-  },
-  decode(bytes: Uint8Array): KeyValue_watch_Args {
-    return decodeMessage("kv.KeyValue_watch_Args", KeyValue_watch_Args.read, bytes);
-  },
-  create(init?: Partial<KeyValue_watch_Args>): KeyValue_watch_Args {
-    const m: KeyValue_watch_Args = {
-      prefix: init?.prefix ?? "",
-    };
-    return m;
-  },
-  write(m: KeyValue_watch_Args, w: Writer): void {
-    if (m.prefix !== "") writeStringField(w, 10, m.prefix);
-  },
-  read(r: Reader, end: number): KeyValue_watch_Args {
-    let $prefix = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $prefix = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: KeyValue_watch_Args = {
-      prefix: $prefix,
-    };
-    return m;
-  },
-};
+export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = messageCodec<KeyValue_watch_Args>(
+	"kv.KeyValue_watch_Args",
+	(m, w) => {
+		writeString(w, 10, m.prefix);
+	},
+	(r, end) => {
+		const m: KeyValue_watch_Args = {
+			prefix: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.prefix = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** What a server implements to serve `kv.KeyValue`. */
 export interface KeyValueHandlers {
-  get(key: string, ctx: CallContext): Promise<Entry> | Entry;
+	get(key: string, ctx: CallContext): Promise<Entry> | Entry;
 
-  /** Writes `value`; with `expectedVersion`, only if the stored version matches. */
-  put(
-    key: string,
-    value: Uint8Array,
-    expectedVersion: bigint | undefined,
-    ttlMs: number | undefined,
-    ctx: CallContext,
-  ): Promise<Entry> | Entry;
+	/** Writes `value`; with `expectedVersion`, only if the stored version matches. */
+	put(
+		key: string,
+		value: Uint8Array,
+		expectedVersion: bigint | undefined,
+		ttlMs: number | undefined,
+		ctx: CallContext,
+	): Promise<Entry> | Entry;
 
-  /** Removes a key; returns whether it existed. */
-  delete(key: string, ctx: CallContext): Promise<boolean> | boolean;
+	/** Removes a key; returns whether it existed. */
+	delete(key: string, ctx: CallContext): Promise<boolean> | boolean;
 
-  /** Every key with the prefix, with its value. */
-  scan(
-    prefix: string,
-    limit: number | undefined,
-    ctx: CallContext,
-  ): Promise<Map<string, Uint8Array>> | Map<string, Uint8Array>;
+	/** Every key with the prefix, with its value. */
+	scan(
+		prefix: string,
+		limit: number | undefined,
+		ctx: CallContext,
+	): Promise<Map<string, Uint8Array>> | Map<string, Uint8Array>;
 
-  /** Changes under a prefix as they happen. */
-  watch(prefix: string, ctx: CallContext): AsyncIterable<Change>;
+	/** Changes under a prefix as they happen. */
+	watch(prefix: string, ctx: CallContext): AsyncIterable<Change>;
 }
 
 /** A simple versioned store. */
 export const KeyValue: {
-  readonly name: "kv.KeyValue";
-  readonly methods: readonly [
-    UnaryMethod<KeyValue_get_Args, Entry, KeyValueHandlers>,
-    UnaryMethod<KeyValue_put_Args, Entry, KeyValueHandlers>,
-    UnaryMethod<KeyValue_delete_Args, boolean, KeyValueHandlers>,
-    UnaryMethod<KeyValue_scan_Args, Map<string, Uint8Array>, KeyValueHandlers>,
-    ServerStreamMethod<KeyValue_watch_Args, Change, KeyValueHandlers>,
-  ];
+	readonly name: "kv.KeyValue";
+	readonly methods: readonly [
+		UnaryMethod<KeyValue_get_Args, Entry, KeyValueHandlers>,
+		UnaryMethod<KeyValue_put_Args, Entry, KeyValueHandlers>,
+		UnaryMethod<KeyValue_delete_Args, boolean, KeyValueHandlers>,
+		UnaryMethod<KeyValue_scan_Args, Map<string, Uint8Array>, KeyValueHandlers>,
+		ServerStreamMethod<KeyValue_watch_Args, Change, KeyValueHandlers>,
+	];
 } = {
-  name: "kv.KeyValue",
-  methods: [
-    {
-      kind: "unary",
-      name: "get",
-      path: "kv.KeyValue/get",
-      requestCodec: KeyValue_get_Args,
-      responseCodec: Entry,
-      errors: [KeyNotFound],
-      idempotent: true,
-      timeoutMs: 1000,
-      invoke: async (h, req, ctx) => h.get(req.key, ctx),
-    },
-    {
-      kind: "unary",
-      name: "put",
-      path: "kv.KeyValue/put",
-      requestCodec: KeyValue_put_Args,
-      responseCodec: Entry,
-      errors: [VersionMismatch],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.put(req.key, req.value, req.expectedVersion, req.ttlMs, ctx),
-    },
-    {
-      kind: "unary",
-      name: "delete",
-      path: "kv.KeyValue/delete",
-      requestCodec: KeyValue_delete_Args,
-      responseCodec: KeyValue_delete_Result,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.delete(req.key, ctx),
-    },
-    {
-      kind: "unary",
-      name: "scan",
-      path: "kv.KeyValue/scan",
-      requestCodec: KeyValue_scan_Args,
-      responseCodec: KeyValue_scan_Result,
-      errors: [],
-      idempotent: true,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.scan(req.prefix, req.limit, ctx),
-    },
-    {
-      kind: "serverStream",
-      name: "watch",
-      path: "kv.KeyValue/watch",
-      requestCodec: KeyValue_watch_Args,
-      responseCodec: Change,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: (h, req, ctx) => h.watch(req.prefix, ctx),
-    },
-  ],
+	name: "kv.KeyValue",
+	methods: [
+		{
+			kind: "unary",
+			name: "get",
+			path: "kv.KeyValue/get",
+			requestCodec: KeyValue_get_Args,
+			responseCodec: Entry,
+			errors: [KeyNotFound],
+			idempotent: true,
+			timeoutMs: 1000,
+			invoke: async (h, req, ctx) => h.get(req.key, ctx),
+		},
+		{
+			kind: "unary",
+			name: "put",
+			path: "kv.KeyValue/put",
+			requestCodec: KeyValue_put_Args,
+			responseCodec: Entry,
+			errors: [VersionMismatch],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.put(req.key, req.value, req.expectedVersion, req.ttlMs, ctx),
+		},
+		{
+			kind: "unary",
+			name: "delete",
+			path: "kv.KeyValue/delete",
+			requestCodec: KeyValue_delete_Args,
+			responseCodec: KeyValue_delete_Result,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.delete(req.key, ctx),
+		},
+		{
+			kind: "unary",
+			name: "scan",
+			path: "kv.KeyValue/scan",
+			requestCodec: KeyValue_scan_Args,
+			responseCodec: KeyValue_scan_Result,
+			errors: [],
+			idempotent: true,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.scan(req.prefix, req.limit, ctx),
+		},
+		{
+			kind: "serverStream",
+			name: "watch",
+			path: "kv.KeyValue/watch",
+			requestCodec: KeyValue_watch_Args,
+			responseCodec: Change,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: (h, req, ctx) => h.watch(req.prefix, ctx),
+		},
+	],
 };
 
 /** Calls `kv.KeyValue` through a Channel. */
 export class KeyValueClient {
-  readonly #channel: Channel;
+	readonly #channel: Channel;
 
-  /** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
-  constructor(channel: Channel) {
-    this.#channel = channel;
-  }
+	/** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
+	constructor(channel: Channel) {
+		this.#channel = channel;
+	}
 
-  get(key: string, options?: CallOptions): Promise<Entry> {
-    return this.#channel.unary(KeyValue.methods[0], { key }, options);
-  }
+	get(key: string, options?: CallOptions): Promise<Entry> {
+		return this.#channel.unary(KeyValue.methods[0], { key }, options);
+	}
 
-  /** Writes `value`; with `expectedVersion`, only if the stored version matches. */
-  put(
-    key: string,
-    value: Uint8Array,
-    expectedVersion?: bigint,
-    ttlMs?: number,
-    options?: CallOptions,
-  ): Promise<Entry> {
-    return this.#channel.unary(
-      KeyValue.methods[1],
-      { key, value, expectedVersion, ttlMs } as KeyValue_put_Args,
-      options,
-    );
-  }
+	/** Writes `value`; with `expectedVersion`, only if the stored version matches. */
+	put(
+		key: string,
+		value: Uint8Array,
+		expectedVersion?: bigint,
+		ttlMs?: number,
+		options?: CallOptions,
+	): Promise<Entry> {
+		return this.#channel.unary(
+			KeyValue.methods[1],
+			{ key, value, expectedVersion, ttlMs } as KeyValue_put_Args,
+			options,
+		);
+	}
 
-  /** Removes a key; returns whether it existed. */
-  delete(key: string, options?: CallOptions): Promise<boolean> {
-    return this.#channel.unary(KeyValue.methods[2], { key }, options);
-  }
+	/** Removes a key; returns whether it existed. */
+	delete(key: string, options?: CallOptions): Promise<boolean> {
+		return this.#channel.unary(KeyValue.methods[2], { key }, options);
+	}
 
-  /** Every key with the prefix, with its value. */
-  scan(prefix: string, limit?: number, options?: CallOptions): Promise<Map<string, Uint8Array>> {
-    return this.#channel.unary(KeyValue.methods[3], { prefix, limit } as KeyValue_scan_Args, options);
-  }
+	/** Every key with the prefix, with its value. */
+	scan(prefix: string, limit?: number, options?: CallOptions): Promise<Map<string, Uint8Array>> {
+		return this.#channel.unary(KeyValue.methods[3], { prefix, limit } as KeyValue_scan_Args, options);
+	}
 
-  /** Changes under a prefix as they happen. */
-  watch(prefix: string, options?: CallOptions): AsyncIterable<Change> {
-    return this.#channel.serverStream(KeyValue.methods[4], { prefix }, options);
-  }
+	/** Changes under a prefix as they happen. */
+	watch(prefix: string, options?: CallOptions): AsyncIterable<Change> {
+		return this.#channel.serverStream(KeyValue.methods[4], { prefix }, options);
+	}
+}
+
+/** Writes each entry of a `Map<string, Uint8Array>` as field `tag`. */
+function writeMap$string$bytes(w: Writer, tag: number, map: Map<string, Uint8Array>): void {
+	for (const [k, v] of map) {
+		const e = beginMessageField(w, tag);
+		writeStringField(w, 10, k);
+		writeBytesField(w, 18, v);
+		endMessageField(w, e);
+	}
+}
+
+/** Reads one entry of a `Map<string, Uint8Array>` into `map`; a missing key or value is zero. */
+function readMapEntry$string$bytes(r: Reader, end: number, map: Map<string, Uint8Array>): void {
+	const e = readLengthEnd(r, end);
+	let k: string = "";
+	let v: Uint8Array = EMPTY_BYTES;
+	for (let t = nextTag(r, e); t !== 0; t = nextTag(r, e)) {
+		if (t === 10) k = readString(r, e);
+		else if (t === 18) v = readBytes(r, e);
+		else skipField(r, t, e);
+	}
+	map.set(k, v);
 }

@@ -2,42 +2,45 @@
 // Orders and their payments.
 
 import {
-  type BidiMethod,
-  type CallContext,
-  type CallOptions,
-  type Channel,
-  type ClientStreamMethod,
-  DecodeError,
-  type MessageCodec,
-  type OnewayMethod,
-  type Reader,
-  RpcError,
-  type RpcErrorOptions,
-  type ServerStreamMethod,
-  Status as Status$1,
-  type UnaryMethod,
-  type Writer,
-  beginMessageField,
-  checkEnd,
-  decodeMessage,
-  encodeMessage,
-  endMessageField,
-  enterMessage,
-  leaveMessage,
-  readBool,
-  readInt32,
-  readInt64,
-  readLengthEnd,
-  readString,
-  readUint32,
-  readVarint32,
-  skipField,
-  writeBoolField,
-  writeInt32,
-  writeInt32Field,
-  writeInt64Field,
-  writeStringField,
-  writeUint32Field,
+	type BidiMethod,
+	type CallContext,
+	type CallOptions,
+	type Channel,
+	type ClientStreamMethod,
+	DecodeError,
+	type MessageCodec,
+	type OnewayMethod,
+	type Reader,
+	RpcError,
+	type RpcErrorOptions,
+	type ServerStreamMethod,
+	Status as Status$1,
+	type UnaryMethod,
+	type Writer,
+	beginMessageField,
+	decodeMessage,
+	encodeMessage,
+	endMessageField,
+	messageCodec,
+	nextTag,
+	readBool,
+	readInt32,
+	readInt32List,
+	readInt64,
+	readLengthEnd,
+	readMessageField,
+	readString,
+	readUint32,
+	skipField,
+	writeBool,
+	writeBoolField,
+	writeInt32,
+	writeInt32List,
+	writeInt64,
+	writeMessageField,
+	writeString,
+	writeStringField,
+	writeUint32,
 } from "rpcgen/runtime";
 
 import { Money, NotFound } from "./common/money.js";
@@ -47,1052 +50,712 @@ export const MAX_ITEMS = 100;
 
 /** Where an order is in its life. */
 export const Status = {
-  UNKNOWN: 0,
-  PAID: 1,
-  SHIPPED: 2,
+	UNKNOWN: 0,
+	PAID: 1,
+	SHIPPED: 2,
 } as const;
 /** A value of `Status`; other numbers come from a newer schema and are kept as they are. */
 export type Status = (typeof Status)[keyof typeof Status] | (number & {});
 
 /** An order line. */
 export interface Item {
-  sku: string;
-  quantity: number;
-  price: Money;
+	sku: string;
+	quantity: number;
+	price: Money;
 }
 /** Protobuf codec of `Item` (message `shop.orders.Item`). */
-export const Item: MessageCodec<Item> = {
-  typeName: "shop.orders.Item",
-  encode(m: Item): Uint8Array {
-    return encodeMessage("shop.orders.Item", Item.write, m);
-  },
-  decode(bytes: Uint8Array): Item {
-    return decodeMessage("shop.orders.Item", Item.read, bytes);
-  },
-  create(init?: Partial<Item>): Item {
-    const m: Item = {
-      sku: init?.sku ?? "",
-      quantity: init?.quantity ?? 0,
-      price: init?.price ?? Money.create(),
-    };
-    return m;
-  },
-  write(m: Item, w: Writer): void {
-    if (m.sku !== "") writeStringField(w, 10, m.sku);
-    if (m.quantity !== 0) writeUint32Field(w, 16, m.quantity);
-    { const h = beginMessageField(w, 26); Money.write(m.price, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): Item {
-    let $sku = "";
-    let $quantity = 0;
-    let $price: Money | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $sku = readString(r, end); break;
-        case 16: $quantity = readUint32(r); break;
-        case 26: $price = Money.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Item = {
-      sku: $sku,
-      quantity: $quantity,
-      price: $price ?? Money.create(),
-    };
-    return m;
-  },
-};
+export const Item: MessageCodec<Item> = messageCodec<Item>(
+	"shop.orders.Item",
+	(m, w) => {
+		writeString(w, 10, m.sku);
+		writeUint32(w, 16, m.quantity);
+		Money.writeField(w, 26, m.price);
+	},
+	(r, end) => {
+		const m: Item = {
+			sku: "",
+			quantity: 0,
+			price: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.sku = readString(r, end); break;
+				case 16: m.quantity = readUint32(r); break;
+				case 26: m.price = Money.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.price ??= Money.create();
+		return m;
+	},
+);
 
 /** A payment card, as much of it as we may keep. */
 export interface Card {
-  last4: string;
-  expiryMonth: number;
-  expiryYear: number;
+	last4: string;
+	expiryMonth: number;
+	expiryYear: number;
 }
 /** Protobuf codec of `Card` (message `shop.orders.Card`). */
-export const Card: MessageCodec<Card> = {
-  typeName: "shop.orders.Card",
-  encode(m: Card): Uint8Array {
-    return encodeMessage("shop.orders.Card", Card.write, m);
-  },
-  decode(bytes: Uint8Array): Card {
-    return decodeMessage("shop.orders.Card", Card.read, bytes);
-  },
-  create(init?: Partial<Card>): Card {
-    const m: Card = {
-      last4: init?.last4 ?? "",
-      expiryMonth: init?.expiryMonth ?? 0,
-      expiryYear: init?.expiryYear ?? 0,
-    };
-    return m;
-  },
-  write(m: Card, w: Writer): void {
-    if (m.last4 !== "") writeStringField(w, 10, m.last4);
-    if (m.expiryMonth !== 0) writeUint32Field(w, 16, m.expiryMonth);
-    if (m.expiryYear !== 0) writeUint32Field(w, 24, m.expiryYear);
-  },
-  read(r: Reader, end: number): Card {
-    let $last4 = "";
-    let $expiryMonth = 0;
-    let $expiryYear = 0;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $last4 = readString(r, end); break;
-        case 16: $expiryMonth = readUint32(r); break;
-        case 24: $expiryYear = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Card = {
-      last4: $last4,
-      expiryMonth: $expiryMonth,
-      expiryYear: $expiryYear,
-    };
-    return m;
-  },
-};
+export const Card: MessageCodec<Card> = messageCodec<Card>(
+	"shop.orders.Card",
+	(m, w) => {
+		writeString(w, 10, m.last4);
+		writeUint32(w, 16, m.expiryMonth);
+		writeUint32(w, 24, m.expiryYear);
+	},
+	(r, end) => {
+		const m: Card = {
+			last4: "",
+			expiryMonth: 0,
+			expiryYear: 0,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.last4 = readString(r, end); break;
+				case 16: m.expiryMonth = readUint32(r); break;
+				case 24: m.expiryYear = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** How an order was paid. */
 export type Payment =
-  | { kind: "card"; value: Card }
-  | { kind: "voucher"; value: string };
+	| { kind: "card"; value: Card }
+	| { kind: "voucher"; value: string };
 /** Protobuf codec of `Payment` (message `shop.orders.Payment` holding one `oneof`). */
-export const Payment: MessageCodec<Payment> = {
-  typeName: "shop.orders.Payment",
-  encode(m: Payment): Uint8Array {
-    return encodeMessage("shop.orders.Payment", Payment.write, m);
-  },
-  decode(bytes: Uint8Array): Payment {
-    return decodeMessage("shop.orders.Payment", Payment.read, bytes);
-  },
-  create(init?: Partial<Payment>): Payment {
-    const value = init?.value;
-    switch (init?.kind) {
-      case "voucher":
-        return { kind: "voucher", value: (value as string | undefined) ?? "" };
-      default:
-        return { kind: "card", value: (value as Card | undefined) ?? Card.create() };
-    }
-  },
-  write(m: Payment, w: Writer): void {
-    switch (m.kind) {
-      case "card":
-        { const h = beginMessageField(w, 10); Card.write(m.value, w); endMessageField(w, h); }
-        break;
-      case "voucher":
-        writeStringField(w, 18, m.value);
-        break;
-    }
-  },
-  read(r: Reader, end: number): Payment {
-    let m: Payment | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: m = { kind: "card", value: Card.read(r, enterMessage(r, end)) }; leaveMessage(); break;
-        case 18: m = { kind: "voucher", value: readString(r, end) }; break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    if (m === undefined) {
-      throw new DecodeError("no known case of union shop.orders.Payment is set");
-    }
-    return m;
-  },
-};
+export const Payment: MessageCodec<Payment> = messageCodec<Payment>(
+	"shop.orders.Payment",
+	(m, w) => {
+		switch (m.kind) {
+			case "card": Card.writeField(w, 10, m.value); break;
+			case "voucher": writeStringField(w, 18, m.value); break;
+		}
+	},
+	(r, end) => {
+		let m: Payment | undefined;
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m = { kind: "card", value: Card.readField(r, end) }; break;
+				case 18: m = { kind: "voucher", value: readString(r, end) }; break;
+				default: skipField(r, t, end);
+			}
+		}
+		if (m === undefined) throw new DecodeError("no known case of union shop.orders.Payment is set");
+		return m;
+	},
+	(init?: Partial<Payment>): Payment => {
+		switch (init?.kind) {
+			case "voucher": return { kind: "voucher", value: (init.value as string | undefined) ?? "" };
+			default: return { kind: "card", value: (init?.value as Card | undefined) ?? Card.create() };
+		}
+	},
+);
 
 /** A customer's order. */
 export interface Order {
-  id: string;
-  items: Item[];
-  /** Free text from the customer. */
-  note?: string;
-  labels: Map<string, string>;
-  payment?: Payment;
-  status: Status;
-  /** @deprecated use labels */
-  legacyTag: string;
-  createdAtMs: bigint;
+	id: string;
+	items: Item[];
+	/** Free text from the customer. */
+	note?: string;
+	labels: Map<string, string>;
+	payment?: Payment;
+	status: Status;
+	/** @deprecated use labels */
+	legacyTag: string;
+	createdAtMs: bigint;
 }
 /** Protobuf codec of `Order` (message `shop.orders.Order`). */
-export const Order: MessageCodec<Order> = {
-  typeName: "shop.orders.Order",
-  encode(m: Order): Uint8Array {
-    return encodeMessage("shop.orders.Order", Order.write, m);
-  },
-  decode(bytes: Uint8Array): Order {
-    return decodeMessage("shop.orders.Order", Order.read, bytes);
-  },
-  create(init?: Partial<Order>): Order {
-    const m: Order = {
-      id: init?.id ?? "",
-      items: init?.items ?? [],
-      labels: init?.labels ?? new Map<string, string>(),
-      status: init?.status ?? 0,
-      legacyTag: init?.legacyTag ?? "",
-      createdAtMs: init?.createdAtMs ?? 0n,
-    };
-    if (init?.note !== undefined) m.note = init?.note;
-    if (init?.payment !== undefined) m.payment = init?.payment;
-    return m;
-  },
-  write(m: Order, w: Writer): void {
-    if (m.id !== "") writeStringField(w, 10, m.id);
-    for (const v of m.items) { const h = beginMessageField(w, 18); Item.write(v, w); endMessageField(w, h); }
-    if (m.note !== undefined) writeStringField(w, 26, m.note);
-    for (const [k, v] of m.labels) {
-      const e = beginMessageField(w, 34);
-      writeStringField(w, 10, k);
-      writeStringField(w, 18, v);
-      endMessageField(w, e);
-    }
-    if (m.payment !== undefined) { const h = beginMessageField(w, 42); Payment.write(m.payment, w); endMessageField(w, h); }
-    if (m.status !== 0) writeInt32Field(w, 48, m.status);
-    if (m.legacyTag !== "") writeStringField(w, 58, m.legacyTag);
-    if (m.createdAtMs !== 0n) writeInt64Field(w, 64, m.createdAtMs);
-  },
-  read(r: Reader, end: number): Order {
-    let $id = "";
-    const $items: Item[] = [];
-    let $note: string | undefined;
-    const $labels = new Map<string, string>();
-    let $payment: Payment | undefined;
-    let $status: Status = 0;
-    let $legacyTag = "";
-    let $createdAtMs = 0n;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $id = readString(r, end); break;
-        case 18: $items.push(Item.read(r, enterMessage(r, end))); leaveMessage(); break;
-        case 26: $note = readString(r, end); break;
-        case 34: {
-          const e = readLengthEnd(r, end);
-          let k: string = "";
-          let v: string = "";
-          while (r.pos < e) {
-            const u = readVarint32(r);
-            if (u === 10) k = readString(r, e);
-            else if (u === 18) v = readString(r, e);
-            else skipField(r, u, e);
-          }
-          checkEnd(r, e);
-          $labels.set(k, v);
-          break;
-        }
-        case 42: $payment = Payment.read(r, enterMessage(r, end)); leaveMessage(); break;
-        case 48: $status = readInt32(r); break;
-        case 58: $legacyTag = readString(r, end); break;
-        case 64: $createdAtMs = readInt64(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Order = {
-      id: $id,
-      items: $items,
-      labels: $labels,
-      status: $status,
-      legacyTag: $legacyTag,
-      createdAtMs: $createdAtMs,
-    };
-    if ($note !== undefined) m.note = $note;
-    if ($payment !== undefined) m.payment = $payment;
-    return m;
-  },
-};
+export const Order: MessageCodec<Order> = messageCodec<Order>(
+	"shop.orders.Order",
+	(m, w) => {
+		writeString(w, 10, m.id);
+		for (const v of m.items) Item.writeField(w, 18, v);
+		if (m.note !== undefined) writeStringField(w, 26, m.note);
+		writeMap$string$string(w, 34, m.labels);
+		if (m.payment !== undefined) Payment.writeField(w, 42, m.payment);
+		writeInt32(w, 48, m.status);
+		writeString(w, 58, m.legacyTag);
+		writeInt64(w, 64, m.createdAtMs);
+	},
+	(r, end) => {
+		const m: Order = {
+			id: "",
+			items: [],
+			labels: new Map<string, string>(),
+			status: 0,
+			legacyTag: "",
+			createdAtMs: 0n,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.id = readString(r, end); break;
+				case 18: m.items.push(Item.readField(r, end)); break;
+				case 26: m.note = readString(r, end); break;
+				case 34: readMapEntry$string$string(r, end, m.labels); break;
+				case 42: m.payment = Payment.readField(r, end); break;
+				case 48: m.status = readInt32(r); break;
+				case 58: m.legacyTag = readString(r, end); break;
+				case 64: m.createdAtMs = readInt64(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** What the customer gets back for a placed order. */
 export interface Receipt {
-  orderId: string;
-  total: Money;
-  dryRun: boolean;
+	orderId: string;
+	total: Money;
+	dryRun: boolean;
 }
 /** Protobuf codec of `Receipt` (message `shop.orders.Receipt`). */
-export const Receipt: MessageCodec<Receipt> = {
-  typeName: "shop.orders.Receipt",
-  encode(m: Receipt): Uint8Array {
-    return encodeMessage("shop.orders.Receipt", Receipt.write, m);
-  },
-  decode(bytes: Uint8Array): Receipt {
-    return decodeMessage("shop.orders.Receipt", Receipt.read, bytes);
-  },
-  create(init?: Partial<Receipt>): Receipt {
-    const m: Receipt = {
-      orderId: init?.orderId ?? "",
-      total: init?.total ?? Money.create(),
-      dryRun: init?.dryRun ?? false,
-    };
-    return m;
-  },
-  write(m: Receipt, w: Writer): void {
-    if (m.orderId !== "") writeStringField(w, 10, m.orderId);
-    { const h = beginMessageField(w, 18); Money.write(m.total, w); endMessageField(w, h); }
-    if (m.dryRun) writeBoolField(w, 24, m.dryRun);
-  },
-  read(r: Reader, end: number): Receipt {
-    let $orderId = "";
-    let $total: Money | undefined;
-    let $dryRun = false;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $orderId = readString(r, end); break;
-        case 18: $total = Money.read(r, enterMessage(r, end)); leaveMessage(); break;
-        case 24: $dryRun = readBool(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Receipt = {
-      orderId: $orderId,
-      total: $total ?? Money.create(),
-      dryRun: $dryRun,
-    };
-    return m;
-  },
-};
+export const Receipt: MessageCodec<Receipt> = messageCodec<Receipt>(
+	"shop.orders.Receipt",
+	(m, w) => {
+		writeString(w, 10, m.orderId);
+		Money.writeField(w, 18, m.total);
+		writeBool(w, 24, m.dryRun);
+	},
+	(r, end) => {
+		const m: Receipt = {
+			orderId: "",
+			total: undefined!,
+			dryRun: false,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.orderId = readString(r, end); break;
+				case 18: m.total = Money.readField(r, end); break;
+				case 24: m.dryRun = readBool(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.total ??= Money.create();
+		return m;
+	},
+);
 
 /** Which orders `watch` reports. */
 export interface Filter {
-  statuses: Status[];
-  customerId?: string;
+	statuses: Status[];
+	customerId?: string;
 }
 /** Protobuf codec of `Filter` (message `shop.orders.Filter`). */
-export const Filter: MessageCodec<Filter> = {
-  typeName: "shop.orders.Filter",
-  encode(m: Filter): Uint8Array {
-    return encodeMessage("shop.orders.Filter", Filter.write, m);
-  },
-  decode(bytes: Uint8Array): Filter {
-    return decodeMessage("shop.orders.Filter", Filter.read, bytes);
-  },
-  create(init?: Partial<Filter>): Filter {
-    const m: Filter = {
-      statuses: init?.statuses ?? [],
-    };
-    if (init?.customerId !== undefined) m.customerId = init?.customerId;
-    return m;
-  },
-  write(m: Filter, w: Writer): void {
-    if (m.statuses.length !== 0) {
-      const e = beginMessageField(w, 10);
-      for (const v of m.statuses) writeInt32(w, v);
-      endMessageField(w, e);
-    }
-    if (m.customerId !== undefined) writeStringField(w, 18, m.customerId);
-  },
-  read(r: Reader, end: number): Filter {
-    const $statuses: Status[] = [];
-    let $customerId: string | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $statuses.push(readInt32(r)); break;
-        case 10: {
-          const e = readLengthEnd(r, end);
-          while (r.pos < e) $statuses.push(readInt32(r));
-          checkEnd(r, e);
-          break;
-        }
-        case 18: $customerId = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Filter = {
-      statuses: $statuses,
-    };
-    if ($customerId !== undefined) m.customerId = $customerId;
-    return m;
-  },
-};
+export const Filter: MessageCodec<Filter> = messageCodec<Filter>(
+	"shop.orders.Filter",
+	(m, w) => {
+		writeInt32List(w, 10, m.statuses);
+		if (m.customerId !== undefined) writeStringField(w, 18, m.customerId);
+	},
+	(r, end) => {
+		const m: Filter = {
+			statuses: [],
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: case 10: readInt32List(r, end, t, m.statuses); break;
+				case 18: m.customerId = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** A change to an order. */
 export interface OrderEvent {
-  orderId: string;
-  status: Status;
-  atMs: bigint;
+	orderId: string;
+	status: Status;
+	atMs: bigint;
 }
 /** Protobuf codec of `OrderEvent` (message `shop.orders.OrderEvent`). */
-export const OrderEvent: MessageCodec<OrderEvent> = {
-  typeName: "shop.orders.OrderEvent",
-  encode(m: OrderEvent): Uint8Array {
-    return encodeMessage("shop.orders.OrderEvent", OrderEvent.write, m);
-  },
-  decode(bytes: Uint8Array): OrderEvent {
-    return decodeMessage("shop.orders.OrderEvent", OrderEvent.read, bytes);
-  },
-  create(init?: Partial<OrderEvent>): OrderEvent {
-    const m: OrderEvent = {
-      orderId: init?.orderId ?? "",
-      status: init?.status ?? 0,
-      atMs: init?.atMs ?? 0n,
-    };
-    return m;
-  },
-  write(m: OrderEvent, w: Writer): void {
-    if (m.orderId !== "") writeStringField(w, 10, m.orderId);
-    if (m.status !== 0) writeInt32Field(w, 16, m.status);
-    if (m.atMs !== 0n) writeInt64Field(w, 24, m.atMs);
-  },
-  read(r: Reader, end: number): OrderEvent {
-    let $orderId = "";
-    let $status: Status = 0;
-    let $atMs = 0n;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $orderId = readString(r, end); break;
-        case 16: $status = readInt32(r); break;
-        case 24: $atMs = readInt64(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: OrderEvent = {
-      orderId: $orderId,
-      status: $status,
-      atMs: $atMs,
-    };
-    return m;
-  },
-};
+export const OrderEvent: MessageCodec<OrderEvent> = messageCodec<OrderEvent>(
+	"shop.orders.OrderEvent",
+	(m, w) => {
+		writeString(w, 10, m.orderId);
+		writeInt32(w, 16, m.status);
+		writeInt64(w, 24, m.atMs);
+	},
+	(r, end) => {
+		const m: OrderEvent = {
+			orderId: "",
+			status: 0,
+			atMs: 0n,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.orderId = readString(r, end); break;
+				case 16: m.status = readInt32(r); break;
+				case 24: m.atMs = readInt64(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** What `upload` made of the items it received. */
 export interface Summary {
-  count: number;
-  total: Money;
+	count: number;
+	total: Money;
 }
 /** Protobuf codec of `Summary` (message `shop.orders.Summary`). */
-export const Summary: MessageCodec<Summary> = {
-  typeName: "shop.orders.Summary",
-  encode(m: Summary): Uint8Array {
-    return encodeMessage("shop.orders.Summary", Summary.write, m);
-  },
-  decode(bytes: Uint8Array): Summary {
-    return decodeMessage("shop.orders.Summary", Summary.read, bytes);
-  },
-  create(init?: Partial<Summary>): Summary {
-    const m: Summary = {
-      count: init?.count ?? 0,
-      total: init?.total ?? Money.create(),
-    };
-    return m;
-  },
-  write(m: Summary, w: Writer): void {
-    if (m.count !== 0) writeUint32Field(w, 8, m.count);
-    { const h = beginMessageField(w, 18); Money.write(m.total, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): Summary {
-    let $count = 0;
-    let $total: Money | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $count = readUint32(r); break;
-        case 18: $total = Money.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Summary = {
-      count: $count,
-      total: $total ?? Money.create(),
-    };
-    return m;
-  },
-};
+export const Summary: MessageCodec<Summary> = messageCodec<Summary>(
+	"shop.orders.Summary",
+	(m, w) => {
+		writeUint32(w, 8, m.count);
+		Money.writeField(w, 18, m.total);
+	},
+	(r, end) => {
+		const m: Summary = {
+			count: 0,
+			total: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: m.count = readUint32(r); break;
+				case 18: m.total = Money.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.total ??= Money.create();
+		return m;
+	},
+);
 
 /** A message in an order's conversation with support. */
 export interface Message {
-  orderId: string;
-  text: string;
+	orderId: string;
+	text: string;
 }
 /** Protobuf codec of `Message` (message `shop.orders.Message`). */
-export const Message: MessageCodec<Message> = {
-  typeName: "shop.orders.Message",
-  encode(m: Message): Uint8Array {
-    return encodeMessage("shop.orders.Message", Message.write, m);
-  },
-  decode(bytes: Uint8Array): Message {
-    return decodeMessage("shop.orders.Message", Message.read, bytes);
-  },
-  create(init?: Partial<Message>): Message {
-    const m: Message = {
-      orderId: init?.orderId ?? "",
-      text: init?.text ?? "",
-    };
-    return m;
-  },
-  write(m: Message, w: Writer): void {
-    if (m.orderId !== "") writeStringField(w, 10, m.orderId);
-    if (m.text !== "") writeStringField(w, 18, m.text);
-  },
-  read(r: Reader, end: number): Message {
-    let $orderId = "";
-    let $text = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $orderId = readString(r, end); break;
-        case 18: $text = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Message = {
-      orderId: $orderId,
-      text: $text,
-    };
-    return m;
-  },
-};
+export const Message: MessageCodec<Message> = messageCodec<Message>(
+	"shop.orders.Message",
+	(m, w) => {
+		writeString(w, 10, m.orderId);
+		writeString(w, 18, m.text);
+	},
+	(r, end) => {
+		const m: Message = {
+			orderId: "",
+			text: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.orderId = readString(r, end); break;
+				case 18: m.text = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Something that happened, reported without waiting for an answer. */
 export interface Event {
-  name: string;
-  attributes: Map<string, string>;
+	name: string;
+	attributes: Map<string, string>;
 }
 /** Protobuf codec of `Event` (message `shop.orders.Event`). */
-export const Event: MessageCodec<Event> = {
-  typeName: "shop.orders.Event",
-  encode(m: Event): Uint8Array {
-    return encodeMessage("shop.orders.Event", Event.write, m);
-  },
-  decode(bytes: Uint8Array): Event {
-    return decodeMessage("shop.orders.Event", Event.read, bytes);
-  },
-  create(init?: Partial<Event>): Event {
-    const m: Event = {
-      name: init?.name ?? "",
-      attributes: init?.attributes ?? new Map<string, string>(),
-    };
-    return m;
-  },
-  write(m: Event, w: Writer): void {
-    if (m.name !== "") writeStringField(w, 10, m.name);
-    for (const [k, v] of m.attributes) {
-      const e = beginMessageField(w, 18);
-      writeStringField(w, 10, k);
-      writeStringField(w, 18, v);
-      endMessageField(w, e);
-    }
-  },
-  read(r: Reader, end: number): Event {
-    let $name = "";
-    const $attributes = new Map<string, string>();
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $name = readString(r, end); break;
-        case 18: {
-          const e = readLengthEnd(r, end);
-          let k: string = "";
-          let v: string = "";
-          while (r.pos < e) {
-            const u = readVarint32(r);
-            if (u === 10) k = readString(r, e);
-            else if (u === 18) v = readString(r, e);
-            else skipField(r, u, e);
-          }
-          checkEnd(r, e);
-          $attributes.set(k, v);
-          break;
-        }
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Event = {
-      name: $name,
-      attributes: $attributes,
-    };
-    return m;
-  },
-};
+export const Event: MessageCodec<Event> = messageCodec<Event>(
+	"shop.orders.Event",
+	(m, w) => {
+		writeString(w, 10, m.name);
+		writeMap$string$string(w, 18, m.attributes);
+	},
+	(r, end) => {
+		const m: Event = {
+			name: "",
+			attributes: new Map<string, string>(),
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.name = readString(r, end); break;
+				case 18: readMapEntry$string$string(r, end, m.attributes); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Not enough of an item is left. */
 export class OutOfStock extends RpcError {
-  sku: string;
-  available: number;
+	sku: string;
+	available: number;
 
-  /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
-  constructor(init?: Partial<OutOfStock>, message?: string, options?: RpcErrorOptions) {
-    super(Status$1.UNKNOWN, message ?? "shop.orders.OutOfStock", options);
-    this.sku = init?.sku ?? "";
-    this.available = init?.available ?? 0;
-  }
+	/** Fields left out take their zero values; `message` defaults to the error's IDL name. */
+	constructor(init?: Partial<OutOfStock>, message?: string, options?: RpcErrorOptions) {
+		super(Status$1.UNKNOWN, message ?? "shop.orders.OutOfStock", options);
+		this.sku = init?.sku ?? "";
+		this.available = init?.available ?? 0;
+	}
 
-  override get name(): string {
-    return "OutOfStock";
-  }
+	override get name(): string {
+		return "OutOfStock";
+	}
 
-  static readonly typeName = "shop.orders.OutOfStock";
-  static encode(m: OutOfStock): Uint8Array {
-    return encodeMessage("shop.orders.OutOfStock", OutOfStock.write, m);
-  }
-  static decode(bytes: Uint8Array): OutOfStock {
-    return decodeMessage("shop.orders.OutOfStock", OutOfStock.read, bytes);
-  }
-  static create(init?: Partial<OutOfStock>): OutOfStock {
-    return new OutOfStock(init);
-  }
-  static write(m: OutOfStock, w: Writer): void {
-    if (m.sku !== "") writeStringField(w, 10, m.sku);
-    if (m.available !== 0) writeUint32Field(w, 16, m.available);
-  }
-  static read(r: Reader, end: number): OutOfStock {
-    let $sku = "";
-    let $available = 0;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $sku = readString(r, end); break;
-        case 16: $available = readUint32(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const f: Partial<OutOfStock> = {
-      sku: $sku,
-      available: $available,
-    };
-    return new OutOfStock(f);
-  }
+	static readonly typeName = "shop.orders.OutOfStock";
+
+	static encode(e: OutOfStock): Uint8Array { return encodeMessage(OutOfStock.typeName, OutOfStock.write, e); }
+	static decode(bytes: Uint8Array): OutOfStock { return decodeMessage(OutOfStock.typeName, OutOfStock.read, bytes); }
+	static create(init?: Partial<OutOfStock>): OutOfStock { return new OutOfStock(init); }
+	static writeField(w: Writer, tag: number, e: OutOfStock): void { writeMessageField(w, tag, OutOfStock.write, e); }
+	static readField(r: Reader, end: number): OutOfStock { return readMessageField(r, end, OutOfStock.read); }
+
+	static write(m: OutOfStock, w: Writer): void {
+		writeString(w, 10, m.sku);
+		writeUint32(w, 16, m.available);
+	}
+
+	static read(r: Reader, end: number): OutOfStock {
+		const m = new OutOfStock();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.sku = readString(r, end); break;
+				case 16: m.available = readUint32(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	}
 }
 
 /** Arguments of `OrderService.getOrder`, as one message. */
 export interface OrderService_getOrder_Args {
-  id: string;
+	id: string;
 }
-export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args> = {
-  typeName: "shop.orders.OrderService_getOrder_Args",
-  encode(m: OrderService_getOrder_Args): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_getOrder_Args", OrderService_getOrder_Args.write, m);
-  },
-  decode(bytes: Uint8Array): OrderService_getOrder_Args {
-    return decodeMessage("shop.orders.OrderService_getOrder_Args", OrderService_getOrder_Args.read, bytes);
-  },
-  create(init?: Partial<OrderService_getOrder_Args>): OrderService_getOrder_Args {
-    const m: OrderService_getOrder_Args = {
-      id: init?.id ?? "",
-    };
-    return m;
-  },
-  write(m: OrderService_getOrder_Args, w: Writer): void {
-    if (m.id !== "") writeStringField(w, 10, m.id);
-  },
-  read(r: Reader, end: number): OrderService_getOrder_Args {
-    let $id = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $id = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: OrderService_getOrder_Args = {
-      id: $id,
-    };
-    return m;
-  },
-};
+export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args> = messageCodec<OrderService_getOrder_Args>(
+	"shop.orders.OrderService_getOrder_Args",
+	(m, w) => {
+		writeString(w, 10, m.id);
+	},
+	(r, end) => {
+		const m: OrderService_getOrder_Args = {
+			id: "",
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.id = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** Arguments of `OrderService.placeOrder`, as one message. */
 export interface OrderService_placeOrder_Args {
-  order: Order;
-  dryRun?: boolean;
+	order: Order;
+	dryRun?: boolean;
 }
-export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_Args> = {
-  typeName: "shop.orders.OrderService_placeOrder_Args",
-  encode(m: OrderService_placeOrder_Args): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_placeOrder_Args", OrderService_placeOrder_Args.write, m);
-  },
-  decode(bytes: Uint8Array): OrderService_placeOrder_Args {
-    return decodeMessage("shop.orders.OrderService_placeOrder_Args", OrderService_placeOrder_Args.read, bytes);
-  },
-  create(init?: Partial<OrderService_placeOrder_Args>): OrderService_placeOrder_Args {
-    const m: OrderService_placeOrder_Args = {
-      order: init?.order ?? Order.create(),
-    };
-    if (init?.dryRun !== undefined) m.dryRun = init?.dryRun;
-    return m;
-  },
-  write(m: OrderService_placeOrder_Args, w: Writer): void {
-    { const h = beginMessageField(w, 10); Order.write(m.order, w); endMessageField(w, h); }
-    if (m.dryRun !== undefined) writeBoolField(w, 16, m.dryRun);
-  },
-  read(r: Reader, end: number): OrderService_placeOrder_Args {
-    let $order: Order | undefined;
-    let $dryRun: boolean | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $order = Order.read(r, enterMessage(r, end)); leaveMessage(); break;
-        case 16: $dryRun = readBool(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: OrderService_placeOrder_Args = {
-      order: $order ?? Order.create(),
-    };
-    if ($dryRun !== undefined) m.dryRun = $dryRun;
-    return m;
-  },
-};
+export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_Args> = messageCodec<OrderService_placeOrder_Args>(
+	"shop.orders.OrderService_placeOrder_Args",
+	(m, w) => {
+		Order.writeField(w, 10, m.order);
+		if (m.dryRun !== undefined) writeBoolField(w, 16, m.dryRun);
+	},
+	(r, end) => {
+		const m: OrderService_placeOrder_Args = {
+			order: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.order = Order.readField(r, end); break;
+				case 16: m.dryRun = readBool(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.order ??= Order.create();
+		return m;
+	},
+);
 
 /** Arguments of `OrderService.watch`, as one message. */
 export interface OrderService_watch_Args {
-  filter: Filter;
+	filter: Filter;
 }
-export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = {
-  typeName: "shop.orders.OrderService_watch_Args",
-  encode(m: OrderService_watch_Args): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_watch_Args", OrderService_watch_Args.write, m);
-  },
-  decode(bytes: Uint8Array): OrderService_watch_Args {
-    return decodeMessage("shop.orders.OrderService_watch_Args", OrderService_watch_Args.read, bytes);
-  },
-  create(init?: Partial<OrderService_watch_Args>): OrderService_watch_Args {
-    const m: OrderService_watch_Args = {
-      filter: init?.filter ?? Filter.create(),
-    };
-    return m;
-  },
-  write(m: OrderService_watch_Args, w: Writer): void {
-    { const h = beginMessageField(w, 10); Filter.write(m.filter, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): OrderService_watch_Args {
-    let $filter: Filter | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $filter = Filter.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: OrderService_watch_Args = {
-      filter: $filter ?? Filter.create(),
-    };
-    return m;
-  },
-};
+export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = messageCodec<OrderService_watch_Args>(
+	"shop.orders.OrderService_watch_Args",
+	(m, w) => {
+		Filter.writeField(w, 10, m.filter);
+	},
+	(r, end) => {
+		const m: OrderService_watch_Args = {
+			filter: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.filter = Filter.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.filter ??= Filter.create();
+		return m;
+	},
+);
 
 /** Arguments of `OrderService.notify`, as one message. */
 export interface OrderService_notify_Args {
-  event: Event;
+	event: Event;
 }
-export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = {
-  typeName: "shop.orders.OrderService_notify_Args",
-  encode(m: OrderService_notify_Args): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_notify_Args", OrderService_notify_Args.write, m);
-  },
-  decode(bytes: Uint8Array): OrderService_notify_Args {
-    return decodeMessage("shop.orders.OrderService_notify_Args", OrderService_notify_Args.read, bytes);
-  },
-  create(init?: Partial<OrderService_notify_Args>): OrderService_notify_Args {
-    const m: OrderService_notify_Args = {
-      event: init?.event ?? Event.create(),
-    };
-    return m;
-  },
-  write(m: OrderService_notify_Args, w: Writer): void {
-    { const h = beginMessageField(w, 10); Event.write(m.event, w); endMessageField(w, h); }
-  },
-  read(r: Reader, end: number): OrderService_notify_Args {
-    let $event: Event | undefined;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $event = Event.read(r, enterMessage(r, end)); leaveMessage(); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: OrderService_notify_Args = {
-      event: $event ?? Event.create(),
-    };
-    return m;
-  },
-};
+export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = messageCodec<OrderService_notify_Args>(
+	"shop.orders.OrderService_notify_Args",
+	(m, w) => {
+		Event.writeField(w, 10, m.event);
+	},
+	(r, end) => {
+		const m: OrderService_notify_Args = {
+			event: undefined!,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.event = Event.readField(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		m.event ??= Event.create();
+		return m;
+	},
+);
 
 /** Empty response of `OrderService.notify`, as a message. */
-export const OrderService_notify_Result: MessageCodec<undefined> = {
-  typeName: "shop.orders.OrderService_notify_Result",
-  encode(m: undefined): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_notify_Result", OrderService_notify_Result.write, m);
-  },
-  decode(bytes: Uint8Array): undefined {
-    return decodeMessage("shop.orders.OrderService_notify_Result", OrderService_notify_Result.read, bytes);
-  },
-  create(init?: Partial<undefined>): undefined {
-    return undefined;
-  },
-  write(m: undefined, w: Writer): void {
-  },
-  read(r: Reader, end: number): undefined {
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return undefined;
-  },
-};
+export const OrderService_notify_Result: MessageCodec<undefined> = messageCodec<undefined>(
+	"shop.orders.OrderService_notify_Result",
+	() => {},
+	(r, end) => {
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			skipField(r, t, end);
+		}
+		return undefined;
+	},
+	() => undefined,
+);
 
 /** Arguments of `OrderService.ping`, as one message. */
 export interface OrderService_ping_Args {
 }
-export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = {
-  typeName: "shop.orders.OrderService_ping_Args",
-  encode(m: OrderService_ping_Args): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_ping_Args", OrderService_ping_Args.write, m);
-  },
-  decode(bytes: Uint8Array): OrderService_ping_Args {
-    return decodeMessage("shop.orders.OrderService_ping_Args", OrderService_ping_Args.read, bytes);
-  },
-  create(init?: Partial<OrderService_ping_Args>): OrderService_ping_Args {
-    const m: OrderService_ping_Args = {};
-    return m;
-  },
-  write(m: OrderService_ping_Args, w: Writer): void {
-  },
-  read(r: Reader, end: number): OrderService_ping_Args {
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: OrderService_ping_Args = {};
-    return m;
-  },
-};
+export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = messageCodec<OrderService_ping_Args>(
+	"shop.orders.OrderService_ping_Args",
+	() => {},
+	(r, end) => {
+		const m: OrderService_ping_Args = {};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			skipField(r, t, end);
+		}
+		return m;
+	},
+);
 
 /** Empty response of `OrderService.ping`, as a message. */
-export const OrderService_ping_Result: MessageCodec<undefined> = {
-  typeName: "shop.orders.OrderService_ping_Result",
-  encode(m: undefined): Uint8Array {
-    return encodeMessage("shop.orders.OrderService_ping_Result", OrderService_ping_Result.write, m);
-  },
-  decode(bytes: Uint8Array): undefined {
-    return decodeMessage("shop.orders.OrderService_ping_Result", OrderService_ping_Result.read, bytes);
-  },
-  create(init?: Partial<undefined>): undefined {
-    return undefined;
-  },
-  write(m: undefined, w: Writer): void {
-  },
-  read(r: Reader, end: number): undefined {
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    return undefined;
-  },
-};
+export const OrderService_ping_Result: MessageCodec<undefined> = messageCodec<undefined>(
+	"shop.orders.OrderService_ping_Result",
+	() => {},
+	(r, end) => {
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			skipField(r, t, end);
+		}
+		return undefined;
+	},
+	() => undefined,
+);
 
 /** What a server implements to serve `shop.orders.OrderService`. */
 export interface OrderServiceHandlers {
-  /** Returns one order. */
-  getOrder(id: string, ctx: CallContext): Promise<Order> | Order;
+	/** Returns one order. */
+	getOrder(id: string, ctx: CallContext): Promise<Order> | Order;
 
-  /** Places an order; with `dryRun` only prices it. */
-  placeOrder(order: Order, dryRun: boolean | undefined, ctx: CallContext): Promise<Receipt> | Receipt;
+	/** Places an order; with `dryRun` only prices it. */
+	placeOrder(order: Order, dryRun: boolean | undefined, ctx: CallContext): Promise<Receipt> | Receipt;
 
-  /** Reports order changes until the caller stops listening. */
-  watch(filter: Filter, ctx: CallContext): AsyncIterable<OrderEvent>;
+	/** Reports order changes until the caller stops listening. */
+	watch(filter: Filter, ctx: CallContext): AsyncIterable<OrderEvent>;
 
-  /** Prices a stream of items. */
-  upload(items: AsyncIterable<Item>, ctx: CallContext): Promise<Summary> | Summary;
+	/** Prices a stream of items. */
+	upload(items: AsyncIterable<Item>, ctx: CallContext): Promise<Summary> | Summary;
 
-  /** Talks to support about orders. */
-  chat(messages: AsyncIterable<Message>, ctx: CallContext): AsyncIterable<Message>;
+	/** Talks to support about orders. */
+	chat(messages: AsyncIterable<Message>, ctx: CallContext): AsyncIterable<Message>;
 
-  /** Records an event; no answer. */
-  notify(event: Event, ctx: CallContext): Promise<void> | void;
+	/** Records an event; no answer. */
+	notify(event: Event, ctx: CallContext): Promise<void> | void;
 
-  /** Answers when the service is up. */
-  ping(ctx: CallContext): Promise<void> | void;
+	/** Answers when the service is up. */
+	ping(ctx: CallContext): Promise<void> | void;
 }
 
 /** Takes orders and reports on them. */
 export const OrderService: {
-  readonly name: "shop.orders.OrderService";
-  readonly methods: readonly [
-    UnaryMethod<OrderService_getOrder_Args, Order, OrderServiceHandlers>,
-    UnaryMethod<OrderService_placeOrder_Args, Receipt, OrderServiceHandlers>,
-    ServerStreamMethod<OrderService_watch_Args, OrderEvent, OrderServiceHandlers>,
-    ClientStreamMethod<Item, Summary, OrderServiceHandlers>,
-    BidiMethod<Message, Message, OrderServiceHandlers>,
-    OnewayMethod<OrderService_notify_Args, undefined, OrderServiceHandlers>,
-    UnaryMethod<OrderService_ping_Args, undefined, OrderServiceHandlers>,
-  ];
+	readonly name: "shop.orders.OrderService";
+	readonly methods: readonly [
+		UnaryMethod<OrderService_getOrder_Args, Order, OrderServiceHandlers>,
+		UnaryMethod<OrderService_placeOrder_Args, Receipt, OrderServiceHandlers>,
+		ServerStreamMethod<OrderService_watch_Args, OrderEvent, OrderServiceHandlers>,
+		ClientStreamMethod<Item, Summary, OrderServiceHandlers>,
+		BidiMethod<Message, Message, OrderServiceHandlers>,
+		OnewayMethod<OrderService_notify_Args, undefined, OrderServiceHandlers>,
+		UnaryMethod<OrderService_ping_Args, undefined, OrderServiceHandlers>,
+	];
 } = {
-  name: "shop.orders.OrderService",
-  methods: [
-    {
-      kind: "unary",
-      name: "getOrder",
-      path: "shop.orders.OrderService/getOrder",
-      requestCodec: OrderService_getOrder_Args,
-      responseCodec: Order,
-      errors: [NotFound],
-      idempotent: true,
-      timeoutMs: 500,
-      invoke: async (h, req, ctx) => h.getOrder(req.id, ctx),
-    },
-    {
-      kind: "unary",
-      name: "placeOrder",
-      path: "shop.orders.OrderService/placeOrder",
-      requestCodec: OrderService_placeOrder_Args,
-      responseCodec: Receipt,
-      errors: [OutOfStock, NotFound],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => h.placeOrder(req.order, req.dryRun, ctx),
-    },
-    {
-      kind: "serverStream",
-      name: "watch",
-      path: "shop.orders.OrderService/watch",
-      requestCodec: OrderService_watch_Args,
-      responseCodec: OrderEvent,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: (h, req, ctx) => h.watch(req.filter, ctx),
-    },
-    {
-      kind: "clientStream",
-      name: "upload",
-      path: "shop.orders.OrderService/upload",
-      requestCodec: Item,
-      responseCodec: Summary,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, requests, ctx) => h.upload(requests, ctx),
-    },
-    {
-      kind: "bidi",
-      name: "chat",
-      path: "shop.orders.OrderService/chat",
-      requestCodec: Message,
-      responseCodec: Message,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: (h, requests, ctx) => h.chat(requests, ctx),
-    },
-    {
-      kind: "oneway",
-      name: "notify",
-      path: "shop.orders.OrderService/notify",
-      requestCodec: OrderService_notify_Args,
-      responseCodec: OrderService_notify_Result,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, req, ctx) => {
-        await h.notify(req.event, ctx);
-      },
-    },
-    {
-      kind: "unary",
-      name: "ping",
-      path: "shop.orders.OrderService/ping",
-      requestCodec: OrderService_ping_Args,
-      responseCodec: OrderService_ping_Result,
-      errors: [],
-      idempotent: false,
-      timeoutMs: undefined,
-      invoke: async (h, _req, ctx) => {
-        await h.ping(ctx);
-      },
-    },
-  ],
+	name: "shop.orders.OrderService",
+	methods: [
+		{
+			kind: "unary",
+			name: "getOrder",
+			path: "shop.orders.OrderService/getOrder",
+			requestCodec: OrderService_getOrder_Args,
+			responseCodec: Order,
+			errors: [NotFound],
+			idempotent: true,
+			timeoutMs: 500,
+			invoke: async (h, req, ctx) => h.getOrder(req.id, ctx),
+		},
+		{
+			kind: "unary",
+			name: "placeOrder",
+			path: "shop.orders.OrderService/placeOrder",
+			requestCodec: OrderService_placeOrder_Args,
+			responseCodec: Receipt,
+			errors: [OutOfStock, NotFound],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => h.placeOrder(req.order, req.dryRun, ctx),
+		},
+		{
+			kind: "serverStream",
+			name: "watch",
+			path: "shop.orders.OrderService/watch",
+			requestCodec: OrderService_watch_Args,
+			responseCodec: OrderEvent,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: (h, req, ctx) => h.watch(req.filter, ctx),
+		},
+		{
+			kind: "clientStream",
+			name: "upload",
+			path: "shop.orders.OrderService/upload",
+			requestCodec: Item,
+			responseCodec: Summary,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, requests, ctx) => h.upload(requests, ctx),
+		},
+		{
+			kind: "bidi",
+			name: "chat",
+			path: "shop.orders.OrderService/chat",
+			requestCodec: Message,
+			responseCodec: Message,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: (h, requests, ctx) => h.chat(requests, ctx),
+		},
+		{
+			kind: "oneway",
+			name: "notify",
+			path: "shop.orders.OrderService/notify",
+			requestCodec: OrderService_notify_Args,
+			responseCodec: OrderService_notify_Result,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, req, ctx) => {
+			  await h.notify(req.event, ctx);
+			},
+		},
+		{
+			kind: "unary",
+			name: "ping",
+			path: "shop.orders.OrderService/ping",
+			requestCodec: OrderService_ping_Args,
+			responseCodec: OrderService_ping_Result,
+			errors: [],
+			idempotent: false,
+			timeoutMs: undefined,
+			invoke: async (h, _req, ctx) => {
+			  await h.ping(ctx);
+			},
+		},
+	],
 };
 
 /** Calls `shop.orders.OrderService` through a Channel. */
 export class OrderServiceClient {
-  readonly #channel: Channel;
+	readonly #channel: Channel;
 
-  /** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
-  constructor(channel: Channel) {
-    this.#channel = channel;
-  }
+	/** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */
+	constructor(channel: Channel) {
+		this.#channel = channel;
+	}
 
-  /** Returns one order. */
-  getOrder(id: string, options?: CallOptions): Promise<Order> {
-    return this.#channel.unary(OrderService.methods[0], { id }, options);
-  }
+	/** Returns one order. */
+	getOrder(id: string, options?: CallOptions): Promise<Order> {
+		return this.#channel.unary(OrderService.methods[0], { id }, options);
+	}
 
-  /** Places an order; with `dryRun` only prices it. */
-  placeOrder(order: Order, dryRun?: boolean, options?: CallOptions): Promise<Receipt> {
-    return this.#channel.unary(
-      OrderService.methods[1],
-      { order, dryRun } as OrderService_placeOrder_Args,
-      options,
-    );
-  }
+	/** Places an order; with `dryRun` only prices it. */
+	placeOrder(order: Order, dryRun?: boolean, options?: CallOptions): Promise<Receipt> {
+		return this.#channel.unary(
+			OrderService.methods[1],
+			{ order, dryRun } as OrderService_placeOrder_Args,
+			options,
+		);
+	}
 
-  /** Reports order changes until the caller stops listening. */
-  watch(filter: Filter, options?: CallOptions): AsyncIterable<OrderEvent> {
-    return this.#channel.serverStream(OrderService.methods[2], { filter }, options);
-  }
+	/** Reports order changes until the caller stops listening. */
+	watch(filter: Filter, options?: CallOptions): AsyncIterable<OrderEvent> {
+		return this.#channel.serverStream(OrderService.methods[2], { filter }, options);
+	}
 
-  /** Prices a stream of items. */
-  upload(items: AsyncIterable<Item>, options?: CallOptions): Promise<Summary> {
-    return this.#channel.clientStream(OrderService.methods[3], items, options);
-  }
+	/** Prices a stream of items. */
+	upload(items: AsyncIterable<Item>, options?: CallOptions): Promise<Summary> {
+		return this.#channel.clientStream(OrderService.methods[3], items, options);
+	}
 
-  /** Talks to support about orders. */
-  chat(messages: AsyncIterable<Message>, options?: CallOptions): AsyncIterable<Message> {
-    return this.#channel.bidi(OrderService.methods[4], messages, options);
-  }
+	/** Talks to support about orders. */
+	chat(messages: AsyncIterable<Message>, options?: CallOptions): AsyncIterable<Message> {
+		return this.#channel.bidi(OrderService.methods[4], messages, options);
+	}
 
-  /** Records an event; no answer. */
-  notify(event: Event, options?: CallOptions): Promise<void> {
-    return this.#channel.oneway(OrderService.methods[5], { event }, options);
-  }
+	/** Records an event; no answer. */
+	notify(event: Event, options?: CallOptions): Promise<void> {
+		return this.#channel.oneway(OrderService.methods[5], { event }, options);
+	}
 
-  /** Answers when the service is up. */
-  ping(options?: CallOptions): Promise<void> {
-    return this.#channel.unary(OrderService.methods[6], {}, options);
-  }
+	/** Answers when the service is up. */
+	ping(options?: CallOptions): Promise<void> {
+		return this.#channel.unary(OrderService.methods[6], {}, options);
+	}
+}
+
+/** Writes each entry of a `Map<string, string>` as field `tag`. */
+function writeMap$string$string(w: Writer, tag: number, map: Map<string, string>): void {
+	for (const [k, v] of map) {
+		const e = beginMessageField(w, tag);
+		writeStringField(w, 10, k);
+		writeStringField(w, 18, v);
+		endMessageField(w, e);
+	}
+}
+
+/** Reads one entry of a `Map<string, string>` into `map`; a missing key or value is zero. */
+function readMapEntry$string$string(r: Reader, end: number, map: Map<string, string>): void {
+	const e = readLengthEnd(r, end);
+	let k: string = "";
+	let v: string = "";
+	for (let t = nextTag(r, e); t !== 0; t = nextTag(r, e)) {
+		if (t === 10) k = readString(r, e);
+		else if (t === 18) v = readString(r, e);
+		else skipField(r, t, e);
+	}
+	map.set(k, v);
 }

@@ -5,7 +5,7 @@ import type { Reader, Writer } from "protobufjs/minimal.js";
 /**
  * Encodes and decodes one message type (a struct, union, error, method arguments, or a wrapped
  * result/stream element) in protobuf's binary format. Generated companions implement it without
- * reflection. `decode` never trusts its input: malformed bytes raise a `DecodeError`, never hang.
+ * reflection (runtime/codec/codec-factory.ts builds one from a generated `write` and `read`). `decode` never trusts its input: malformed bytes raise a `DecodeError`, never hang.
  */
 export interface MessageCodec<T> {
   /** Fully-qualified protobuf message name, e.g. `shop.orders.Order`. */
@@ -20,6 +20,10 @@ export interface MessageCodec<T> {
   write(value: T, writer: Writer): void;
   /** Reads fields from `reader` up to offset `end` (exclusive). */
   read(reader: Reader, end: number): T;
+  /** Appends `value` as a nested message field: `tag`, length, fields. */
+  writeField(writer: Writer, tag: number, value: T): void;
+  /** Reads a nested message field's length prefix and fields (bounded by `end`, nesting depth counted). */
+  readField(reader: Reader, end: number): T;
 }
 
 /** A codec for values of any type: used where the runtime does not care what it carries. */

@@ -60,13 +60,13 @@ function bigVarintLength(v: bigint): number {
 }
 
 /** Writes an `int32` varint; negatives take 10 bytes, as protobuf requires. */
-export function writeInt32(w: Writer, value: number): void {
+export function writeInt32Varint(w: Writer, value: number): void {
   if (value >= 0) w.uint32(value);
   else (w as unknown as WriterQueue)._push(writeSafeVarint, 10, value | 0);
 }
 
 /** Writes an `int64` varint from a bigint; throws a RangeError outside [-2^63, 2^63). */
-export function writeInt64(w: Writer, value: bigint): void {
+export function writeInt64Varint(w: Writer, value: bigint): void {
   const n = Number(value);
   if (n >= 0) {
     if (n < TWO_32) w.uint32(n);
@@ -82,7 +82,7 @@ export function writeInt64(w: Writer, value: bigint): void {
 }
 
 /** Writes a `uint64` varint from a bigint; throws a RangeError outside [0, 2^64). */
-export function writeUint64(w: Writer, value: bigint): void {
+export function writeUint64Varint(w: Writer, value: bigint): void {
   const n = Number(value);
   if (n >= 0) {
     if (n < TWO_32) w.uint32(n);

@@ -14,10 +14,10 @@ import {
   readVarint32,
   resetDecodeDepth,
   skipField,
-  writeInt32,
-  writeInt64,
+  writeInt32Varint,
+  writeInt64Varint,
   writeStringField,
-  writeUint64,
+  writeUint64Varint,
 } from "rpcgen/runtime";
 
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
@@ -43,7 +43,7 @@ describe("wire primitives", () => {
     fc.assert(
       fc.property(int64, (v) => {
         assert.deepEqual(
-          bytesOf((w) => writeInt64(w, v)),
+          bytesOf((w) => writeInt64Varint(w, v)),
           referenceVarint(v, false),
         );
       }),
@@ -59,7 +59,7 @@ describe("wire primitives", () => {
       -(2n ** 63n),
     ]) {
       assert.deepEqual(
-        bytesOf((w) => writeInt64(w, v)),
+        bytesOf((w) => writeInt64Varint(w, v)),
         referenceVarint(v, false),
         String(v),
       );
@@ -70,7 +70,7 @@ describe("wire primitives", () => {
     fc.assert(
       fc.property(uint64, (v) => {
         assert.deepEqual(
-          bytesOf((w) => writeUint64(w, v)),
+          bytesOf((w) => writeUint64Varint(w, v)),
           referenceVarint(v, true),
         );
       }),
@@ -82,8 +82,8 @@ describe("wire primitives", () => {
       fc.property(int64, uint64, (s, u) => {
         const r = new Reader(
           bytesOf((w) => {
-            writeInt64(w, s);
-            writeUint64(w, u);
+            writeInt64Varint(w, s);
+            writeUint64Varint(w, u);
           }),
         );
         assert.equal(readInt64(r), s);
@@ -96,7 +96,7 @@ describe("wire primitives", () => {
   it("writes negative int32 as 10 bytes and reads it back", () => {
     fc.assert(
       fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (v) => {
-        const bytes = bytesOf((w) => writeInt32(w, v));
+        const bytes = bytesOf((w) => writeInt32Varint(w, v));
         assert.equal(bytes.length, v < 0 ? 10 : bytes.length);
         assert.deepEqual(bytes, new Uint8Array(protobuf.Writer.create().int32(v).finish()));
         assert.equal(readInt32(new Reader(bytes)), v);
@@ -105,10 +105,10 @@ describe("wire primitives", () => {
   });
 
   it("rejects out-of-range 64-bit values with a RangeError", () => {
-    assert.throws(() => writeUint64(newWriter(), -1n), RangeError);
-    assert.throws(() => writeUint64(newWriter(), 2n ** 64n), RangeError);
-    assert.throws(() => writeInt64(newWriter(), 2n ** 63n), RangeError);
-    assert.throws(() => writeInt64(newWriter(), -(2n ** 63n) - 1n), RangeError);
+    assert.throws(() => writeUint64Varint(newWriter(), -1n), RangeError);
+    assert.throws(() => writeUint64Varint(newWriter(), 2n ** 64n), RangeError);
+    assert.throws(() => writeInt64Varint(newWriter(), 2n ** 63n), RangeError);
+    assert.throws(() => writeInt64Varint(newWriter(), -(2n ** 63n) - 1n), RangeError);
   });
 
   it("rejects varints longer than 10 bytes, near the end or not", () => {

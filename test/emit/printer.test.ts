@@ -149,7 +149,7 @@ describe("printer", () => {
   it("breaks a long import list over lines", () => {
     const names = Array.from({ length: 12 }, (_, i) => `readSomethingLong${i}`);
     const text = print(file("a.rpc"), (ctx) => names.map((n) => ctx.runtime(n)).join(","));
-    assert.match(text, /^import \{\n {2}readSomethingLong0,\n {2}readSomethingLong1,\n/m);
+    assert.match(text, /^import \{\n\treadSomethingLong0,\n\treadSomethingLong1,\n/m);
     assert.match(text, /^\} from "rpcgen\/runtime";$/m);
   });
 

@@ -38,6 +38,8 @@ function jsonCodec<T>(typeName: string, check: (v: any) => boolean = () => true)
     create: () => ({}) as T,
     write: () => {},
     read: () => ({}) as T,
+    writeField: () => {},
+    readField: () => ({}) as T,
   };
   return { codec, counts };
 }

@@ -2,129 +2,104 @@
 // Money and other types shared by every shop service.
 
 import {
-  type MessageCodec,
-  type Reader,
-  RpcError,
-  type RpcErrorOptions,
-  Status,
-  type Writer,
-  checkEnd,
-  decodeMessage,
-  encodeMessage,
-  readInt32,
-  readInt64,
-  readString,
-  readVarint32,
-  skipField,
-  writeInt32Field,
-  writeInt64Field,
-  writeStringField,
+	type MessageCodec,
+	type Reader,
+	RpcError,
+	type RpcErrorOptions,
+	Status,
+	type Writer,
+	decodeMessage,
+	encodeMessage,
+	messageCodec,
+	nextTag,
+	readInt32,
+	readInt64,
+	readMessageField,
+	readString,
+	skipField,
+	writeInt32,
+	writeInt64,
+	writeMessageField,
+	writeString,
 } from "rpcgen/runtime";
 
 /** ISO 4217 currencies we accept. */
 export const Currency = {
-  CURRENCY_UNKNOWN: 0,
-  EUR: 1,
-  USD: 2,
-  GBP: 3,
+	CURRENCY_UNKNOWN: 0,
+	EUR: 1,
+	USD: 2,
+	GBP: 3,
 } as const;
 /** A value of `Currency`; other numbers come from a newer schema and are kept as they are. */
 export type Currency = (typeof Currency)[keyof typeof Currency] | (number & {});
 
 /** An amount of money in minor units (cents), exact to the last unit. */
 export interface Money {
-  currency: Currency;
-  /** Minor units: 1999 is 19.99 in EUR. */
-  units: bigint;
+	currency: Currency;
+	/** Minor units: 1999 is 19.99 in EUR. */
+	units: bigint;
 }
 /** Protobuf codec of `Money` (message `shop.common.Money`). */
-export const Money: MessageCodec<Money> = {
-  typeName: "shop.common.Money",
-  encode(m: Money): Uint8Array {
-    return encodeMessage("shop.common.Money", Money.write, m);
-  },
-  decode(bytes: Uint8Array): Money {
-    return decodeMessage("shop.common.Money", Money.read, bytes);
-  },
-  create(init?: Partial<Money>): Money {
-    const m: Money = {
-      currency: init?.currency ?? 0,
-      units: init?.units ?? 0n,
-    };
-    return m;
-  },
-  write(m: Money, w: Writer): void {
-    if (m.currency !== 0) writeInt32Field(w, 8, m.currency);
-    if (m.units !== 0n) writeInt64Field(w, 16, m.units);
-  },
-  read(r: Reader, end: number): Money {
-    let $currency: Currency = 0;
-    let $units = 0n;
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 8: $currency = readInt32(r); break;
-        case 16: $units = readInt64(r); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const m: Money = {
-      currency: $currency,
-      units: $units,
-    };
-    return m;
-  },
-};
+export const Money: MessageCodec<Money> = messageCodec<Money>(
+	"shop.common.Money",
+	(m, w) => {
+		writeInt32(w, 8, m.currency);
+		writeInt64(w, 16, m.units);
+	},
+	(r, end) => {
+		const m: Money = {
+			currency: 0,
+			units: 0n,
+		};
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 8: m.currency = readInt32(r); break;
+				case 16: m.units = readInt64(r); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	},
+);
 
 /** The thing asked for does not exist. */
 export class NotFound extends RpcError {
-  kind: string;
-  id: string;
+	kind: string;
+	id: string;
 
-  /** Fields left out take their zero values; `message` defaults to the error's IDL name. */
-  constructor(init?: Partial<NotFound>, message?: string, options?: RpcErrorOptions) {
-    super(Status.UNKNOWN, message ?? "shop.common.NotFound", options);
-    this.kind = init?.kind ?? "";
-    this.id = init?.id ?? "";
-  }
+	/** Fields left out take their zero values; `message` defaults to the error's IDL name. */
+	constructor(init?: Partial<NotFound>, message?: string, options?: RpcErrorOptions) {
+		super(Status.UNKNOWN, message ?? "shop.common.NotFound", options);
+		this.kind = init?.kind ?? "";
+		this.id = init?.id ?? "";
+	}
 
-  override get name(): string {
-    return "NotFound";
-  }
+	override get name(): string {
+		return "NotFound";
+	}
 
-  static readonly typeName = "shop.common.NotFound";
-  static encode(m: NotFound): Uint8Array {
-    return encodeMessage("shop.common.NotFound", NotFound.write, m);
-  }
-  static decode(bytes: Uint8Array): NotFound {
-    return decodeMessage("shop.common.NotFound", NotFound.read, bytes);
-  }
-  static create(init?: Partial<NotFound>): NotFound {
-    return new NotFound(init);
-  }
-  static write(m: NotFound, w: Writer): void {
-    if (m.kind !== "") writeStringField(w, 10, m.kind);
-    if (m.id !== "") writeStringField(w, 18, m.id);
-  }
-  static read(r: Reader, end: number): NotFound {
-    let $kind = "";
-    let $id = "";
-    while (r.pos < end) {
-      const t = readVarint32(r);
-      switch (t) {
-        case 10: $kind = readString(r, end); break;
-        case 18: $id = readString(r, end); break;
-        default:
-          skipField(r, t, end);
-      }
-    }
-    checkEnd(r, end);
-    const f: Partial<NotFound> = {
-      kind: $kind,
-      id: $id,
-    };
-    return new NotFound(f);
-  }
+	static readonly typeName = "shop.common.NotFound";
+
+	static encode(e: NotFound): Uint8Array { return encodeMessage(NotFound.typeName, NotFound.write, e); }
+	static decode(bytes: Uint8Array): NotFound { return decodeMessage(NotFound.typeName, NotFound.read, bytes); }
+	static create(init?: Partial<NotFound>): NotFound { return new NotFound(init); }
+	static writeField(w: Writer, tag: number, e: NotFound): void { writeMessageField(w, tag, NotFound.write, e); }
+	static readField(r: Reader, end: number): NotFound { return readMessageField(r, end, NotFound.read); }
+
+	static write(m: NotFound, w: Writer): void {
+		writeString(w, 10, m.kind);
+		writeString(w, 18, m.id);
+	}
+
+	static read(r: Reader, end: number): NotFound {
+		const m = new NotFound();
+		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
+			switch (t) {
+				case 10: m.kind = readString(r, end); break;
+				case 18: m.id = readString(r, end); break;
+				default: skipField(r, t, end);
+			}
+		}
+		return m;
+	}
 }

@@ -1,0 +1,79 @@
+// Builds a generated type's companion codec from its two generated functions, `write` and `read`:
+// everything else a MessageCodec offers (whole-message encode/decode, nesting, create) is the same
+// code for every type, so it lives here once instead of in every generated file.
+
+import type { Reader, Writer } from "protobufjs/minimal.js";
+import protobuf from "protobufjs/minimal.js";
+import type { MessageCodec } from "./message-codec.js";
+import { decodeMessage, encodeMessage } from "./message-io.js";
+import { enterMessage, leaveMessage } from "./wire-reader.js";
+import { beginMessageField, endMessageField } from "./wire-writer.js";
+
+/** A generated `write`: appends the fields of `value` to `w`. */
+export type WriteFields<T> = (value: T, w: Writer) => void;
+/** A generated `read`: reads fields up to `end` into a new value (every field zero when none are present). */
+export type ReadFields<T> = (r: Reader, end: number) => T;
+
+// Reading from it yields a value with every field at zero: what `create` starts from.
+const EMPTY_READER: Reader = protobuf.Reader.create(new Uint8Array(0));
+
+/** Writes `value` with `write` as a nested message field: tag, length, fields. */
+export function writeMessageField<T>(w: Writer, tag: number, write: WriteFields<T>, value: T): void {
+  const mark = beginMessageField(w, tag);
+  write(value, w);
+  endMessageField(w, mark);
+}
+
+/** Reads a nested message with `read` (its length prefix first, bounded by `end`, depth counted). */
+export function readMessageField<T>(r: Reader, end: number, read: ReadFields<T>): T {
+  const value = read(r, enterMessage(r, end));
+  leaveMessage();
+  return value;
+}
+
+/**
+ * Copies the properties of `init` that are not undefined onto `target`: `create(init)` semantics,
+ * where leaving a field out and passing `undefined` both mean "zero".
+ */
+export function assignDefined<T extends object>(target: T, init: Partial<T> | undefined): T {
+  if (init === undefined) return target;
+  for (const key of Object.keys(init) as (keyof T)[]) {
+    const value = init[key];
+    if (value !== undefined) target[key] = value as T[keyof T];
+  }
+  return target;
+}
+
+/**
+ * The companion codec of a generated struct or argument message: `write` and `read` are generated,
+ * the rest derives from them. `create` defaults to reading nothing (all zero) and applying `init`;
+ * unions and wrapped values, whose zero is not "no fields", pass their own.
+ */
+export function messageCodec<T>(
+  typeName: string,
+  write: WriteFields<T>,
+  read: ReadFields<T>,
+  create: (init?: Partial<T>) => T = (init) =>
+    assignDefined(read(EMPTY_READER, 0) as T & object, init as Partial<T & object>),
+): MessageCodec<T> {
+  return {
+    typeName,
+    encode: (value) => encodeMessage(typeName, write, value),
+    decode: (bytes) => decodeMessage(typeName, read, bytes),
+    create,
+    write,
+    read,
+    // Written out rather than calling writeMessageField/readMessageField: each closure gets its own
+    // type feedback, so V8 sees one `write`/`read` per call site and can inline the nested codec.
+    writeField: (w, tag, value) => {
+      const mark = beginMessageField(w, tag);
+      write(value, w);
+      endMessageField(w, mark);
+    },
+    readField: (r, end) => {
+      const value = read(r, enterMessage(r, end));
+      leaveMessage();
+      return value;
+    },
+  };
+}
