@@ -25,6 +25,8 @@ describe("the TypeScript naming rule", () => {
 
   it("renames TypeScript's predefined type names at top level", () => {
     assert.deepEqual(tsNames("topLevel", ["number", "object", "never"]), ["number_", "object_", "never_"]);
+    // Locals of generated codec functions would shadow a type of the same name inside them.
+    assert.deepEqual(tsNames("topLevel", ["m", "t", "end", "M", "tt"]), ["m_", "t_", "end_", "M", "tt"]);
   });
 
   it("appends _ until the name is unique among siblings", () => {
