@@ -47,14 +47,18 @@ interface MethodBase<Req, Res> {
 /** A request/response method. */
 export interface UnaryMethod<Req = any, Res = any, H = any> extends MethodBase<Req, Res> {
   readonly kind: "unary";
-  /** Calls the user's handler with the decoded arguments. */
-  readonly invoke: (handlers: H, request: Req, ctx: CallContext) => Promise<Res>;
+  /**
+   * Calls the user's handler with the decoded arguments. Returns what the handler returned, a value or a
+   * promise (generated ones are not `async`: one promise fewer per call); callers must accept both.
+   */
+  readonly invoke: (handlers: H, request: Req, ctx: CallContext) => Promise<Res> | Res;
 }
 
 /** A fire-and-forget method: no response, not even an error. */
 export interface OnewayMethod<Req = any, Res = any, H = any> extends MethodBase<Req, Res> {
   readonly kind: "oneway";
-  readonly invoke: (handlers: H, request: Req, ctx: CallContext) => Promise<void>;
+  /** Calls the user's handler; its result, a value or a promise, is only awaited for failures. */
+  readonly invoke: (handlers: H, request: Req, ctx: CallContext) => Promise<void> | void;
 }
 
 /** One request, a stream of responses. */
@@ -66,7 +70,8 @@ export interface ServerStreamMethod<Req = any, Res = any, H = any> extends Metho
 /** A stream of requests, one response. */
 export interface ClientStreamMethod<Req = any, Res = any, H = any> extends MethodBase<Req, Res> {
   readonly kind: "clientStream";
-  readonly invoke: (handlers: H, requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res>;
+  /** Calls the user's handler with the request stream; returns a value or a promise, as for unary. */
+  readonly invoke: (handlers: H, requests: AsyncIterable<Req>, ctx: CallContext) => Promise<Res> | Res;
 }
 
 /** Streams both ways. */

@@ -297,7 +297,7 @@ export class InMemoryChannel implements Channel {
    * Runs a handler step unless the call is already over; whatever it throws becomes the caller's error as
    * it would cross the wire (declared errors rebuilt with the client descriptor's classes).
    */
-  async #serve<T>(call: Call, route: Route, client: MethodDescriptor, run: () => Promise<T>): Promise<T> {
+  async #serve<T>(call: Call, route: Route, client: MethodDescriptor, run: () => Promise<T> | T): Promise<T> {
     if (call.over) return call.failure;
     try {
       return await run();

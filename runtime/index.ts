@@ -113,6 +113,14 @@ export {
   type ServerNext,
 } from "./interceptors.js";
 export { type Logger, silentLogger } from "./logger.js";
+export {
+  bidiMethod,
+  clientStreamMethod,
+  type MethodOptions,
+  onewayMethod,
+  serverStreamMethod,
+  unaryMethod,
+} from "./method-builders.js";
 export { type CloseOptions, type ListenOptions, Server } from "./server/server.js";
 export type { ServerOptions } from "./server/server-options.js";
 export {

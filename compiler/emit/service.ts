@@ -17,13 +17,13 @@ import {
 import { tsType } from "./types.js";
 import { methodWire } from "./wire-shapes.js";
 
-/** Runtime descriptor interface for each method kind. */
-const DESCRIPTOR_TYPE: Record<MethodKind, string> = {
-  unary: "UnaryMethod",
-  oneway: "OnewayMethod",
-  serverStream: "ServerStreamMethod",
-  clientStream: "ClientStreamMethod",
-  bidi: "BidiMethod",
+/** Runtime helper (runtime/method-builders.ts) that builds the descriptor of each method kind. */
+const BUILDER: Record<MethodKind, string> = {
+  unary: "unaryMethod",
+  oneway: "onewayMethod",
+  serverStream: "serverStreamMethod",
+  clientStream: "clientStreamMethod",
+  bidi: "bidiMethod",
 };
 
 /** The handler's return type for a method whose result type (or element type) is `result`. */
@@ -69,89 +69,67 @@ export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, servi
   w.blankLine();
 }
 
-/** A method descriptor's `invoke`: calls the handler with the arguments spread from the args message. */
+/**
+ * A method descriptor's `invoke`: calls the handler with the arguments spread from the args message and
+ * returns what it returned, value or promise (no `async` wrapper: the runtime accepts both, and a void
+ * method's response codec ignores the value it is given).
+ */
 function invokeExpression(method: MethodModel): string {
   const stream = takesStream(method);
   const input = stream ? "requests" : method.params.length === 0 ? "_req" : "req";
   const args = stream ? ["requests"] : method.params.map((p) => `req.${p.tsName}`);
   args.push("ctx");
-  const call = `h.${method.tsName}(${args.join(", ")})`;
-  const head = `(h, ${input}, ctx) =>`;
-  // A void handler may return `void`; the descriptor's response is `undefined` (the empty message).
-  const awaitOnly = `async ${head} {\n  await ${call};\n}`;
-  switch (method.methodKind) {
-    case "unary":
-    case "clientStream":
-      return method.result === undefined ? awaitOnly : `async ${head} ${call}`;
-    case "oneway":
-      return awaitOnly;
-    case "serverStream":
-    case "bidi":
-      return `${head} ${call}`;
-    default:
-      return assertNever(method.methodKind);
-  }
+  return `(h, ${input}, ctx) => h.${method.tsName}(${args.join(", ")})`;
+}
+
+/** The non-default IDL attributes of a method as a `MethodOptions` literal, or undefined when all are default. */
+function methodOptions(ctx: EmitContext, method: MethodModel): string | undefined {
+  const parts: string[] = [];
+  if (method.throws.length > 0) parts.push(`errors: [${method.throws.map((e) => ctx.ref(e)).join(", ")}]`);
+  if (method.idempotent) parts.push("idempotent: true");
+  if (method.timeoutMs !== undefined) parts.push(`timeoutMs: ${method.timeoutMs}`);
+  return parts.length === 0 ? undefined : `{ ${parts.join(", ")} }`;
 }
 
 /**
- * Writes the service descriptor `export const <Service>` with its precise type: `methods` is a tuple in
- * IDL order, so `OrderService.methods[0]` is typed as the `getOrder` descriptor. Every value is static:
- * codecs and error classes by name, `invoke` as a plain arrow function.
+ * Writes the service descriptor `export const <Service> = { name, methods: [...] } as const`: each method
+ * built by the runtime's `<kind>Method` helper with explicit type arguments, so `methods` is a tuple in IDL
+ * order and `OrderService.methods[0]` is typed as the `getOrder` descriptor. No type annotation is spelled
+ * out: checking one call per method is several times cheaper for tsc than checking object literals
+ * against a written tuple type. Every value is static: codecs and error classes by name, `invoke` as a
+ * plain arrow function.
  */
 export function writeServiceDescriptor(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
   const { handlers } = serviceCompanionNames(service);
-  const wires = service.methods.map((m) => methodWire(ctx, service, m));
   writeJsDoc(w, service.doc, service.deprecated);
-  w.write(`export const ${service.tsName}: `).inlineBlock(() => {
-    w.writeLine(`readonly name: ${JSON.stringify(service.fullName)};`);
+  w.write(`export const ${service.tsName} = `).inlineBlock(() => {
+    w.writeLine(`name: ${JSON.stringify(service.fullName)},`);
     if (service.methods.length === 0) {
-      w.writeLine("readonly methods: readonly [];");
+      w.writeLine("methods: [],");
       return;
     }
-    w.writeLine("readonly methods: readonly [");
+    w.writeLine("methods: [");
     w.indent(() => {
-      service.methods.forEach((method, i) => {
-        const wire = wires[i]!;
-        const type = ctx.runtimeType(DESCRIPTOR_TYPE[method.methodKind]);
-        w.writeLine(`${type}<${wire.requestType}, ${wire.responseType}, ${handlers}>,`);
-      });
+      for (const method of service.methods) {
+        const wire = methodWire(ctx, service, method);
+        const helper = ctx.runtime(BUILDER[method.methodKind]);
+        // A void result's type argument is `void`, so the handler's `Promise<void> | void` is its result.
+        const response = method.result === undefined ? "void" : wire.responseType;
+        const head = `${helper}<${wire.requestType}, ${response}, ${handlers}>`;
+        const args = [
+          JSON.stringify(method.path),
+          wire.requestCodec,
+          wire.responseCodec,
+          invokeExpression(method),
+        ];
+        const options = methodOptions(ctx, method);
+        if (options !== undefined) args.push(options);
+        // One line per method, however long: the list reads as a table of the service's methods.
+        w.writeLine(`${head}(${args.join(", ")}),`);
+      }
     });
-    w.writeLine("];");
+    w.writeLine("],");
   });
-  w.write(" = ").inlineBlock(() => {
-    w.writeLine(`name: ${JSON.stringify(service.fullName)},`);
-    w.write("methods: [");
-    if (service.methods.length > 0) {
-      w.newLine();
-      w.indent(() => {
-        service.methods.forEach((method, i) => {
-          writeMethodDescriptor(w, ctx, method, wires[i]!);
-        });
-      });
-    }
-    w.write("],").newLine();
-  });
-  w.write(";").newLine();
+  w.write(" as const;").newLine();
   w.blankLine();
-}
-
-function writeMethodDescriptor(
-  w: CodeBlockWriter,
-  ctx: EmitContext,
-  method: MethodModel,
-  wire: { requestCodec: string; responseCodec: string },
-): void {
-  w.write("").inlineBlock(() => {
-    w.writeLine(`kind: ${JSON.stringify(method.methodKind)},`);
-    w.writeLine(`name: ${JSON.stringify(method.name)},`);
-    w.writeLine(`path: ${JSON.stringify(method.path)},`);
-    w.writeLine(`requestCodec: ${wire.requestCodec},`);
-    w.writeLine(`responseCodec: ${wire.responseCodec},`);
-    w.writeLine(`errors: [${method.throws.map((e) => ctx.ref(e)).join(", ")}],`);
-    w.writeLine(`idempotent: ${method.idempotent},`);
-    w.writeLine(`timeoutMs: ${method.timeoutMs === undefined ? "undefined" : String(method.timeoutMs)},`);
-    const invoke = `invoke: ${invokeExpression(method)},`.split("\n");
-    for (const line of invoke) w.writeLine(line);
-  });
-  w.write(",").newLine();
 }

@@ -217,20 +217,20 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
       this.fail(error);
       return;
     }
-    // Generated `invoke`s return promises; a hand-written one may return a plain value.
-    if (method.kind !== "serverStream" && method.kind !== "bidi" && !(result instanceof Promise)) {
-      result = Promise.resolve(result);
-    }
     switch (method.kind) {
       case "unary":
       case "clientStream":
-        (result as Promise<unknown>).then(
-          (value) => this.reply(value),
-          (error: unknown) => this.fail(error),
-        );
+        // `invoke` returns what the handler returned: a handler that answers synchronously is
+        // answered at once, without a promise (a thenable from another promise library is awaited).
+        if (result instanceof Promise || isThenable(result)) {
+          Promise.resolve(result).then(
+            (value) => this.reply(value),
+            (error: unknown) => this.fail(error),
+          );
+        } else this.reply(result);
         return;
       case "oneway":
-        (result as Promise<unknown>).then(
+        Promise.resolve(result).then(
           () => this.finish(),
           (error: unknown) => {
             this.host.logger.error(`oneway handler for ${this.method} failed`, error);
@@ -336,6 +336,12 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     this.abortReason = reason;
     this.controller?.abort(reason);
   }
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function clip(message: string): string {

@@ -95,7 +95,7 @@ describe("service emitters on awkward shapes", () => {
     );
     assert.match(
       main,
-      / \* Every awkward shape a service can take\. \*\\\/ still one comment\n \*\n \* @deprecated use Edge2\n \*\/\nexport const Edge:/,
+      / \* Every awkward shape a service can take\. \*\\\/ still one comment\n \*\n \* @deprecated use Edge2\n \*\/\nexport const Edge = /,
     );
     assert.match(main, /\/\*\* @deprecated \*\/\n {2}old\(options\?: CallOptions\)/);
   });

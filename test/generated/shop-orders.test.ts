@@ -131,6 +131,23 @@ describe("generated OrderService through the in-memory channel", () => {
     assert.equal(placeOrder.timeoutMs, undefined);
   });
 
+  it("types each descriptor precisely (checked by tsc over the tests)", async () => {
+    await channel.unary(OrderService.methods[1], { order });
+    // The request and response types come from `methods[i]`:
+    const fetched: Order = await channel.unary(OrderService.methods[0], { id: "o-1" });
+    assert.equal(fetched.id, "o-1");
+    const pinged: void = await channel.unary(OrderService.methods[6], {});
+    assert.equal(pinged, undefined);
+    // Never run: only tsc's verdict matters.
+    const wrong = (): void => {
+      // @ts-expect-error the getOrder arguments have an `id`, not a `key`
+      void channel.unary(OrderService.methods[0], { key: "o-1" });
+      // @ts-expect-error handlers are checked against OrderServiceHandlers
+      new InMemoryChannel().add(OrderService, { ...server.handlers, getOrder: 1 });
+    };
+    assert.equal(typeof wrong, "function");
+  });
+
   it("places and fetches an order (unary, optional parameter left out)", async () => {
     const receipt = await client.placeOrder(order);
     assert.deepEqual(receipt, { orderId: "o-1", total: eur(4498n), dryRun: false });
