@@ -69,6 +69,9 @@ function writeFieldsWrite(w: CodeBlockWriter, ctx: EmitContext, fields: readonly
   for (const f of fields) w.writeLine(fieldWrite(ctx, f, `m.${f.tsName}`));
 }
 
+// Longest zero-value literal kept on one line (indentation aside).
+const MAX_LITERAL_LINE = 100;
+
 // A required message field starts unset and gets its zero message after the loop only if it stayed
 // absent, so a present field never pays for a default it throws away.
 const isRequiredMessage = (f: WireField): boolean => f.type.kind === "message" && !f.optional;
@@ -88,12 +91,16 @@ function writeFieldsRead(
   if (init !== undefined) w.writeLine(`const m = ${init};`);
   else {
     const required = fields.filter((f) => !f.optional);
-    if (required.length === 0) w.writeLine(`const m: ${valueType} = {};`);
+    // `new Map()` takes its type arguments from the annotated literal.
+    const zero = (f: WireField): string =>
+      isRequiredMessage(f) ? "undefined!" : f.type.kind === "map" ? "new Map()" : zeroValue(ctx, f.type);
+    const values = required.map((f) => `${f.tsName}: ${zero(f)}`);
+    const oneLine = `const m: ${valueType} = { ${values.join(", ")} };`;
+    if (values.length === 0) w.writeLine(`const m: ${valueType} = {};`);
+    else if (oneLine.length <= MAX_LITERAL_LINE) w.writeLine(oneLine);
     else {
       w.write(`const m: ${valueType} = `).inlineBlock(() => {
-        for (const f of required) {
-          w.writeLine(`${f.tsName}: ${isRequiredMessage(f) ? "undefined!" : zeroValue(ctx, f.type)},`);
-        }
+        for (const v of values) w.writeLine(`${v},`);
       });
       w.write(";").newLine();
     }

@@ -95,7 +95,7 @@ function writeStruct(w: CodeBlockWriter, ctx: EmitContext, def: StructModel): vo
       w.writeLine(`${f.tsName}${f.optional ? "?" : ""}: ${tsType(ctx, f.type)};`);
     }
   });
-  writeJsDoc(w, `Protobuf codec of \`${def.tsName}\` (message \`${def.fullName}\`).`, undefined);
+  writeJsDoc(w, `Protobuf codec of \`${def.tsName}\`.`, undefined);
   writeStructCodec(w, ctx, def.tsName, def.fullName, def.fields);
 }
 
@@ -109,11 +109,7 @@ function writeUnion(w: CodeBlockWriter, ctx: EmitContext, def: UnionModel): void
       w.writeLine(`| { kind: ${JSON.stringify(c.tsName)}; value: ${tsType(ctx, c.type)} }${last}`);
     });
   });
-  writeJsDoc(
-    w,
-    `Protobuf codec of \`${def.tsName}\` (message \`${def.fullName}\` holding one \`oneof\`).`,
-    undefined,
-  );
+  writeJsDoc(w, `Protobuf codec of \`${def.tsName}\` (a message holding one \`oneof\`).`, undefined);
   writeUnionCodec(w, ctx, def);
 }
 

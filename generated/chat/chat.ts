@@ -2,20 +2,18 @@
 // A small chat service: rooms, history and live messages.
 
 import {
-	type BidiMethod,
 	type CallContext,
 	type CallOptions,
 	type Channel,
-	type ClientStreamMethod,
 	DecodeError,
 	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
-	type ServerStreamMethod,
 	Status,
-	type UnaryMethod,
 	type Writer,
+	bidiMethod,
+	clientStreamMethod,
 	decodeMessage,
 	encodeMessage,
 	messageCodec,
@@ -25,7 +23,9 @@ import {
 	readString,
 	readUint32,
 	readUint64,
+	serverStreamMethod,
 	skipField,
+	unaryMethod,
 	writeInt64,
 	writeMessageField,
 	writeString,
@@ -45,7 +45,7 @@ export interface ChatMessage {
 	/** Server-assigned sequence number within the room. */
 	seq: bigint;
 }
-/** Protobuf codec of `ChatMessage` (message `chat.ChatMessage`). */
+/** Protobuf codec of `ChatMessage`. */
 export const ChatMessage: MessageCodec<ChatMessage> = messageCodec<ChatMessage>(
 	"chat.ChatMessage",
 	(m, w) => {
@@ -56,13 +56,7 @@ export const ChatMessage: MessageCodec<ChatMessage> = messageCodec<ChatMessage>(
 		writeUint64(w, 40, m.seq);
 	},
 	(r, end) => {
-		const m: ChatMessage = {
-			room: "",
-			author: "",
-			text: "",
-			sentAtMs: 0n,
-			seq: 0n,
-		};
+		const m: ChatMessage = { room: "", author: "", text: "", sentAtMs: 0n, seq: 0n };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.room = readString(r, end); break;
@@ -82,7 +76,7 @@ export type RoomEvent =
 	| { kind: "joined"; value: string }
 	| { kind: "left"; value: string }
 	| { kind: "message"; value: ChatMessage };
-/** Protobuf codec of `RoomEvent` (message `chat.RoomEvent` holding one `oneof`). */
+/** Protobuf codec of `RoomEvent` (a message holding one `oneof`). */
 export const RoomEvent: MessageCodec<RoomEvent> = messageCodec<RoomEvent>(
 	"chat.RoomEvent",
 	(m, w) => {
@@ -170,11 +164,7 @@ export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = messag
 		writeString(w, 26, m.text);
 	},
 	(r, end) => {
-		const m: ChatService_post_Args = {
-			room: "",
-			author: "",
-			text: "",
-		};
+		const m: ChatService_post_Args = { room: "", author: "", text: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.room = readString(r, end); break;
@@ -199,9 +189,7 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
 		if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
 	},
 	(r, end) => {
-		const m: ChatService_history_Args = {
-			room: "",
-		};
+		const m: ChatService_history_Args = { room: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.room = readString(r, end); break;
@@ -244,10 +232,7 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
 		writeString(w, 18, m.author);
 	},
 	(r, end) => {
-		const m: ChatService_subscribe_Args = {
-			room: "",
-			author: "",
-		};
+		const m: ChatService_subscribe_Args = { room: "", author: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.room = readString(r, end); break;
@@ -297,75 +282,16 @@ export interface ChatServiceHandlers {
 }
 
 /** Chat rooms. */
-export const ChatService: {
-	readonly name: "chat.ChatService";
-	readonly methods: readonly [
-		UnaryMethod<ChatService_post_Args, ChatMessage, ChatServiceHandlers>,
-		UnaryMethod<ChatService_history_Args, ChatMessage[], ChatServiceHandlers>,
-		ServerStreamMethod<ChatService_subscribe_Args, RoomEvent, ChatServiceHandlers>,
-		ClientStreamMethod<ChatMessage, number, ChatServiceHandlers>,
-		BidiMethod<ChatMessage, ChatMessage, ChatServiceHandlers>,
-	];
-} = {
+export const ChatService = {
 	name: "chat.ChatService",
 	methods: [
-		{
-			kind: "unary",
-			name: "post",
-			path: "chat.ChatService/post",
-			requestCodec: ChatService_post_Args,
-			responseCodec: ChatMessage,
-			errors: [RoomFull],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.post(req.room, req.author, req.text, ctx),
-		},
-		{
-			kind: "unary",
-			name: "history",
-			path: "chat.ChatService/history",
-			requestCodec: ChatService_history_Args,
-			responseCodec: ChatService_history_Result,
-			errors: [],
-			idempotent: true,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.history(req.room, req.limit, ctx),
-		},
-		{
-			kind: "serverStream",
-			name: "subscribe",
-			path: "chat.ChatService/subscribe",
-			requestCodec: ChatService_subscribe_Args,
-			responseCodec: RoomEvent,
-			errors: [RoomFull],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: (h, req, ctx) => h.subscribe(req.room, req.author, ctx),
-		},
-		{
-			kind: "clientStream",
-			name: "postMany",
-			path: "chat.ChatService/postMany",
-			requestCodec: ChatMessage,
-			responseCodec: ChatService_postMany_Result,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, requests, ctx) => h.postMany(requests, ctx),
-		},
-		{
-			kind: "bidi",
-			name: "converse",
-			path: "chat.ChatService/converse",
-			requestCodec: ChatMessage,
-			responseCodec: ChatMessage,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: (h, requests, ctx) => h.converse(requests, ctx),
-		},
+		unaryMethod<ChatService_post_Args, ChatMessage, ChatServiceHandlers>("chat.ChatService/post", ChatService_post_Args, ChatMessage, (h, req, ctx) => h.post(req.room, req.author, req.text, ctx), { errors: [RoomFull] }),
+		unaryMethod<ChatService_history_Args, ChatMessage[], ChatServiceHandlers>("chat.ChatService/history", ChatService_history_Args, ChatService_history_Result, (h, req, ctx) => h.history(req.room, req.limit, ctx), { idempotent: true }),
+		serverStreamMethod<ChatService_subscribe_Args, RoomEvent, ChatServiceHandlers>("chat.ChatService/subscribe", ChatService_subscribe_Args, RoomEvent, (h, req, ctx) => h.subscribe(req.room, req.author, ctx), { errors: [RoomFull] }),
+		clientStreamMethod<ChatMessage, number, ChatServiceHandlers>("chat.ChatService/postMany", ChatMessage, ChatService_postMany_Result, (h, requests, ctx) => h.postMany(requests, ctx)),
+		bidiMethod<ChatMessage, ChatMessage, ChatServiceHandlers>("chat.ChatService/converse", ChatMessage, ChatMessage, (h, requests, ctx) => h.converse(requests, ctx)),
 	],
-};
+} as const;
 
 /** Calls `chat.ChatService` through a Channel. */
 export class ChatServiceClient {
@@ -378,26 +304,38 @@ export class ChatServiceClient {
 
 	/** Posts one message and returns it as stored. */
 	post(room: string, author: string, text: string, options?: CallOptions): Promise<ChatMessage> {
-		return this.#channel.unary(ChatService.methods[0], { room, author, text }, options);
+		return this.#channel.unary<ChatService_post_Args, ChatMessage>(
+			ChatService.methods[0],
+			{ room, author, text },
+			options,
+		);
 	}
 
 	/** The last `limit` messages of a room, oldest first. */
 	history(room: string, limit?: number, options?: CallOptions): Promise<ChatMessage[]> {
-		return this.#channel.unary(ChatService.methods[1], { room, limit } as ChatService_history_Args, options);
+		return this.#channel.unary<ChatService_history_Args, ChatMessage[]>(
+			ChatService.methods[1],
+			{ room, limit } as ChatService_history_Args,
+			options,
+		);
 	}
 
 	/** Streams events of a room from now on. */
 	subscribe(room: string, author: string, options?: CallOptions): AsyncIterable<RoomEvent> {
-		return this.#channel.serverStream(ChatService.methods[2], { room, author }, options);
+		return this.#channel.serverStream<ChatService_subscribe_Args, RoomEvent>(
+			ChatService.methods[2],
+			{ room, author },
+			options,
+		);
 	}
 
 	/** Sends many messages; returns how many were stored. */
 	postMany(messages: AsyncIterable<ChatMessage>, options?: CallOptions): Promise<number> {
-		return this.#channel.clientStream(ChatService.methods[3], messages, options);
+		return this.#channel.clientStream<ChatMessage, number>(ChatService.methods[3], messages, options);
 	}
 
 	/** A live conversation: messages in, everyone's messages out. */
 	converse(messages: AsyncIterable<ChatMessage>, options?: CallOptions): AsyncIterable<ChatMessage> {
-		return this.#channel.bidi(ChatService.methods[4], messages, options);
+		return this.#channel.bidi<ChatMessage, ChatMessage>(ChatService.methods[4], messages, options);
 	}
 }

@@ -11,7 +11,6 @@ import {
 	RpcError,
 	type RpcErrorOptions,
 	Status,
-	type UnaryMethod,
 	type Writer,
 	beginMessageField,
 	decodeMessage,
@@ -32,6 +31,7 @@ import {
 	readUint32,
 	readUint64,
 	skipField,
+	unaryMethod,
 	writeBool,
 	writeBytes,
 	writeDouble,
@@ -80,7 +80,7 @@ export interface TestArgs {
 	maybe?: number;
 	nested?: TestArgs;
 }
-/** Protobuf codec of `TestArgs` (message `classic.TestArgs`). */
+/** Protobuf codec of `TestArgs`. */
 export const TestArgs: MessageCodec<TestArgs> = messageCodec<TestArgs>(
 	"classic.TestArgs",
 	(m, w) => {
@@ -114,8 +114,8 @@ export const TestArgs: MessageCodec<TestArgs> = messageCodec<TestArgs>(
 			blob: EMPTY_BYTES,
 			numbers: [],
 			names: [],
-			scores: new Map<string, number>(),
-			byId: new Map<bigint, string>(),
+			scores: new Map(),
+			byId: new Map(),
 			kind: 0,
 		};
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
@@ -148,7 +148,7 @@ export interface TestResult {
 	printed: string;
 	echo: TestArgs;
 }
-/** Protobuf codec of `TestResult` (message `classic.TestResult`). */
+/** Protobuf codec of `TestResult`. */
 export const TestResult: MessageCodec<TestResult> = messageCodec<TestResult>(
 	"classic.TestResult",
 	(m, w) => {
@@ -156,10 +156,7 @@ export const TestResult: MessageCodec<TestResult> = messageCodec<TestResult>(
 		TestArgs.writeField(w, 18, m.echo);
 	},
 	(r, end) => {
-		const m: TestResult = {
-			printed: "",
-			echo: undefined!,
-		};
+		const m: TestResult = { printed: "", echo: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.printed = readString(r, end); break;
@@ -224,9 +221,7 @@ export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args
 		TestArgs.writeField(w, 10, m.args);
 	},
 	(r, end) => {
-		const m: TestService_printTest_Args = {
-			args: undefined!,
-		};
+		const m: TestService_printTest_Args = { args: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.args = TestArgs.readField(r, end); break;
@@ -248,9 +243,7 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
 		writeString(w, 10, m.value);
 	},
 	(r, end) => {
-		const m: TestService_echoString_Args = {
-			value: "",
-		};
+		const m: TestService_echoString_Args = { value: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.value = readString(r, end); break;
@@ -318,9 +311,7 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
 		writeString(w, 10, m.arg);
 	},
 	(r, end) => {
-		const m: TestService_testException_Args = {
-			arg: "",
-		};
+		const m: TestService_testException_Args = { arg: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.arg = readString(r, end); break;
@@ -366,65 +357,15 @@ export interface TestServiceHandlers {
 }
 
 /** Prints and echoes its arguments. */
-export const TestService: {
-	readonly name: "classic.TestService";
-	readonly methods: readonly [
-		UnaryMethod<TestService_printTest_Args, TestResult, TestServiceHandlers>,
-		UnaryMethod<TestService_echoString_Args, string, TestServiceHandlers>,
-		UnaryMethod<TestService_testVoid_Args, undefined, TestServiceHandlers>,
-		UnaryMethod<TestService_testException_Args, string, TestServiceHandlers>,
-	];
-} = {
+export const TestService = {
 	name: "classic.TestService",
 	methods: [
-		{
-			kind: "unary",
-			name: "printTest",
-			path: "classic.TestService/printTest",
-			requestCodec: TestService_printTest_Args,
-			responseCodec: TestResult,
-			errors: [Xception],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.printTest(req.args, ctx),
-		},
-		{
-			kind: "unary",
-			name: "echoString",
-			path: "classic.TestService/echoString",
-			requestCodec: TestService_echoString_Args,
-			responseCodec: TestService_echoString_Result,
-			errors: [],
-			idempotent: true,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.echoString(req.value, ctx),
-		},
-		{
-			kind: "unary",
-			name: "testVoid",
-			path: "classic.TestService/testVoid",
-			requestCodec: TestService_testVoid_Args,
-			responseCodec: TestService_testVoid_Result,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, _req, ctx) => {
-			  await h.testVoid(ctx);
-			},
-		},
-		{
-			kind: "unary",
-			name: "testException",
-			path: "classic.TestService/testException",
-			requestCodec: TestService_testException_Args,
-			responseCodec: TestService_testException_Result,
-			errors: [Xception],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.testException(req.arg, ctx),
-		},
+		unaryMethod<TestService_printTest_Args, TestResult, TestServiceHandlers>("classic.TestService/printTest", TestService_printTest_Args, TestResult, (h, req, ctx) => h.printTest(req.args, ctx), { errors: [Xception] }),
+		unaryMethod<TestService_echoString_Args, string, TestServiceHandlers>("classic.TestService/echoString", TestService_echoString_Args, TestService_echoString_Result, (h, req, ctx) => h.echoString(req.value, ctx), { idempotent: true }),
+		unaryMethod<TestService_testVoid_Args, void, TestServiceHandlers>("classic.TestService/testVoid", TestService_testVoid_Args, TestService_testVoid_Result, (h, _req, ctx) => h.testVoid(ctx)),
+		unaryMethod<TestService_testException_Args, string, TestServiceHandlers>("classic.TestService/testException", TestService_testException_Args, TestService_testException_Result, (h, req, ctx) => h.testException(req.arg, ctx), { errors: [Xception] }),
 	],
-};
+} as const;
 
 /** Calls `classic.TestService` through a Channel. */
 export class TestServiceClient {
@@ -437,22 +378,34 @@ export class TestServiceClient {
 
 	/** Formats `args` as text and returns it with the arguments echoed. */
 	printTest(args: TestArgs, options?: CallOptions): Promise<TestResult> {
-		return this.#channel.unary(TestService.methods[0], { args }, options);
+		return this.#channel.unary<TestService_printTest_Args, TestResult>(
+			TestService.methods[0],
+			{ args },
+			options,
+		);
 	}
 
 	/** Returns its argument unchanged. */
 	echoString(value: string, options?: CallOptions): Promise<string> {
-		return this.#channel.unary(TestService.methods[1], { value }, options);
+		return this.#channel.unary<TestService_echoString_Args, string>(
+			TestService.methods[1],
+			{ value },
+			options,
+		);
 	}
 
 	/** Returns nothing; used to measure call overhead. */
 	testVoid(options?: CallOptions): Promise<void> {
-		return this.#channel.unary(TestService.methods[2], {}, options);
+		return this.#channel.unary<TestService_testVoid_Args, void>(TestService.methods[2], {}, options);
 	}
 
 	/** Fails with Xception when `arg` is "Xception", otherwise returns it. */
 	testException(arg: string, options?: CallOptions): Promise<string> {
-		return this.#channel.unary(TestService.methods[3], { arg }, options);
+		return this.#channel.unary<TestService_testException_Args, string>(
+			TestService.methods[3],
+			{ arg },
+			options,
+		);
 	}
 }
 

@@ -10,9 +10,7 @@ import {
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
-	type ServerStreamMethod,
 	Status,
-	type UnaryMethod,
 	type Writer,
 	beginMessageField,
 	decodeMessage,
@@ -29,7 +27,9 @@ import {
 	readString,
 	readUint32,
 	readUint64,
+	serverStreamMethod,
 	skipField,
+	unaryMethod,
 	writeBool,
 	writeBytes,
 	writeBytesField,
@@ -54,7 +54,7 @@ export interface Entry {
 	/** Absent when the entry never expires. */
 	expiresAtMs?: bigint;
 }
-/** Protobuf codec of `Entry` (message `kv.Entry`). */
+/** Protobuf codec of `Entry`. */
 export const Entry: MessageCodec<Entry> = messageCodec<Entry>(
 	"kv.Entry",
 	(m, w) => {
@@ -64,11 +64,7 @@ export const Entry: MessageCodec<Entry> = messageCodec<Entry>(
 		if (m.expiresAtMs !== undefined) writeInt64Field(w, 32, m.expiresAtMs);
 	},
 	(r, end) => {
-		const m: Entry = {
-			key: "",
-			value: EMPTY_BYTES,
-			version: 0n,
-		};
+		const m: Entry = { key: "", value: EMPTY_BYTES, version: 0n };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.key = readString(r, end); break;
@@ -179,7 +175,7 @@ export interface Change {
 	kind: ChangeKind;
 	entry: Entry;
 }
-/** Protobuf codec of `Change` (message `kv.Change`). */
+/** Protobuf codec of `Change`. */
 export const Change: MessageCodec<Change> = messageCodec<Change>(
 	"kv.Change",
 	(m, w) => {
@@ -187,10 +183,7 @@ export const Change: MessageCodec<Change> = messageCodec<Change>(
 		Entry.writeField(w, 18, m.entry);
 	},
 	(r, end) => {
-		const m: Change = {
-			kind: 0,
-			entry: undefined!,
-		};
+		const m: Change = { kind: 0, entry: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 8: m.kind = readInt32(r); break;
@@ -213,9 +206,7 @@ export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = messageCodec<K
 		writeString(w, 10, m.key);
 	},
 	(r, end) => {
-		const m: KeyValue_get_Args = {
-			key: "",
-		};
+		const m: KeyValue_get_Args = { key: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.key = readString(r, end); break;
@@ -242,10 +233,7 @@ export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = messageCodec<K
 		if (m.ttlMs !== undefined) writeUint32Field(w, 32, m.ttlMs);
 	},
 	(r, end) => {
-		const m: KeyValue_put_Args = {
-			key: "",
-			value: EMPTY_BYTES,
-		};
+		const m: KeyValue_put_Args = { key: "", value: EMPTY_BYTES };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.key = readString(r, end); break;
@@ -269,9 +257,7 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = messageC
 		writeString(w, 10, m.key);
 	},
 	(r, end) => {
-		const m: KeyValue_delete_Args = {
-			key: "",
-		};
+		const m: KeyValue_delete_Args = { key: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.key = readString(r, end); break;
@@ -313,9 +299,7 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = messageCodec
 		if (m.limit !== undefined) writeUint32Field(w, 16, m.limit);
 	},
 	(r, end) => {
-		const m: KeyValue_scan_Args = {
-			prefix: "",
-		};
+		const m: KeyValue_scan_Args = { prefix: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.prefix = readString(r, end); break;
@@ -356,9 +340,7 @@ export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = messageCod
 		writeString(w, 10, m.prefix);
 	},
 	(r, end) => {
-		const m: KeyValue_watch_Args = {
-			prefix: "",
-		};
+		const m: KeyValue_watch_Args = { prefix: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.prefix = readString(r, end); break;
@@ -397,75 +379,16 @@ export interface KeyValueHandlers {
 }
 
 /** A simple versioned store. */
-export const KeyValue: {
-	readonly name: "kv.KeyValue";
-	readonly methods: readonly [
-		UnaryMethod<KeyValue_get_Args, Entry, KeyValueHandlers>,
-		UnaryMethod<KeyValue_put_Args, Entry, KeyValueHandlers>,
-		UnaryMethod<KeyValue_delete_Args, boolean, KeyValueHandlers>,
-		UnaryMethod<KeyValue_scan_Args, Map<string, Uint8Array>, KeyValueHandlers>,
-		ServerStreamMethod<KeyValue_watch_Args, Change, KeyValueHandlers>,
-	];
-} = {
+export const KeyValue = {
 	name: "kv.KeyValue",
 	methods: [
-		{
-			kind: "unary",
-			name: "get",
-			path: "kv.KeyValue/get",
-			requestCodec: KeyValue_get_Args,
-			responseCodec: Entry,
-			errors: [KeyNotFound],
-			idempotent: true,
-			timeoutMs: 1000,
-			invoke: async (h, req, ctx) => h.get(req.key, ctx),
-		},
-		{
-			kind: "unary",
-			name: "put",
-			path: "kv.KeyValue/put",
-			requestCodec: KeyValue_put_Args,
-			responseCodec: Entry,
-			errors: [VersionMismatch],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.put(req.key, req.value, req.expectedVersion, req.ttlMs, ctx),
-		},
-		{
-			kind: "unary",
-			name: "delete",
-			path: "kv.KeyValue/delete",
-			requestCodec: KeyValue_delete_Args,
-			responseCodec: KeyValue_delete_Result,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.delete(req.key, ctx),
-		},
-		{
-			kind: "unary",
-			name: "scan",
-			path: "kv.KeyValue/scan",
-			requestCodec: KeyValue_scan_Args,
-			responseCodec: KeyValue_scan_Result,
-			errors: [],
-			idempotent: true,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.scan(req.prefix, req.limit, ctx),
-		},
-		{
-			kind: "serverStream",
-			name: "watch",
-			path: "kv.KeyValue/watch",
-			requestCodec: KeyValue_watch_Args,
-			responseCodec: Change,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: (h, req, ctx) => h.watch(req.prefix, ctx),
-		},
+		unaryMethod<KeyValue_get_Args, Entry, KeyValueHandlers>("kv.KeyValue/get", KeyValue_get_Args, Entry, (h, req, ctx) => h.get(req.key, ctx), { errors: [KeyNotFound], idempotent: true, timeoutMs: 1000 }),
+		unaryMethod<KeyValue_put_Args, Entry, KeyValueHandlers>("kv.KeyValue/put", KeyValue_put_Args, Entry, (h, req, ctx) => h.put(req.key, req.value, req.expectedVersion, req.ttlMs, ctx), { errors: [VersionMismatch] }),
+		unaryMethod<KeyValue_delete_Args, boolean, KeyValueHandlers>("kv.KeyValue/delete", KeyValue_delete_Args, KeyValue_delete_Result, (h, req, ctx) => h.delete(req.key, ctx)),
+		unaryMethod<KeyValue_scan_Args, Map<string, Uint8Array>, KeyValueHandlers>("kv.KeyValue/scan", KeyValue_scan_Args, KeyValue_scan_Result, (h, req, ctx) => h.scan(req.prefix, req.limit, ctx), { idempotent: true }),
+		serverStreamMethod<KeyValue_watch_Args, Change, KeyValueHandlers>("kv.KeyValue/watch", KeyValue_watch_Args, Change, (h, req, ctx) => h.watch(req.prefix, ctx)),
 	],
-};
+} as const;
 
 /** Calls `kv.KeyValue` through a Channel. */
 export class KeyValueClient {
@@ -477,7 +400,7 @@ export class KeyValueClient {
 	}
 
 	get(key: string, options?: CallOptions): Promise<Entry> {
-		return this.#channel.unary(KeyValue.methods[0], { key }, options);
+		return this.#channel.unary<KeyValue_get_Args, Entry>(KeyValue.methods[0], { key }, options);
 	}
 
 	/** Writes `value`; with `expectedVersion`, only if the stored version matches. */
@@ -488,7 +411,7 @@ export class KeyValueClient {
 		ttlMs?: number,
 		options?: CallOptions,
 	): Promise<Entry> {
-		return this.#channel.unary(
+		return this.#channel.unary<KeyValue_put_Args, Entry>(
 			KeyValue.methods[1],
 			{ key, value, expectedVersion, ttlMs } as KeyValue_put_Args,
 			options,
@@ -497,17 +420,21 @@ export class KeyValueClient {
 
 	/** Removes a key; returns whether it existed. */
 	delete(key: string, options?: CallOptions): Promise<boolean> {
-		return this.#channel.unary(KeyValue.methods[2], { key }, options);
+		return this.#channel.unary<KeyValue_delete_Args, boolean>(KeyValue.methods[2], { key }, options);
 	}
 
 	/** Every key with the prefix, with its value. */
 	scan(prefix: string, limit?: number, options?: CallOptions): Promise<Map<string, Uint8Array>> {
-		return this.#channel.unary(KeyValue.methods[3], { prefix, limit } as KeyValue_scan_Args, options);
+		return this.#channel.unary<KeyValue_scan_Args, Map<string, Uint8Array>>(
+			KeyValue.methods[3],
+			{ prefix, limit } as KeyValue_scan_Args,
+			options,
+		);
 	}
 
 	/** Changes under a prefix as they happen. */
 	watch(prefix: string, options?: CallOptions): AsyncIterable<Change> {
-		return this.#channel.serverStream(KeyValue.methods[4], { prefix }, options);
+		return this.#channel.serverStream<KeyValue_watch_Args, Change>(KeyValue.methods[4], { prefix }, options);
 	}
 }
 

@@ -2,27 +2,25 @@
 // Orders and their payments.
 
 import {
-	type BidiMethod,
 	type CallContext,
 	type CallOptions,
 	type Channel,
-	type ClientStreamMethod,
 	DecodeError,
 	type MessageCodec,
-	type OnewayMethod,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
-	type ServerStreamMethod,
 	Status as Status$1,
-	type UnaryMethod,
 	type Writer,
 	beginMessageField,
+	bidiMethod,
+	clientStreamMethod,
 	decodeMessage,
 	encodeMessage,
 	endMessageField,
 	messageCodec,
 	nextTag,
+	onewayMethod,
 	readBool,
 	readInt32,
 	readInt32List,
@@ -31,7 +29,9 @@ import {
 	readMessageField,
 	readString,
 	readUint32,
+	serverStreamMethod,
 	skipField,
+	unaryMethod,
 	writeBool,
 	writeBoolField,
 	writeInt32,
@@ -63,7 +63,7 @@ export interface Item {
 	quantity: number;
 	price: Money;
 }
-/** Protobuf codec of `Item` (message `shop.orders.Item`). */
+/** Protobuf codec of `Item`. */
 export const Item: MessageCodec<Item> = messageCodec<Item>(
 	"shop.orders.Item",
 	(m, w) => {
@@ -72,11 +72,7 @@ export const Item: MessageCodec<Item> = messageCodec<Item>(
 		Money.writeField(w, 26, m.price);
 	},
 	(r, end) => {
-		const m: Item = {
-			sku: "",
-			quantity: 0,
-			price: undefined!,
-		};
+		const m: Item = { sku: "", quantity: 0, price: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.sku = readString(r, end); break;
@@ -96,7 +92,7 @@ export interface Card {
 	expiryMonth: number;
 	expiryYear: number;
 }
-/** Protobuf codec of `Card` (message `shop.orders.Card`). */
+/** Protobuf codec of `Card`. */
 export const Card: MessageCodec<Card> = messageCodec<Card>(
 	"shop.orders.Card",
 	(m, w) => {
@@ -105,11 +101,7 @@ export const Card: MessageCodec<Card> = messageCodec<Card>(
 		writeUint32(w, 24, m.expiryYear);
 	},
 	(r, end) => {
-		const m: Card = {
-			last4: "",
-			expiryMonth: 0,
-			expiryYear: 0,
-		};
+		const m: Card = { last4: "", expiryMonth: 0, expiryYear: 0 };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.last4 = readString(r, end); break;
@@ -126,7 +118,7 @@ export const Card: MessageCodec<Card> = messageCodec<Card>(
 export type Payment =
 	| { kind: "card"; value: Card }
 	| { kind: "voucher"; value: string };
-/** Protobuf codec of `Payment` (message `shop.orders.Payment` holding one `oneof`). */
+/** Protobuf codec of `Payment` (a message holding one `oneof`). */
 export const Payment: MessageCodec<Payment> = messageCodec<Payment>(
 	"shop.orders.Payment",
 	(m, w) => {
@@ -168,7 +160,7 @@ export interface Order {
 	legacyTag: string;
 	createdAtMs: bigint;
 }
-/** Protobuf codec of `Order` (message `shop.orders.Order`). */
+/** Protobuf codec of `Order`. */
 export const Order: MessageCodec<Order> = messageCodec<Order>(
 	"shop.orders.Order",
 	(m, w) => {
@@ -185,7 +177,7 @@ export const Order: MessageCodec<Order> = messageCodec<Order>(
 		const m: Order = {
 			id: "",
 			items: [],
-			labels: new Map<string, string>(),
+			labels: new Map(),
 			status: 0,
 			legacyTag: "",
 			createdAtMs: 0n,
@@ -213,7 +205,7 @@ export interface Receipt {
 	total: Money;
 	dryRun: boolean;
 }
-/** Protobuf codec of `Receipt` (message `shop.orders.Receipt`). */
+/** Protobuf codec of `Receipt`. */
 export const Receipt: MessageCodec<Receipt> = messageCodec<Receipt>(
 	"shop.orders.Receipt",
 	(m, w) => {
@@ -222,11 +214,7 @@ export const Receipt: MessageCodec<Receipt> = messageCodec<Receipt>(
 		writeBool(w, 24, m.dryRun);
 	},
 	(r, end) => {
-		const m: Receipt = {
-			orderId: "",
-			total: undefined!,
-			dryRun: false,
-		};
+		const m: Receipt = { orderId: "", total: undefined!, dryRun: false };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.orderId = readString(r, end); break;
@@ -245,7 +233,7 @@ export interface Filter {
 	statuses: Status[];
 	customerId?: string;
 }
-/** Protobuf codec of `Filter` (message `shop.orders.Filter`). */
+/** Protobuf codec of `Filter`. */
 export const Filter: MessageCodec<Filter> = messageCodec<Filter>(
 	"shop.orders.Filter",
 	(m, w) => {
@@ -253,9 +241,7 @@ export const Filter: MessageCodec<Filter> = messageCodec<Filter>(
 		if (m.customerId !== undefined) writeStringField(w, 18, m.customerId);
 	},
 	(r, end) => {
-		const m: Filter = {
-			statuses: [],
-		};
+		const m: Filter = { statuses: [] };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 8: case 10: readInt32List(r, end, t, m.statuses); break;
@@ -273,7 +259,7 @@ export interface OrderEvent {
 	status: Status;
 	atMs: bigint;
 }
-/** Protobuf codec of `OrderEvent` (message `shop.orders.OrderEvent`). */
+/** Protobuf codec of `OrderEvent`. */
 export const OrderEvent: MessageCodec<OrderEvent> = messageCodec<OrderEvent>(
 	"shop.orders.OrderEvent",
 	(m, w) => {
@@ -282,11 +268,7 @@ export const OrderEvent: MessageCodec<OrderEvent> = messageCodec<OrderEvent>(
 		writeInt64(w, 24, m.atMs);
 	},
 	(r, end) => {
-		const m: OrderEvent = {
-			orderId: "",
-			status: 0,
-			atMs: 0n,
-		};
+		const m: OrderEvent = { orderId: "", status: 0, atMs: 0n };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.orderId = readString(r, end); break;
@@ -304,7 +286,7 @@ export interface Summary {
 	count: number;
 	total: Money;
 }
-/** Protobuf codec of `Summary` (message `shop.orders.Summary`). */
+/** Protobuf codec of `Summary`. */
 export const Summary: MessageCodec<Summary> = messageCodec<Summary>(
 	"shop.orders.Summary",
 	(m, w) => {
@@ -312,10 +294,7 @@ export const Summary: MessageCodec<Summary> = messageCodec<Summary>(
 		Money.writeField(w, 18, m.total);
 	},
 	(r, end) => {
-		const m: Summary = {
-			count: 0,
-			total: undefined!,
-		};
+		const m: Summary = { count: 0, total: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 8: m.count = readUint32(r); break;
@@ -333,7 +312,7 @@ export interface Message {
 	orderId: string;
 	text: string;
 }
-/** Protobuf codec of `Message` (message `shop.orders.Message`). */
+/** Protobuf codec of `Message`. */
 export const Message: MessageCodec<Message> = messageCodec<Message>(
 	"shop.orders.Message",
 	(m, w) => {
@@ -341,10 +320,7 @@ export const Message: MessageCodec<Message> = messageCodec<Message>(
 		writeString(w, 18, m.text);
 	},
 	(r, end) => {
-		const m: Message = {
-			orderId: "",
-			text: "",
-		};
+		const m: Message = { orderId: "", text: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.orderId = readString(r, end); break;
@@ -361,7 +337,7 @@ export interface Event {
 	name: string;
 	attributes: Map<string, string>;
 }
-/** Protobuf codec of `Event` (message `shop.orders.Event`). */
+/** Protobuf codec of `Event`. */
 export const Event: MessageCodec<Event> = messageCodec<Event>(
 	"shop.orders.Event",
 	(m, w) => {
@@ -369,10 +345,7 @@ export const Event: MessageCodec<Event> = messageCodec<Event>(
 		writeMap$string$string(w, 18, m.attributes);
 	},
 	(r, end) => {
-		const m: Event = {
-			name: "",
-			attributes: new Map<string, string>(),
-		};
+		const m: Event = { name: "", attributes: new Map() };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.name = readString(r, end); break;
@@ -436,9 +409,7 @@ export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args
 		writeString(w, 10, m.id);
 	},
 	(r, end) => {
-		const m: OrderService_getOrder_Args = {
-			id: "",
-		};
+		const m: OrderService_getOrder_Args = { id: "" };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.id = readString(r, end); break;
@@ -461,9 +432,7 @@ export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_
 		if (m.dryRun !== undefined) writeBoolField(w, 16, m.dryRun);
 	},
 	(r, end) => {
-		const m: OrderService_placeOrder_Args = {
-			order: undefined!,
-		};
+		const m: OrderService_placeOrder_Args = { order: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.order = Order.readField(r, end); break;
@@ -486,9 +455,7 @@ export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = me
 		Filter.writeField(w, 10, m.filter);
 	},
 	(r, end) => {
-		const m: OrderService_watch_Args = {
-			filter: undefined!,
-		};
+		const m: OrderService_watch_Args = { filter: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.filter = Filter.readField(r, end); break;
@@ -510,9 +477,7 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
 		Event.writeField(w, 10, m.event);
 	},
 	(r, end) => {
-		const m: OrderService_notify_Args = {
-			event: undefined!,
-		};
+		const m: OrderService_notify_Args = { event: undefined! };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 10: m.event = Event.readField(r, end); break;
@@ -590,103 +555,18 @@ export interface OrderServiceHandlers {
 }
 
 /** Takes orders and reports on them. */
-export const OrderService: {
-	readonly name: "shop.orders.OrderService";
-	readonly methods: readonly [
-		UnaryMethod<OrderService_getOrder_Args, Order, OrderServiceHandlers>,
-		UnaryMethod<OrderService_placeOrder_Args, Receipt, OrderServiceHandlers>,
-		ServerStreamMethod<OrderService_watch_Args, OrderEvent, OrderServiceHandlers>,
-		ClientStreamMethod<Item, Summary, OrderServiceHandlers>,
-		BidiMethod<Message, Message, OrderServiceHandlers>,
-		OnewayMethod<OrderService_notify_Args, undefined, OrderServiceHandlers>,
-		UnaryMethod<OrderService_ping_Args, undefined, OrderServiceHandlers>,
-	];
-} = {
+export const OrderService = {
 	name: "shop.orders.OrderService",
 	methods: [
-		{
-			kind: "unary",
-			name: "getOrder",
-			path: "shop.orders.OrderService/getOrder",
-			requestCodec: OrderService_getOrder_Args,
-			responseCodec: Order,
-			errors: [NotFound],
-			idempotent: true,
-			timeoutMs: 500,
-			invoke: async (h, req, ctx) => h.getOrder(req.id, ctx),
-		},
-		{
-			kind: "unary",
-			name: "placeOrder",
-			path: "shop.orders.OrderService/placeOrder",
-			requestCodec: OrderService_placeOrder_Args,
-			responseCodec: Receipt,
-			errors: [OutOfStock, NotFound],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => h.placeOrder(req.order, req.dryRun, ctx),
-		},
-		{
-			kind: "serverStream",
-			name: "watch",
-			path: "shop.orders.OrderService/watch",
-			requestCodec: OrderService_watch_Args,
-			responseCodec: OrderEvent,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: (h, req, ctx) => h.watch(req.filter, ctx),
-		},
-		{
-			kind: "clientStream",
-			name: "upload",
-			path: "shop.orders.OrderService/upload",
-			requestCodec: Item,
-			responseCodec: Summary,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, requests, ctx) => h.upload(requests, ctx),
-		},
-		{
-			kind: "bidi",
-			name: "chat",
-			path: "shop.orders.OrderService/chat",
-			requestCodec: Message,
-			responseCodec: Message,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: (h, requests, ctx) => h.chat(requests, ctx),
-		},
-		{
-			kind: "oneway",
-			name: "notify",
-			path: "shop.orders.OrderService/notify",
-			requestCodec: OrderService_notify_Args,
-			responseCodec: OrderService_notify_Result,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, req, ctx) => {
-			  await h.notify(req.event, ctx);
-			},
-		},
-		{
-			kind: "unary",
-			name: "ping",
-			path: "shop.orders.OrderService/ping",
-			requestCodec: OrderService_ping_Args,
-			responseCodec: OrderService_ping_Result,
-			errors: [],
-			idempotent: false,
-			timeoutMs: undefined,
-			invoke: async (h, _req, ctx) => {
-			  await h.ping(ctx);
-			},
-		},
+		unaryMethod<OrderService_getOrder_Args, Order, OrderServiceHandlers>("shop.orders.OrderService/getOrder", OrderService_getOrder_Args, Order, (h, req, ctx) => h.getOrder(req.id, ctx), { errors: [NotFound], idempotent: true, timeoutMs: 500 }),
+		unaryMethod<OrderService_placeOrder_Args, Receipt, OrderServiceHandlers>("shop.orders.OrderService/placeOrder", OrderService_placeOrder_Args, Receipt, (h, req, ctx) => h.placeOrder(req.order, req.dryRun, ctx), { errors: [OutOfStock, NotFound] }),
+		serverStreamMethod<OrderService_watch_Args, OrderEvent, OrderServiceHandlers>("shop.orders.OrderService/watch", OrderService_watch_Args, OrderEvent, (h, req, ctx) => h.watch(req.filter, ctx)),
+		clientStreamMethod<Item, Summary, OrderServiceHandlers>("shop.orders.OrderService/upload", Item, Summary, (h, requests, ctx) => h.upload(requests, ctx)),
+		bidiMethod<Message, Message, OrderServiceHandlers>("shop.orders.OrderService/chat", Message, Message, (h, requests, ctx) => h.chat(requests, ctx)),
+		onewayMethod<OrderService_notify_Args, void, OrderServiceHandlers>("shop.orders.OrderService/notify", OrderService_notify_Args, OrderService_notify_Result, (h, req, ctx) => h.notify(req.event, ctx)),
+		unaryMethod<OrderService_ping_Args, void, OrderServiceHandlers>("shop.orders.OrderService/ping", OrderService_ping_Args, OrderService_ping_Result, (h, _req, ctx) => h.ping(ctx)),
 	],
-};
+} as const;
 
 /** Calls `shop.orders.OrderService` through a Channel. */
 export class OrderServiceClient {
@@ -699,12 +579,12 @@ export class OrderServiceClient {
 
 	/** Returns one order. */
 	getOrder(id: string, options?: CallOptions): Promise<Order> {
-		return this.#channel.unary(OrderService.methods[0], { id }, options);
+		return this.#channel.unary<OrderService_getOrder_Args, Order>(OrderService.methods[0], { id }, options);
 	}
 
 	/** Places an order; with `dryRun` only prices it. */
 	placeOrder(order: Order, dryRun?: boolean, options?: CallOptions): Promise<Receipt> {
-		return this.#channel.unary(
+		return this.#channel.unary<OrderService_placeOrder_Args, Receipt>(
 			OrderService.methods[1],
 			{ order, dryRun } as OrderService_placeOrder_Args,
 			options,
@@ -713,27 +593,31 @@ export class OrderServiceClient {
 
 	/** Reports order changes until the caller stops listening. */
 	watch(filter: Filter, options?: CallOptions): AsyncIterable<OrderEvent> {
-		return this.#channel.serverStream(OrderService.methods[2], { filter }, options);
+		return this.#channel.serverStream<OrderService_watch_Args, OrderEvent>(
+			OrderService.methods[2],
+			{ filter },
+			options,
+		);
 	}
 
 	/** Prices a stream of items. */
 	upload(items: AsyncIterable<Item>, options?: CallOptions): Promise<Summary> {
-		return this.#channel.clientStream(OrderService.methods[3], items, options);
+		return this.#channel.clientStream<Item, Summary>(OrderService.methods[3], items, options);
 	}
 
 	/** Talks to support about orders. */
 	chat(messages: AsyncIterable<Message>, options?: CallOptions): AsyncIterable<Message> {
-		return this.#channel.bidi(OrderService.methods[4], messages, options);
+		return this.#channel.bidi<Message, Message>(OrderService.methods[4], messages, options);
 	}
 
 	/** Records an event; no answer. */
 	notify(event: Event, options?: CallOptions): Promise<void> {
-		return this.#channel.oneway(OrderService.methods[5], { event }, options);
+		return this.#channel.oneway<OrderService_notify_Args>(OrderService.methods[5], { event }, options);
 	}
 
 	/** Answers when the service is up. */
 	ping(options?: CallOptions): Promise<void> {
-		return this.#channel.unary(OrderService.methods[6], {}, options);
+		return this.#channel.unary<OrderService_ping_Args, void>(OrderService.methods[6], {}, options);
 	}
 }
 

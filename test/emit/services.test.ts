@@ -62,17 +62,17 @@ describe("service emitters on awkward shapes", () => {
     // Client: `?` only when every later parameter is optional too; otherwise `T | undefined`.
     assert.match(
       flat,
-      /\n {2}mixed\(first: string \| undefined, second: number, third\?: boolean, options\?: CallOptions\)/,
+      /\n\tmixed\(first: string \| undefined, second: number, third\?: boolean, options\?: CallOptions\)/,
     );
     // Handlers: always `T | undefined`.
     assert.match(
       flat,
-      /\n {2}mixed\(first: string \| undefined, second: number, third: boolean \| undefined, ctx: CallContext\)/,
+      /\n\tmixed\(first: string \| undefined, second: number, third: boolean \| undefined, ctx: CallContext\)/,
     );
   });
 
   it("keeps IDL parameters named like the extra ones apart from them", () => {
-    assert.match(main, /\n {2}clash\(\n {4}options_: string,\n/, "a long signature is wrapped");
+    assert.match(main, /\n\tclash\(\n\t\toptions_: string,\n/, "a long signature is wrapped");
     assert.match(
       flat,
       /clash\(options_: string, ctx_: number, h: boolean, req: string, requests: number, options\?: CallOptions\)/,
@@ -97,7 +97,7 @@ describe("service emitters on awkward shapes", () => {
       main,
       / \* Every awkward shape a service can take\. \*\\\/ still one comment\n \*\n \* @deprecated use Edge2\n \*\/\nexport const Edge = /,
     );
-    assert.match(main, /\/\*\* @deprecated \*\/\n {2}old\(options\?: CallOptions\)/);
+    assert.match(main, /\/\*\* @deprecated \*\/\n\told\(options\?: CallOptions\)/);
   });
 
   it("type-checks under the strict flag set", function () {

@@ -39,7 +39,7 @@ export interface Money {
 	/** Minor units: 1999 is 19.99 in EUR. */
 	units: bigint;
 }
-/** Protobuf codec of `Money` (message `shop.common.Money`). */
+/** Protobuf codec of `Money`. */
 export const Money: MessageCodec<Money> = messageCodec<Money>(
 	"shop.common.Money",
 	(m, w) => {
@@ -47,10 +47,7 @@ export const Money: MessageCodec<Money> = messageCodec<Money>(
 		writeInt64(w, 16, m.units);
 	},
 	(r, end) => {
-		const m: Money = {
-			currency: 0,
-			units: 0n,
-		};
+		const m: Money = { currency: 0, units: 0n };
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			switch (t) {
 				case 8: m.currency = readInt32(r); break;
