@@ -20,6 +20,11 @@ export const STRICT_OPTIONS = {
   verbatimModuleSyntax: true,
   erasableSyntaxOnly: true,
   noImplicitOverride: true,
+  // Not required by the issue, but common in user projects that include generated files.
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
   customConditions: ["source"],
   skipLibCheck: true,
   noEmit: true,
