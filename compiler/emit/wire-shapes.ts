@@ -19,14 +19,17 @@ export type WireShape =
   /** A value wrapped as field 1 (undefined type: the empty message of `undefined`). */
   | { readonly kind: "wrapped"; readonly type: TypeModel | undefined };
 
-/** Name of the generated argument message of a method (also its `.proto` message name). */
+/**
+ * Name of the generated argument message of a method (also its `.proto` message name). Built from the
+ * IDL names, which the checker reserves, not the TypeScript names (`close` is `close_` on the client).
+ */
 export function argsName(service: ServiceModel, method: MethodModel): string {
-  return `${service.tsName}_${method.tsName}_Args`;
+  return `${service.name}_${method.name}_Args`;
 }
 
-/** Name of the generated result wrapper of a method (also its `.proto` message name). */
+/** Name of the generated result wrapper of a method (also its `.proto` message name), from IDL names. */
 export function resultName(service: ServiceModel, method: MethodModel): string {
-  return `${service.tsName}_${method.tsName}_Result`;
+  return `${service.name}_${method.name}_Result`;
 }
 
 /** How a method's request travels: an argument message, or (streams in) the element itself. */

@@ -80,6 +80,14 @@ describe("service emitters on awkward shapes", () => {
     assert.match(flat, /h\.clash\(req\.options_, req\.ctx_, req\.h, req\.req, req\.requests, ctx\)/);
   });
 
+  it("names wire messages from IDL names, as the checker reserves them", () => {
+    // `close` is taken on the client class (`close_` in TypeScript), but its messages keep the IDL name.
+    assert.match(main, /\n\tclose_\(channel: string, options\?: CallOptions\): Promise<string>/);
+    assert.match(main, /^export interface Edge_close_Args \{$/m);
+    assert.match(main, /^export const Edge_close_Result: /m);
+    assert.match(outputs.get("main.proto")!, /^message Edge_close_Args \{$/m);
+  });
+
   it("aliases an imported type whose name a local type already has", () => {
     assert.match(main, /^import \{ Money as Money\$1 \} from "\.\/sub\/other\.js";$/m);
     assert.match(
@@ -133,6 +141,7 @@ describe("service emitters on awkward shapes", () => {
       }),
       fire: (count: number) => fired(count),
       class: (n: string, d: string | undefined) => [n, d ?? "none"],
+      close_: (channel: string) => `closed ${channel}`,
     };
     const channel = new InMemoryChannel().add(m.Edge, handlers).add(m.Nothing, {});
     const client = new m.EdgeClient(channel);
@@ -158,6 +167,7 @@ describe("service emitters on awkward shapes", () => {
     assert.equal(await firedOnce, 3);
     assert.deepEqual(await client.class("n"), ["n", "none"]);
     assert.deepEqual(await client.class("n", "d"), ["n", "d"]);
+    assert.equal(await client.close_("c"), "closed c");
     assert.ok(new m.NothingClient(channel));
     await assert.rejects(
       new m.EdgeClient(new InMemoryChannel()).mixed(undefined, 1),
