@@ -13,6 +13,7 @@ export const Code = {
   misplacedPackage: "RPC2007",
   duplicatePackage: "RPC2008",
   importCycle: "RPC2009",
+  definitionNamedLikePackage: "RPC2010",
 
   duplicateField: "RPC3001",
   duplicateFieldNumber: "RPC3002",

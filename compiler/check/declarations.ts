@@ -18,6 +18,7 @@ import {
   withArticle,
 } from "./context.js";
 import { readPackage } from "./imports.js";
+import { checkPackageNames } from "./package-names.js";
 import { topLevelTsNames } from "./ts-names.js";
 
 /** Words of the language that may not name a type. */
@@ -92,6 +93,7 @@ export function declare(order: readonly ParsedFile[], reporter: Reporter): Check
     });
   }
   checkGeneratedNames(ctx);
+  checkPackageNames(ctx);
   return ctx;
 }
 
