@@ -8,7 +8,7 @@ import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
 import { fieldNameKey } from "./protobuf-names.js";
 import { findReserved, type NumberRange, readReserved } from "./reserved.js";
-import { resolveType, type TypeSite } from "./resolve-types.js";
+import { memberSite, resolveType, type TypeSite } from "./resolve-types.js";
 import { tsNames } from "./ts-names.js";
 
 /** Largest protobuf field number (2^29 - 1). */
@@ -27,7 +27,7 @@ export function checkMembers(ctx: CheckContext, decl: DeclInfo): void {
   const members = node.kind === "union" ? node.cases : node.fields;
   const isUnion = node.kind === "union";
   const reserved = readReserved(ctx, node.reserved, FIELD_NUMBERS);
-  const site: TypeSite = { ctx, file: decl.file, owner: decl };
+  const site: TypeSite = { ctx, file: decl.file, owner: decl, inDeprecated: decl.deprecated !== undefined };
   const byName = new Map<string, FieldNode>();
   const byNumber = new Map<bigint, FieldNode>();
   const byKey = new Map<string, Identifier>();
@@ -101,7 +101,7 @@ export function checkMembers(ctx: CheckContext, decl: DeclInfo): void {
         hint: `wrap it in a struct (\`struct ${capitalize(name)} { 1: items: ...; }\`) and use that as the case: protobuf's oneof cannot hold repeated or map fields`,
       });
     }
-    const type = ok ? resolveType(site, field.type) : undefined;
+    const type = ok ? resolveType(memberSite(site, values.deprecated), field.type) : undefined;
     if (type === undefined) continue;
     models.push({
       kind: "field",

@@ -15,6 +15,16 @@ export interface TypeSite {
   readonly file: FileInfo;
   /** The definition the type is written in (using a deprecated type inside itself does not warn). */
   readonly owner: DeclInfo;
+  /**
+   * True inside something deprecated (the definition, or the field, method or parameter): what is
+   * going away may use what is going away without a warning.
+   */
+  readonly inDeprecated: boolean;
+}
+
+/** `site` for a member (field, method, parameter) that may itself be deprecated. */
+export function memberSite(site: TypeSite, deprecated: unknown): TypeSite {
+  return deprecated === undefined || site.inDeprecated ? site : { ...site, inDeprecated: true };
 }
 
 const SCALARS = new Map<ScalarName, ScalarType>();
@@ -142,7 +152,7 @@ export function resolveThrown(site: TypeSite, ref: NamedTypeRef): StructModel | 
 
 function resolveNamed(site: TypeSite, name: QualifiedName, role: "type" | "throws"): DeclInfo | undefined {
   const decl = lookup(site.ctx, site.file, name, role);
-  if (decl !== undefined && decl.deprecated !== undefined && decl !== site.owner) {
+  if (decl !== undefined && decl.deprecated !== undefined && decl !== site.owner && !site.inDeprecated) {
     site.ctx.reporter.report({
       code: Code.deprecatedUse,
       severity: "warning",

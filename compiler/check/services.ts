@@ -7,14 +7,14 @@ import { readAnnotations } from "./annotations.js";
 import { Code } from "./codes.js";
 import type { CheckContext, DeclInfo, Draft } from "./context.js";
 import { checkProtobufName, reportOptionalCollection } from "./fields.js";
-import { resolveThrown, resolveType, type TypeSite } from "./resolve-types.js";
+import { memberSite, resolveThrown, resolveType, type TypeSite } from "./resolve-types.js";
 import { tsNames } from "./ts-names.js";
 
 /** Checks a service's methods and fills its model. */
 export function checkService(ctx: CheckContext, decl: DeclInfo): void {
   const node = decl.node;
   if (node.kind !== "service") return;
-  const site: TypeSite = { ctx, file: decl.file, owner: decl };
+  const site: TypeSite = { ctx, file: decl.file, owner: decl, inDeprecated: decl.deprecated !== undefined };
   const byName = new Map<string, MethodNode>();
   const methods: MethodModel[] = [];
   for (const method of node.methods) {
@@ -42,9 +42,10 @@ export function checkService(ctx: CheckContext, decl: DeclInfo): void {
   );
 }
 
-function checkMethod(site: TypeSite, decl: DeclInfo, method: MethodNode): MethodModel | undefined {
-  const { ctx } = site;
+function checkMethod(serviceSite: TypeSite, decl: DeclInfo, method: MethodNode): MethodModel | undefined {
+  const { ctx } = serviceSite;
   const values = readAnnotations(method.annotations, "method", ctx.reporter);
+  const site = memberSite(serviceSite, values.deprecated);
   let ok = true;
   const oneway = method.oneway !== undefined;
   const returns = method.returns;
@@ -217,7 +218,7 @@ function checkParams(site: TypeSite, method: MethodNode, oneway: boolean): Param
       reportOptionalCollection(ctx, param.optional, param.type.kind);
       return;
     }
-    const type = resolveType(site, param.type);
+    const type = resolveType(memberSite(site, values.deprecated), param.type);
     if (type === undefined) {
       ok = false;
       return;
