@@ -3,10 +3,16 @@
 
 import type { IToken } from "chevrotain";
 import type { DocComment } from "../ast.js";
+import type { Reporter } from "../diagnostics/diagnostic.js";
+import { SyntaxCode } from "./syntax-codes.js";
 import { DocBlock } from "./tokens.js";
 
-/** Doc comments keyed by the start offset of the token they document. */
-export type DocsByToken = ReadonlyMap<number, DocComment>;
+/** A file's doc comments: keyed by the start offset of the token they document, and all of them. */
+export interface FileDocs {
+  readonly byToken: ReadonlyMap<number, DocComment>;
+  /** Every doc comment in source order, including those no token claims (reported as documenting nothing). */
+  readonly all: readonly DocComment[];
+}
 
 /**
  * Pairs each doc comment with the next significant token. Consecutive `///` lines form one doc; when
@@ -17,8 +23,9 @@ export function attachDocs(
   file: string,
   docs: readonly IToken[],
   tokens: readonly IToken[],
-): DocsByToken {
+): FileDocs {
   const byToken = new Map<number, DocComment>();
+  const all: DocComment[] = [];
   let i = 0;
   while (i < docs.length) {
     const first = docs[i] as IToken;
@@ -39,12 +46,12 @@ export function attachDocs(
       }
     }
     const end = last.startOffset + last.image.length;
+    const doc = { text: dedent(lines), span: { file, start: first.startOffset, end } };
+    all.push(doc);
     const target = firstTokenAfter(tokens, end);
-    if (target !== undefined) {
-      byToken.set(target.startOffset, { text: dedent(lines), span: { file, start: first.startOffset, end } });
-    }
+    if (target !== undefined) byToken.set(target.startOffset, doc);
   }
-  return byToken;
+  return { byToken, all };
 }
 
 // Two `///` lines belong together when only whitespace with exactly one line break separates them.
@@ -94,4 +101,19 @@ function firstTokenAfter(tokens: readonly IToken[], offset: number): IToken | un
     else high = mid;
   }
   return tokens[low];
+}
+
+/** Warns about each doc comment of `docs` that is not in `used`: it documents nothing and would be lost. */
+export function reportOrphanDocs(docs: FileDocs, used: ReadonlySet<DocComment>, reporter: Reporter): void {
+  for (const doc of docs.all) {
+    if (used.has(doc)) continue;
+    reporter.report({
+      code: SyntaxCode.orphanDocComment,
+      severity: "warning",
+      message: "this doc comment documents nothing",
+      span: doc.span,
+      label: "not followed by a definition, field, value, method or parameter",
+      hint: "move it onto the element it describes, or write `//` for a plain comment",
+    });
+  }
 }

@@ -20,4 +20,6 @@ export const SyntaxCode = {
   floatOutOfRange: "RPC1008",
   /** Nesting so deep the parser gives up on the file. */
   nestingTooDeep: "RPC1009",
+  /** A warning: a doc comment that no element takes (it would be lost from the generated code). */
+  orphanDocComment: "RPC5004",
 } as const;

@@ -6,6 +6,7 @@ import type {
   Annotation,
   Decorated,
   DefinitionNode,
+  DocComment,
   EnumValueNode,
   FieldNode,
   FileNode,
@@ -28,7 +29,7 @@ import type {
 } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
 import { child, firstAbove, indexOf, nodes, token, tokens } from "./cst-access.js";
-import type { DocsByToken } from "./doc-comments.js";
+import { type FileDocs, reportOrphanDocs } from "./doc-comments.js";
 import { floatValue, integerValue, stringValue } from "./literals.js";
 import { type ErrorMarks, reportStray } from "./syntax-errors.js";
 
@@ -38,7 +39,7 @@ export interface AstInput {
   readonly text: string;
   /** The significant tokens the CST was parsed from (to find runs of skipped tokens). */
   readonly tokens: readonly IToken[];
-  readonly docs: DocsByToken;
+  readonly docs: FileDocs;
   /** Where parse and lexical errors were reported: tokens skipped because of one are not reported again. */
   readonly errorMarks: ErrorMarks;
   readonly reporter: Reporter;
@@ -46,11 +47,19 @@ export interface AstInput {
 
 /** Builds the FileNode of one parsed file, reporting bad literals and skipped tokens on the way. */
 export function toAst(cst: CstNode, input: AstInput): FileNode {
-  return new AstBuilder(input).file(cst);
+  const builder = new AstBuilder(input);
+  const file = builder.file(cst);
+  const { errorMarks, docs, reporter } = input;
+  // After syntax errors, unclaimed docs are mostly the errors' doing: warning about them would be noise.
+  if (errorMarks.stops.length === 0 && errorMarks.boundaries.length === 0) {
+    reportOrphanDocs(docs, builder.usedDocs, reporter);
+  }
+  return file;
 }
 
 class AstBuilder {
   readonly #in: AstInput;
+  readonly #usedDocs = new Set<DocComment>();
 
   /** `errorMarks.stops` and `errorMarks.boundaries`, sorted, for binary search. */
   readonly #stops: number[];
@@ -370,7 +379,14 @@ class AstBuilder {
   }
 
   docAt(offset: number) {
-    return this.#in.docs.get(offset);
+    const doc = this.#in.docs.byToken.get(offset);
+    if (doc !== undefined) this.#usedDocs.add(doc);
+    return doc;
+  }
+
+  /** Doc comments docAt handed out. */
+  get usedDocs(): ReadonlySet<DocComment> {
+    return this.#usedDocs;
   }
 
   tokenSpan(tok: IToken | undefined): Span | undefined {
