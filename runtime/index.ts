@@ -6,7 +6,6 @@ export type { Channel } from "./channel.js";
 export type { BackoffOptions, ConnectOptions } from "./client/client-options.js";
 export { type ChannelState, connect, SocketChannel } from "./client/socket-channel.js";
 export {
-  assignDefined,
   messageCodec,
   type ReadFields,
   readMessageField,
@@ -55,7 +54,6 @@ export {
   Writer,
 } from "./codec/message-io.js";
 export {
-  checkEnd,
   enterMessage,
   leaveMessage,
   MAX_DECODE_DEPTH,

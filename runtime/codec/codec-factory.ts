@@ -63,17 +63,7 @@ export function messageCodec<T>(
     create,
     write,
     read,
-    // Written out rather than calling writeMessageField/readMessageField: each closure gets its own
-    // type feedback, so V8 sees one `write`/`read` per call site and can inline the nested codec.
-    writeField: (w, tag, value) => {
-      const mark = beginMessageField(w, tag);
-      write(value, w);
-      endMessageField(w, mark);
-    },
-    readField: (r, end) => {
-      const value = read(r, enterMessage(r, end));
-      leaveMessage();
-      return value;
-    },
+    writeField: (w, tag, value) => writeMessageField(w, tag, write, value),
+    readField: (r, end) => readMessageField(r, end, read),
   };
 }

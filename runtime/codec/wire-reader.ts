@@ -270,13 +270,6 @@ export function resetDecodeDepth(): void {
   depth = 0;
 }
 
-/** Checks that a message's fields ended exactly at `end` (the last field did not straddle it). */
-export function checkEnd(r: Reader, end: number): void {
-  if (r.pos !== end) {
-    throw new DecodeError(`a field runs past the end of its message (offset ${r.pos} > ${end})`);
-  }
-}
-
 /**
  * Skips a field the reader does not know (or whose wire type it did not expect), after its tag
  * `tag` was read. Groups are skipped iteratively, bounded by MAX_DECODE_DEPTH.

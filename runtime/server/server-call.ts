@@ -222,7 +222,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
       case "clientStream":
         // `invoke` returns what the handler returned: a handler that answers synchronously is
         // answered at once, without a promise (a thenable from another promise library is awaited).
-        if (result instanceof Promise || isThenable(result)) {
+        if (isThenable(result)) {
           Promise.resolve(result).then(
             (value) => this.reply(value),
             (error: unknown) => this.fail(error),
