@@ -16,7 +16,7 @@ type Check = typeof import("../compiler/check/index.js");
 type Diagnostics = typeof import("../compiler/diagnostics/diagnostic.js");
 type Load = typeof import("../compiler/load/load-program.js");
 
-const base = process.argv.includes("--dist") ? "../dist/compiler/" : "../compiler/";
+const base = process.argv.includes("--dist") ? "../compiler/dist/" : "../compiler/";
 const { check } = (await import(`${base}check/index.js`)) as Check;
 const { Reporter } = (await import(`${base}diagnostics/diagnostic.js`)) as Diagnostics;
 const { loadProgram } = (await import(`${base}load/load-program.js`)) as Load;
@@ -47,7 +47,7 @@ try {
   const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
   const [wall, cpu] = [sorted("wall"), sorted("cpu")];
   console.log(
-    `check only (${base === "../dist/compiler/" ? "dist" : "sources via tsx"}): ${program.files.length} files`,
+    `check only (${base === "../compiler/dist/" ? "dist" : "sources via tsx"}): ${program.files.length} files`,
   );
   console.log(`  first call:  wall ${fmt(first.wall)}, cpu ${fmt(first.cpu)}`);
   console.log(`  warm best:   wall ${fmt(wall[0]!)}, cpu ${fmt(cpu[0]!)}`);

@@ -132,8 +132,8 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 
-if (!existsSync(path.join(ROOT, "dist/compiler/cli.js"))) throw new Error("run `npm run build` first");
-// Outputs live inside the repository (ignored tmp/) so `rpcgen/runtime` and the peers' libraries resolve.
+if (!existsSync(path.join(ROOT, "compiler/dist/cli.js"))) throw new Error("run `npm run build` first");
+// Outputs live inside the repository (ignored tmp/) so `@rpcgen/runtime` and the peers' libraries resolve.
 const work = path.join(ROOT, "tmp", `bench-compile-${process.pid}`);
 mkdirSync(work, { recursive: true });
 try {
@@ -168,7 +168,7 @@ try {
     outs.rpcgen,
     [
       process.execPath,
-      path.join(ROOT, "bin/rpcgen.js"),
+      path.join(ROOT, "compiler/bin/rpcgen.js"),
       "compile",
       path.join(work, "rpc"),
       "--out",

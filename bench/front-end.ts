@@ -17,7 +17,7 @@ type Lexer = typeof import("../compiler/syntax/lexer.js");
 type ParseFile = typeof import("../compiler/syntax/parse-file.js");
 
 const fromDist = process.argv.includes("--dist");
-const base = fromDist ? "../dist/compiler/" : "../compiler/";
+const base = fromDist ? "../compiler/dist/" : "../compiler/";
 const { runFrontEnd } = (await import(`${base}driver.js`)) as Driver;
 const { Reporter } = (await import(`${base}diagnostics/diagnostic.js`)) as Diagnostics;
 const { lex } = (await import(`${base}syntax/lexer.js`)) as Lexer;

@@ -1,6 +1,6 @@
 // The flood scenario at full length: a client calls as fast as it can for 10 s (or argv[2] ms)
 // against a server that does not read, then the server reads again. Prints what happened to every call
-// and the live memory the client process held. Run: node --conditions=source --import tsx bench/runtime-flood.ts [ms]
+// and the live memory the client process held. Run: node --conditions=rpcgen-source --import tsx bench/runtime-flood.ts [ms]
 
 import { runFlood } from "../test/runtime/fixtures/flood.js";
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Path of `gen-schema.mjs`: `shared/bench/` beside the repository or beside one of its parent directories
- * (so it is found from bench/ and from dist/bench/ alike). Throws when there is none.
+ * (so it is found from bench/ and from a build of it alike). Throws when there is none.
  */
 export function schemaGeneratorPath(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));

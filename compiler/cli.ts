@@ -53,9 +53,9 @@ function processIo(): CliIo {
   };
 }
 
-// package.json sits one level up from compiler/cli.ts and two from dist/compiler/cli.js.
+// The package.json of the `rpcgen` package sits beside compiler/cli.ts and one level up from dist/cli.js.
 function packageVersion(): string {
-  for (const relative of ["../package.json", "../../package.json"]) {
+  for (const relative of ["./package.json", "../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as {
         name?: string;

@@ -1,4 +1,4 @@
-// The compiler's public API (`rpcgen/compiler`): run the front end, render its diagnostics, emit code
+// The compiler's public API (`rpcgen`): run the front end, render its diagnostics, emit code
 // from the checked model, and the types of the syntax tree, the program and the resolved model.
 
 export type * from "./ast.js";

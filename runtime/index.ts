@@ -1,4 +1,4 @@
-// The runtime's public entry (`rpcgen/runtime`): the only module generated code imports.
+// The runtime's public entry (`@rpcgen/runtime`): the only module generated code imports.
 
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
 export type { Channel } from "./channel.js";

@@ -1,7 +1,7 @@
 // The main job end to end: the order service compiled from idl-examples/shop/orders.rpc, served over TCP
 // on 127.0.0.1 and called through its generated client. Run by `npm run demo` after `rpcgen compile`.
 
-import { connect, Server } from "rpcgen/runtime";
+import { connect, Server } from "@rpcgen/runtime";
 import { NotFound } from "../generated/shop/common/money.js";
 import {
   Item,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RpcError, Status, statusName } from "rpcgen/runtime";
+import { RpcError, Status, statusName } from "@rpcgen/runtime";
 
 describe("runtime status", () => {
   it("names codes and keeps them on errors", () => {

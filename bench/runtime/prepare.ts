@@ -44,8 +44,8 @@ function compileSchema(
 ): { ts?: string; proto?: string; note?: string } {
   const schema = join(options.root, "bench/runtime/bench.rpc");
   const cli = options.source
-    ? ["--conditions=source", "--import", "tsx", join(options.root, "compiler/cli.ts")]
-    : [join(options.root, "bin/rpcgen.js")];
+    ? ["--conditions=rpcgen-source", "--import", "tsx", join(options.root, "compiler/cli.ts")]
+    : [join(options.root, "compiler/bin/rpcgen.js")];
   const compile = (emit: string): void => {
     execFileSync(process.execPath, [...cli, "compile", schema, "--out", genDir, "--emit", emit], {
       cwd: options.root,

@@ -136,14 +136,14 @@ async function main(): Promise<number> {
   const inFlights = parseList("in-flight", values["in-flight"], IN_FLIGHT, String);
   const source = values.source;
   const nodeFlags = [
-    ...(source ? ["--conditions=source"] : []),
+    ...(source ? ["--conditions=rpcgen-source"] : []),
     ...values["node-flags"].split(" ").filter((flag) => flag !== ""),
     ...(values["cpu-prof"] === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${resolve(values["cpu-prof"])}`]),
   ];
   if (values["heap-prof"] !== undefined) process.env[HEAP_PROFILE_ENV] = resolve(values["heap-prof"]);
-  if (!source && !existsSync(join(root, "dist/runtime/index.js"))) {
+  if (!source && !existsSync(join(root, "runtime/dist/index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first, or pass --source");
   }
 

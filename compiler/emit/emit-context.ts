@@ -10,7 +10,7 @@ import type { MapEntryCodecs } from "./map-entries.js";
 export interface EmitContext {
   /** The file being emitted. */
   readonly file: FileModel;
-  /** Local identifier for an export of the runtime entry (`rpcgen/runtime`), recording the import. */
+  /** Local identifier for an export of the runtime entry (`@rpcgen/runtime`), recording the import. */
   runtime(name: string): string;
   /** Like `runtime` but for an `import type`. */
   runtimeType(name: string): string;

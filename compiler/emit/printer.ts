@@ -10,11 +10,11 @@ import type { EmitContext } from "./emit-context.js";
 import { MapEntryCodecs } from "./map-entries.js";
 
 /** The module specifier generated code imports the runtime from unless told otherwise. */
-export const DEFAULT_RUNTIME_IMPORT = "rpcgen/runtime";
+export const DEFAULT_RUNTIME_IMPORT = "@rpcgen/runtime";
 
 /** Options that change how a generated file is printed. */
 export interface PrintOptions {
-  /** Specifier of the runtime entry (`rpcgen/runtime` by default; a path or package name in monorepos). */
+  /** Specifier of the runtime entry (`@rpcgen/runtime` by default; a path or package name in monorepos). */
   readonly runtimeImport?: string;
 }
 

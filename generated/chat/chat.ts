@@ -33,7 +33,7 @@ import {
 	writeUint32,
 	writeUint32Field,
 	writeUint64,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 
 /** One message in a room. */
 export interface ChatMessage {

@@ -48,7 +48,7 @@ import {
 	writeStringList,
 	writeUint32,
 	writeUint64,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 
 /** A tiny enum. */
 export const Numberz = {

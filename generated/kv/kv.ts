@@ -41,7 +41,7 @@ import {
 	writeUint32Field,
 	writeUint64,
 	writeUint64Field,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 
 /** Largest value the store accepts, in bytes. */
 export const MAX_VALUE_BYTES = 1048576;

@@ -41,7 +41,7 @@ import {
 	writeString,
 	writeStringField,
 	writeUint32,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 
 import { Money, NotFound } from "./common/money.js";
 

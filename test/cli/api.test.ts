@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { parseFile, Reporter, renderHuman, renderJson, renderShort, runFrontEnd } from "rpcgen/compiler";
+import { parseFile, Reporter, renderHuman, renderJson, renderShort, runFrontEnd } from "rpcgen";
 
-describe("rpcgen/compiler public API", () => {
+describe("rpcgen public API", () => {
   it("runs the front end and renders its diagnostics", () => {
     const clean = runFrontEnd({ inputs: ["idl-examples"], includeDirs: [] });
     assert.deepEqual(clean.diagnostics, []);

@@ -110,7 +110,7 @@ describe("rpcgen CLI (in process)", () => {
     assert.match(checkHelp.stdout, /--format <format>/);
     const version = await rpcgen(["--version"]);
     assert.equal(version.code, 0);
-    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    const pkg = JSON.parse(readFileSync("compiler/package.json", "utf8")) as { version: string };
     assert.equal(version.stdout, `${pkg.version}\n`);
   });
 });
@@ -123,7 +123,14 @@ describe("rpcgen CLI (child process)", () => {
       writeFileSync(path.join(dir, "many.rpc"), "struct A { 1: a: i32 ".repeat(3000));
       const child = spawn(
         process.execPath,
-        ["--conditions=source", "--import", "tsx", "compiler/cli.ts", "check", path.join(dir, "many.rpc")],
+        [
+          "--conditions=rpcgen-source",
+          "--import",
+          "tsx",
+          "compiler/cli.ts",
+          "check",
+          path.join(dir, "many.rpc"),
+        ],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       let stderr = "";
@@ -148,7 +155,7 @@ describe("rpcgen CLI (child process)", () => {
     const run = spawnSync(
       process.execPath,
       [
-        "--conditions=source",
+        "--conditions=rpcgen-source",
         "--import",
         "tsx",
         "compiler/cli.ts",
@@ -163,7 +170,7 @@ describe("rpcgen CLI (child process)", () => {
     assert.deepEqual(JSON.parse(run.stdout), []);
     const bad = spawnSync(
       process.execPath,
-      ["--conditions=source", "--import", "tsx", "compiler/cli.ts", "check", "--format", "nope", "x"],
+      ["--conditions=rpcgen-source", "--import", "tsx", "compiler/cli.ts", "check", "--format", "nope", "x"],
       { encoding: "utf8", timeout: 30_000 },
     );
     assert.equal(bad.status, 2);

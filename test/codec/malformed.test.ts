@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { DecodeError, MAX_DECODE_DEPTH } from "@rpcgen/runtime";
 import fc from "fast-check";
-import { DecodeError, MAX_DECODE_DEPTH } from "rpcgen/runtime";
 import type { TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "./support/arbitrary.js";
 import {

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import protobuf from "protobufjs/minimal.js";
 import {
   DecodeError,
   newWriter,
@@ -18,7 +16,9 @@ import {
   writeInt64Varint,
   writeStringField,
   writeUint64Varint,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
+import fc from "fast-check";
+import protobuf from "protobufjs/minimal.js";
 
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 const uint64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { InMemoryChannel, RpcError, Status } from "rpcgen/runtime";
+import { InMemoryChannel, RpcError, Status } from "@rpcgen/runtime";
 import { runFrontEnd } from "../../compiler/driver.js";
 import { emitTypeScript } from "../../compiler/emit/index.js";
 import { ROOT, typecheck } from "./support/typecheck.js";

@@ -2,7 +2,7 @@
 // wrapped results (lists, maps, scalars, void), unions on a stream, 64-bit fields in typed errors.
 
 import assert from "node:assert/strict";
-import { InMemoryChannel, RpcError, Status } from "rpcgen/runtime";
+import { InMemoryChannel, RpcError, Status } from "@rpcgen/runtime";
 import {
   type ChatMessage,
   ChatService,

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { type CallContext, InMemoryChannel, RpcError, Status } from "rpcgen/runtime";
+import { type CallContext, InMemoryChannel, RpcError, Status } from "@rpcgen/runtime";
 import { Currency, NotFound } from "../../generated/shop/common/money.js";
 import {
   type Event,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { connect as netConnect } from "node:net";
-import { type RpcError, Server, Status } from "rpcgen/runtime";
+import { type RpcError, Server, Status } from "@rpcgen/runtime";
 import { backoffDelay, resolveConnectOptions } from "../../runtime/client/client-options.js";
 import { type CallSink, ClientConnection } from "../../runtime/connection/client-connection.js";
 import { MAX_STREAM_ID } from "../../runtime/protocol/frame-types.js";

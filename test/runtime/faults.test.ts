@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import { connect, type RpcError, Server, type SocketChannel, Status } from "rpcgen/runtime";
+import { connect, type RpcError, Server, type SocketChannel, Status } from "@rpcgen/runtime";
 import { type ByteSink, FrameEncoder } from "../../runtime/frames/frame-encoder.js";
 import { EchoService, echoHandlers, echoMethod } from "./fixtures/echo-service.js";
 import { RawPeer } from "./fixtures/raw-peer.js";
@@ -14,7 +14,7 @@ const serverScript = fileURLToPath(new URL("./fixtures/server-process.ts", impor
 async function startServerProcess(port = 0): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", serverScript, String(port)],
+    ["--conditions=rpcgen-source", "--import", "tsx", serverScript, String(port)],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

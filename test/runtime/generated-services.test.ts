@@ -3,7 +3,7 @@
 // unknown methods, and many concurrent calls completing out of order on one connection.
 
 import assert from "node:assert/strict";
-import { type CallContext, connect, RpcError, Server, type SocketChannel, Status } from "rpcgen/runtime";
+import { type CallContext, connect, RpcError, Server, type SocketChannel, Status } from "@rpcgen/runtime";
 import { type ChatMessage, ChatService, ChatServiceClient, RoomFull } from "../../generated/chat/chat.js";
 import {
   Numberz,

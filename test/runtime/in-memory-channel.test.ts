@@ -15,7 +15,7 @@ import {
   type ServerStreamMethod,
   Status,
   type UnaryMethod,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 
 const utf8 = new TextEncoder();
 const text = new TextDecoder();

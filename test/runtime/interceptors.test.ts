@@ -6,7 +6,7 @@ import {
   Server,
   type ServerInterceptor,
   Status,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 import {
   countToMethod,
   EchoService,

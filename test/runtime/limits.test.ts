@@ -8,7 +8,7 @@ import {
   type ServerOptions,
   type SocketChannel,
   Status,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 import { FrameDecoder } from "../../runtime/frames/frame-decoder.js";
 import { FrameEncoder } from "../../runtime/frames/frame-encoder.js";
 import { FrameType } from "../../runtime/protocol/frame-types.js";

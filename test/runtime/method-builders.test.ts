@@ -14,7 +14,7 @@ import {
   Server,
   serverStreamMethod,
   unaryMethod,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 import { OrderService_ping_Args, OrderService_ping_Result } from "../../generated/shop/orders.js";
 import { jsonCodec, Oops } from "./fixtures/echo-service.js";
 

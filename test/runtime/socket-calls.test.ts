@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connect, RpcError, Server, type SocketChannel, Status } from "rpcgen/runtime";
+import { connect, RpcError, Server, type SocketChannel, Status } from "@rpcgen/runtime";
 import {
   chatMethod,
   countToMethod,

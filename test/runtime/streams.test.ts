@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type CallContext, connect, type RpcError, Server, Status } from "rpcgen/runtime";
+import { type CallContext, connect, type RpcError, Server, Status } from "@rpcgen/runtime";
 import {
   chatMethod,
   countToMethod,

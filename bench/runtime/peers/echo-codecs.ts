@@ -2,7 +2,7 @@
 // codec rpcgen generated (so that the gap between that raw peer and rpcgen is the runtime's alone).
 
 import { pathToFileURL } from "node:url";
-import type { MessageCodec } from "rpcgen/runtime";
+import type { MessageCodec } from "@rpcgen/runtime";
 import { makeBlob, PAYLOAD_FIELDS } from "../payload-spec.js";
 import type { BenchArtifacts } from "../peer.js";
 import { loadPbjsBench } from "./pbjs-module.js";

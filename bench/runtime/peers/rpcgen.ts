@@ -1,9 +1,9 @@
-// The rpcgen peer: the socket runtime (`Server`, `connect` from rpcgen/runtime) with the `Echo`
+// The rpcgen peer: the socket runtime (`Server`, `connect` from @rpcgen/runtime) with the `Echo`
 // descriptor and `EchoClient` that `rpcgen compile` generated from bench.rpc at bench time. Defaults
 // everywhere, as a user would start.
 
 import { pathToFileURL } from "node:url";
-import { type Channel, connect, Server, type ServiceDescriptor } from "rpcgen/runtime";
+import { type Channel, connect, Server, type ServiceDescriptor } from "@rpcgen/runtime";
 import { makeBlob, PAYLOAD_FIELDS } from "../payload-spec.js";
 import type { BenchArtifacts, Peer, PeerClient, PeerServer } from "../peer.js";
 

@@ -21,7 +21,7 @@ import {
 	writeInt64,
 	writeMessageField,
 	writeString,
-} from "rpcgen/runtime";
+} from "@rpcgen/runtime";
 
 /** ISO 4217 currencies we accept. */
 export const Currency = {

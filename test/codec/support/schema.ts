@@ -1,6 +1,6 @@
 // Test support: compiles `.rpc` files to a checked model (through the compiler's driver) and emits the
 // data half of their TypeScript into a directory inside the repository, so the generated modules import
-// `rpcgen/runtime` exactly as users' code does.
+// `@rpcgen/runtime` exactly as users' code does.
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";

@@ -25,14 +25,14 @@ export const STRICT_OPTIONS = {
   noUnusedParameters: true,
   noImplicitReturns: true,
   noFallthroughCasesInSwitch: true,
-  customConditions: ["source"],
+  customConditions: ["rpcgen-source"],
   skipLibCheck: true,
   noEmit: true,
 } as const;
 
 /**
  * Runs `tsc` over every `.ts` file under `dir` with STRICT_OPTIONS; returns tsc's report, `""` when
- * clean. The tsconfig lives under the repository's ignored `tmp/`, so `rpcgen/runtime` resolves through
+ * clean. The tsconfig lives under the repository's ignored `tmp/`, so `@rpcgen/runtime` resolves through
  * the package's own exports.
  */
 export function typecheck(dir: string): string {

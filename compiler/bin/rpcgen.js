@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Entry point of the `rpcgen` command: runs the compiled CLI from dist/ (built by `npm run build`).
-import { main } from "../dist/compiler/cli.js";
+import { main } from "../dist/cli.js";
 
 process.exitCode = await main(process.argv);
