@@ -1,189 +1,118 @@
-// Codec benchmark: rpcgen's generated codecs against protobufjs static code (`pbjs -t static-module`)
-// and protobuf-es (protoc-gen-es), all generated at bench time from the same `.proto` (the one rpcgen
-// emits for bench/codecs/bench.rpc), on a small and a large message, encode and decode separately.
-// Run: node --import tsx bench/codecs.ts   (needs protoc on PATH; writes into .bench-out/codecs/)
+// Codec benchmark matrix: rpcgen's generated codecs against protobufjs static code and protobuf-es on
+// every shape of bench/codecs/shapes.rpc (scalars, strings, string maps, integer-keyed maps, i64-valued
+// maps, nested lists of structs, bytes, a union), small and large, encode and decode, all measured in
+// one process in interleaved rounds. Prints operations per second and rpcgen's ratio to each peer.
+//
+//   node --import tsx bench/codecs.ts [--rounds 5] [--ms 200] [--only <regex>] [--json <file>]
+//   node --import tsx bench/codecs.ts --repeat <n> --only '<shape> <size> <op>' --lib rpcgen
+//       (runs one cell n times without a clock: for `node --cpu-prof` or valgrind's callgrind)
+//   --baseline <checkout>: adds another checkout's rpcgen (with node_modules) as a last column
+//
+// Needs protoc on PATH; generates into .bench-out/codecs/<pid>/ and removes it once loaded.
 
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { emitProto } from "../compiler/emit/proto.js";
-import { compileSchema, emitDataModule, ROOT } from "../test/codec/support/schema.js";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { type Library, loadLibraries } from "./codecs/libraries.js";
+import { closeClock, formatRate, keep, measure, repeat } from "./codecs/measure.js";
+import { matrixValues } from "./codecs/values.js";
 
-const OUT = join(ROOT, ".bench-out", "codecs");
-const ROUNDS = 9;
-const ROUND_MS = 250;
-
-interface Impl {
+/** One measured figure: a message, an operation and one closure per library. */
+interface Cell {
   readonly name: string;
-  readonly encodeSmall: () => unknown;
-  readonly decodeSmall: () => unknown;
-  readonly encodeLarge: () => unknown;
-  readonly decodeLarge: () => unknown;
+  readonly run: readonly (() => unknown)[];
 }
 
-async function generate(): Promise<{ ours: any; pbjs: any; es: any; esLib: any }> {
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(join(OUT, "es"), { recursive: true });
-  const schema = compileSchema(join(ROOT, "bench/codecs"));
-  const file = schema.files[0]!;
-  // A relative runtime import, so the bench runs without the `source` export condition.
-  writeFileSync(join(OUT, "bench.ts"), emitDataModule(file, "../../runtime/index.js"));
-  writeFileSync(join(OUT, "bench.proto"), emitProto(file, schema));
-  const bin = (name: string): string => join(ROOT, "node_modules/.bin", name);
-  execFileSync(bin("pbjs"), [
-    "-t",
-    "static-module",
-    "-w",
-    "commonjs",
-    "-o",
-    join(OUT, "pbjs.cjs"),
-    join(OUT, "bench.proto"),
-  ]);
-  execFileSync("protoc", [
-    `--plugin=protoc-gen-es=${bin("protoc-gen-es")}`,
-    `--es_out=${join(OUT, "es")}`,
-    "--es_opt=target=js",
-    `-I${OUT}`,
-    "bench.proto",
-  ]);
-  const require = createRequire(import.meta.url);
-  return {
-    ours: await import(pathToFileURL(join(OUT, "bench.ts")).href),
-    pbjs: require(join(OUT, "pbjs.cjs")),
-    es: await import(pathToFileURL(join(OUT, "es", "bench_pb.js")).href),
-    esLib: await import("@bufbuild/protobuf"),
-  };
-}
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "5" },
+    ms: { type: "string", default: "200" },
+    only: { type: "string" },
+    json: { type: "string" },
+    repeat: { type: "string" },
+    lib: { type: "string", default: "rpcgen" },
+    baseline: { type: "string" },
+  },
+});
 
-// The same data in each library's own representation.
-const NAME = "sixteen-chars-ok";
-const TAGS = ["alpha", "beta", "gamma"];
-function smallPlain(i: number): { id: bigint; name: string; tags: string[]; score: number } {
-  return { id: 1_700_000_000_000n + BigInt(i), name: NAME, tags: TAGS, score: 2.5 + i };
-}
-
-function implementations(lib: Awaited<ReturnType<typeof generate>>): Impl[] {
-  const { ours, pbjs, es, esLib } = lib;
-  const smalls = Array.from({ length: 100 }, (_, i) => smallPlain(i));
-  const counts = Array.from({ length: 20 }, (_, i) => [`key-${i}`, BigInt(i * 1000)] as const);
-
-  const oursSmall = ours.Small.create(smallPlain(0));
-  const oursLarge = ours.Large.create({
-    items: smalls.map((s) => ours.Small.create(s)),
-    counts: new Map(counts),
-  });
-  const oursSmallBytes = ours.Small.encode(oursSmall);
-  const oursLargeBytes = ours.Large.encode(oursLarge);
-
-  const P = pbjs.bench;
-  const toPbjs = (s: ReturnType<typeof smallPlain>): unknown =>
-    P.Small.fromObject({ id: s.id.toString(), name: s.name, tags: s.tags, score: s.score });
-  const pbjsSmall = toPbjs(smallPlain(0));
-  const pbjsLarge = P.Large.fromObject({
-    items: smalls.map((s) => ({ id: s.id.toString(), name: s.name, tags: s.tags, score: s.score })),
-    counts: Object.fromEntries(counts.map(([k, v]) => [k, v.toString()])),
-  });
-  const pbjsSmallBytes = P.Small.encode(pbjsSmall).finish();
-  const pbjsLargeBytes = P.Large.encode(pbjsLarge).finish();
-
-  const esSmall = esLib.create(es.SmallSchema, smallPlain(0));
-  const esLarge = esLib.create(es.LargeSchema, {
-    items: smalls.map((s) => esLib.create(es.SmallSchema, s)),
-    counts: Object.fromEntries(counts),
-  });
-  const esSmallBytes = esLib.toBinary(es.SmallSchema, esSmall);
-  const esLargeBytes = esLib.toBinary(es.LargeSchema, esLarge);
-
-  // Every implementation must produce bytes the others read identically.
-  const roundTrip = ours.Large.decode(pbjsLargeBytes);
-  if (roundTrip.items.length !== 100 || roundTrip.counts.get("key-19") !== 19000n)
-    throw new Error("pbjs bytes differ");
-  const fromEs = ours.Large.decode(esLargeBytes);
-  if (fromEs.items[99].id !== 1_700_000_000_099n) throw new Error("protobuf-es bytes differ");
-  if (Buffer.compare(Buffer.from(oursSmallBytes), Buffer.from(pbjsSmallBytes)) !== 0)
-    throw new Error("small bytes differ");
-
-  return [
-    {
-      name: "rpcgen",
-      encodeSmall: () => ours.Small.encode(oursSmall),
-      decodeSmall: () => ours.Small.decode(oursSmallBytes),
-      encodeLarge: () => ours.Large.encode(oursLarge),
-      decodeLarge: () => ours.Large.decode(oursLargeBytes),
-    },
-    {
-      name: "protobufjs static",
-      encodeSmall: () => P.Small.encode(pbjsSmall).finish(),
-      decodeSmall: () => P.Small.decode(pbjsSmallBytes),
-      encodeLarge: () => P.Large.encode(pbjsLarge).finish(),
-      decodeLarge: () => P.Large.decode(pbjsLargeBytes),
-    },
-    {
-      name: "protobuf-es",
-      encodeSmall: () => esLib.toBinary(es.SmallSchema, esSmall),
-      decodeSmall: () => esLib.fromBinary(es.SmallSchema, esSmallBytes),
-      encodeLarge: () => esLib.toBinary(es.LargeSchema, esLarge),
-      decodeLarge: () => esLib.fromBinary(es.LargeSchema, esLargeBytes),
-    },
-  ];
-}
-
-let sink: unknown;
-
-// Operations per second of `fn` over about `ms` milliseconds (checked every `batch` calls).
-function measure(fn: () => unknown, ms: number): number {
-  let batch = 64;
-  let ops = 0;
-  const start = process.hrtime.bigint();
-  const limit = BigInt(ms) * 1_000_000n;
-  let elapsed = 0n;
-  while (elapsed < limit) {
-    for (let i = 0; i < batch; i++) sink = fn();
-    ops += batch;
-    elapsed = process.hrtime.bigint() - start;
-    if (batch < 8192) batch *= 2;
-  }
-  return ops / (Number(elapsed) / 1e9);
-}
-
-// The best round: on a shared machine, other processes only ever slow a round down.
-function best(xs: number[]): number {
-  return Math.max(...xs);
-}
-
-const FIGURES = ["encodeSmall", "decodeSmall", "encodeLarge", "decodeLarge"] as const;
-
-async function main(): Promise<void> {
-  const impls = implementations(await generate());
-  for (const impl of impls) for (const f of FIGURES) measure(impl[f], 150); // warm up every path
-  const results = new Map<string, number[]>();
-  // Rounds interleave the implementations so a noisy moment on a shared machine hits all of them.
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const f of FIGURES) {
-      for (const impl of impls) {
-        const key = `${impl.name}|${f}`;
-        const list = results.get(key) ?? [];
-        list.push(measure(impl[f], ROUND_MS));
-        results.set(key, list);
-      }
+// Each library's own representation of `value`: rpcgen's as written, the others decoded from rpcgen's
+// bytes; every library must encode it to bytes that rpcgen decodes back to the same message.
+function cells(libs: readonly Library[]): Cell[] {
+  const [ours] = libs as [Library];
+  const only = args.only === undefined ? undefined : new RegExp(args.only);
+  const out: Cell[] = [];
+  for (const m of matrixValues()) {
+    // Decoders get a Buffer, as the transport hands them one (protobufjs picks its reader by it).
+    const bytes = Buffer.from(ours.encoder(m.type)(m.value));
+    const expected = ours.decoder(m.type)(bytes);
+    const natives = libs.map((lib, i) => (i === 0 ? m.value : lib.decoder(m.type)(bytes)));
+    for (const [i, lib] of libs.entries()) {
+      const back = ours.decoder(m.type)(lib.encoder(m.type)(natives[i]));
+      assert.deepStrictEqual(back, expected, `${lib.name} disagrees on ${m.shape} ${m.size}`);
+    }
+    for (const op of ["encode", "decode"] as const) {
+      const name = `${m.shape} ${m.size} ${op}`;
+      if (only !== undefined && !only.test(name)) continue;
+      out.push({
+        name,
+        run: libs.map((lib, i) => {
+          if (op === "decode") {
+            const decode = lib.decoder(m.type);
+            return () => decode(bytes);
+          }
+          const encode = lib.encoder(m.type);
+          const native = natives[i];
+          return () => encode(native);
+        }),
+      });
     }
   }
-  const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
+  return out;
+}
+
+function report(libs: readonly Library[], list: readonly Cell[], rates: Map<string, number[][]>): void {
+  const rounds = Number(args.rounds);
   console.log(
-    `node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms, best round's ops/s (ratio = rpcgen / peer)\n`,
+    `node ${process.version}, ${rounds} interleaved rounds of ${args.ms} ms per figure, best round's operations per second of main-thread CPU time\n`,
   );
-  console.log(`| figure | ${impls.map((i) => i.name).join(" | ")} | vs protobufjs | vs protobuf-es |`);
-  console.log(`|---|${impls.map(() => "---:").join("|")}|---:|---:|`);
-  for (const f of FIGURES) {
-    const values = impls.map((i) => best(results.get(`${i.name}|${f}`)!));
-    const [ours, pbjs, es] = values as [number, number, number];
-    console.log(
-      `| ${f} | ${values.map(fmt).join(" | ")} | ${(ours / pbjs).toFixed(2)}x | ${(ours / es).toFixed(2)}x |`,
-    );
+  const peers = libs.slice(1).map((l) => `vs ${l.name}`);
+  console.log(`| message | op | ${libs.map((l) => l.name).join(" | ")} | ${peers.join(" | ")} |`);
+  console.log(`|---|---|${libs.map(() => "---:").join("|")}|${peers.map(() => "---:").join("|")}|`);
+  const json: Record<string, Record<string, number>> = {};
+  let worst = Number.POSITIVE_INFINITY;
+  for (const cell of list) {
+    const best = rates.get(cell.name)!.map((xs) => Math.max(...xs));
+    const ratios = best.slice(1).map((b) => best[0]! / b);
+    worst = Math.min(worst, ratios[0]!);
+    const [message, op] = [cell.name.replace(/ (en|de)code$/, ""), cell.name.replace(/.* /, "")];
+    const row = [message, op, ...best.map(formatRate), ...ratios.map((r) => `${r.toFixed(2)}x`)];
+    console.log(`| ${row.join(" | ")} |`);
+    json[cell.name] = Object.fromEntries(libs.map((l, i) => [l.name, best[i]!]));
   }
-  if (sink === Symbol.for("never")) console.log(sink);
+  console.log(`\nlowest ratio to ${libs[1]!.name}: ${worst.toFixed(2)}x`);
+  if (args.json !== undefined) writeFileSync(args.json, `${JSON.stringify(json, null, 1)}\n`);
+}
+
+async function main(): Promise<void> {
+  const libs = await loadLibraries(args.baseline);
+  const list = cells(libs);
+  if (args.repeat !== undefined) {
+    const lib = libs.findIndex((l) => l.name === args.lib);
+    if (list.length !== 1 || lib < 0) throw new Error("--repeat needs --only naming one cell and a --lib");
+    repeat(list[0]!.run[lib]!, Number(args.repeat));
+    return;
+  }
+  for (const cell of list) for (const fn of cell.run) measure(fn, 50); // warm every path up
+  const rates = new Map<string, number[][]>(list.map((c) => [c.name, libs.map(() => [])]));
+  // Rounds interleave libraries and cells, so a noisy moment on a shared machine hits all of them.
+  for (let round = 0; round < Number(args.rounds); round++) {
+    for (const cell of list) {
+      for (const [i, fn] of cell.run.entries()) rates.get(cell.name)![i]!.push(measure(fn, Number(args.ms)));
+    }
+  }
+  closeClock();
+  report(libs, list, rates);
+  if (keep() === Symbol.for("never")) console.log(keep());
 }
 
 await main();

@@ -45,20 +45,14 @@ export {
   writeUint64List,
 } from "./codec/field-writers.js";
 export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
-export {
-  decodeMessage,
-  encodeFailure,
-  encodeMessage,
-  newWriter,
-  Reader,
-  Writer,
-} from "./codec/message-io.js";
+export { decodeMessage, encodeFailure, encodeMessage } from "./codec/message-io.js";
+export { readBytes } from "./codec/read-bytes.js";
+export { Reader } from "./codec/reader.js";
 export {
   enterMessage,
   leaveMessage,
   MAX_DECODE_DEPTH,
   readBool,
-  readBytes,
   readDouble,
   readFloat,
   readInt32,
@@ -68,7 +62,6 @@ export {
   readUint32,
   readUint64,
   readVarint32,
-  resetDecodeDepth,
   skipField,
 } from "./codec/wire-reader.js";
 export {
@@ -85,9 +78,11 @@ export {
   writeInt64Varint,
   writeStringField,
   writeUint32Field,
+  writeUint32Varint,
   writeUint64Field,
   writeUint64Varint,
 } from "./codec/wire-writer.js";
+export { newWriter, Writer } from "./codec/writer.js";
 export type { KeepaliveOptions } from "./connection/frame-connection.js";
 export type {
   BidiMethod,

@@ -2,20 +2,21 @@
 // everything else a MessageCodec offers (whole-message encode/decode, nesting, create) is the same
 // code for every type, so it lives here once instead of in every generated file.
 
-import type { Reader, Writer } from "protobufjs/minimal.js";
-import protobuf from "protobufjs/minimal.js";
 import type { MessageCodec } from "./message-codec.js";
 import { decodeMessage, encodeMessage } from "./message-io.js";
-import { enterMessage, leaveMessage } from "./wire-reader.js";
+import { Reader } from "./reader.js";
+import { enterMessage } from "./wire-reader.js";
 import { beginMessageField, endMessageField } from "./wire-writer.js";
+import type { Writer } from "./writer.js";
 
 /** A generated `write`: appends the fields of `value` to `w`. */
 export type WriteFields<T> = (value: T, w: Writer) => void;
 /** A generated `read`: reads fields up to `end` into a new value (every field zero when none are present). */
 export type ReadFields<T> = (r: Reader, end: number) => T;
 
-// Reading from it yields a value with every field at zero: what `create` starts from.
-const EMPTY_READER: Reader = protobuf.Reader.create(new Uint8Array(0));
+// Reading from it yields a value with every field at zero: what `create` starts from. Reading up to
+// offset 0 never moves it, so sharing it is safe.
+const EMPTY_READER = new Reader(new Uint8Array(0));
 
 /** Writes `value` with `write` as a nested message field: tag, length, fields. */
 export function writeMessageField<T>(w: Writer, tag: number, write: WriteFields<T>, value: T): void {
@@ -27,7 +28,7 @@ export function writeMessageField<T>(w: Writer, tag: number, write: WriteFields<
 /** Reads a nested message with `read` (its length prefix first, bounded by `end`, depth counted). */
 export function readMessageField<T>(r: Reader, end: number, read: ReadFields<T>): T {
   const value = read(r, enterMessage(r, end));
-  leaveMessage();
+  r.depth--;
   return value;
 }
 

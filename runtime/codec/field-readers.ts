@@ -1,8 +1,8 @@
 // The readers generated `read` loops call beyond single scalars: the loop's tag source and repeated
 // numeric fields, which arrive packed or one by one and are accepted either way (as protobuf requires).
 
-import type { Reader } from "protobufjs/minimal.js";
 import { DecodeError } from "./decode-error.js";
+import type { Reader } from "./reader.js";
 import {
   readBool,
   readDouble,

@@ -2,10 +2,11 @@
 // implicit presence (nothing is written for the zero value) and repeated scalars (numbers packed, as
 // protoc writes them). Generated code stays one line per field; the branches live here, once.
 
-import type { Writer } from "protobufjs/minimal.js";
+import { putDouble, putFloat } from "./float-bytes.js";
 import {
   beginMessageField,
   endMessageField,
+  putVarint,
   writeBoolField,
   writeBytesField,
   writeDoubleField,
@@ -16,9 +17,11 @@ import {
   writeInt64Varint,
   writeStringField,
   writeUint32Field,
+  writeUint32Varint,
   writeUint64Field,
   writeUint64Varint,
 } from "./wire-writer.js";
+import { reserve, type Writer } from "./writer.js";
 
 /** Writes a `bool` field unless it is false. */
 export function writeBool(w: Writer, tag: number, value: boolean): void {
@@ -69,8 +72,11 @@ export function writeBytes(w: Writer, tag: number, value: Uint8Array): void {
 export function writeBoolList(w: Writer, tag: number, list: readonly boolean[]): void {
   const n = list.length;
   if (n === 0) return;
-  w.uint32(tag).uint32(n);
-  for (let i = 0; i < n; i++) w.uint32(list[i] ? 1 : 0);
+  reserve(w, 10 + n);
+  const buf = w.buf;
+  let pos = putVarint(buf, putVarint(buf, w.pos, tag), n);
+  for (let i = 0; i < n; i++) buf[pos++] = list[i] ? 1 : 0;
+  w.pos = pos;
 }
 
 /** Writes a repeated `int32` (or enum) field, packed. */
@@ -85,7 +91,7 @@ export function writeInt32List(w: Writer, tag: number, list: readonly number[]):
 export function writeUint32List(w: Writer, tag: number, list: readonly number[]): void {
   if (list.length === 0) return;
   const mark = beginMessageField(w, tag);
-  for (const v of list) w.uint32(v);
+  for (const v of list) writeUint32Varint(w, v);
   endMessageField(w, mark);
 }
 
@@ -109,16 +115,22 @@ export function writeUint64List(w: Writer, tag: number, list: readonly bigint[])
 export function writeFloatList(w: Writer, tag: number, list: readonly number[]): void {
   const n = list.length;
   if (n === 0) return;
-  w.uint32(tag).uint32(n * 4);
-  for (let i = 0; i < n; i++) w.float(list[i]!);
+  reserve(w, 10 + 4 * n);
+  const buf = w.buf;
+  let pos = putVarint(buf, putVarint(buf, w.pos, tag), 4 * n);
+  for (let i = 0; i < n; i++, pos += 4) putFloat(buf, pos, list[i]!);
+  w.pos = pos;
 }
 
 /** Writes a repeated `double` field, packed (its length is known up front). */
 export function writeDoubleList(w: Writer, tag: number, list: readonly number[]): void {
   const n = list.length;
   if (n === 0) return;
-  w.uint32(tag).uint32(n * 8);
-  for (let i = 0; i < n; i++) w.double(list[i]!);
+  reserve(w, 10 + 8 * n);
+  const buf = w.buf;
+  let pos = putVarint(buf, putVarint(buf, w.pos, tag), 8 * n);
+  for (let i = 0; i < n; i++, pos += 8) putDouble(buf, pos, list[i]!);
+  w.pos = pos;
 }
 
 /** Writes a repeated `string` field: one tagged value per element. */

@@ -1,6 +1,7 @@
 // The contract between generated codecs and everything that moves bytes.
 
-import type { Reader, Writer } from "protobufjs/minimal.js";
+import type { Reader } from "./reader.js";
+import type { Writer } from "./writer.js";
 
 /**
  * Encodes and decodes one message type (a struct, union, error, method arguments, or a wrapped

@@ -1,23 +1,14 @@
 // Whole-message entry points shared by every generated companion's `encode`/`decode`.
 
-import type { Reader as ReaderType, Writer as WriterType } from "protobufjs/minimal.js";
-import protobuf from "protobufjs/minimal.js";
 import { DecodeError } from "./decode-error.js";
-import { resetDecodeDepth } from "./wire-reader.js";
+import { Reader } from "./reader.js";
+import { discardMessage, startMessage, Writer } from "./writer.js";
 
-/** protobufjs's minimal Reader: the cursor generated `read` functions take. */
-export type Reader = ReaderType;
-/** The Reader class (value side). */
-export const Reader: typeof ReaderType = protobuf.Reader;
-/** protobufjs's minimal Writer: the buffer generated `write` functions append to. */
-export type Writer = WriterType;
-/** The Writer class (value side). */
-export const Writer: typeof WriterType = protobuf.Writer;
-
-/** A new Writer (Buffer-backed under Node). */
-export function newWriter(): WriterType {
-  return Writer.create();
-}
+// The writer every top-level encode uses, so small messages share its buffer (see Writer#finish). An
+// encode that starts while it is in use (from a getter or a custom codec's `write` called during
+// another encode) gets a writer of its own instead.
+const shared = new Writer(16 * 1024);
+let sharedInUse = false;
 
 /**
  * Decodes a whole message with `read`, turning any failure into a DecodeError that names the
@@ -25,36 +16,52 @@ export function newWriter(): WriterType {
  */
 export function decodeMessage<T>(
   typeName: string,
-  read: (r: ReaderType, end: number) => T,
+  read: (r: Reader, end: number) => T,
   bytes: Uint8Array,
 ): T {
   if (!(bytes instanceof Uint8Array))
     throw new DecodeError(`cannot decode ${typeName}: input is not a Uint8Array`);
   const r = new Reader(bytes);
-  resetDecodeDepth();
   try {
-    return read(r, bytes.length);
+    return read(r, r.len);
   } catch (e) {
     throw asDecodeError(typeName, e);
   }
 }
 
-// Stack overflows and protobufjs's RangeErrors become DecodeErrors too: decode has one failure type.
+// Stack overflows and any other error become DecodeErrors too: decode has one failure type.
 function asDecodeError(typeName: string, e: unknown): DecodeError {
   const reason = e instanceof Error ? e.message : String(e);
   return new DecodeError(`cannot decode ${typeName}: ${reason}`, { cause: e });
 }
 
 /**
- * Encodes a whole message with `write` (a generated companion's `write`) into a new byte array. A
- * value that does not match its type fails with `encodeFailure`'s error.
+ * Encodes a whole message with `write` (a generated companion's `write`) into a byte array the
+ * caller owns; small results share a backing store, as Buffers from Node's pool do. A value that does
+ * not match its type fails with `encodeFailure`'s error.
  */
 export function encodeMessage<T>(
   typeName: string,
-  write: (value: T, w: WriterType) => void,
+  write: (value: T, w: Writer) => void,
   value: T,
 ): Uint8Array {
-  const w = Writer.create();
+  if (sharedInUse) return encodeAlone(typeName, write, value);
+  sharedInUse = true;
+  const w = shared;
+  startMessage(w);
+  try {
+    write(value, w);
+  } catch (e) {
+    discardMessage(w);
+    throw encodeFailure(typeName, e);
+  } finally {
+    sharedInUse = false;
+  }
+  return w.finish();
+}
+
+function encodeAlone<T>(typeName: string, write: (value: T, w: Writer) => void, value: T): Uint8Array {
+  const w = new Writer();
   try {
     write(value, w);
   } catch (e) {

@@ -1,30 +1,18 @@
-// Field readers for generated `read` functions: protobufjs's minimal Reader state (`buf`, `pos`,
-// `len`) read directly so every bound is checked and 64-bit integers arrive as bigint without a
-// Long object. Each function raises a DecodeError for bad input and never reads past `r.len`.
+// Field readers for generated `read` functions, on the runtime's Reader: every bound is checked, so
+// each function raises a DecodeError for bad input and never reads past `r.len`, and 64-bit integers
+// arrive as bigint without a Long object.
 
-import type { Reader } from "protobufjs/minimal.js";
-import protobuf from "protobufjs/minimal.js";
 import { DecodeError } from "./decode-error.js";
+import { getDouble, getFloat } from "./float-bytes.js";
+import { int64Of, uint64Of } from "./int64-words.js";
+import { type Reader, textOf } from "./reader.js";
+import { SHORT_ASCII_MAX, shortAscii } from "./utf8.js";
 
 /** Deepest nesting of messages (and skipped groups) a decode accepts. */
 export const MAX_DECODE_DEPTH = 100;
 
-const readFloatLE = protobuf.util.float.readFloatLE;
-const readDoubleLE = protobuf.util.float.readDoubleLE;
-// Buffer's native UTF-8 decoder works on any Uint8Array and replaces invalid sequences with U+FFFD.
-const utf8Slice = (
-  Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, s: number, e: number): string }
-).utf8Slice;
-
-// Nesting depth of the decode in progress; reset by `resetDecodeDepth` at each top-level decode,
-// so an exception thrown mid-decode cannot leave it wrong for the next one.
-let depth = 0;
-// Decoded `bytes` values of at most BYTES_POOLED_MAX bytes are views into a shared block (see readBytes).
-const BYTES_POOL_SIZE = 8192;
-const BYTES_POOLED_MAX = 4096;
-let bytesPool = new Uint8Array(BYTES_POOL_SIZE);
-let bytesPoolOffset = 0;
-// Output registers of readVarint64: the low and high 32 bits, unsigned.
+// Output registers of readVarint64: the low and high 32 bits, unsigned. Written and read back with no
+// code in between, so they too are safe to share between nested decodes.
 let lo = 0;
 let hi = 0;
 
@@ -36,7 +24,7 @@ function overlong(at: number): DecodeError {
   return new DecodeError(`varint longer than 10 bytes at offset ${at}`);
 }
 
-/** Reads a varint (at most 10 bytes) and returns its low 32 bits, unsigned: tags, lengths, uint32. */
+/** Reads a varint (at most 10 bytes) and returns its low 32 bits, unsigned: tags and uint32 values. */
 export function readVarint32(r: Reader): number {
   const buf = r.buf;
   let pos = r.pos;
@@ -153,10 +141,7 @@ export function readInt64(r: Reader): bigint {
     }
   }
   readVarint64(r);
-  if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
-  // Negatives down to -2^53 are still exact as doubles.
-  if (hi >= 0xffe00000) return BigInt((hi - 4294967296) * 4294967296 + lo);
-  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  return int64Of(lo, hi);
 }
 
 /** Reads a `uint64` varint as a bigint in [0, 2^64). */
@@ -170,8 +155,7 @@ export function readUint64(r: Reader): bigint {
     }
   }
   readVarint64(r);
-  if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  return uint64Of(lo, hi);
 }
 
 /** Reads a little-endian `float` (fixed 4 bytes). */
@@ -179,7 +163,7 @@ export function readFloat(r: Reader): number {
   const pos = r.pos;
   if (pos + 4 > r.len) throw truncated(r);
   r.pos = pos + 4;
-  return readFloatLE(r.buf, pos);
+  return getFloat(r.buf, pos);
 }
 
 /** Reads a little-endian `double` (fixed 8 bytes). */
@@ -187,23 +171,35 @@ export function readDouble(r: Reader): number {
   const pos = r.pos;
   if (pos + 8 > r.len) throw truncated(r);
   r.pos = pos + 8;
-  return readDoubleLE(r.buf, pos);
+  return getDouble(r.buf, pos);
 }
 
 /**
  * Reads a length prefix and returns the offset where the delimited data ends, checked against
- * `end` (the enclosing message's end) so a length can never reach past its container.
+ * `end` (the enclosing message's end) so a length can never reach past its container. The whole
+ * varint counts: a length of 2^32 or more is rejected, never read modulo 2^32 (as protoc rejects it).
  */
 export function readLengthEnd(r: Reader, end: number): number {
   const at = r.pos;
-  const length = readVarint32(r);
-  const stop = r.pos + length;
-  if (stop > end) {
-    throw new DecodeError(
-      `length ${length} at offset ${at} runs past the end of its message (offset ${end})`,
-    );
+  // One-byte lengths (under 128) are the common case: no varint loop.
+  if (at < end) {
+    const b = r.buf[at]!;
+    if (b < 128) {
+      const stop = at + 1 + b;
+      if (stop > end) throw pastEnd(b, at, end);
+      r.pos = at + 1;
+      return stop;
+    }
   }
+  readVarint64(r);
+  const length = hi * 4294967296 + lo;
+  const stop = r.pos + length;
+  if (stop > end) throw pastEnd(length, at, end);
   return stop;
+}
+
+function pastEnd(length: number, at: number, end: number): DecodeError {
+  return new DecodeError(`length ${length} at offset ${at} runs past the end of its message (offset ${end})`);
 }
 
 /**
@@ -212,62 +208,28 @@ export function readLengthEnd(r: Reader, end: number): number {
  */
 export function readString(r: Reader, end: number): string {
   const stop = readLengthEnd(r, end);
-  const buf = r.buf;
-  const start = r.pos;
-  r.pos = stop;
-  // Very short ASCII strings are faster to build here than through a native call (measured: the
-  // crossover is near 8 bytes).
-  if (stop - start < 8) {
-    let s = "";
-    for (let i = start; i < stop; i++) {
-      const c = buf[i]!;
-      if (c >= 128) return utf8Slice.call(buf, start, stop);
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return utf8Slice.call(buf, start, stop);
-}
-
-/** Reads `bytes` as a copy the caller owns (the transport may reuse its input buffer); values up to 4 KiB share a pooled backing store. */
-export function readBytes(r: Reader, end: number): Uint8Array {
-  const stop = readLengthEnd(r, end);
   const start = r.pos;
   r.pos = stop;
   const n = stop - start;
-  if (n > BYTES_POOLED_MAX) {
-    const out = new Uint8Array(n);
-    out.set(r.buf.subarray(start, stop));
-    return out;
+  if (n <= SHORT_ASCII_MAX) {
+    if (n === 0) return "";
+    const s = shortAscii(r.buf, start, n);
+    if (s !== undefined) return s;
   }
-  // Small values are copied into a shared block, as Node's Buffer pool does: one allocation per 8 KiB
-  // instead of one zero-filled backing store per field, which measured as the runtime's largest GC cost.
-  if (bytesPoolOffset + n > BYTES_POOL_SIZE) {
-    bytesPool = new Uint8Array(BYTES_POOL_SIZE);
-    bytesPoolOffset = 0;
-  }
-  const at = bytesPoolOffset;
-  bytesPool.set(r.buf.subarray(start, stop), at);
-  bytesPoolOffset = (at + n + 7) & ~7;
-  return bytesPool.subarray(at, at + n);
+  return textOf(r).toString(undefined, start, stop);
 }
 
 /** Enters a nested message: reads its length, counts depth, returns where it ends. */
 export function enterMessage(r: Reader, end: number): number {
-  if (++depth > MAX_DECODE_DEPTH) {
+  if (++r.depth > MAX_DECODE_DEPTH) {
     throw new DecodeError(`messages nested deeper than ${MAX_DECODE_DEPTH} at offset ${r.pos}`);
   }
   return readLengthEnd(r, end);
 }
 
 /** Leaves a nested message entered with `enterMessage`. */
-export function leaveMessage(): void {
-  depth--;
-}
-
-/** Starts a top-level decode: forgets any depth left over by a decode that failed. */
-export function resetDecodeDepth(): void {
-  depth = 0;
+export function leaveMessage(r: Reader): void {
+  r.depth--;
 }
 
 /**
@@ -290,7 +252,7 @@ export function skipField(r: Reader, tag: number, end: number): void {
         r.pos = readLengthEnd(r, end);
         break;
       case 3:
-        if (++open + depth > MAX_DECODE_DEPTH) {
+        if (++open + r.depth > MAX_DECODE_DEPTH) {
           throw new DecodeError(`groups nested deeper than ${MAX_DECODE_DEPTH} at offset ${r.pos}`);
         }
         break;

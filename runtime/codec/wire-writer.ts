@@ -1,148 +1,18 @@
-// Field writers for generated `write` functions, on top of protobufjs's minimal Writer. They cover
-// what the Writer does not do well for us: 64-bit integers given as bigint (no Long object; values
-// that fit a double never touch bigint arithmetic) and negative int32s without an allocation.
+// Field writers for generated `write` functions: each appends one whole field (tag, length if any,
+// value) to a Writer after one capacity check. 64-bit integers arrive as bigint and are split into
+// 32-bit words without bigint arithmetic; strings are written in JS while they are short and through
+// Buffer's native encoder when long.
 
-import type { Writer } from "protobufjs/minimal.js";
-import protobuf from "protobufjs/minimal.js";
+import { putDouble, putFloat } from "./float-bytes.js";
+import { putInt64, putUint64, putVarint64 } from "./int64-words.js";
+import { encodeUtf8From } from "./utf8.js";
+import { reserve, textView, type Writer } from "./writer.js";
 
-// Writer's operation queue: `fn(val, buf, pos)` writes `len` bytes when the writer finishes.
-type WriteOp<V> = (val: V, buf: Uint8Array, pos: number) => void;
-interface WriterQueue {
-  _push<V>(fn: WriteOp<V>, len: number, val: V): Writer;
-}
+// The longest varint (10 bytes) plus the longest tag (5 bytes).
+const MAX_VARINT_FIELD = 15;
 
-const TWO_32 = 4294967296;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-// Writes the 64-bit two's complement of a safe integer `n` as a varint.
-function writeSafeVarint(n: number, buf: Uint8Array, pos: number): void {
-  let l = n >>> 0;
-  let h = ((n - l) / TWO_32) >>> 0;
-  while (h !== 0) {
-    buf[pos++] = (l & 127) | 128;
-    l = ((l >>> 7) | (h << 25)) >>> 0;
-    h >>>= 7;
-  }
-  while (l > 127) {
-    buf[pos++] = (l & 127) | 128;
-    l >>>= 7;
-  }
-  buf[pos] = l;
-}
-
-// Writes an unsigned 64-bit bigint as a varint.
-function writeBigVarint(v: bigint, buf: Uint8Array, pos: number): void {
-  let l = Number(v & 0xffffffffn);
-  let h = Number(v >> 32n);
-  while (h !== 0) {
-    buf[pos++] = (l & 127) | 128;
-    l = ((l >>> 7) | (h << 25)) >>> 0;
-    h >>>= 7;
-  }
-  while (l > 127) {
-    buf[pos++] = (l & 127) | 128;
-    l >>>= 7;
-  }
-  buf[pos] = l;
-}
-
-// Varint length of a non-negative safe integer at or above 2^32.
-function safeVarintLength(n: number): number {
-  const h = Math.floor(n / TWO_32);
-  return h < 8 ? 5 : h < 1024 ? 6 : h < 131072 ? 7 : h < 16777216 ? 8 : 9;
-}
-
-// Varint length of an unsigned 64-bit bigint at or above 2^53.
-function bigVarintLength(v: bigint): number {
-  return v < 1n << 56n ? 8 : v < 1n << 63n ? 9 : 10;
-}
-
-/** Writes an `int32` varint; negatives take 10 bytes, as protobuf requires. */
-export function writeInt32Varint(w: Writer, value: number): void {
-  if (value >= 0) w.uint32(value);
-  else (w as unknown as WriterQueue)._push(writeSafeVarint, 10, value | 0);
-}
-
-/** Writes an `int64` varint from a bigint; throws a RangeError outside [-2^63, 2^63). */
-export function writeInt64Varint(w: Writer, value: bigint): void {
-  const n = Number(value);
-  if (n >= 0) {
-    if (n < TWO_32) w.uint32(n);
-    else if (n <= Number.MAX_SAFE_INTEGER)
-      (w as unknown as WriterQueue)._push(writeSafeVarint, safeVarintLength(n), n);
-    else if (value <= INT64_MAX)
-      (w as unknown as WriterQueue)._push(writeBigVarint, bigVarintLength(value), value);
-    else throw new RangeError(`int64 value ${value} is out of range`);
-  } else if (n >= -Number.MAX_SAFE_INTEGER) (w as unknown as WriterQueue)._push(writeSafeVarint, 10, n);
-  else if (value >= INT64_MIN)
-    (w as unknown as WriterQueue)._push(writeBigVarint, 10, BigInt.asUintN(64, value));
-  else throw new RangeError(`int64 value ${value} is out of range`);
-}
-
-/** Writes a `uint64` varint from a bigint; throws a RangeError outside [0, 2^64). */
-export function writeUint64Varint(w: Writer, value: bigint): void {
-  const n = Number(value);
-  if (n >= 0) {
-    if (n < TWO_32) w.uint32(n);
-    else if (n <= Number.MAX_SAFE_INTEGER)
-      (w as unknown as WriterQueue)._push(writeSafeVarint, safeVarintLength(n), n);
-    else if (value <= UINT64_MAX)
-      (w as unknown as WriterQueue)._push(writeBigVarint, bigVarintLength(value), value);
-    else throw new RangeError(`uint64 value ${value} is out of range`);
-  } else throw new RangeError(`uint64 value ${value} is negative`);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Fused field writes. protobufjs queues one operation per tag, length and value; these queue a single
-// operation per field (tag + length + value), which is where most of an encode's time goes. They
-// append to the Writer's queue exactly as its own methods do (`tail.next`, `len`), so they mix
-// freely with Writer calls, fork() and ldelim().
-
-interface WriterQueueState {
-  head: { next: unknown };
-  tail: { next: unknown };
-  len: number;
-}
-
-const writeDoubleLE = protobuf.util.float.writeDoubleLE;
-const writeFloatLE = protobuf.util.float.writeFloatLE;
-const utf8Write = (
-  Buffer.prototype as unknown as { utf8Write(this: Uint8Array, s: string, pos: number): number }
-).utf8Write;
-
-/** One queued field: `fn` is called as a method at finish(), so it reads `tag` and `n` from the op. */
-class FieldOp {
-  readonly fn: (this: FieldOp, val: any, buf: Uint8Array, pos: number) => void;
-  /** Bytes this op writes (set late for a nested message's tag and length). */
-  len: number;
-  next: unknown = undefined;
-  val: any;
-  readonly tag: number;
-  /** Kind-specific: the byte length of a string or bytes value; a nested message's start offset. */
-  n: number;
-
-  constructor(fn: FieldOp["fn"], len: number, val: unknown, tag: number, n: number) {
-    this.fn = fn;
-    this.len = len;
-    this.val = val;
-    this.tag = tag;
-    this.n = n;
-  }
-}
-
-function push(w: Writer, op: FieldOp): void {
-  const q = w as unknown as WriterQueueState;
-  q.tail = q.tail.next = op;
-  q.len += op.len;
-}
-
-function varintSize(v: number): number {
-  return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
-}
-
-function putVarint(v: number, buf: Uint8Array, pos: number): number {
+/** Writes the unsigned 32-bit `v` as a varint at `buf[pos..]`; returns the position after it. */
+export function putVarint(buf: Uint8Array, pos: number, v: number): number {
   while (v > 127) {
     buf[pos++] = (v & 127) | 128;
     v >>>= 7;
@@ -151,143 +21,200 @@ function putVarint(v: number, buf: Uint8Array, pos: number): number {
   return pos;
 }
 
-// UTF-8 length: a JS loop for short ASCII (the common case), the native count otherwise. Lone
-// surrogates count as U+FFFD (3 bytes), which is what utf8Write then writes.
-function utf8Length(s: string): number {
-  const n = s.length;
-  if (n < 64) {
-    for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, "utf8");
-    return n;
-  }
-  return Buffer.byteLength(s, "utf8");
+/** Bytes in the varint of the unsigned 32-bit `v`. */
+export function varintSize(v: number): number {
+  return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
 }
 
-function opString(this: FieldOp, s: string, buf: Uint8Array, pos: number): void {
-  pos = putVarint(this.tag, buf, pos);
-  const n = this.n;
-  pos = putVarint(n, buf, pos);
-  if (n === s.length) for (let i = 0; i < n; i++) buf[pos + i] = s.charCodeAt(i);
-  else utf8Write.call(buf, s, pos);
+/** Writes a `uint32` varint (the value is taken as unsigned 32-bit). */
+export function writeUint32Varint(w: Writer, value: number): void {
+  reserve(w, 5);
+  w.pos = putVarint(w.buf, w.pos, value >>> 0);
 }
 
-function opBytes(this: FieldOp, b: Uint8Array, buf: Uint8Array, pos: number): void {
-  pos = putVarint(this.tag, buf, pos);
-  pos = putVarint(this.n, buf, pos);
-  buf.set(b, pos);
+/** Writes an `int32` varint; negatives take 10 bytes, as protobuf requires. */
+export function writeInt32Varint(w: Writer, value: number): void {
+  reserve(w, 10);
+  const v = value | 0;
+  w.pos = v >= 0 ? putVarint(w.buf, w.pos, v) : putVarint64(w.buf, w.pos, v >>> 0, 0xffffffff);
 }
 
-function opVarint32(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
-  putVarint(v, buf, putVarint(this.tag, buf, pos));
+/** Writes an `int64` varint from a bigint; throws a RangeError outside [-2^63, 2^63). */
+export function writeInt64Varint(w: Writer, value: bigint): void {
+  reserve(w, 10);
+  w.pos = putInt64(w.buf, w.pos, value);
 }
 
-function opSafeVarint(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
-  writeSafeVarint(v, buf, putVarint(this.tag, buf, pos));
+/** Writes a `uint64` varint from a bigint; throws a RangeError outside [0, 2^64). */
+export function writeUint64Varint(w: Writer, value: bigint): void {
+  reserve(w, 10);
+  w.pos = putUint64(w.buf, w.pos, value);
 }
 
-function opBigVarint(this: FieldOp, v: bigint, buf: Uint8Array, pos: number): void {
-  writeBigVarint(v, buf, putVarint(this.tag, buf, pos));
+/** Writes a `uint32` field (the value is taken as unsigned 32-bit). */
+export function writeUint32Field(w: Writer, tag: number, value: number): void {
+  reserve(w, 10);
+  const buf = w.buf;
+  w.pos = putVarint(buf, putVarint(buf, w.pos, tag), value >>> 0);
 }
 
-function opDouble(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
-  writeDoubleLE(v, buf, putVarint(this.tag, buf, pos));
+/** Writes an `int32` or enum field; negatives take 10 bytes. */
+export function writeInt32Field(w: Writer, tag: number, value: number): void {
+  reserve(w, MAX_VARINT_FIELD);
+  const buf = w.buf;
+  const pos = putVarint(buf, w.pos, tag);
+  const v = value | 0;
+  w.pos = v >= 0 ? putVarint(buf, pos, v) : putVarint64(buf, pos, v >>> 0, 0xffffffff);
 }
 
-function opFloat(this: FieldOp, v: number, buf: Uint8Array, pos: number): void {
-  writeFloatLE(v, buf, putVarint(this.tag, buf, pos));
+/** Writes a `bool` field. */
+export function writeBoolField(w: Writer, tag: number, value: boolean): void {
+  reserve(w, 6);
+  const buf = w.buf;
+  const pos = putVarint(buf, w.pos, tag);
+  buf[pos] = value ? 1 : 0;
+  w.pos = pos + 1;
 }
 
-function opTagLength(this: FieldOp, n: number, buf: Uint8Array, pos: number): void {
-  putVarint(n, buf, putVarint(this.tag, buf, pos));
+/** Writes an `int64` field from a bigint; throws a RangeError outside [-2^63, 2^63). */
+export function writeInt64Field(w: Writer, tag: number, value: bigint): void {
+  reserve(w, MAX_VARINT_FIELD);
+  const buf = w.buf;
+  w.pos = putInt64(buf, putVarint(buf, w.pos, tag), value);
 }
 
-/** Writes a `string` field: tag, UTF-8 length, bytes, as one queued operation. */
-export function writeStringField(w: Writer, tag: number, value: string): void {
-  const n = utf8Length(value);
-  push(w, new FieldOp(opString, varintSize(tag) + varintSize(n) + n, value, tag, n));
+/** Writes a `uint64` field from a bigint; throws a RangeError outside [0, 2^64). */
+export function writeUint64Field(w: Writer, tag: number, value: bigint): void {
+  reserve(w, MAX_VARINT_FIELD);
+  const buf = w.buf;
+  w.pos = putUint64(buf, putVarint(buf, w.pos, tag), value);
+}
+
+/** Writes a `double` field. */
+export function writeDoubleField(w: Writer, tag: number, value: number): void {
+  reserve(w, 13);
+  const pos = putVarint(w.buf, w.pos, tag);
+  putDouble(w.buf, pos, value);
+  w.pos = pos + 8;
+}
+
+/** Writes a `float` field. */
+export function writeFloatField(w: Writer, tag: number, value: number): void {
+  reserve(w, 9);
+  const pos = putVarint(w.buf, w.pos, tag);
+  putFloat(w.buf, pos, value);
+  w.pos = pos + 4;
 }
 
 /** Writes a `bytes` field. */
 export function writeBytesField(w: Writer, tag: number, value: Uint8Array): void {
   const n = value.length;
-  push(w, new FieldOp(opBytes, varintSize(tag) + varintSize(n) + n, value, tag, n));
+  reserve(w, 10 + n);
+  const buf = w.buf;
+  let pos = putVarint(buf, putVarint(buf, w.pos, tag), n);
+  // A call into native code costs more than copying a few bytes in JS.
+  if (n <= 16) for (let i = 0; i < n; i++) buf[pos++] = value[i]!;
+  else {
+    buf.set(value, pos);
+    pos += n;
+  }
+  w.pos = pos;
 }
 
-/** Writes a `uint32` field (the value is taken as unsigned 32-bit). */
-export function writeUint32Field(w: Writer, tag: number, value: number): void {
-  const v = value >>> 0;
-  push(w, new FieldOp(opVarint32, varintSize(tag) + varintSize(v), v, tag, 0));
+// Strings shorter than this are encoded in JS; longer ones by Buffer's native encoder (measured).
+const NATIVE_STRING = 64;
+// Up to this many UTF-16 units, reserving 3 bytes per unit is cheaper than counting the bytes first.
+const RESERVE_WORST_CASE = 16384;
+
+/** Writes a `string` field: tag, UTF-8 length, UTF-8 bytes (a lone surrogate becomes U+FFFD). */
+export function writeStringField(w: Writer, tag: number, value: string): void {
+  const n = value.length;
+  // At most 42 units: at most 126 bytes, so the length takes one byte whatever the content.
+  if (n < 43) {
+    reserve(w, 6 + 3 * n);
+    const buf = w.buf;
+    let pos = putVarint(buf, w.pos, tag);
+    const at = pos++;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[pos++] = c;
+    }
+    if (i < n) pos = encodeUtf8From(value, i, buf, pos);
+    buf[at] = pos - at - 1;
+    w.pos = pos;
+    return;
+  }
+  writeLongString(w, tag, value);
 }
 
-/** Writes an `int32` or enum field; negatives take 10 bytes. */
-export function writeInt32Field(w: Writer, tag: number, value: number): void {
-  const v = value | 0;
-  if (v >= 0) push(w, new FieldOp(opVarint32, varintSize(tag) + varintSize(v), v, tag, 0));
-  else push(w, new FieldOp(opSafeVarint, varintSize(tag) + 10, v, tag, 0));
-}
-
-/** Writes a `bool` field. */
-export function writeBoolField(w: Writer, tag: number, value: boolean): void {
-  push(w, new FieldOp(opVarint32, varintSize(tag) + 1, value ? 1 : 0, tag, 0));
-}
-
-/** Writes a `double` field. */
-export function writeDoubleField(w: Writer, tag: number, value: number): void {
-  push(w, new FieldOp(opDouble, varintSize(tag) + 8, value, tag, 0));
-}
-
-/** Writes a `float` field. */
-export function writeFloatField(w: Writer, tag: number, value: number): void {
-  push(w, new FieldOp(opFloat, varintSize(tag) + 4, value, tag, 0));
-}
-
-/** Writes an `int64` field from a bigint; throws a RangeError outside [-2^63, 2^63). */
-export function writeInt64Field(w: Writer, tag: number, value: bigint): void {
-  const n = Number(value);
-  const t = varintSize(tag);
-  if (n >= 0) {
-    if (n < TWO_32) push(w, new FieldOp(opSafeVarint, t + (n < 268435456 ? varintSize(n) : 5), n, tag, 0));
-    else if (n <= Number.MAX_SAFE_INTEGER)
-      push(w, new FieldOp(opSafeVarint, t + safeVarintLength(n), n, tag, 0));
-    else if (value <= INT64_MAX) push(w, new FieldOp(opBigVarint, t + bigVarintLength(value), value, tag, 0));
-    else throw new RangeError(`int64 value ${value} is out of range`);
-  } else if (n >= -Number.MAX_SAFE_INTEGER) push(w, new FieldOp(opSafeVarint, t + 10, n, tag, 0));
-  else if (value >= INT64_MIN) push(w, new FieldOp(opBigVarint, t + 10, BigInt.asUintN(64, value), tag, 0));
-  else throw new RangeError(`int64 value ${value} is out of range`);
-}
-
-/** Writes a `uint64` field from a bigint; throws a RangeError outside [0, 2^64). */
-export function writeUint64Field(w: Writer, tag: number, value: bigint): void {
-  const n = Number(value);
-  const t = varintSize(tag);
-  if (n < 0) throw new RangeError(`uint64 value ${value} is negative`);
-  if (n < TWO_32) push(w, new FieldOp(opSafeVarint, t + (n < 268435456 ? varintSize(n) : 5), n, tag, 0));
-  else if (n <= Number.MAX_SAFE_INTEGER)
-    push(w, new FieldOp(opSafeVarint, t + safeVarintLength(n), n, tag, 0));
-  else if (value <= UINT64_MAX) push(w, new FieldOp(opBigVarint, t + bigVarintLength(value), value, tag, 0));
-  else throw new RangeError(`uint64 value ${value} is out of range`);
+// The length is first assumed to take as many bytes as an all-ASCII value's would; when the UTF-8
+// turns out longer, the bytes move right to make room (rarely: only across 128, 16384, ... bytes).
+function writeLongString(w: Writer, tag: number, value: string): void {
+  const n = value.length;
+  reserve(w, 10 + (n <= RESERVE_WORST_CASE ? 3 * n : Buffer.byteLength(value)));
+  const buf = w.buf;
+  const at = putVarint(buf, w.pos, tag);
+  const guess = varintSize(n);
+  const begin = at + guess;
+  let end: number;
+  if (n < NATIVE_STRING) {
+    let pos = begin;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[pos++] = c;
+    }
+    end = i < n ? encodeUtf8From(value, i, buf, pos) : pos;
+  } else {
+    end = begin + textView(w).write(value, begin);
+  }
+  const length = end - begin;
+  const size = varintSize(length);
+  if (size !== guess) {
+    buf.copyWithin(at + size, begin, end);
+    end += size - guess;
+  }
+  putVarint(buf, at, length);
+  w.pos = end;
 }
 
 /**
- * Starts a nested message field: queues a placeholder for its tag and length and returns it, to be
- * passed to `endMessageField` once the message's fields are written. Cheaper than fork()/ldelim()
- * (one object instead of three); the two nest freely with each other and with fork().
+ * Starts a nested message field (or any length-delimited field whose length is not known yet): writes
+ * its tag, reserves one byte for its length and returns a mark for `endMessageField`, to be called
+ * once its contents are written.
  */
 export function beginMessageField(w: Writer, tag: number): MessageMark {
-  const q = w as unknown as WriterQueueState;
-  const op = new FieldOp(opTagLength, 0, 0, tag, q.len);
-  q.tail = q.tail.next = op;
-  return op;
+  reserve(w, 6);
+  const at = putVarint(w.buf, w.pos, tag);
+  w.pos = at + 1;
+  return at - w.start;
 }
 
-/** Closes a nested message field begun with `beginMessageField`: fills in its tag and length. */
+/**
+ * Closes a field begun with `beginMessageField`: writes its length into the reserved byte, moving
+ * the contents right first when the length needs more than one byte.
+ */
 export function endMessageField(w: Writer, mark: MessageMark): void {
-  const q = w as unknown as WriterQueueState;
-  const op = mark as FieldOp;
-  const length = q.len - op.n;
-  op.val = length;
-  op.len = varintSize(op.tag) + varintSize(length);
-  q.len += op.len;
+  const at = w.start + mark;
+  const length = w.pos - at - 1;
+  if (length < 128) {
+    w.buf[at] = length;
+    return;
+  }
+  const extra = varintSize(length) - 1;
+  reserve(w, extra);
+  const buf = w.buf;
+  const moved = w.start + mark;
+  buf.copyWithin(moved + 1 + extra, moved + 1, w.pos);
+  putVarint(buf, moved, length);
+  w.pos += extra;
 }
 
-/** An open nested message field (from `beginMessageField`); opaque to callers. */
-export type MessageMark = object;
+/**
+ * An open length-delimited field (from `beginMessageField`): where its length goes, relative to the
+ * start of the message being written, so it stays valid when the writer moves to a larger buffer.
+ */
+export type MessageMark = number;

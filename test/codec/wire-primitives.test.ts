@@ -10,8 +10,8 @@ import {
   readString,
   readUint64,
   readVarint32,
-  resetDecodeDepth,
   skipField,
+  type Writer,
   writeInt32Varint,
   writeInt64Varint,
   writeStringField,
@@ -32,7 +32,7 @@ function referenceVarint(value: bigint, unsigned: boolean): Uint8Array {
   return new Uint8Array(w.finish());
 }
 
-function bytesOf(write: (w: protobuf.Writer) => void): Uint8Array {
+function bytesOf(write: (w: Writer) => void): Uint8Array {
   const w = newWriter();
   write(w);
   return new Uint8Array(w.finish());
@@ -127,7 +127,6 @@ describe("wire primitives", () => {
   });
 
   it("skips unknown fields of every wire type and bounds group nesting", () => {
-    resetDecodeDepth();
     // field 1 varint, field 2 fixed64, field 3 bytes, field 4 group holding field 1 fixed32, field 5 fixed32
     const bytes = new Uint8Array([
       0x08, 0x96, 0x01, 0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x1a, 2, 9, 9, 0x23, 0x0d, 1, 2, 3, 4, 0x24, 0x2d, 1, 2,
@@ -172,9 +171,7 @@ describe("wire primitives", () => {
     const r = new Reader(new Uint8Array([3, 0x61, 0xff, 0x62]));
     assert.equal(readString(r, r.len), "a\uFFFDb");
     const s = "héllo wörld, ça va? ".repeat(3);
-    const w = newWriter();
-    w.string(s);
-    const back = new Reader(new Uint8Array(w.finish()));
+    const back = new Reader(protobuf.Writer.create().string(s).finish());
     assert.equal(readString(back, back.len), s);
   });
   it("reads bytes as copies that alias neither the input nor each other, across pool blocks", () => {
