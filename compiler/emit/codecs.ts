@@ -1,6 +1,6 @@
 // Generated codec companions. Each is a `messageCodec(typeName, write, read)` call from the runtime,
 // which derives encode/decode/create/writeField/readField from the two generated functions. No
-// reflection: every field is one literal write statement and one literal `case`, in field order.
+// reflection: every field is one literal write statement (in field number order) and one literal `case`.
 
 import type CodeBlockWriter from "code-block-writer";
 import type { ElementType, FieldModel, TypeModel, UnionModel } from "../model.js";
@@ -64,9 +64,14 @@ function writeReadLoop(w: CodeBlockWriter, ctx: EmitContext, cases: readonly str
   });
 }
 
-/** The write statements of an interface-shaped message (struct, error, argument message). */
+/**
+ * The write statements of an interface-shaped message (struct, error, argument message), in field
+ * number order whatever the declaration order: protoc writes that order, so equal messages encode to
+ * equal bytes everywhere (output users can hash and cache).
+ */
 function writeFieldsWrite(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
-  for (const f of fields) w.writeLine(fieldWrite(ctx, f, `m.${f.tsName}`));
+  const byNumber = [...fields].sort((a, b) => a.number - b.number);
+  for (const f of byNumber) w.writeLine(fieldWrite(ctx, f, `m.${f.tsName}`));
 }
 
 // Longest zero-value literal kept on one line (indentation aside).

@@ -159,6 +159,20 @@ const FIXTURES: readonly Fixture[] = [
       }),
   },
   {
+    name: "fields declared out of number order, with a map and a union",
+    type: "shapes.Shuffled",
+    text: 'id: -3 name: "n" numbers: [1, 300] inner { flag: true } tags { key: "a" value: 1 } choice { text: "x" }',
+    value: (m) =>
+      m.Shuffled.create({
+        tags: new Map([["a", 1]]),
+        name: "n",
+        choice: { kind: "text", value: "x" },
+        id: -3n,
+        inner: m.Scalars.create({ flag: true }),
+        numbers: [1, 300],
+      }),
+  },
+  {
     name: "largest field numbers",
     type: "shapes.Wide",
     text: 'first: -1 nearReserved: 7 last: "z"',
