@@ -176,8 +176,9 @@ export function readDouble(r: Reader): number {
 
 /**
  * Reads a length prefix and returns the offset where the delimited data ends, checked against
- * `end` (the enclosing message's end) so a length can never reach past its container. The whole
- * varint counts: a length of 2^32 or more is rejected, never read modulo 2^32 (as protoc rejects it).
+ * `end` (the enclosing message's end) so a length can never reach past its container. Like protoc, a
+ * length must be a varint of at most 5 bytes below 2^32: a longer one is rejected, never read modulo
+ * 2^32 (where a string of length 2^32+3 would read as 3 bytes).
  */
 export function readLengthEnd(r: Reader, end: number): number {
   const at = r.pos;
@@ -191,11 +192,34 @@ export function readLengthEnd(r: Reader, end: number): number {
       return stop;
     }
   }
-  readVarint64(r);
-  const length = hi * 4294967296 + lo;
+  const length = readLength(r);
   const stop = r.pos + length;
   if (stop > end) throw pastEnd(length, at, end);
   return stop;
+}
+
+// A length varint: at most 5 bytes, below 2^32.
+function readLength(r: Reader): number {
+  const buf = r.buf;
+  const len = r.len;
+  let pos = r.pos;
+  let v = 0;
+  for (let i = 0; i < 4; i++) {
+    if (pos >= len) throw truncated(r);
+    const b = buf[pos++]!;
+    v |= (b & 127) << (7 * i);
+    if (b < 128) {
+      r.pos = pos;
+      return v;
+    }
+  }
+  if (pos >= len) throw truncated(r);
+  const b = buf[pos++]!;
+  if (b >= 16) {
+    throw new DecodeError(`length at offset ${r.pos} is 2^32 or more (or its varint is longer than 5 bytes)`);
+  }
+  r.pos = pos;
+  return v + b * 268435456;
 }
 
 function pastEnd(length: number, at: number, end: number): DecodeError {
