@@ -175,21 +175,32 @@ describe("wire primitives", () => {
     assert.equal(readString(back, back.len), s);
   });
   it("reads bytes as copies that alias neither the input nor each other, across pool blocks", () => {
-    // Lengths straddle the pooled limit (4 KiB) and fill several 8 KiB blocks.
-    const lengths = [0, 1, 7, 8, 9, 100, 4095, 4096, 4097, 3000, 5000, 1, 2048, 2048, 2048, 2048, 16];
-    const w = protobuf.Writer.create();
-    const expected = lengths.map((n, i) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + i) & 0xff));
-    for (const v of expected) w.bytes(v);
-    const input = new Uint8Array(w.finish());
-    const r = new Reader(input);
-    const got = expected.map(() => readBytes(r, r.len));
-    assert.equal(r.pos, r.len);
-    input.fill(0xee);
+    // A large input (values copied one by one, straddling the pooled limit of 4 KiB and filling several
+    // 8 KiB blocks) and small inputs (copied whole once, values are views of the copy), decoded in turn.
+    const inputs = [
+      [0, 1, 7, 8, 9, 100, 4095, 4096, 4097, 3000, 5000, 1, 2048, 2048, 2048, 2048, 16],
+      [3, 0, 33, 1, 200],
+      [1000, 1000, 1000],
+      [2, 2],
+    ];
+    const got: Uint8Array[] = [];
+    const expected: Uint8Array[] = [];
+    for (const [m, lengths] of inputs.entries()) {
+      const w = protobuf.Writer.create();
+      const values = lengths.map((n, i) => Uint8Array.from({ length: n }, (_, k) => (k * 31 + i + m) & 0xff));
+      for (const v of values) w.bytes(v);
+      const input = new Uint8Array(w.finish());
+      const r = new Reader(input);
+      got.push(...values.map(() => readBytes(r, r.len)));
+      expected.push(...values);
+      assert.equal(r.pos, r.len);
+      input.fill(0xee);
+    }
     for (const [i, v] of got.entries()) assert.deepEqual(v, expected[i], `value ${i} changed with its input`);
-    for (const v of got) v.fill(0x55);
+    for (const [i, v] of got.entries()) v.fill(i);
     for (const [i, v] of got.entries()) {
       assert.ok(
-        v.every((b) => b === 0x55),
+        v.every((b) => b === (i & 0xff)),
         `value ${i} was overwritten through another value`,
       );
     }
