@@ -10,7 +10,7 @@ import { emitProto } from "./proto.js";
 import { writeServiceDescriptor, writeServiceHandlers } from "./service.js";
 import { serviceCompanionNames } from "./service-signature.js";
 import { writeDefinition } from "./types.js";
-import { writeMethodMessages } from "./wire-shapes.js";
+import { argsName, resultName, writeMethodMessages } from "./wire-shapes.js";
 
 /** What to write: TypeScript modules, `.proto` files, or both. */
 export type EmitTarget = "ts" | "proto";
@@ -46,6 +46,7 @@ export function emitFileTypeScript(file: FileModel, options: PrintOptions = {}):
     services.push(def);
     const names = serviceCompanionNames(def);
     reserved.push(names.handlers, names.client);
+    for (const method of def.methods) reserved.push(argsName(def, method), resultName(def, method));
   }
   return printFile(file, options, reserved, (w, ctx) => {
     // Data definitions first, in source order; services after them, because a descriptor refers to codecs

@@ -8,6 +8,7 @@ import type { Deprecation, FileModel, TypeDefinitionModel } from "../model.js";
 import { FastCodeWriter } from "./code-writer.js";
 import type { EmitContext } from "./emit-context.js";
 import { generatedMark } from "./generated-mark.js";
+import { GENERATED_CODE_NAMES } from "./generated-names.js";
 import { MapEntryCodecs } from "./map-entries.js";
 
 /** The module specifier generated code imports the runtime from unless told otherwise. */
@@ -53,9 +54,9 @@ export function setReferenceWriter(on: boolean): void {
 /**
  * Prints one generated TypeScript file: the `@generated` header, the imports the body asked for (runtime
  * first, then other generated files by relative path, each group sorted), then the body and the map
- * entry helpers its codecs asked for. `reserved` lists
- * identifiers the body declares at top level besides the file's definitions (e.g. `OrderServiceClient`),
- * so that imports never shadow them. Identical input gives byte-identical output.
+ * entry helpers its codecs asked for. `reserved` lists identifiers the body declares at top level
+ * besides the file's definitions (e.g. `OrderServiceClient`, `OrderService_getOrder_Args`), so that
+ * imports never clash with them. Identical input gives byte-identical output.
  */
 export function printFile(
   file: FileModel,
@@ -64,6 +65,8 @@ export function printFile(
   body: BodyWriter,
 ): string {
   const imports = new ImportSet(file, options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT);
+  // An import is never bound to a name generated code uses for a global or a local, either.
+  for (const name of GENERATED_CODE_NAMES) imports.claimLocal(name);
   for (const def of file.definitions) imports.claimLocal(def.tsName);
   for (const name of reserved) imports.claimLocal(name);
   const w = createWriter();

@@ -5,9 +5,11 @@ import type CodeBlockWriter from "code-block-writer";
 import { assertNever } from "../ast.js";
 import type { MethodKind, MethodModel, ServiceModel } from "../model.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib, local } from "./generated-names.js";
 import { writeJsDoc } from "./printer.js";
 import {
   extraParamName,
+  interfaceMethodName,
   paramDeclarations,
   serviceCompanionNames,
   takesStream,
@@ -31,12 +33,12 @@ function handlerReturn(kind: MethodKind, result: string): string {
   switch (kind) {
     case "unary":
     case "clientStream":
-      return `Promise<${result}> | ${result}`;
+      return `${lib("Promise")}<${result}> | ${result}`;
     case "oneway":
-      return "Promise<void> | void";
+      return `${lib("Promise")}<void> | void`;
     case "serverStream":
     case "bidi":
-      return `AsyncIterable<${result}>`;
+      return `${lib("AsyncIterable")}<${result}>`;
     default:
       return assertNever(kind);
   }
@@ -60,9 +62,9 @@ export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, servi
       if (i > 0) w.blankLine();
       writeMethodDoc(w, method);
       const params = paramDeclarations(ctx, method, false);
-      params.push(`${extraParamName(method, "ctx")}: ${callContext}`);
+      params.push(`${extraParamName(method, local("ctx"))}: ${callContext}`);
       const ret = handlerReturn(method.methodKind, resultType(ctx, method));
-      writeWrapped(w, 1, method.tsName, params, `: ${ret};`);
+      writeWrapped(w, 1, interfaceMethodName(method.tsName), params, `: ${ret};`);
       w.newLine();
     });
   });
@@ -76,10 +78,11 @@ export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, servi
  */
 function invokeExpression(method: MethodModel): string {
   const stream = takesStream(method);
-  const input = stream ? "requests" : method.params.length === 0 ? "_req" : "req";
-  const args = stream ? ["requests"] : method.params.map((p) => `req.${p.tsName}`);
-  args.push("ctx");
-  return `(h, ${input}, ctx) => h.${method.tsName}(${args.join(", ")})`;
+  const [h, req, ctx] = [local("h"), local("req"), local("ctx")];
+  const input = stream ? local("requests") : method.params.length === 0 ? local("_req") : req;
+  const args = stream ? [input] : method.params.map((p) => `${req}.${p.tsName}`);
+  args.push(ctx);
+  return `(${h}, ${input}, ${ctx}) => ${h}.${method.tsName}(${args.join(", ")})`;
 }
 
 /** The non-default IDL attributes of a method as a `MethodOptions` literal, or undefined when all are default. */

@@ -7,6 +7,7 @@ import { assertNever } from "../ast.js";
 import type { ConstModel, EnumModel, StructModel, UnionModel } from "../model.js";
 import { writeErrorCodecMembers, writeStructCodec, writeUnionCodec } from "./codecs.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib, local } from "./generated-names.js";
 import { writeJsDoc } from "./printer.js";
 import { tsType, zeroValue } from "./ts-type.js";
 
@@ -47,16 +48,16 @@ export function constLiteral(def: ConstModel): string {
     case "bigint":
       return scalar === "i64" || scalar === "u64" ? `${value}n` : String(value);
     case "number":
-      if (Number.isNaN(value)) return "Number.NaN";
-      if (value === Number.POSITIVE_INFINITY) return "Number.POSITIVE_INFINITY";
-      if (value === Number.NEGATIVE_INFINITY) return "Number.NEGATIVE_INFINITY";
+      if (Number.isNaN(value)) return `${lib("Number")}.NaN`;
+      if (value === Number.POSITIVE_INFINITY) return `${lib("Number")}.POSITIVE_INFINITY`;
+      if (value === Number.NEGATIVE_INFINITY) return `${lib("Number")}.NEGATIVE_INFINITY`;
       if (Object.is(value, -0)) return "-0";
       return scalar === "i64" || scalar === "u64" ? `${BigInt(value)}n` : String(value);
     case "boolean":
       return String(value);
     case "string":
       if (scalar === "bytes")
-        return `new Uint8Array([${Array.from(new TextEncoder().encode(value)).join(", ")}])`;
+        return `new ${lib("Uint8Array")}([${Array.from(new TextEncoder().encode(value)).join(", ")}])`;
       return JSON.stringify(value);
     default:
       return assertNever(value);
@@ -134,15 +135,16 @@ function writeErrorClass(w: CodeBlockWriter, ctx: EmitContext, def: StructModel)
       "Fields left out take their zero values; `message` defaults to the error's IDL name.",
       undefined,
     );
-    const options = ctx.runtimeType("RpcErrorOptions");
-    w.write(`constructor(init?: Partial<${name}>, message?: string, options?: ${options})`).block(() => {
-      w.writeLine(
-        `super(${ctx.runtime("Status")}.UNKNOWN, message ?? ${JSON.stringify(def.fullName)}, options);`,
-      );
+    const [init, message, options] = [local("init"), local("message"), local("options")];
+    const optionsType = ctx.runtimeType("RpcErrorOptions");
+    const params = `${init}?: ${lib("Partial")}<${name}>, ${message}?: string, ${options}?: ${optionsType}`;
+    w.write(`constructor(${params})`).block(() => {
+      const status = ctx.runtime("Status");
+      w.writeLine(`super(${status}.UNKNOWN, ${message} ?? ${JSON.stringify(def.fullName)}, ${options});`);
       for (const f of def.fields) {
         if (f.optional)
-          w.writeLine(`if (init?.${f.tsName} !== undefined) this.${f.tsName} = init.${f.tsName};`);
-        else w.writeLine(`this.${f.tsName} = init?.${f.tsName} ?? ${zeroValue(ctx, f.type)};`);
+          w.writeLine(`if (${init}?.${f.tsName} !== undefined) this.${f.tsName} = ${init}.${f.tsName};`);
+        else w.writeLine(`this.${f.tsName} = ${init}?.${f.tsName} ?? ${zeroValue(ctx, f.type)};`);
       }
     });
     w.blankLine();
