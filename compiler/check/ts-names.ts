@@ -21,18 +21,26 @@ const RESERVED_WORDS = [
   "await", "arguments", "eval",
 ]; // biome-ignore format: a table reads better packed
 
-/** TypeScript's predefined type names, which may not name an interface or type alias. */
+/**
+ * TypeScript's predefined type names, which may not name an interface or type alias, and its type
+ * operators, which cannot stand as a reference to one (`MessageCodec<keyof>` does not parse).
+ */
 const TS_TYPE_NAMES = [
-  "any",
-  "unknown",
-  "never",
-  "number",
-  "string",
-  "boolean",
-  "symbol",
-  "object",
-  "bigint",
-];
+  "any", "unknown", "never", "number", "string", "boolean", "symbol", "object", "bigint",
+  "keyof", "readonly", "unique", "infer",
+]; // biome-ignore format: a table reads better packed
+
+/**
+ * Contextual keywords that esbuild (tsx, Vite, bundlers) misreads as a declaration's name: it fails on
+ * `export interface as` and `export interface satisfies`, which tsc accepts.
+ */
+const STRIPPER_KEYWORDS = ["as", "satisfies"];
+
+/**
+ * The thenable protocol: `await` calls the `then` method of whatever it is given. A client or handlers
+ * object with a `then` method, or a module exporting `then` (`await import(...)`), would be called.
+ */
+const THEN = "then";
 
 /**
  * The members of `Object.prototype` (test/check/ts-names.test.ts checks this against the engine). A
@@ -49,11 +57,8 @@ const OBJECT_MEMBERS = [
 /** Properties of the runtime's error base class (and of `Error`), which generated error classes extend. */
 const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata"];
 
-/**
- * Members of generated client classes, and `then`: an object with a `then` method is a thenable, so
- * returning a client (or handlers) from an async function would call it.
- */
-const CLIENT_MEMBERS = ["channel", "close", "then"];
+/** Members of generated client classes. */
+const CLIENT_MEMBERS = ["channel", "close"];
 
 /** The extra parameters generated methods take after the IDL ones (the client's options, the handler's context). */
 const EXTRA_PARAMS = [local("ctx"), local("options")];
@@ -61,13 +66,19 @@ const EXTRA_PARAMS = [local("ctx"), local("options")];
 /** The names taken in each position (besides names already used by a sibling). */
 const TAKEN: Readonly<Record<NamePosition, ReadonlySet<string>>> = {
   // Runtime exports are not taken: the printer imports one that clashes under an alias (`Status$1`).
-  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GENERATED_CODE_NAMES]),
+  topLevel: new Set([
+    ...RESERVED_WORDS,
+    ...TS_TYPE_NAMES,
+    ...STRIPPER_KEYWORDS,
+    ...GENERATED_CODE_NAMES,
+    THEN,
+  ]),
   // A parameter is a local variable of the client method and a field of the method's argument message.
   param: new Set([...RESERVED_WORDS, ...EXTRA_PARAMS, ...OBJECT_MEMBERS]),
   field: new Set(OBJECT_MEMBERS),
   errorField: new Set([...OBJECT_MEMBERS, ...ERROR_PROPERTIES]),
   enumValue: new Set(OBJECT_MEMBERS),
-  method: new Set([...OBJECT_MEMBERS, ...CLIENT_MEMBERS]),
+  method: new Set([...OBJECT_MEMBERS, ...CLIENT_MEMBERS, THEN]),
 };
 
 /** The members of `Object.prototype` the naming rule keeps member names clear of (for tests). */

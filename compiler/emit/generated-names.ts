@@ -30,10 +30,11 @@ const LOCAL_NAMES = [
   "v",
   "e",
   "init",
+  "_init",
   "bytes",
   "tag",
   "map",
-  // error classes: constructor(init, message, options)
+  // error classes: constructor(init | _init, message, options)
   "message",
   "options",
   // descriptors: invoke(h, req | _req | requests, ctx)

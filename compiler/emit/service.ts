@@ -55,9 +55,10 @@ export function resultType(ctx: EmitContext, method: MethodModel): string {
  */
 export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
   const { handlers } = serviceCompanionNames(service);
-  const callContext = ctx.runtimeType("CallContext");
   writeJsDoc(w, `What a server implements to serve \`${service.fullName}\`.`, service.deprecated);
   w.write(`export interface ${handlers}`).block(() => {
+    // Asked for only when a method uses it: an import nothing uses would fail `noUnusedLocals`.
+    const callContext = service.methods.length === 0 ? "" : ctx.runtimeType("CallContext");
     service.methods.forEach((method, i) => {
       if (i > 0) w.blankLine();
       writeMethodDoc(w, method);

@@ -135,7 +135,9 @@ function writeErrorClass(w: CodeBlockWriter, ctx: EmitContext, def: StructModel)
       "Fields left out take their zero values; `message` defaults to the error's IDL name.",
       undefined,
     );
-    const [init, message, options] = [local("init"), local("message"), local("options")];
+    // Without fields `init` is not read: `_init`, so `noUnusedParameters` does not flag it.
+    const init = def.fields.length === 0 ? local("_init") : local("init");
+    const [message, options] = [local("message"), local("options")];
     const optionsType = ctx.runtimeType("RpcErrorOptions");
     const params = `${init}?: ${lib("Partial")}<${name}>, ${message}?: string, ${options}?: ${optionsType}`;
     w.write(`constructor(${params})`).block(() => {

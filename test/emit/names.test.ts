@@ -46,6 +46,7 @@ describe("names generated code must not trip over", () => {
   let outDir: string;
   let main: string;
   let m: Record<string, any>;
+  let empty: Record<string, any>;
 
   before(async () => {
     const result = runFrontEnd({ inputs: [FIXTURE], includeDirs: [], cwd: ROOT });
@@ -56,18 +57,30 @@ describe("names generated code must not trip over", () => {
     writeFileSync(path.join(outDir, "usage.ts"), USAGE);
     main = emitTypeScript(result.model).get("names.ts")!;
     m = await import(pathToFileURL(path.join(outDir, "names.ts")).href);
+    empty = await import(pathToFileURL(path.join(outDir, "empty.ts")).href);
   });
 
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
   it("renames only where generated code would break, quoting `new` in the handlers interface", () => {
-    for (const renamed of ["Partial_", "AsyncIterable_", "Promise_", "Map_", "Uint8Array_", "init_"])
+    for (const renamed of [
+      "Partial_",
+      "AsyncIterable_",
+      "Promise_",
+      "Map_",
+      "Uint8Array_",
+      "init_",
+      "keyof_",
+    ])
       assert.match(main, new RegExp(`^export interface ${renamed} \\{$`, "m"));
     for (const kept of ["Record", "Readonly", "Pick", "Error", "Date", "Object"])
       assert.match(main, new RegExp(`^export interface ${kept} \\{$`, "m"));
     assert.match(main, /\n\t"new"\(messages: AsyncIterable<Partial_>, ctx: CallContext\)/);
     assert.match(main, /\n\tnew\(messages: AsyncIterable<Partial_>, options\?: CallOptions\)/);
     assert.match(main, /\(h, requests, ctx\) => h\.new\(requests, ctx\)/);
+    // Imports never take a name this file declares, its service's companions and messages included.
+    for (const name of ["SvcClient", "SvcHandlers", "Svc_get_Args", "Svc_toString_Result"])
+      assert.match(main, new RegExp(`^\t${name} as ${name}\\$1,$`, "m"));
   });
 
   it("type-checks, with code that uses it, under the strict flag set", function () {
@@ -91,6 +104,13 @@ describe("names generated code must not trip over", () => {
     ])
       assert.deepStrictEqual(m.Choice.decode(m.Choice.encode(value)), value);
     assert.deepEqual(m.Mode, { valueOf_: 0, hasOwnProperty_: 1, __proto___: 2 });
+  });
+
+  it("gives a module exporting nothing named `then`, and an error without fields", () => {
+    assert.equal(typeof m.then, "undefined", "`await import()` of the module must not call a `then`");
+    assert.ok(m.then_ !== undefined);
+    const e = empty.Empty.decode(empty.Empty.encode(new empty.Empty()));
+    assert.ok(e instanceof empty.Empty);
   });
 
   it("never sets a prototype from a `__proto__` key of untyped input to generated code", () => {
