@@ -249,7 +249,8 @@ export class RpcParser extends CstParser {
 
   readonly method = this.RULE("method", () => {
     this.MANY(() => this.SUBRULE(this.annotation));
-    this.OPTION(() => this.CONSUME(Oneway));
+    // `oneway(` is a method named `oneway`, not the modifier: keywords are contextual.
+    this.OPTION({ GATE: () => this.LA(2).tokenType !== LParen, DEF: () => this.CONSUME(Oneway) });
     this.CONSUME(Name);
     this.CONSUME(LParen);
     this.MANY_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.param) });

@@ -62,14 +62,22 @@ export const RUNTIME_EXPORTS: readonly string[] = (() => {
   return [...names];
 })();
 
-/** Every hostile name, each once. */
-export const HOSTILE_NAMES: readonly string[] = [
-  ...new Set([...KEYWORDS, ...GLOBALS, ...LIB_TYPES, ...OBJECT_MEMBERS, ...GENERATED, ...RUNTIME_EXPORTS]),
-];
-
 /** Words of the IDL (and its scalar types), which may not name a type and cannot start a qualified name. */
 export const IDL_WORDS: ReadonlySet<string> = new Set([
   "package", "import", "const", "enum", "struct", "union", "error", "service", "stream", "oneway",
   "throws", "reserved", "to", "void", "true", "false", "list", "map", "bool", "i32", "i64", "u32", "u64",
   "f32", "f64", "string", "bytes",
 ]); // biome-ignore format: a table reads better packed
+
+/** Every hostile name, each once; the IDL's own words too, which name members (keywords are contextual). */
+export const HOSTILE_NAMES: readonly string[] = [
+  ...new Set([
+    ...KEYWORDS,
+    ...GLOBALS,
+    ...LIB_TYPES,
+    ...OBJECT_MEMBERS,
+    ...GENERATED,
+    ...RUNTIME_EXPORTS,
+    ...IDL_WORDS,
+  ]),
+];

@@ -269,13 +269,7 @@ function writeDefinition(
     case "const":
       return [`const ${name}: ${def.type} = ${constValue(def.type, def.seed)};`];
     case "service": {
-      // `oneway` would be read as the keyword, not as the method's name.
-      const methodNames = memberNames(
-        def.methods.length,
-        namer,
-        (n) => n,
-        (n) => n !== "oneway",
-      );
+      const methodNames = memberNames(def.methods.length, namer, (n) => n);
       const methods = def.methods.map((m, i) => writeMethod(m, methodNames[i]!, referable, errors, namer));
       return [`service ${name} {`, ...methods, "}"];
     }
