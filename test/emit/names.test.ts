@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { InMemoryChannel } from "@rpcgen/runtime";
 import { runFrontEnd } from "../../compiler/driver.js";
 import { emitTypeScript } from "../../compiler/emit/index.js";
+import { collect, from } from "./support/streams.js";
 import { ROOT, typecheck } from "./support/typecheck.js";
 
 const FIXTURE = path.join(ROOT, "test/emit/fixtures/names");
@@ -31,16 +32,6 @@ export function callNew(h: SvcHandlers, messages: AsyncIterable<Partial_>, ctx: 
   return h.new(messages, ctx);
 }
 `;
-
-async function* from<T>(values: readonly T[]): AsyncGenerator<T> {
-  for (const v of values) yield v;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
-}
 
 describe("names generated code must not trip over", () => {
   let outDir: string;

@@ -20,6 +20,7 @@ import { argsName, requestShape, responseShape, resultName } from "../../compile
 import type { MethodModel, ParamModel, SchemaModel, ServiceModel, TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "../codec/support/arbitrary.js";
 import { checkGenerated } from "../emit/support/program.js";
+import { collect, from } from "../emit/support/streams.js";
 import { ROOT } from "../emit/support/typecheck.js";
 import { schemaShapes, writeSchema } from "./support/hostile-schemas.js";
 
@@ -120,16 +121,6 @@ function argsArbitrary(arbs: ValueArbitraries, method: MethodModel): fc.Arbitrar
   return fc
     .record(parts)
     .map((raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
-}
-
-async function* from<T>(values: readonly T[]): AsyncGenerator<T> {
-  for (const v of values) yield v;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
 }
 
 /**
