@@ -5,20 +5,21 @@ import type { CallOptions } from "../call-context.js";
 import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { BidiMethod, ClientStreamMethod, ServerStreamMethod } from "../descriptors.js";
+import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
+import { SendCredit } from "../flow/send-credit.js";
+import { type StreamSink, sendStream } from "../flow/send-stream.js";
 import { FLAG_REQUEST_STREAM } from "../protocol/frame-types.js";
+import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status } from "../status.js";
-import { type InboxOwner, MessageInbox } from "../streams/message-inbox.js";
-import { SendCredit } from "../streams/send-credit.js";
-import { type StreamSink, sendStream } from "../streams/send-stream.js";
-import { type CallScheduler, ClientCall } from "./client-call.js";
+import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
 import { decodeFailure, errorFromResponse } from "./response-error.js";
 
 const EMPTY = new Uint8Array(0);
 const NO_CREDIT = new SendCredit(0);
 
 /** A streaming call; `inbox` is the caller's iterable (server stream, bidi), `promise` the result (client stream). */
-export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unknown> {
+export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<unknown> {
   readonly inbox: MessageInbox<unknown> | undefined;
   readonly promise: Promise<any> | undefined;
   readonly bytes: number;
@@ -54,7 +55,7 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
   start(connection: ClientConnection): void {
     if (this.done || !this.fits(connection, this.body.length, true)) return;
     const flags = this.requests === undefined ? 0 : FLAG_REQUEST_STREAM;
-    this.id = connection.start(
+    const id = connection.start(
       this,
       this.method.path,
       flags,
@@ -62,13 +63,13 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
       this.metadata,
       this.body,
     );
-    this.connection = connection;
+    this.started(connection, id);
     this.credit = new SendCredit(connection.peerInitialWindow);
     if (this.requests !== undefined) {
       this.requestsStarted = true;
       sendStream(this.requests, this).then(
         (completed) => {
-          if (completed && this.connection === connection) connection.end(this.id);
+          if (completed && this.connection === connection) connection.end(id);
         },
         (cause: unknown) => {
           const detail = cause instanceof Error ? cause.message : String(cause);
@@ -106,12 +107,12 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
 
   abandon(): void {
     if (this.done) return;
-    this.settle();
+    this.settle(Status.CANCELLED, undefined);
     this.credit.cancel();
   }
 
   onMessage(body: Buffer): void {
-    if (this.done || this.inbox === undefined) return;
+    if (this.done || this.inbox === undefined || !this.beforeFirstMessage()) return;
     let value: unknown;
     try {
       value = this.method.responseCodec.decode(body);
@@ -132,19 +133,31 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
 
   onResponse(response: ResponsePayload): void {
     if (this.done) return;
-    if (response.status === Status.OK) {
-      this.onResult(response.body);
-      return;
-    }
     this.connection = undefined;
-    this.fail(errorFromResponse(this.method, response));
+    if (!this.answered(response.metadata)) return;
+    if (response.status === Status.OK) this.complete(response.body);
+    else this.fail(errorFromResponse(this.method, response));
   }
 
   onResult(body: Uint8Array): void {
     if (this.done) return;
     this.connection = undefined;
+    if (this.answered(EMPTY_METADATA)) this.complete(body);
+  }
+
+  protected canRetry(): boolean {
+    return !this.requestsStarted;
+  }
+
+  protected rejectWith(error: RpcError): void {
+    this.credit.cancel();
+    if (this.inbox !== undefined) this.inbox.fail(error);
+    else this.reject!(error);
+  }
+
+  private complete(body: Uint8Array): void {
     if (this.inbox !== undefined) {
-      this.settle();
+      this.settle(Status.OK, undefined);
       this.credit.cancel();
       this.inbox.end();
       return;
@@ -156,18 +169,8 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
       this.fail(decodeFailure(this.method, cause));
       return;
     }
-    this.settle();
+    this.settle(Status.OK, undefined);
     this.credit.cancel();
     this.resolve!(value);
-  }
-
-  protected canRetry(): boolean {
-    return !this.requestsStarted;
-  }
-
-  protected rejectWith(error: RpcError): void {
-    this.credit.cancel();
-    if (this.inbox !== undefined) this.inbox.fail(error);
-    else this.reject!(error);
   }
 }

@@ -5,9 +5,10 @@ import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import { FLAG_ONEWAY } from "../protocol/frame-types.js";
+import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { type RpcError, Status } from "../status.js";
-import { type CallScheduler, ClientCall } from "./client-call.js";
+import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
 import { decodeFailure, errorFromResponse } from "./response-error.js";
 
 let capturedResolve: (value: any) => void;
@@ -20,7 +21,7 @@ function captureResolvers(resolve: (value: any) => void, reject: (error: RpcErro
 }
 
 /** A unary call (or a oneway one, which resolves as soon as its request is handed to a connection). */
-export class UnaryCall extends ClientCall {
+export class UnaryCall extends OutgoingCall {
   readonly promise: Promise<any>;
   readonly bytes: number;
   private readonly body: Uint8Array;
@@ -56,13 +57,13 @@ export class UnaryCall extends ClientCall {
       this.metadata,
       this.body,
     );
+    this.sent = true;
     if (this.oneway) {
-      this.settle();
+      this.settle(Status.OK, undefined);
       this.resolve(undefined);
       return;
     }
-    this.connection = connection;
-    this.id = id;
+    this.started(connection, id);
   }
 
   onMessage(): void {}
@@ -71,26 +72,16 @@ export class UnaryCall extends ClientCall {
 
   onResponse(response: ResponsePayload): void {
     if (this.done) return;
-    if (response.status === Status.OK) {
-      this.onResult(response.body);
-      return;
-    }
     this.connection = undefined;
-    this.fail(errorFromResponse(this.method, response));
+    if (!this.answered(response.metadata)) return;
+    if (response.status === Status.OK) this.complete(response.body);
+    else this.fail(errorFromResponse(this.method, response));
   }
 
   onResult(body: Uint8Array): void {
     if (this.done) return;
     this.connection = undefined;
-    let value: unknown;
-    try {
-      value = this.method.responseCodec.decode(body);
-    } catch (cause) {
-      this.fail(decodeFailure(this.method, cause));
-      return;
-    }
-    this.settle();
-    this.resolve(value);
+    if (this.answered(EMPTY_METADATA)) this.complete(body);
   }
 
   protected canRetry(): boolean {
@@ -99,5 +90,17 @@ export class UnaryCall extends ClientCall {
 
   protected rejectWith(error: RpcError): void {
     this.reject(error);
+  }
+
+  private complete(body: Uint8Array): void {
+    let value: unknown;
+    try {
+      value = this.method.responseCodec.decode(body);
+    } catch (cause) {
+      this.fail(decodeFailure(this.method, cause));
+      return;
+    }
+    this.settle(Status.OK, undefined);
+    this.resolve(value);
   }
 }

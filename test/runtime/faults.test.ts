@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import { connect, type RpcError, Server, type SocketChannel, Status } from "@rpcgen/runtime";
+import { connect, type RpcError, Server, type SocketChannel, Status, silentLogger } from "@rpcgen/runtime";
 import { type ByteSink, FrameEncoder } from "../../runtime/frames/frame-encoder.js";
 import { EchoService, echoHandlers, echoMethod } from "./fixtures/echo-service.js";
 import { RawPeer } from "./fixtures/raw-peer.js";
@@ -113,7 +113,10 @@ describe("runtime faults: one bad connection does not hurt the others", function
     server = new Server({
       handshakeTimeoutMs: 200,
       maxFrameSize: 64 * 1024,
-      logger: { error: () => {}, warn: (m) => warnings.push(m) },
+      logger: {
+        ...silentLogger,
+        warn: (obj: object | string, msg?: string) => void warnings.push(msg ?? String(obj)),
+      },
     });
     server.add(EchoService, echoHandlers().handlers);
     port = (await server.listen()).port;

@@ -8,6 +8,7 @@ import {
   type ServerOptions,
   type SocketChannel,
   Status,
+  silentLogger,
 } from "@rpcgen/runtime";
 import { FrameDecoder } from "../../runtime/frames/frame-decoder.js";
 import { FrameEncoder } from "../../runtime/frames/frame-encoder.js";
@@ -15,7 +16,7 @@ import { FrameType } from "../../runtime/protocol/frame-types.js";
 import { type EchoHandlers, EchoService, echoHandlers, echoMethod, sleep } from "./fixtures/echo-service.js";
 
 async function serve(options: ServerOptions, handlers: EchoHandlers = echoHandlers().handlers) {
-  const server = new Server(options);
+  const server = new Server({ logger: silentLogger, ...options });
   server.add(EchoService, handlers);
   const { port } = await server.listen();
   return { server, address: `127.0.0.1:${port}` };
