@@ -10,11 +10,12 @@ import type { CallOptions } from "./call-context.js";
 export function resolveDeadline(
   options: CallOptions | undefined,
   methodTimeoutMs: number | undefined,
+  now = Date.now(),
 ): number | undefined {
-  if (options === undefined) return methodTimeoutMs === undefined ? undefined : Date.now() + methodTimeoutMs;
+  if (options === undefined) return methodTimeoutMs === undefined ? undefined : now + methodTimeoutMs;
   const absolute = options.deadline === undefined ? undefined : +options.deadline;
   const timeout = options.timeoutMs ?? (absolute === undefined ? methodTimeoutMs : undefined);
-  const relative = timeout === undefined ? undefined : Date.now() + timeout;
+  const relative = timeout === undefined ? undefined : now + timeout;
   if (absolute === undefined) return relative;
   if (relative === undefined) return absolute;
   return Math.min(absolute, relative);

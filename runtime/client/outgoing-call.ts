@@ -4,7 +4,7 @@
 
 import type { CallOptions, Metadata } from "../call-context.js";
 import type { CallSink, ClientConnection } from "../connection/client-connection.js";
-import { armDeadline, type DeadlineOwner } from "../deadline.js";
+import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
 import { metadataLength } from "../frames/frame-encoder.js";
@@ -60,17 +60,17 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   private headersSeen = false;
   private events: CallEvents | undefined;
 
-  constructor(
-    scheduler: CallScheduler,
-    method: MethodDescriptor,
-    deadline: number | undefined,
-    options: CallOptions | undefined,
-  ) {
+  constructor(scheduler: CallScheduler, method: MethodDescriptor, options: CallOptions | undefined) {
     this.scheduler = scheduler;
     this.method = method;
-    this.deadline = deadline;
     this.options = options;
     this.metadata = options?.metadata;
+    if (options === undefined && method.timeoutMs === undefined) this.deadline = undefined;
+    else {
+      // The moment the budget starts, kept to say "deadline exceeded after <budget> ms".
+      this.startedAt = Date.now();
+      this.deadline = resolveDeadline(options, method.timeoutMs, this.startedAt);
+    }
   }
 
   /** Arms the deadline and the abort signal; call once, after the subclass is constructed. */
@@ -103,8 +103,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
         this.fail(new RpcError(Status.INVALID_ARGUMENT, `invalid deadline for ${this.method.path}`));
         return;
       }
-      this.startedAt = Date.now();
-      if (this.deadline <= this.startedAt) {
+      if (this.deadline <= Date.now()) {
         this.deadlineExpired();
         return;
       }

@@ -5,7 +5,6 @@
 import type { CallOptions } from "../call-context.js";
 import type { Channel } from "../channel.js";
 import type { ClientConnection } from "../connection/client-connection.js";
-import { resolveDeadline } from "../deadline.js";
 import type {
   BidiMethod,
   ClientStreamMethod,
@@ -184,7 +183,7 @@ export class SocketChannel implements Channel, CallScheduler {
     } catch (cause) {
       return Promise.reject(encodeFailure(method, cause));
     }
-    const call = new UnaryCall(this, method, body, resolveDeadline(options, method.timeoutMs), options);
+    const call = new UnaryCall(this, method, body, options);
     this.submit(call);
     return call.promise;
   }
@@ -204,9 +203,8 @@ export class SocketChannel implements Channel, CallScheduler {
         failure = encodeFailure(method, cause);
       }
     }
-    const deadline = resolveDeadline(options, method.timeoutMs);
     const window = this.options.connection.initialWindow;
-    const call = new StreamCall(this, method, body, requests, deadline, options, window);
+    const call = new StreamCall(this, method, body, requests, options, window);
     if (failure !== undefined) call.fail(failure);
     else this.submit(call);
     return call;

@@ -35,11 +35,10 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     method: ServerStreamMethod | ClientStreamMethod | BidiMethod,
     body: Uint8Array | undefined,
     requests: AsyncIterable<unknown> | undefined,
-    deadline: number | undefined,
     options: CallOptions | undefined,
     window: number,
   ) {
-    super(scheduler, method, deadline, options);
+    super(scheduler, method, options);
     this.body = body ?? EMPTY;
     this.bytes = this.body.length;
     this.requests = requests;

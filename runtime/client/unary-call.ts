@@ -33,10 +33,9 @@ export class UnaryCall extends OutgoingCall {
     scheduler: CallScheduler,
     method: UnaryMethod | OnewayMethod,
     body: Uint8Array,
-    deadline: number | undefined,
     options: CallOptions | undefined,
   ) {
-    super(scheduler, method, deadline, options);
+    super(scheduler, method, options);
     this.body = body;
     this.bytes = body.length;
     this.oneway = method.kind === "oneway";

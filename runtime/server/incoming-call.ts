@@ -67,6 +67,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
   private abortReason: RpcError | undefined;
   private response: ResponseMetadata | undefined;
   private events: CallEvents | undefined;
+  private headersSent = false;
   private finished = false;
 
   constructor(host: CallHost, id: number, route: Route, head: RequestHead, oneway: boolean) {
@@ -110,6 +111,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
   }
 
   setHeader(key: string, value: string | Uint8Array): void {
+    if (this.headersSent) throw new Error(`response headers of ${this.route.method.path} were already sent`);
     (this.response ??= new ResponseMetadata()).setHeader(key, value);
   }
 
@@ -221,7 +223,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
   send(value: unknown): void {
     const body = this.route.method.responseCodec.encode(value);
     if (!this.fits(body)) return;
-    this.sendHeaders();
+    if (!this.headersSent) this.sendHeaders();
     this.host.sendMessage(this.id, body);
   }
 
@@ -343,14 +345,15 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     if (this.oneway) return;
     let trailers = metadata;
     if (this.response !== undefined) {
-      this.sendHeaders();
+      if (!this.headersSent) this.sendHeaders();
       trailers = this.sendable(this.response.trailersWith(metadata), "trailers");
     }
     this.host.sendResponse(this.id, status, message, trailers, typeName, body, unprocessed);
   }
 
   private sendHeaders(): void {
-    const headers = this.response?.takeHeaders();
+    this.headersSent = true;
+    const headers = this.response?.headerEntries;
     if (headers === undefined) return;
     const checked = this.sendable(headers, "response headers");
     if (checked !== undefined) this.host.sendHeaders(this.id, checked);

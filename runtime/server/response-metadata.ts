@@ -22,12 +22,10 @@ function put(target: Record<string, string | Uint8Array>, key: string, value: st
 export class ResponseMetadata {
   private headers: Record<string, string | Uint8Array> | undefined;
   private trailers: Record<string, string | Uint8Array> | undefined;
-  private headersSent = false;
 
-  /** Sets a header; throws TypeError for a bad entry, Error once the headers were sent. */
+  /** Sets a header; throws TypeError for a bad entry. */
   setHeader(key: string, value: string | Uint8Array): void {
     checkEntry(key, value);
-    if (this.headersSent) throw new Error(`response headers were already sent; cannot set "${key}"`);
     put((this.headers ??= {}), key, value);
   }
 
@@ -37,10 +35,8 @@ export class ResponseMetadata {
     put((this.trailers ??= {}), key, value);
   }
 
-  /** The headers to send now (once): undefined when none were set or they went already. */
-  takeHeaders(): Metadata | undefined {
-    if (this.headersSent) return undefined;
-    this.headersSent = true;
+  /** The headers set so far, or undefined when none were. */
+  get headerEntries(): Metadata | undefined {
     return this.headers;
   }
 

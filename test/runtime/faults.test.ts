@@ -71,12 +71,17 @@ describe("runtime faults: a killed server", function () {
       channel!.unary(echoMethod, { text: "slow", delayMs: 10_000 }).catch((e: RpcError) => e),
     );
     await new Promise((r) => setTimeout(r, 100));
-    const killedAt = Date.now();
     child.kill("SIGKILL");
+    // They fail from the connection's loss (not from a keepalive timeout or a deadline: they have none).
     const errors = await Promise.all(pending);
-    const took = Date.now() - killedAt;
-    for (const e of errors) assert.equal((e as RpcError).code, Status.UNAVAILABLE);
-    assert.ok(took < 1000, `pending calls failed after ${took} ms`);
+    for (const e of errors) {
+      assert.equal((e as RpcError).code, Status.UNAVAILABLE);
+      assert.match(
+        (e as RpcError).message,
+        new RegExp(`connection to 127\\.0\\.0\\.1:${first.port} (closed|failed)`),
+      );
+      assert.equal((e as RpcError).unprocessed, false);
+    }
 
     // While the server is down: a call without deadline fails (not hangs); one with a deadline waits for it.
     const noDeadline = await channel.unary(echoMethod, { text: "x" }).catch((e: RpcError) => e);
@@ -91,13 +96,20 @@ describe("runtime faults: a killed server", function () {
     first.child.kill("SIGKILL");
     await once(first.child, "exit");
     channel = connect(`127.0.0.1:${first.port}`, { backoff: { initialMs: 20, maxMs: 50 } });
-    const start = Date.now();
+    let attempts = 0;
+    channel.onStateChange(({ state }) => {
+      if (state === "connecting") attempts++;
+    });
     const e = await channel
       .unary(echoMethod, { text: "x" }, { timeoutMs: 300 })
       .catch((err: RpcError) => err);
-    const took = Date.now() - start;
+    // It waited through several failed attempts and gave up at its deadline, saying why.
     assert.equal((e as RpcError).code, Status.DEADLINE_EXCEEDED);
-    assert.ok(took >= 290 && took < 1000, `took ${took}`);
+    assert.match(
+      (e as RpcError).message,
+      /^deadline exceeded after 300 ms .*; last error: connect ECONNREFUSED/,
+    );
+    assert.ok(attempts >= 2, `${attempts} attempts`);
   });
 });
 
@@ -171,12 +183,12 @@ describe("runtime faults: one bad connection does not hurt the others", function
 
   it("a slow handshake is closed after the handshake timeout", async () => {
     const peer = new RawPeer(port);
-    const start = Date.now();
+    let peerClosed = false;
+    void peer.closed.then(() => (peerClosed = true));
     peer.write(Buffer.from("RPCG"));
     await stillServingWithTwo();
+    assert.equal(peerClosed, false, "the slow peer is still waited for while others are served");
     await peer.closed;
-    const took = Date.now() - start;
-    assert.ok(took >= 190 && took < 2000, `closed after ${took} ms`);
     assert.match(peer.goAway()?.reason ?? "", /handshake not completed within 200 ms/);
     await stillServing();
 
@@ -211,12 +223,10 @@ describe("runtime faults: a peer that stops answering", function () {
       const pending = channel.unary(echoMethod, { text: "slow", delayMs: 3000 }).catch((e: RpcError) => e);
       await new Promise((r) => setTimeout(r, 50));
       proxy.stall();
-      const stalledAt = Date.now();
+      // Detected by keepalive, long before the handler (3 s) would have answered.
       const e = (await pending) as RpcError;
-      const took = Date.now() - stalledAt;
       assert.equal(e.code, Status.UNAVAILABLE);
       assert.match(e.message, /keepalive/);
-      assert.ok(took < 1000, `detected after ${took} ms`);
       proxy.resume();
       assert.equal((await channel.unary(echoMethod, { text: "again" }, { timeoutMs: 5000 })).text, "again");
     } finally {
@@ -243,9 +253,7 @@ describe("runtime faults: a client that stops answering", function () {
       while (server.connectionCount === 0) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, 50));
       proxy.stall();
-      const stalledAt = Date.now();
       while (fixture.aborted.length === 0) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(Date.now() - stalledAt < 2000);
       assert.deepEqual(fixture.aborted, [String(Status.UNAVAILABLE)]);
       assert.equal(server.connectionCount, 0);
       proxy.resume();
@@ -283,12 +291,9 @@ describe("runtime faults: a server that is not an rpcgen server", function () {
   it("a server that never answers the handshake: calls fail after connectTimeoutMs", async () => {
     const silent = await tcpServer(() => {});
     const channel = connect(`127.0.0.1:${silent.port}`, { connectTimeoutMs: 200 });
-    const start = Date.now();
     const e = (await channel.unary(echoMethod, { text: "x" }).catch((err) => err)) as RpcError;
-    const took = Date.now() - start;
     assert.equal(e.code, Status.UNAVAILABLE);
     assert.match(e.message, /timed out after 200 ms/);
-    assert.ok(took >= 190 && took < 2000, `took ${took}`);
     await channel.close();
     await silent.close();
   });

@@ -108,13 +108,11 @@ describe("runtime over sockets: every call kind", () => {
   });
 
   it("deadline: the call fails with DEADLINE_EXCEEDED on time and the handler is aborted", async () => {
-    const start = Date.now();
     const e = await channel
       .unary(echoMethod, { text: "slow", delayMs: 5000 }, { timeoutMs: 100 })
       .catch((err) => err);
-    const took = Date.now() - start;
     assert.equal((e as RpcError).code, Status.DEADLINE_EXCEEDED);
-    assert.ok(took >= 95 && took < 1000, `took ${took} ms`);
+    assert.equal((e as RpcError).message, "deadline exceeded after 100 ms for test.Echo/echo");
     while (fixture.aborted.length === 0) await new Promise((r) => setTimeout(r, 10));
     assert.ok(
       fixture.aborted[0] === String(Status.DEADLINE_EXCEEDED) ||
