@@ -80,6 +80,21 @@ export function chainInterceptors<N>(interceptors: readonly ((next: N) => N)[], 
 /** A unary client call with its request and result types. */
 export type UnaryClientCall<Req, Res> = ClientCall<UnaryMethod<Req, Res>>;
 
+/** A unary server call with its request and result types. */
+export type UnaryServerCall<Req, Res> = ServerCall<UnaryMethod<Req, Res>>;
+
+type AnyNext = (call: { readonly method: MethodDescriptor }) => Promise<unknown>;
+type AnyIntercept = (call: any, next: any) => Promise<unknown>;
+
+// The body of every helper below: `intercept` for the calls `applies` selects, `next` for the others.
+// The helpers' signatures carry the types; at run time a client and a server chain look the same.
+function selective(applies: (method: MethodDescriptor) => boolean, intercept: AnyIntercept): any {
+  return (next: AnyNext) => (call: { readonly method: MethodDescriptor }) =>
+    applies(call.method) ? intercept(call, next) : next(call);
+}
+
+const isUnary = (method: MethodDescriptor): boolean => method.kind === "unary";
+
 /**
  * A client interceptor that runs `intercept` for unary calls only; calls of other kinds pass through.
  * `intercept` is generic over the method's request and result, so it sees typed values.
@@ -90,10 +105,7 @@ export function unaryClientInterceptor(
     next: (call: UnaryClientCall<Req, Res>) => Promise<Res>,
   ) => Promise<Res>,
 ): ClientInterceptor {
-  return ((next: ClientNext) => (call: ClientCall) =>
-    call.method.kind === "unary"
-      ? intercept(call as UnaryClientCall<any, any>, next)
-      : next(call)) as ClientInterceptor;
+  return selective(isUnary, intercept);
 }
 
 /** A client interceptor for calls of `method` only, with its exact request and result types. */
@@ -104,13 +116,8 @@ export function methodClientInterceptor<M extends MethodDescriptor>(
     next: (call: ClientCall<M>) => Promise<ResultOf<M>>,
   ) => Promise<ResultOf<M>>,
 ): ClientInterceptor {
-  const path = method.path;
-  return ((next: ClientNext) => (call: ClientCall) =>
-    call.method.path === path ? intercept(call as ClientCall<M>, next) : next(call)) as ClientInterceptor;
+  return selective((m) => m.path === method.path, intercept);
 }
-
-/** A unary server call with its request type. */
-export type UnaryServerCall<Req, Res> = ServerCall<UnaryMethod<Req, Res>>;
 
 /** A server interceptor that runs `intercept` for unary calls only; calls of other kinds pass through. */
 export function unaryServerInterceptor(
@@ -119,10 +126,7 @@ export function unaryServerInterceptor(
     next: (call: UnaryServerCall<Req, Res>) => Promise<Res>,
   ) => Promise<Res>,
 ): ServerInterceptor {
-  return ((next: ServerNext) => (call: ServerCall) =>
-    call.method.kind === "unary"
-      ? intercept(call as UnaryServerCall<any, any>, next)
-      : next(call)) as ServerInterceptor;
+  return selective(isUnary, intercept);
 }
 
 /** A server interceptor for calls of `method` only, with its exact request and result types. */
@@ -133,7 +137,5 @@ export function methodServerInterceptor<M extends MethodDescriptor>(
     next: (call: ServerCall<M>) => Promise<ResultOf<M>>,
   ) => Promise<ResultOf<M>>,
 ): ServerInterceptor {
-  const path = method.path;
-  return ((next: ServerNext) => (call: ServerCall) =>
-    call.method.path === path ? intercept(call as ServerCall<M>, next) : next(call)) as ServerInterceptor;
+  return selective((m) => m.path === method.path, intercept);
 }

@@ -12,6 +12,7 @@ import { metadataProblem, requestTooLarge } from "../limits.js";
 import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import { errorFromResponse } from "./response-error.js";
 
 /** What a call needs from its channel. */
 export interface CallScheduler {
@@ -145,8 +146,20 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
 
   abstract onMessage(body: Buffer): void;
   abstract onWindow(count: number): void;
-  abstract onResponse(response: ResponsePayload): void;
-  abstract onResult(body: Uint8Array): void;
+
+  onResponse(response: ResponsePayload): void {
+    if (this.done) return;
+    this.connection = undefined;
+    if (!this.answered(response.metadata)) return;
+    if (response.status === Status.OK) this.complete(response.body);
+    else this.fail(errorFromResponse(this.method, response));
+  }
+
+  onResult(body: Uint8Array): void {
+    if (this.done) return;
+    this.connection = undefined;
+    if (this.answered(EMPTY_METADATA)) this.complete(body);
+  }
 
   onClosed(error: RpcError, unprocessedCall: boolean): void {
     if (this.done) return;
@@ -166,6 +179,8 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   protected abstract canRetry(): boolean;
   /** Rejects the caller's promise or iterable. */
   protected abstract rejectWith(error: RpcError): void;
+  /** The server answered OK with `body` (the result; empty for response streams): settle successfully. */
+  protected abstract complete(body: Uint8Array): void;
 
   /** Records that the REQUEST went out on `connection` as stream `id`. */
   protected started(connection: ClientConnection, id: number): void {

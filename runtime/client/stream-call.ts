@@ -9,11 +9,9 @@ import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
 import { SendCredit } from "../flow/send-credit.js";
 import { type StreamSink, sendStream } from "../flow/send-stream.js";
 import { FLAG_REQUEST_STREAM } from "../protocol/frame-types.js";
-import { EMPTY_METADATA } from "../protocol/payload-reader.js";
-import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status } from "../status.js";
 import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
-import { decodeFailure, errorFromResponse } from "./response-error.js";
+import { decodeFailure } from "./response-error.js";
 
 const EMPTY = new Uint8Array(0);
 const NO_CREDIT = new SendCredit(0);
@@ -130,20 +128,6 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     this.credit.add(count);
   }
 
-  onResponse(response: ResponsePayload): void {
-    if (this.done) return;
-    this.connection = undefined;
-    if (!this.answered(response.metadata)) return;
-    if (response.status === Status.OK) this.complete(response.body);
-    else this.fail(errorFromResponse(this.method, response));
-  }
-
-  onResult(body: Uint8Array): void {
-    if (this.done) return;
-    this.connection = undefined;
-    if (this.answered(EMPTY_METADATA)) this.complete(body);
-  }
-
   protected canRetry(): boolean {
     return !this.requestsStarted;
   }
@@ -154,7 +138,7 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     else this.reject!(error);
   }
 
-  private complete(body: Uint8Array): void {
+  protected complete(body: Uint8Array): void {
     if (this.inbox !== undefined) {
       this.settle(Status.OK, undefined);
       this.credit.cancel();

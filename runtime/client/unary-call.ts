@@ -5,11 +5,9 @@ import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import { FLAG_ONEWAY } from "../protocol/frame-types.js";
-import { EMPTY_METADATA } from "../protocol/payload-reader.js";
-import type { ResponsePayload } from "../protocol/payloads.js";
 import { type RpcError, Status } from "../status.js";
 import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
-import { decodeFailure, errorFromResponse } from "./response-error.js";
+import { decodeFailure } from "./response-error.js";
 
 let capturedResolve: (value: any) => void;
 let capturedReject: (error: RpcError) => void;
@@ -69,20 +67,6 @@ export class UnaryCall extends OutgoingCall {
 
   onWindow(): void {}
 
-  onResponse(response: ResponsePayload): void {
-    if (this.done) return;
-    this.connection = undefined;
-    if (!this.answered(response.metadata)) return;
-    if (response.status === Status.OK) this.complete(response.body);
-    else this.fail(errorFromResponse(this.method, response));
-  }
-
-  onResult(body: Uint8Array): void {
-    if (this.done) return;
-    this.connection = undefined;
-    if (this.answered(EMPTY_METADATA)) this.complete(body);
-  }
-
   protected canRetry(): boolean {
     return true;
   }
@@ -91,7 +75,7 @@ export class UnaryCall extends OutgoingCall {
     this.reject(error);
   }
 
-  private complete(body: Uint8Array): void {
+  protected complete(body: Uint8Array): void {
     let value: unknown;
     try {
       value = this.method.responseCodec.decode(body);

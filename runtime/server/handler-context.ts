@@ -37,8 +37,8 @@ function signal(this: Linked): AbortSignal {
 
 const SIGNAL: PropertyDescriptor = { get: signal, enumerable: true, configurable: true };
 
-/** The context of one call. Built by the server for each call it dispatches. */
-class HandlerContext implements CallContext, Linked {
+/** The context of one call, built by the server for each call it dispatches. */
+export class HandlerContext implements CallContext, Linked {
   readonly method: string;
   readonly metadata: Metadata;
   readonly deadline: number | undefined;
@@ -72,16 +72,4 @@ class HandlerContext implements CallContext, Linked {
     const { method, metadata, deadline, peer, connectionMetadata, values } = this;
     return { method, metadata, deadline, peer, connectionMetadata, values };
   }
-}
-
-/** A context for a call dispatched to a handler. */
-export function handlerContext(
-  target: ContextTarget,
-  method: string,
-  metadata: Metadata,
-  deadline: number | undefined,
-  peer: string,
-  connectionMetadata: Metadata,
-): CallContext {
-  return new HandlerContext(target, method, metadata, deadline, peer, connectionMetadata);
 }

@@ -14,7 +14,7 @@ import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js"
 import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
-import { type ContextTarget, handlerContext } from "./handler-context.js";
+import { type ContextTarget, HandlerContext } from "./handler-context.js";
 import { ResponseMetadata, unsendable } from "./response-metadata.js";
 
 /** A registered method: its descriptor, the user's handlers, and the chain to call when interceptors exist. */
@@ -78,7 +78,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     const deadline = deadlineFromWire(head.timeoutMs);
     this.deadline = deadline;
     const path = route.method.path;
-    this.ctx = handlerContext(this, path, head.metadata, deadline, host.peer, host.peerMetadata);
+    this.ctx = new HandlerContext(this, path, head.metadata, deadline, host.peer, host.peerMetadata);
     if (callEventsWanted()) {
       this.events = new CallEvents({
         side: "server",

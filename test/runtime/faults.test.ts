@@ -4,8 +4,8 @@ import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { connect, type RpcError, Server, type SocketChannel, Status, silentLogger } from "@rpcgen/runtime";
-import { type ByteSink, FrameEncoder } from "../../runtime/frames/frame-encoder.js";
 import { EchoService, echoHandlers, echoMethod } from "./fixtures/echo-service.js";
+import { clientHandshake } from "./fixtures/frame-bytes.js";
 import { RawPeer } from "./fixtures/raw-peer.js";
 import { StallProxy } from "./fixtures/stall-proxy.js";
 
@@ -27,30 +27,6 @@ async function startServerProcess(port = 0): Promise<{ child: ChildProcess; port
   }
   throw new Error(`server process exited: ${out}`);
 }
-
-function frames(write: (enc: FrameEncoder) => void): Buffer {
-  const chunks: Buffer[] = [];
-  const sink: ByteSink = {
-    cork() {},
-    uncork() {},
-    write(c) {
-      chunks.push(Buffer.from(c));
-      return true;
-    },
-    writableLength: 0,
-    destroyed: false,
-  };
-  const enc = new FrameEncoder(sink);
-  write(enc);
-  enc.flush();
-  return Buffer.concat(chunks);
-}
-
-const handshake = () =>
-  frames((e) => {
-    e.preface();
-    e.hello([], undefined);
-  });
 
 describe("runtime faults: a killed server", function () {
   this.timeout(30_000);
@@ -157,7 +133,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
   it("a malformed frame after the handshake", async () => {
     const peer = new RawPeer(port);
     const bad = Buffer.from([0, 0, 0, 3, 2, 0, 0, 0, 0, 1, 0, 9, 0]); // REQUEST whose path length overruns
-    peer.write(Buffer.concat([handshake(), bad]));
+    peer.write(Buffer.concat([clientHandshake(), bad]));
     await peer.closed;
     assert.equal(peer.goAway()?.status, Status.INTERNAL);
     assert.match(peer.goAway()?.reason ?? "", /truncated method path/);
@@ -167,7 +143,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
   it("an oversized frame is refused from its header", async () => {
     const peer = new RawPeer(port);
     const header = Buffer.from([0, 0x10, 0, 0, 3, 0, 0, 0, 0, 1]); // 1 MiB MESSAGE, limit 64 KiB
-    peer.write(Buffer.concat([handshake(), header]));
+    peer.write(Buffer.concat([clientHandshake(), header]));
     await peer.closed;
     assert.match(peer.goAway()?.reason ?? "", /exceeds the limit of 65536/);
     await stillServing();
@@ -175,7 +151,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
 
   it("a truncated frame followed by silence: closed by the peer's end, others unaffected", async () => {
     const peer = new RawPeer(port);
-    peer.write(Buffer.concat([handshake(), Buffer.from([0, 0, 0, 100, 3, 0, 0, 0, 0, 1, 1, 2, 3])]));
+    peer.write(Buffer.concat([clientHandshake(), Buffer.from([0, 0, 0, 100, 3, 0, 0, 0, 0, 1, 1, 2, 3])]));
     peer.socket.end();
     await peer.closed;
     await stillServing();

@@ -5,29 +5,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Server, Status, silentLogger } from "@rpcgen/runtime";
 import { FrameDecoder } from "../../runtime/frames/frame-decoder.js";
-import { type ByteSink, FrameEncoder } from "../../runtime/frames/frame-encoder.js";
 import { FLAG_UNPROCESSED, FrameType, PROTOCOL_MINOR } from "../../runtime/protocol/frame-types.js";
 import { decodeCancel, decodeHeaders, decodeResponse } from "../../runtime/protocol/payloads.js";
 import { EchoService, echoHandlers, echoMethod } from "./fixtures/echo-service.js";
+import { clientHandshake, encodeFrames } from "./fixtures/frame-bytes.js";
 import { RawPeer } from "./fixtures/raw-peer.js";
-
-function encode(write: (enc: FrameEncoder) => void): Buffer {
-  const chunks: Buffer[] = [];
-  const sink: ByteSink = {
-    cork() {},
-    uncork() {},
-    write(chunk) {
-      chunks.push(Buffer.from(chunk));
-      return true;
-    },
-    writableLength: 0,
-    destroyed: false,
-  };
-  const enc = new FrameEncoder(sink);
-  write(enc);
-  enc.flush();
-  return Buffer.concat(chunks);
-}
 
 interface Frame {
   readonly type: number;
@@ -61,12 +43,6 @@ async function receivedUntil(peer: RawPeer, done: (frames: Frame[]) => boolean):
   }
 }
 
-const handshake = () =>
-  encode((e) => {
-    e.preface();
-    e.hello([], undefined);
-  });
-
 describe("runtime protocol 1.1 on the wire", function () {
   this.timeout(20_000);
   let server: Server;
@@ -96,7 +72,7 @@ describe("runtime protocol 1.1 on the wire", function () {
 
   it("announces minor version 1 in its preface", async () => {
     peer = new RawPeer(port);
-    peer.write(handshake());
+    peer.write(clientHandshake());
     await receivedUntil(peer, (frames) => frames.length > 0);
     assert.equal(Buffer.concat(peer.received)[5], PROTOCOL_MINOR);
     assert.equal(PROTOCOL_MINOR, 1);
@@ -106,7 +82,10 @@ describe("runtime protocol 1.1 on the wire", function () {
     peer = new RawPeer(port);
     const body = echoMethod.requestCodec.encode({ text: "with metadata" });
     peer.write(
-      Buffer.concat([handshake(), encode((e) => e.request(1, 0, echoMethod.path, 0, undefined, body))]),
+      Buffer.concat([
+        clientHandshake(),
+        encodeFrames((e) => e.request(1, 0, echoMethod.path, 0, undefined, body)),
+      ]),
     );
     const frames = await receivedUntil(peer, (f) => f.some((x) => x.type === FrameType.RESPONSE));
     const call = frames.filter((f) => f.id === 1);
@@ -126,8 +105,8 @@ describe("runtime protocol 1.1 on the wire", function () {
     const body = echoMethod.requestCodec.encode({ text: "x", fail: "rpc" });
     peer.write(
       Buffer.concat([
-        handshake(),
-        encode((e) => {
+        clientHandshake(),
+        encodeFrames((e) => {
           e.request(1, 0, "test.Echo/ghost", 0, undefined, body);
           e.request(3, 0, echoMethod.path, 0, undefined, Buffer.from("{not json"));
           e.request(5, 0, echoMethod.path, 0, undefined, body);
@@ -151,8 +130,8 @@ describe("runtime protocol 1.1 on the wire", function () {
     const body = echoMethod.requestCodec.encode({ text: "slow", delayMs: 10_000 });
     peer.write(
       Buffer.concat([
-        handshake(),
-        encode((e) => {
+        clientHandshake(),
+        encodeFrames((e) => {
           e.request(1, 0, echoMethod.path, 60_000, undefined, body);
           e.request(3, 0, echoMethod.path, 60_000, undefined, body);
           e.cancel(1, Status.DEADLINE_EXCEEDED);
@@ -168,7 +147,7 @@ describe("runtime protocol 1.1 on the wire", function () {
 describe("runtime protocol 1.1 payloads", () => {
   it("round-trip HEADERS, CANCEL reasons and the UNPROCESSED flag", () => {
     const frames = framesOf(
-      encode((e) => {
+      encodeFrames((e) => {
         e.headers(3, { k: "v", bin: new Uint8Array([9]) });
         e.cancel(3, Status.DEADLINE_EXCEEDED);
         e.cancel(5);
@@ -212,19 +191,19 @@ describe("runtime protocol examples (docs/protocol.md)", () => {
     const [request, typedError, headers, response] = documentedExamples();
     const argument = Buffer.from([0x0a, 0x01, 0x61]);
     assert.deepEqual(
-      encode((e) => e.request(1, 0, "kv.KeyValue/get", 1000, undefined, argument)),
+      encodeFrames((e) => e.request(1, 0, "kv.KeyValue/get", 1000, undefined, argument)),
       request,
     );
     assert.deepEqual(
-      encode((e) => e.response(1, 5, "no such key", undefined, "kv.KeyNotFound", argument)),
+      encodeFrames((e) => e.response(1, 5, "no such key", undefined, "kv.KeyNotFound", argument)),
       typedError,
     );
     assert.deepEqual(
-      encode((e) => e.headers(1, { region: "eu" })),
+      encodeFrames((e) => e.headers(1, { region: "eu" })),
       headers,
     );
     assert.deepEqual(
-      encode((e) => e.response(1, 0, "", { etag: "7" }, undefined, Buffer.from([0x0a, 0x01, 0x62]))),
+      encodeFrames((e) => e.response(1, 0, "", { etag: "7" }, undefined, Buffer.from([0x0a, 0x01, 0x62]))),
       response,
     );
   });
