@@ -65,6 +65,7 @@ export abstract class FrameConnection {
   private readonly gate: WriteGate;
   private readonly keepalive: Keepalive | undefined;
   private phase: Phase = Phase.PREFACE;
+  private ending = false;
   private readPaused = false;
   private pumping = false;
   private prefaceSent = false;
@@ -138,9 +139,12 @@ export abstract class FrameConnection {
     this.transport.destroy();
   }
 
-  /** Whether this connection keeps the Node process alive (only transports with a handle can). */
+  /**
+   * Whether this connection keeps the Node process alive (only transports with a handle can). Once it
+   * is ending it always does, so whoever awaits its close sees it close.
+   */
   protected holdProcess(hold: boolean): void {
-    holdProcess(this.transport, hold);
+    if (!this.ending || hold) holdProcess(this.transport, hold);
   }
 
   /** Sends the preface and HELLO with this side's settings. */
@@ -194,6 +198,10 @@ export abstract class FrameConnection {
 
   /** Flushes what is queued, half-closes, and destroys the transport if it has not closed within a second. */
   protected endSoon(): void {
+    if (!this.ending) {
+      this.ending = true;
+      holdProcess(this.transport, true);
+    }
     this.encoder.flush();
     this.transport.end();
     setTimeout(() => this.transport.destroy(), 1000).unref();

@@ -36,16 +36,25 @@ describe("runtime: a client that never closes its channel", function () {
     return child;
   }
 
-  it("exits by itself after unary and streaming calls over TCP", async () => {
+  async function serverPort(): Promise<string> {
     const server = start("server-process.ts", []);
     let listening = "";
     for await (const chunk of server.stdout!) {
       listening += String(chunk);
       if (/listening \d+/.test(listening)) break;
     }
-    const port = /listening (\d+)/.exec(listening)![1]!;
-    const { code, text } = await output(start("forgetful-client.ts", ["tcp", port]));
+    return /listening (\d+)/.exec(listening)![1]!;
+  }
+
+  it("exits by itself after unary and streaming calls over TCP", async () => {
+    const { code, text } = await output(start("forgetful-client.ts", ["tcp", await serverPort()]));
     assert.equal(text, "over tcp 3\n");
+    assert.equal(code, 0);
+  });
+
+  it("and one that closes its channel sees the close resolve before it exits", async () => {
+    const { code, text } = await output(start("forgetful-client.ts", ["tcp-close", await serverPort()]));
+    assert.equal(text, "over tcp 3\nclosed\n");
     assert.equal(code, 0);
   });
 
