@@ -91,7 +91,10 @@ export class Connector {
     return this.current;
   }
 
-  /** Calls `listener` on every change of state until the returned function is called. */
+  /**
+   * Calls `listener` on every change of state until the returned function is called. A listener that
+   * throws does not disturb the channel; its exception is rethrown on the next tick.
+   */
   onStateChange(listener: (change: StateChange) => void): () => void {
     this.listeners.add(listener);
     return () => {
@@ -124,7 +127,17 @@ export class Connector {
     this.current = state;
     if (this.listeners.size === 0) return;
     const change: StateChange = { state, previous, error };
-    for (const listener of [...this.listeners]) listener(change);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (thrown) {
+        // As diagnostics_channel does with its subscribers: the listener's bug surfaces as an uncaught
+        // exception, and the channel's own state stays consistent.
+        process.nextTick(() => {
+          throw thrown;
+        });
+      }
+    }
   }
 
   private dial(): void {

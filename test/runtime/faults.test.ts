@@ -126,6 +126,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
     const peer = new RawPeer(port);
     peer.write(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
     await peer.closed;
+    assert.equal(peer.goAway()?.status, Status.INTERNAL, "a protocol error, as docs/protocol.md says");
     assert.match(peer.goAway()?.reason ?? "", /not an rpcgen peer/);
     await stillServing();
   });

@@ -301,6 +301,22 @@ describe("in-memory channel", () => {
     await assert.rejects(call, expectCode(Status.UNAVAILABLE));
   });
 
+  it("fails INVALID_ARGUMENT, as over a socket, when the client cannot encode the request", async () => {
+    const unencodable = {
+      ...client.echo,
+      requestCodec: {
+        ...client.echo.requestCodec,
+        encode: () => {
+          throw new TypeError("not a string");
+        },
+      },
+    };
+    const error = await channel.unary(unencodable, "x").catch((e: unknown) => e);
+    assert.ok(error instanceof RpcError && error.code === Status.INVALID_ARGUMENT, String(error));
+    assert.match(error.message, /cannot encode the request of test\.S\/echo: not a string/);
+    assert.equal(seen, undefined, "nothing reached the handler");
+  });
+
   it("answers INVALID_ARGUMENT when the server cannot decode the request", async () => {
     await assert.rejects(
       channel.unary(client.echo as unknown as UnaryMethod<number, string>, 5),
