@@ -55,7 +55,7 @@ const OBJECT_MEMBERS = [
 ]; // biome-ignore format: a table reads better packed
 
 /** Properties of the runtime's error base class (and of `Error`), which generated error classes extend. */
-const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata"];
+const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata", "unprocessed"];
 
 /** Members of generated client classes. */
 const CLIENT_MEMBERS = ["channel", "close"];
