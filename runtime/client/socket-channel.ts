@@ -88,6 +88,14 @@ export class SocketChannel implements Channel, CallScheduler {
     return this.connector.lastError;
   }
 
+  /**
+   * Starts a connection attempt now if the channel is idle (a no-op while connecting, ready, backing off
+   * or closed). A cluster channel uses it to reconnect endpoints in the background.
+   */
+  connect(): void {
+    if (!this.closed) this.connector.connect();
+  }
+
   /** Calls `listener` with every change of `state` until the returned function is called. */
   onStateChange(listener: (change: StateChange) => void): () => void {
     return this.connector.onStateChange(listener);

@@ -1,6 +1,7 @@
 // The Server: registers services, serves the transports its listener accepts (or that it is handed with
 // `serve`) within its connection limits, and closes gracefully.
 
+import type { Registration, RegistryListenOptions } from "../cluster/registration.js";
 import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
 import { DEFAULT_GRACE_MS } from "../limits.js";
@@ -42,6 +43,8 @@ export class Server implements ConnectionHost {
   private closing: Promise<void> | undefined;
   private closeWaiter: (() => void) | undefined;
   private forceTimer: NodeJS.Timeout | undefined;
+  private registration: Registration | undefined;
+  private closeRequested: Promise<void> | undefined;
 
   constructor(options?: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -78,14 +81,20 @@ export class Server implements ConnectionHost {
    * `path`; resolves with the bound address. One listener per server.
    */
   listen(options: { readonly path: string }): Promise<{ readonly path: string }>;
-  listen(options?: {
-    readonly host?: string;
-    readonly port?: number;
-  }): Promise<{ host: string; port: number }>;
-  listen(options?: ListenOptions): Promise<ListenAddress> {
-    return this.listenOn(
+  listen(
+    options?: {
+      readonly host?: string;
+      readonly port?: number;
+    } & RegistryListenOptions,
+  ): Promise<{ host: string; port: number }>;
+  listen(options?: ListenOptions & RegistryListenOptions): Promise<ListenAddress> {
+    const listening = this.listenOn(
       netListener(options ?? {}, (error) => this.logger.error({ err: error }, "listening socket failed")),
     );
+    const registry = options?.registry;
+    return registry === undefined
+      ? listening
+      : listening.then((address) => this.register({ ...options, registry }, address));
   }
 
   /**
@@ -128,6 +137,19 @@ export class Server implements ConnectionHost {
    * ends the rest with UNAVAILABLE. Resolves when every connection is closed.
    */
   close(options?: CloseOptions): Promise<void> {
+    if (this.closeRequested !== undefined) return this.closeRequested;
+    const registration = this.registration;
+    this.registration = undefined;
+    // A registered server deregisters first, so consumers stop sending new calls before connections drain.
+    this.closeRequested =
+      registration === undefined
+        ? this.shutdown(options)
+        : registration.close().then(() => this.shutdown(options));
+    return this.closeRequested;
+  }
+
+  // Stops accepting, sends GOAWAY, and drains within the grace period (close's second half).
+  private shutdown(options: CloseOptions | undefined): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     const graceMs = options?.graceMs ?? DEFAULT_GRACE_MS;
     this.closing = new Promise((resolve) => {
@@ -161,6 +183,24 @@ export class Server implements ConnectionHost {
     if (this.closing !== undefined) return Promise.reject(new Error("server is closed"));
     this.listener = listener;
     return listener.listen((transport, info) => this.serve(transport, info));
+  }
+
+  // Registers the bound address in the registry; the cluster layer (and etcd3) load only for this.
+  private async register(
+    options: RegistryListenOptions & { readonly registry: string },
+    address: ListenAddress,
+  ): Promise<ListenAddress> {
+    if (!("port" in address)) throw new TypeError("only a TCP listener can register in a registry");
+    const { registerServer } = await import("../cluster/registration.js");
+    const services = [
+      ...new Set([...this.routes.keys()].map((path) => path.slice(0, path.lastIndexOf("/")))),
+    ];
+    const registration = await registerServer(options, address, services, (error) =>
+      this.logger.warn({ err: error, registry: options.registry }, "registration failed; retrying"),
+    );
+    if (this.closeRequested !== undefined) await registration.close();
+    else this.registration = registration;
+    return address;
   }
 
   private checkClosed(): void {
