@@ -52,8 +52,8 @@ export class EtcdResolver implements Resolver {
     client?.close();
   }
 
-  /** Reads the whole set and watches from its revision (exposed for tests of compaction). */
-  async sync(): Promise<void> {
+  /** Reads the whole set and watches from its revision. */
+  private async sync(): Promise<void> {
     const generation = ++this.generation;
     await this.dropWatcher();
     try {
@@ -72,8 +72,13 @@ export class EtcdResolver implements Resolver {
     }
   }
 
-  /** Watches changes from `revision` on; a broken watch leads to a full read again. */
-  watch(client: EtcdClient, revision: string, generation = this.generation): void {
+  /** Watches changes from `revision` on (exposed for tests of compaction); a broken watch leads to a full read. */
+  async watchFrom(revision: string): Promise<void> {
+    await this.dropWatcher();
+    this.watch(await this.client!, revision, this.generation);
+  }
+
+  private watch(client: EtcdClient, revision: string, generation: number): void {
     const watcher = client.watch().prefix(this.prefix).startRevision(revision).watcher();
     this.watcher = watcher;
     watcher.on("data", (response) => {
@@ -85,9 +90,14 @@ export class EtcdResolver implements Resolver {
       }
       this.emit();
     });
-    const broken = (error: Error): void => this.lost(error, generation);
-    watcher.on("disconnected", broken);
-    watcher.on("error", broken);
+    watcher.on("disconnected", (error) => this.lost(error, generation));
+    // etcd cancels a watch whose start revision was compacted away (often with an empty reason).
+    watcher.on("error", (error) =>
+      this.lost(
+        new Error(`watch cancelled (a compacted revision?): ${error.message}`, { cause: error }),
+        generation,
+      ),
+    );
   }
 
   private put(key: string, value: string): void {

@@ -26,7 +26,6 @@ import {
   type Provider,
   readMethod,
   startProviders,
-  staticTarget,
   writeMethod,
 } from "./fixtures/work-service.js";
 
