@@ -139,7 +139,7 @@ describe("cluster etcd registry", function () {
   });
 
   it("fails calls with UNAVAILABLE naming the registry when it never answered and there is no cache", async () => {
-    const nowhere = `etcd://127.0.0.1:${await freePort()}`;
+    const nowhere: `etcd://${string}` = `etcd://127.0.0.1:${await freePort()}`;
     channel = connect(`${nowhere}/test.Work`, { registryTimeoutMs: 1000 });
     for (const options of [{ timeoutMs: 3000 }, {}]) {
       const error = await channel.unary(readMethod, {}, options).catch((e: unknown) => e);
