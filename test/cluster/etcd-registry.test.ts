@@ -140,9 +140,10 @@ describe("cluster etcd registry", function () {
 
   it("fails calls with UNAVAILABLE naming the registry when it never answered and there is no cache", async () => {
     const nowhere: `etcd://${string}` = `etcd://127.0.0.1:${await freePort()}`;
-    channel = connect(`${nowhere}/test.Work`, { registryTimeoutMs: 1000 });
+    const c = connect(`${nowhere}/test.Work`, { registryTimeoutMs: 1000 });
+    channel = c;
     for (const options of [{ timeoutMs: 3000 }, {}]) {
-      const error = await channel.unary(readMethod, {}, options).catch((e: unknown) => e);
+      const error: unknown = await c.unary(readMethod, {}, options).catch((e: unknown) => e);
       assert.ok(error instanceof RpcError);
       assert.equal(error.code, Status.UNAVAILABLE);
       assert.ok(error.message.includes(nowhere), error.message);
