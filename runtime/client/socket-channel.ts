@@ -96,6 +96,14 @@ export class SocketChannel implements Channel, CallScheduler {
     if (!this.closed) this.connector.connect();
   }
 
+  /**
+   * Fails every call waiting for a connection with UNAVAILABLE (`unprocessed`: none was sent), so that a
+   * cluster channel can send them to another endpoint rather than wait for this one to come back.
+   */
+  shed(): void {
+    this.failQueued(this.unavailable(this.connector.lastError), true);
+  }
+
   /** Calls `listener` with every change of `state` until the returned function is called. */
   onStateChange(listener: (change: StateChange) => void): () => void {
     return this.connector.onStateChange(listener);

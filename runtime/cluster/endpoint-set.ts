@@ -131,9 +131,7 @@ export class EndpointSet implements EndpointOwner {
   }
 
   drained(endpoint: Endpoint): void {
-    if (!this.draining.delete(endpoint)) return;
-    endpoint.state = "closed";
-    void endpoint.channel.close();
+    if (this.draining.delete(endpoint)) this.retire(endpoint);
   }
 
   private add(info: EndpointInfo): void {
@@ -151,18 +149,26 @@ export class EndpointSet implements EndpointOwner {
     this.members.delete(endpoint.address);
     clearTimeout(this.timers.get(endpoint));
     this.timers.delete(endpoint);
-    this.unsubscribers.get(endpoint)?.();
-    this.unsubscribers.delete(endpoint);
     endpoint.state = "draining";
     // Its open calls finish first (they are not cancelled); then the connection closes.
-    if (endpoint.outstanding === 0) {
-      endpoint.state = "closed";
-      void endpoint.channel.close();
-    } else this.draining.add(endpoint);
+    if (endpoint.outstanding === 0) this.retire(endpoint);
+    else this.draining.add(endpoint);
+  }
+
+  private retire(endpoint: Endpoint): void {
+    endpoint.state = "closed";
+    this.unsubscribers.get(endpoint)?.();
+    this.unsubscribers.delete(endpoint);
+    void endpoint.channel.close();
   }
 
   private channelStateChanged(endpoint: Endpoint, state: string, previous: string): void {
-    if (endpoint.state === "draining" || endpoint.state === "closed") return;
+    if (endpoint.state === "closed") return;
+    if (endpoint.state === "draining") {
+      // A draining endpoint's calls that come back unprocessed (after its GOAWAY) go elsewhere.
+      if (state !== "ready") endpoint.channel.shed();
+      return;
+    }
     const was = endpoint.state;
     switch (state) {
       case "ready":
@@ -190,6 +196,8 @@ export class EndpointSet implements EndpointOwner {
       default:
         return;
     }
+    // Calls queued on an endpoint that is not ready go elsewhere now instead of waiting for it.
+    if (endpoint.state !== "ready") endpoint.channel.shed();
     if (endpoint.state !== was) this.recompute();
   }
 

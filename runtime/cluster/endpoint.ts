@@ -25,6 +25,7 @@ export interface EndpointChannel extends Channel {
     listener: (change: { state: string; previous: string; error: RpcError | undefined }) => void,
   ): () => void;
   connect(): void;
+  shed(): void;
 }
 
 /** What an endpoint tells its set when its load changes or it has drained. */
