@@ -1,7 +1,7 @@
 // The Server: registers services, serves the transports its listener accepts (or that it is handed with
 // `serve`) within its connection limits, and closes gracefully.
 
-import type { Registration, RegistryListenOptions } from "../cluster/registration.js";
+import { type Registration, type RegistryListenOptions, registerServer } from "../cluster/registration.js";
 import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
 import { DEFAULT_GRACE_MS } from "../limits.js";
@@ -185,13 +185,12 @@ export class Server implements ConnectionHost {
     return listener.listen((transport, info) => this.serve(transport, info));
   }
 
-  // Registers the bound address in the registry; the cluster layer (and etcd3) load only for this.
+  // Registers the bound address in the registry (etcd3 is loaded only then).
   private async register(
     options: RegistryListenOptions & { readonly registry: string },
     address: ListenAddress,
   ): Promise<ListenAddress> {
     if (!("port" in address)) throw new TypeError("only a TCP listener can register in a registry");
-    const { registerServer } = await import("../cluster/registration.js");
     const services = [
       ...new Set([...this.routes.keys()].map((path) => path.slice(0, path.lastIndexOf("/")))),
     ];
