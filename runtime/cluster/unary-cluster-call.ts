@@ -11,6 +11,15 @@ import { clusterEvents, type RetryEvent } from "./cluster-events.js";
 import type { Endpoint } from "./endpoint.js";
 import { decideRetry } from "./retry-policy.js";
 
+let capturedResolve: (value: any) => void;
+let capturedReject: (error: RpcError) => void;
+
+// One shared executor instead of a closure per call (as UnaryCall does).
+function captureResolvers(resolve: (value: any) => void, reject: (error: RpcError) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 function asRpcError(error: unknown): RpcError {
   if (error instanceof RpcError) return error;
   return new RpcError(Status.INTERNAL, error instanceof Error ? error.message : String(error), {
@@ -32,6 +41,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   private reject!: (error: RpcError) => void;
   private done = false;
   private waiting = false;
+  /** The first attempt's endpoint; `tried` lists them all once there is a second attempt. */
+  private first: Endpoint | undefined;
   /** Endpoints this call used, avoided by later attempts while others are available. */
   private tried: Endpoint[] | undefined;
   private pending = 0;
@@ -60,10 +71,9 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
         ? undefined
         : resolveDeadline(options, method.timeoutMs);
     this.hedged = method.idempotent && method.kind === "unary" && host.options.hedgedMethods.has(method.path);
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.promise = new Promise(captureResolvers);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
     host.budget.deposit();
     const signal = options?.signal;
     if (signal !== undefined) {
@@ -128,7 +138,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   private launch(endpoint: Endpoint): void {
     this.started++;
     this.pending++;
-    (this.tried ??= []).push(endpoint);
+    if (this.first === undefined) this.first = endpoint;
+    else this.triedList().push(endpoint);
     endpoint.begin();
     const startedAt = performance.now();
     let options = this.options;
@@ -178,6 +189,7 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
       return;
     }
     const host = this.host;
+    this.triedList();
     const decision = decideRetry(error, this.method, host.options, this.retries, this.resends, () =>
       host.budget.tryWithdraw(),
     );
@@ -210,11 +222,18 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.done || this.pending === 0 || !this.host.budget.tryWithdraw()) return;
-      const endpoint = this.host.set.pick(this.hash, this.tried);
-      if (endpoint === undefined || this.tried!.includes(endpoint)) return;
+      const tried = this.triedList();
+      const endpoint = this.host.set.pick(this.hash, tried);
+      if (endpoint === undefined || tried.includes(endpoint)) return;
       this.publish("hedge", running, undefined, delayMs);
       this.launch(endpoint);
     }, delayMs);
+  }
+
+  // The endpoints tried so far, as a list (made only when a call needs a second attempt).
+  private triedList(): Endpoint[] {
+    if (this.tried === undefined) this.tried = this.first === undefined ? [] : [this.first];
+    return this.tried;
   }
 
   private publish(

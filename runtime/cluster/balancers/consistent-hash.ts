@@ -23,10 +23,12 @@ function pointsOf(address: string): Uint32Array {
   return points;
 }
 
-/** The ring: sorted points and, for each, the index of its endpoint. */
+/** The ring: sorted points, for each the index of its endpoint, and where each top-16-bit range starts. */
 interface Ring {
   readonly points: Uint32Array;
   readonly owners: Int32Array;
+  /** `starts[b]` is the first point whose top 16 bits are >= b (65537 entries), so a search is short. */
+  readonly starts: Uint32Array;
 }
 
 function buildRing(endpoints: readonly Endpoint[]): Ring {
@@ -46,7 +48,13 @@ function buildRing(endpoints: readonly Endpoint[]): Ring {
     points[i] = point;
     owners[i] = value - point * 1048576;
   }
-  return { points, owners };
+  const starts = new Uint32Array(65537);
+  let p = 0;
+  for (let b = 0; b <= 65536; b++) {
+    while (p < points.length && points[p]! >>> 16 < b) p++;
+    starts[b] = p;
+  }
+  return { points, owners, starts };
 }
 
 /** Consistent hashing on a ring; the ring is rebuilt on the first pick after the endpoints changed. */
@@ -71,10 +79,11 @@ export function consistentHash(random: () => number): Balancer {
         return undefined;
       }
       ring ??= buildRing(endpoints);
-      const { points, owners } = ring;
-      // First point at or after the hash (wrapping round).
-      let lo = 0;
-      let hi = points.length;
+      const { points, owners, starts } = ring;
+      // First point at or after the hash (wrapping round), searched within the hash's top-16-bit range.
+      const bucket = hash >>> 16;
+      let lo = starts[bucket]!;
+      let hi = starts[bucket + 1]!;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (points[mid]! < hash) lo = mid + 1;
