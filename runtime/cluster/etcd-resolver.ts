@@ -132,6 +132,6 @@ export class EtcdResolver implements Resolver {
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.closed) return;
-    this.timer = setTimeout(() => void this.sync(), delayMs);
+    this.timer = setTimeout(() => void this.sync(), delayMs).unref();
   }
 }
