@@ -1,7 +1,6 @@
 // Cost of one pick with 1,000 endpoints in the set, for every balancer (fake endpoints: no sockets).
 
 import { balancers, Endpoint, endpointInfo } from "@rpcgen/runtime";
-import type { EndpointChannel } from "../../runtime/cluster/endpoint.js";
 import { hashString, seededRandom } from "../../runtime/cluster/random.js";
 
 /** Nanoseconds per pick, by balancer name. */
@@ -16,7 +15,7 @@ export function pickCost(endpointCount = 1000, picks = 2_000_000): Record<string
       (_, i) =>
         new Endpoint(
           endpointInfo({ address: `10.1.${i >> 8}.${i & 255}:7000`, weight: 50 + (i % 4) * 50 }),
-          {} as EndpointChannel,
+          {} as never,
           owner,
         ),
     );

@@ -3,7 +3,6 @@
 
 import assert from "node:assert/strict";
 import { type Balancer, balancers, Endpoint, endpointInfo } from "@rpcgen/runtime";
-import type { EndpointChannel } from "../../runtime/cluster/endpoint.js";
 import { hashString, seededRandom } from "../../runtime/cluster/random.js";
 
 function endpoints(balancer: Balancer, count: number, weights?: number[]): Endpoint[] {
@@ -11,11 +10,7 @@ function endpoints(balancer: Balancer, count: number, weights?: number[]): Endpo
   return Array.from(
     { length: count },
     (_, i) =>
-      new Endpoint(
-        endpointInfo({ address: `10.0.0.${i}:7000`, weight: weights?.[i] }),
-        {} as EndpointChannel,
-        owner,
-      ),
+      new Endpoint(endpointInfo({ address: `10.0.0.${i}:7000`, weight: weights?.[i] }), {} as never, owner),
   );
 }
 
