@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
+import { registerFmt } from "./commands/fmt.js";
 import { registerHelp } from "./commands/help.js";
 import { type CliIo, ExitCode } from "./commands/io.js";
 
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const context = { io, setExitCode: (code: number) => void (exitCode = code) };
   registerCheck(program, context);
   registerCompile(program, context);
+  registerFmt(program, context);
   registerHelp(program, context);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
