@@ -23,9 +23,9 @@ function scramble(text: string, choices: readonly number[]): string {
   let out = "";
   tokens.forEach((token, i) => {
     const choice = choices[i % choices.length]!;
-    out += GAPS[choice % GAPS.length];
+    out += GAPS[choice % GAPS.length]!;
     if (choice % 5 === 0)
-      out += COMMENTS[(choice >> 3) % COMMENTS.length] + GAPS[(choice >> 6) % GAPS.length];
+      out += COMMENTS[(choice >> 3) % COMMENTS.length]! + GAPS[(choice >> 6) % GAPS.length]!;
     out += token.image;
   });
   return `${out}\n`;
