@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
+import { registerCompat } from "./commands/compat.js";
 import { registerCompile } from "./commands/compile.js";
 import { registerFmt } from "./commands/fmt.js";
 import { registerHelp } from "./commands/help.js";
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerCheck(program, context);
   registerCompile(program, context);
   registerFmt(program, context);
+  registerCompat(program, context);
   registerHelp(program, context);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
