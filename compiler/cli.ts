@@ -9,6 +9,7 @@ import { registerCompile } from "./commands/compile.js";
 import { registerFmt } from "./commands/fmt.js";
 import { registerHelp } from "./commands/help.js";
 import { type CliIo, ExitCode } from "./commands/io.js";
+import { registerLsp } from "./commands/lsp.js";
 
 /**
  * Runs the CLI on `argv` (as in `process.argv`: node, script, then arguments) and returns the exit
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerCompile(program, context);
   registerFmt(program, context);
   registerCompat(program, context);
+  registerLsp(program, context);
   registerHelp(program, context);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
