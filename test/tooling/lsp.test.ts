@@ -132,7 +132,7 @@ describe("rpcgen lsp (a real client over stdio)", function () {
     const { diagnostics } = await broken;
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]!.code, "RPC2001");
-    assert.match(diagnostics[0]!.message, /^unknown type `Mony`\nhint: did you mean `Money`\?/);
+    assert.match(String(diagnostics[0]!.message), /^unknown type `Mony`\nhint: did you mean `Money`\?/);
     assert.deepEqual(diagnostics[0]!.range, {
       start: { line: 8, character: 12 },
       end: { line: 8, character: 16 },
