@@ -153,7 +153,7 @@ describe("rpcgen lsp (a real client over stdio)", function () {
       textDocument: { uri: uri("orders.rpc") },
       position: { line: 8, character: 14 },
     });
-    const text = (onType?.contents as { value: string }).value;
+    const text = (onType!.contents as { value: string }).value;
     assert.match(text, /struct shop\.common\.Money/);
     assert.match(text, /An amount of money in the smallest unit\./);
     assert.match(text, /export interface Money/);
@@ -162,7 +162,7 @@ describe("rpcgen lsp (a real client over stdio)", function () {
       textDocument: { uri: uri("orders.rpc") },
       position: { line: 8, character: 6 },
     });
-    const field = (onField?.contents as { value: string }).value;
+    const field = (onField!.contents as { value: string }).value;
     assert.match(field, /What it costs\./);
     assert.match(field, /total: Money;/);
   });
