@@ -1,0 +1,170 @@
+// `rpcgen compile --watch`: real fs.watch events on a temporary copy of the shop example. Each edit must
+// re-parse only the edited file, re-emit only what its change can reach, write only outputs whose text
+// changed, and a broken file must leave the last good output in place. Builds are awaited as events.
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { type WatchBuild, WatchSession } from "../../compiler/watch/watch-session.js";
+
+describe("compile --watch", function () {
+  this.timeout(30_000);
+  let dir: string;
+  let session: WatchSession;
+  let builds: WatchBuild[];
+  let waiting: ((build: WatchBuild) => void) | undefined;
+  const out = (file: string) => path.join(dir, "out", file);
+  const idl = (file: string) => path.join(dir, "idl", file);
+
+  /** The next build (builds that happened before the call are not it). */
+  function nextBuild(): Promise<WatchBuild> {
+    return new Promise((resolve) => {
+      waiting = resolve;
+    });
+  }
+  async function edit(file: string, change: (text: string) => string): Promise<WatchBuild> {
+    const built = nextBuild();
+    writeFileSync(idl(file), change(readFileSync(idl(file), "utf8")));
+    return built;
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "rpcgen-watch-"));
+    cpSync("idl-examples/shop", path.join(dir, "idl"), { recursive: true });
+    builds = [];
+    session = new WatchSession({
+      inputs: ["idl"],
+      includeDirs: [],
+      cwd: dir,
+      outDir: path.join(dir, "out"),
+      emit: { targets: ["ts"] },
+      debounceMs: 10,
+    });
+    session.on("build", (build) => {
+      builds.push(build);
+      const resolve = waiting;
+      waiting = undefined;
+      resolve?.(build);
+    });
+    session.start();
+  });
+  afterEach(() => {
+    session.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("builds everything first, then only the edited file", async () => {
+    assert.equal(builds.length, 1);
+    assert.deepEqual(builds[0]!.result.written, ["common/money.ts", "orders.ts"]);
+    const moneyTime = statSync(out("common/money.ts")).mtimeMs;
+
+    const build = await edit("orders.rpc", (t) => t.replace("2: quantity: u32;", "2: quantity: u64;"));
+    assert.deepEqual(build.changed, ["idl/orders.rpc"]);
+    assert.deepEqual(build.result.parsed, ["idl/orders.rpc"]);
+    assert.deepEqual(build.result.emitted, ["orders.rpc"]);
+    assert.deepEqual(build.result.written, ["orders.ts"]);
+    assert.match(readFileSync(out("orders.ts"), "utf8"), /quantity: bigint;/);
+    assert.equal(statSync(out("common/money.ts")).mtimeMs, moneyTime);
+  });
+
+  it("leaves the last good output in place while a file is broken", async () => {
+    const good = readFileSync(out("orders.ts"), "utf8");
+    const broken = await edit("orders.rpc", (t) => t.replace("2: quantity: u32;", "2: quantity: ;"));
+    assert.equal(broken.result.status, "errors");
+    assert.deepEqual(
+      broken.result.diagnostics.map((d) => d.code),
+      ["RPC1005"],
+    );
+    assert.equal(readFileSync(out("orders.ts"), "utf8"), good);
+
+    const fixed = await edit("orders.rpc", (t) => t.replace("2: quantity: ;", "2: quantity: i32;"));
+    assert.equal(fixed.result.status, "ok");
+    assert.deepEqual(fixed.result.written, ["orders.ts"]);
+  });
+
+  it("re-emits the importers of a file whose model changed, and writes only what differs", async () => {
+    const added = await edit("common/money.rpc", (t) =>
+      t.replace("struct Money {", "struct Money {\n  9: note?: string;"),
+    );
+    assert.deepEqual(added.result.emitted, ["common/money.rpc", "orders.rpc"]);
+    assert.deepEqual(added.result.written, ["common/money.ts"]);
+    assert.equal(added.result.unchanged, 1);
+
+    // A change only to where things are written (a comment, blank lines) changes no model: nothing is emitted.
+    const moved = await edit("common/money.rpc", (t) => `// a comment\n\n${t}`);
+    assert.deepEqual(moved.result.parsed, ["idl/common/money.rpc"]);
+    assert.deepEqual(moved.result.emitted, []);
+    assert.deepEqual(moved.result.written, []);
+  });
+
+  it("picks up a new file and prunes the output of a deleted one", async () => {
+    const created = nextBuild();
+    writeFileSync(idl("extra.rpc"), "package extra;\n\nstruct Extra {\n  1: id: string;\n}\n");
+    const build = await created;
+    assert.deepEqual(build.result.written, ["extra.ts"]);
+
+    const removed = nextBuild();
+    rmSync(idl("extra.rpc"));
+    const after = await removed;
+    assert.deepEqual(after.result.pruned, ["extra.ts"]);
+  });
+});
+
+describe("rpcgen compile --watch (the command)", function () {
+  this.timeout(60_000);
+  it("prints a line per build and stops on SIGTERM", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "rpcgen-watch-cli-"));
+    cpSync("idl-examples/kv", path.join(dir, "idl"), { recursive: true });
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=rpcgen-source",
+        "--import",
+        import.meta.resolve("tsx"),
+        path.resolve("compiler/cli.ts"),
+        "compile",
+        "idl",
+        "--out",
+        "out",
+        "--watch",
+      ],
+      { cwd: dir, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let stdout = "";
+    const waitFor = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(stdout)) {
+            child.stdout!.off("data", onData);
+            child.off("exit", onExit);
+            resolve();
+          }
+        };
+        const onData = (chunk: Buffer) => {
+          stdout += chunk.toString();
+          check();
+        };
+        const onExit = () => reject(new Error(`exited early:\n${stdout}`));
+        child.stdout!.on("data", onData);
+        child.on("exit", onExit);
+        check();
+      });
+    try {
+      await waitFor(/\[watch\] watching for changes/);
+      assert.match(stdout, /^\[watch\] 1 file of 1 generated into out: 1 written, 0 unchanged \(\d+ ms\)\n/);
+      const file = path.join(dir, "idl/kv.rpc");
+      writeFileSync(file, readFileSync(file, "utf8").replace("1: key: string;", "1: key: bytes;"));
+      await waitFor(/\[watch\] idl\/kv\.rpc changed: 1 file of 1 generated into out: 1 written, 0 unchanged/);
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const [code] = await exited;
+      assert.equal(code, 0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
