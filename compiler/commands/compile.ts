@@ -53,7 +53,7 @@ export function registerCompile(program: Command, context: CommandContext): void
         DEFAULT_RUNTIME_IMPORT,
       )
       .option("-w, --watch", "compile, then compile again whenever a .rpc file changes (Ctrl-C stops)")
-      .option("--debounce <ms>", "with --watch: wait this long after a change for more changes", "20"),
+      .option("--debounce <ms>", "with --watch: wait this long after a change for more changes", "10"),
   ).action(async (inputs: string[], options: CompileOptions) => {
     const usage = usageError(options);
     if (usage !== undefined) {

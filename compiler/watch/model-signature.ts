@@ -1,27 +1,14 @@
-// What another file's generated output can depend on in one checked file: everything the model says
-// about it except where things were written. Two builds whose signatures of a file are equal generate
-// the same output for every file that imports it, so watch mode re-emits those only when it changed.
+// What the files importing a file can depend on: its path, package and the names, kinds and TypeScript
+// names of its definitions. Generated code refers to an imported definition by those alone (its codec
+// and class by name, an enum as a number), never by its fields or docs, so watch mode emits the
+// importers of an edited file again only when this signature changed.
 
 import type { FileModel } from "../model.js";
 
-/**
- * A string equal for two models of a file exactly when they agree on everything but spans: definitions,
- * members, numbers, names, docs, and references (by kind and full name, not by object).
- */
-export function fileSignature(file: FileModel): string {
-  return JSON.stringify(
-    { path: file.relativePath, pkg: file.package, doc: file.doc, definitions: file.definitions },
-    (key, value: unknown) => {
-      if (key === "span" || key === "file") return undefined;
-      if (typeof value === "bigint") return `${value}n`;
-      if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-      // A reference to a definition (a field's type, a thrown error) stands for it by identity.
-      if (key === "decl") {
-        const decl = value as { kind: string; fullName: string; tsName: string };
-        return `${decl.kind} ${decl.fullName} ${decl.tsName}`;
-      }
-      if (key === "throws") return (value as { fullName: string }[]).map((e) => e.fullName);
-      return value;
-    },
-  );
+/** A string equal for two models of a file exactly when importers see the same definitions. */
+export function exportSignature(file: FileModel): string {
+  let out = `${file.relativePath}\n${file.package}\n`;
+  for (const def of file.definitions)
+    out += `${def.kind} ${def.fullName} ${def.tsName} ${def.deprecated === undefined ? "" : `deprecated ${def.deprecated}`}\n`;
+  return out;
 }

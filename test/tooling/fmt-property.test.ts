@@ -11,8 +11,8 @@ import { Reporter } from "../../compiler/diagnostics/diagnostic.js";
 import { runFrontEnd } from "../../compiler/driver.js";
 import { formatSource } from "../../compiler/format/format-source.js";
 import { lex } from "../../compiler/syntax/lexer.js";
-import { fileSignature } from "../../compiler/watch/model-signature.js";
 import { schemaShapes, writeSchema } from "../property/support/hostile-schemas.js";
+import { fileSignature } from "./support/model-signature.js";
 
 const GAPS = [" ", "  ", "\n", "\n\n\n", "\t", " \n  ", "\r\n"];
 const COMMENTS = ["// note\n", "/* c */", "/// doc\n", "/** doc */", "/* two\n  lines */", "//// divider\n"];

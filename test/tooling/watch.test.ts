@@ -8,6 +8,8 @@ import { once } from "node:events";
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { runFrontEnd } from "../../compiler/driver.js";
+import { emitTypeScript } from "../../compiler/emit/index.js";
 import { type WatchBuild, WatchSession } from "../../compiler/watch/watch-session.js";
 
 describe("compile --watch", function () {
@@ -29,6 +31,14 @@ describe("compile --watch", function () {
     const built = nextBuild();
     writeFileSync(idl(file), change(readFileSync(idl(file), "utf8")));
     return built;
+  }
+
+  /** The output directory holds exactly what `rpcgen compile` of the current schema writes. */
+  function assertSameAsFullCompile(): void {
+    const full = runFrontEnd({ inputs: ["idl"], includeDirs: [], cwd: dir });
+    assert.ok(full.model !== undefined);
+    for (const [file, text] of emitTypeScript(full.model))
+      assert.equal(readFileSync(out(file), "utf8"), text, file);
   }
 
   beforeEach(() => {
@@ -85,19 +95,41 @@ describe("compile --watch", function () {
     assert.deepEqual(fixed.result.written, ["orders.ts"]);
   });
 
-  it("re-emits the importers of a file whose model changed, and writes only what differs", async () => {
-    const added = await edit("common/money.rpc", (t) =>
+  it("re-checks and re-emits importers only when the definitions they see changed", async () => {
+    const field = await edit("common/money.rpc", (t) =>
       t.replace("struct Money {", "struct Money {\n  9: note?: string;"),
     );
+    assert.deepEqual(field.result.checked, ["idl/common/money.rpc"]);
+    assert.deepEqual(field.result.emitted, ["common/money.rpc"]);
+    assert.deepEqual(field.result.written, ["common/money.ts"]);
+
+    const added = await edit("common/money.rpc", (t) => `${t}\nstruct Extra {\n  1: id: string;\n}\n`);
+    assert.deepEqual(added.result.checked, ["idl/common/money.rpc", "idl/orders.rpc"]);
     assert.deepEqual(added.result.emitted, ["common/money.rpc", "orders.rpc"]);
     assert.deepEqual(added.result.written, ["common/money.ts"]);
     assert.equal(added.result.unchanged, 1);
 
-    // A change only to where things are written (a comment, blank lines) changes no model: nothing is emitted.
-    const moved = await edit("common/money.rpc", (t) => `// a comment\n\n${t}`);
-    assert.deepEqual(moved.result.parsed, ["idl/common/money.rpc"]);
-    assert.deepEqual(moved.result.emitted, []);
-    assert.deepEqual(moved.result.written, []);
+    // An edit that changes no model (a comment) re-emits the file and writes nothing.
+    const comment = await edit("common/money.rpc", (t) => `// a comment\n\n${t}`);
+    assert.deepEqual(comment.result.parsed, ["idl/common/money.rpc"]);
+    assert.deepEqual(comment.result.written, []);
+    assertSameAsFullCompile();
+  });
+
+  it("keeps the outputs equal to a full compile through a run of edits", async () => {
+    await edit("common/money.rpc", (t) => t.replace("struct Money {", "@deprecated\nstruct Money {"));
+    await edit("orders.rpc", (t) =>
+      t.replace("3: price: shop.common.Money;", "3: price?: shop.common.Money;"),
+    );
+    await edit("common/money.rpc", (t) => t.replace("@deprecated\n", ""));
+    const broken = await edit("common/money.rpc", (t) => t.replace("struct Money", "struct Mony"));
+    assert.equal(broken.result.status, "errors");
+    assert.deepEqual(
+      [...new Set(broken.result.diagnostics.map((d) => `${d.span.file} ${d.code}`))],
+      ["idl/orders.rpc RPC2001"],
+    );
+    await edit("common/money.rpc", (t) => t.replace("struct Mony", "struct Money"));
+    assertSameAsFullCompile();
   });
 
   it("picks up a new file and prunes the output of a deleted one", async () => {
