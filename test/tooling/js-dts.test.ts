@@ -120,7 +120,7 @@ describe("compile --target js+dts", function () {
     assert.equal((await client.getOrder("o-1")).createdAtMs, 2n ** 60n);
     await assert.rejects(
       client.getOrder("o-2"),
-      (e: unknown) => e instanceof money.NotFound && e.id === "o-2",
+      (e: unknown) => e instanceof money.NotFound && (e as { id: string }).id === "o-2",
     );
   });
 });
