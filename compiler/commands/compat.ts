@@ -4,7 +4,7 @@
 // check), 0 otherwise.
 
 import { rmSync } from "node:fs";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { type CompatReport, compatReport } from "../compat/compat-report.js";
 import { snapshotAt } from "../compat/git-source.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -12,7 +12,7 @@ import { renderHuman } from "../diagnostics/render-human.js";
 import { renderShort } from "../diagnostics/render-short.js";
 import { ToolCode } from "../diagnostics/tool-codes.js";
 import { type FrontEndResult, runFrontEnd } from "../driver.js";
-import { FORMATS, type Format, printDiagnostics } from "./check.js";
+import { addInputOptions, type Format, printDiagnostics } from "./check.js";
 import { type CommandContext, ExitCode } from "./io.js";
 
 interface CompatOptions {
@@ -23,17 +23,19 @@ interface CompatOptions {
 
 /** Registers `compat` on the program. */
 export function registerCompat(program: Command, context: CommandContext): void {
-  program
-    .command("compat")
-    .description("report breaking changes between two versions of a schema, with a semver verdict")
-    .argument("[paths...]", "<old> <new> (files or directories); with --against, the new inputs (default .)")
-    .option("--against <git-ref>", "compare the inputs with their version at this git commit, branch or tag")
-    .addOption(
-      new Option("-I, --include <dir>", "also look for imported files in <dir> (repeatable)")
-        .argParser((value: string, previous: string[]) => [...previous, value])
-        .default([], "none"),
-    )
-    .addOption(new Option("--format <format>", "how to print findings").choices(FORMATS).default("human"))
+  addInputOptions(
+    program
+      .command("compat")
+      .description("report breaking changes between two versions of a schema, with a semver verdict")
+      .argument(
+        "[paths...]",
+        "<old> <new> (files or directories); with --against, the new inputs (default .)",
+      )
+      .option(
+        "--against <git-ref>",
+        "compare the inputs with their version at this git commit, branch or tag",
+      ),
+  )
     .addHelpText(
       "after",
       "\nExit status: 0 compatible (minor or patch), 1 a breaking change or a version with errors, 2 bad usage.\n\nExamples:\n  rpcgen compat api-v1 api-v2\n  rpcgen compat --against origin/main idl\n",

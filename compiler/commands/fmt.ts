@@ -5,13 +5,12 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { Option } from "commander";
 import { type Diagnostic, Reporter } from "../diagnostics/diagnostic.js";
 import { formatSource, notFormattedDiagnostic } from "../format/format-source.js";
 import { findInputs } from "../load/find-inputs.js";
 import { LoadCode } from "../load/load-codes.js";
 import { readSource } from "../load/read-source.js";
-import { FORMATS, type Format, printDiagnostics } from "./check.js";
+import { type Format, formatOption, printDiagnostics } from "./check.js";
 import { type CommandContext, ExitCode } from "./io.js";
 
 interface FmtOptions {
@@ -26,7 +25,7 @@ export function registerFmt(program: Command, context: CommandContext): void {
     .description("format .rpc files canonically, keeping every comment (--check: only report)")
     .argument("<inputs...>", "files, or directories searched recursively for *.rpc")
     .option("--check", "write nothing; exit 1 if a file is not formatted")
-    .addOption(new Option("--format <format>", "how to print diagnostics").choices(FORMATS).default("human"))
+    .addOption(formatOption())
     .addHelpText(
       "after",
       "\nExit status: 0 all files formatted (or, with --check, already canonical), 1 a file does not parse,\ncannot be read, or (with --check) is not formatted, 2 bad usage.\n",

@@ -2,23 +2,11 @@
 // bytes as the same value?) and in the generated TypeScript (is it spelled the same?).
 
 import { assertNever } from "../ast.js";
+import { scalarTsType } from "../emit/ts-type.js";
 import type { ElementType, ScalarName, TypeModel } from "../model.js";
 
 /** Scalars encoded as varints: protobuf reads any of them as any other (with truncation or sign change). */
 const VARINT: ReadonlySet<ScalarName> = new Set(["bool", "i32", "i64", "u32", "u64"]);
-
-/** The TypeScript spelling of a scalar in generated code. */
-const SCALAR_TS: Readonly<Record<ScalarName, string>> = {
-  bool: "boolean",
-  i32: "number",
-  u32: "number",
-  f32: "number",
-  f64: "number",
-  i64: "bigint",
-  u64: "bigint",
-  string: "string",
-  bytes: "Uint8Array",
-};
 
 /** A type as the IDL writes it (`list<Item>`, `shop.orders.Status`), for messages. */
 export function idlType(type: TypeModel): string {
@@ -41,14 +29,14 @@ export function idlType(type: TypeModel): string {
 export function tsSpelling(type: TypeModel): string {
   switch (type.kind) {
     case "scalar":
-      return SCALAR_TS[type.scalar];
+      return scalarTsType(type.scalar);
     case "enum":
     case "message":
       return type.decl.tsName;
     case "list":
       return `${tsSpelling(type.element)}[]`;
     case "map":
-      return `Map<${SCALAR_TS[type.key]}, ${tsSpelling(type.value)}>`;
+      return `Map<${scalarTsType(type.key)}, ${tsSpelling(type.value)}>`;
     default:
       return assertNever(type);
   }

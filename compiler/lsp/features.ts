@@ -17,6 +17,7 @@ import type {
 import { SCALAR_NAMES, type Span, type TypeRef } from "../ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { LineTable } from "../diagnostics/line-table.js";
+import { scalarTsType } from "../emit/ts-type.js";
 import { formatSource } from "../format/format-source.js";
 import type { DefinitionModel } from "../model.js";
 import { type Snapshot, uriOf } from "./project.js";
@@ -43,18 +44,6 @@ const ANNOTATIONS = [
   { label: "idempotent", detail: "@idempotent: the method may be retried safely" },
   { label: "timeout", detail: "@timeout(ms): the method's default deadline" },
 ];
-
-const SCALAR_TS: Record<string, string> = {
-  bool: "boolean",
-  i32: "number",
-  u32: "number",
-  f32: "number",
-  f64: "number",
-  i64: "bigint",
-  u64: "bigint",
-  string: "string",
-  bytes: "Uint8Array",
-};
 
 /** Offset <-> LSP position in one file's text (both count UTF-16 code units). */
 class Positions {
@@ -191,7 +180,7 @@ function describeMember(snapshot: Snapshot, member: MemberEntry): string {
   const tsType = (type: TypeRef): string => {
     switch (type.kind) {
       case "scalar":
-        return SCALAR_TS[type.name]!;
+        return scalarTsType(type.name);
       case "list":
         return `${tsType(type.element)}[]`;
       case "map":
@@ -284,7 +273,7 @@ export function completion(
   }
   if (!inThrows) {
     for (const scalar of SCALAR_NAMES)
-      items.push({ label: scalar, kind: COMPLETION.Keyword, detail: `built-in: ${SCALAR_TS[scalar]}` });
+      items.push({ label: scalar, kind: COMPLETION.Keyword, detail: `built-in: ${scalarTsType(scalar)}` });
     items.push(
       { label: "list", kind: COMPLETION.Keyword, detail: "list<T>" },
       { label: "map", kind: COMPLETION.Keyword, detail: "map<K, V>" },

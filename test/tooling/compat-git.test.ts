@@ -6,19 +6,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { main } from "../../compiler/cli.js";
+import { runCli } from "./support/run-cli.js";
 
-async function rpcgen(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "rpcgen", ...args], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    color: false,
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const rpcgen = runCli;
 
 const V1 = "package shop;\n\nstruct Order {\n  1: id: string;\n  2: note: string;\n}\n";
 const V2 = "package shop;\n\nstruct Order {\n  1: id: string;\n  3: total?: i64;\n}\n";

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { main } from "../../compiler/cli.js";
 import { formatSource } from "../../compiler/format/format-source.js";
+import { runCli } from "./support/run-cli.js";
 
 function fmt(text: string): string {
   const outcome = formatSource("x.rpc", text);
@@ -14,17 +14,7 @@ function fmt(text: string): string {
   return (outcome as { text: string }).text;
 }
 
-async function rpcgen(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "rpcgen", ...args], {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    color: false,
-    cwd,
-  });
-  return { code, stdout, stderr };
-}
+const rpcgen = runCli;
 
 describe("rpcgen fmt", () => {
   it("lays a cramped file out canonically", () => {

@@ -8,18 +8,12 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { main } from "../../compiler/cli.js";
 import { ROOT, STRICT_OPTIONS } from "../emit/support/typecheck.js";
+import { runCli } from "./support/run-cli.js";
 
 async function compile(out: string, target: string): Promise<void> {
-  let stderr = "";
-  const code = await main(["node", "rpcgen", "compile", "idl-examples", "--out", out, "--target", target], {
-    stdout: () => {},
-    stderr: (t) => void (stderr += t),
-    color: false,
-    cwd: ROOT,
-  });
-  assert.equal(code, 0, stderr);
+  const run = await runCli(["compile", "idl-examples", "--out", out, "--target", target], ROOT);
+  assert.equal(run.code, 0, run.stderr);
 }
 
 function files(dir: string, ending: string): string[] {
