@@ -6,8 +6,9 @@ import type { Span } from "../ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { LineTables } from "../diagnostics/line-table.js";
 import type { SchemaModel } from "../model.js";
-import { compareModels, type Finding } from "./compare-models.js";
+import { compareModels } from "./compare-models.js";
 import { layerOf, type Verdict, verdictOf } from "./compat-codes.js";
+import type { Finding } from "./finding.js";
 
 /** A location in JSON output: 1-based, `endColumn` exclusive, like `--format json` diagnostics. */
 export interface JsonLocation {
