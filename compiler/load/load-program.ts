@@ -289,7 +289,7 @@ function isFile(candidate: string): boolean {
 
 function realPath(file: string): string {
   try {
-    return realpathSync(file);
+    return realpathSync.native(file);
   } catch {
     return file;
   }
