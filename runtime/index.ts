@@ -1,10 +1,13 @@
 // The runtime's public entry (`@rpcgen/runtime`): the only module generated code imports.
 
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
+export { CallValues, type ContextKey, contextKey } from "./call-values.js";
 export type { Channel } from "./channel.js";
-// The socket runtime (helper D): client channel, server, interceptors, options.
+// The socket runtime: transports, client channel, server, interceptors, options, events.
 export type { BackoffOptions, ConnectOptions } from "./client/client-options.js";
-export { type ChannelState, connect, SocketChannel } from "./client/socket-channel.js";
+export type { ChannelState, StateChange } from "./client/connector.js";
+export { SocketChannel } from "./client/socket-channel.js";
+export * from "./cluster/index.js";
 export {
   messageCodec,
   type ReadFields,
@@ -83,7 +86,7 @@ export {
   writeUint64Varint,
 } from "./codec/wire-writer.js";
 export { newWriter, Writer } from "./codec/writer.js";
-export type { KeepaliveOptions } from "./connection/frame-connection.js";
+export type { KeepaliveOptions } from "./connection/keepalive.js";
 export type {
   BidiMethod,
   ClientStreamMethod,
@@ -95,17 +98,40 @@ export type {
   ServiceDescriptor,
   UnaryMethod,
 } from "./descriptors.js";
+export {
+  type CallEndEvent,
+  type CallInfo,
+  type CallStartEvent,
+  type ClosedEvent,
+  type ConnectingEvent,
+  type ConnectionInfo,
+  channelNames,
+  type GoAwayEvent,
+  type KeepaliveTimeoutEvent,
+  type ProtocolErrorEvent,
+  type ReadyEvent,
+  type ReconnectEvent,
+  type Side,
+} from "./diagnostics.js";
 export { InMemoryChannel, type InMemoryChannelOptions } from "./in-memory-channel.js";
 export {
   type ClientCall,
   type ClientInterceptor,
   type ClientNext,
   chainInterceptors,
+  methodClientInterceptor,
+  methodServerInterceptor,
+  type RequestOf,
+  type ResultOf,
   type ServerCall,
   type ServerInterceptor,
   type ServerNext,
+  type UnaryClientCall,
+  type UnaryServerCall,
+  unaryClientInterceptor,
+  unaryServerInterceptor,
 } from "./interceptors.js";
-export { type Logger, silentLogger } from "./logger.js";
+export { type LogFn, type Logger, silentLogger, stderrLogger } from "./logger.js";
 export {
   bidiMethod,
   clientStreamMethod,
@@ -114,7 +140,13 @@ export {
   serverStreamMethod,
   unaryMethod,
 } from "./method-builders.js";
-export { type CloseOptions, type ListenOptions, Server } from "./server/server.js";
+export {
+  type CloseOptions,
+  type ListenAddress,
+  type ListenOptions,
+  Server,
+  type TransportInfo,
+} from "./server/server.js";
 export type { ServerOptions } from "./server/server-options.js";
 export {
   isStatusCode,
@@ -124,3 +156,14 @@ export {
   type StatusCode,
   statusName,
 } from "./status.js";
+export {
+  type DialContext,
+  type Dialer,
+  dialerFor,
+  parseTarget,
+  type Target,
+  tcpDialer,
+  unixDialer,
+} from "./transport/dialers.js";
+export { duplexPair } from "./transport/duplex-pair.js";
+export type { Transport } from "./transport/transport.js";

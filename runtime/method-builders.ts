@@ -1,7 +1,8 @@
 // Builders that generated service descriptors call, one per method kind. A call with explicit type
 // arguments is far cheaper for the TypeScript checker than an object literal checked against a spelled-out
-// descriptor type (issue 3: about 0.7 ms of `tsc` time per method), and much shorter; the `name` is derived
-// from the path here and default options are left out of the generated text.
+// descriptor type (about 0.7 ms of `tsc` time per method on the benchmark schema of docs/benchmarks.md),
+// and much shorter; the `name` is derived from the path here and default options are left out of the
+// generated text.
 
 import type { CallContext } from "./call-context.js";
 import type { MessageCodec } from "./codec/message-codec.js";

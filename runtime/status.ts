@@ -41,6 +41,8 @@ export interface RpcErrorOptions {
   /** Metadata the server attached to the failure. */
   readonly metadata?: Readonly<Record<string, string | Uint8Array>>;
   readonly cause?: unknown;
+  /** The server certainly never processed the call (see `RpcError.unprocessed`). */
+  readonly unprocessed?: boolean;
 }
 
 /**
@@ -53,11 +55,19 @@ export class RpcError extends Error {
   readonly code: StatusCode;
   /** Metadata sent with the failure (empty when none). */
   readonly metadata: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * True when the server certainly never processed the call: it was never written to a connection, the
+   * server refused it before running a handler (unknown method, undecodable arguments), or it lay beyond
+   * the last stream id of the server's GOAWAY. Such a call may be sent again, to this or another server,
+   * whatever the method; false means it may have run.
+   */
+  readonly unprocessed: boolean;
 
   constructor(code: StatusCode, message: string, options?: RpcErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.metadata = options?.metadata ?? {};
+    this.unprocessed = options?.unprocessed ?? false;
   }
 
   override get name(): string {

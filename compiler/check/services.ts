@@ -236,9 +236,11 @@ function checkParams(site: TypeSite, method: MethodNode, oneway: boolean): Param
     });
   });
   if (!ok) return undefined;
+  // The client method's body refers to the service's descriptor: no parameter may shadow it.
   const names = tsNames(
     "param",
     models.map((m) => m.name),
+    new Set([site.owner.model.tsName]),
   );
   return models.map((m, i) => (m.tsName === names[i] ? m : { ...m, tsName: names[i]! }));
 }

@@ -1,6 +1,10 @@
 // The TypeScript naming rule: an IDL name keeps its spelling unless, where generated code uses it, it
 // would be illegal or collide; then `_` is appended, repeatedly, until it is unique. The table below says
-// which names are taken in which position; docs/idl.md documents it.
+// which names are taken in which position; docs/idl.md documents it. Top-level names avoid the globals
+// and locals generated code uses, as registered by the emitter (emit/generated-names.ts), so a new
+// reference in an emitter cannot forget to reserve its name.
+
+import { GENERATED_CODE_NAMES, local } from "../emit/generated-names.js";
 
 /** Where a name is used in generated TypeScript. */
 export type NamePosition = "topLevel" | "param" | "field" | "errorField" | "enumValue" | "method";
@@ -17,50 +21,68 @@ const RESERVED_WORDS = [
   "await", "arguments", "eval",
 ]; // biome-ignore format: a table reads better packed
 
-/** TypeScript's predefined type names, which may not name an interface or type alias. */
+/**
+ * TypeScript's predefined type names, which may not name an interface or type alias, and its type
+ * operators, which cannot stand as a reference to one (`MessageCodec<keyof>` does not parse).
+ */
 const TS_TYPE_NAMES = [
-  "any",
-  "unknown",
-  "never",
-  "number",
-  "string",
-  "boolean",
-  "symbol",
-  "object",
-  "bigint",
-];
-
-/** Globals that generated code or its users rely on; shadowing them at module level would break both. */
-const GLOBALS = [
-  "Object", "Array", "Map", "Set", "Promise", "Error", "Date", "Uint8Array", "BigInt", "Number", "String",
-  "Boolean", "Symbol", "JSON", "Math", "undefined", "NaN", "Infinity", "globalThis",
+  "any", "unknown", "never", "number", "string", "boolean", "symbol", "object", "bigint",
+  "keyof", "readonly", "unique", "infer",
 ]; // biome-ignore format: a table reads better packed
 
-/** Properties every object has; a data property with these names would break plain objects. */
-const OBJECT_PROPERTIES = ["__proto__", "constructor"];
+/**
+ * Contextual keywords that esbuild (tsx, Vite, bundlers) misreads as a declaration's name: it fails on
+ * `export interface as` and `export interface satisfies`, which tsc accepts.
+ */
+const STRIPPER_KEYWORDS = ["as", "satisfies"];
 
-/** Properties of the runtime's error base class, which generated error classes extend. */
-const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata"];
+/**
+ * The thenable protocol: `await` calls the `then` method of whatever it is given. A client or handlers
+ * object with a `then` method, or a module exporting `then` (`await import(...)`), would be called.
+ */
+const THEN = "then";
+
+/**
+ * The members of `Object.prototype` (test/check/ts-names.test.ts checks this against the engine). A
+ * property named like one breaks the plain objects generated code builds: TypeScript checks an optional
+ * or `Partial` property against the inherited member, so `create({})` fails to type-check when a struct
+ * has a field `valueOf?: i32`, and `{ __proto__: ... }` sets an object's prototype.
+ */
+const OBJECT_MEMBERS = [
+  "constructor", "__defineGetter__", "__defineSetter__", "hasOwnProperty", "__lookupGetter__",
+  "__lookupSetter__", "isPrototypeOf", "propertyIsEnumerable", "toString", "valueOf", "__proto__",
+  "toLocaleString",
+]; // biome-ignore format: a table reads better packed
+
+/** Properties of the runtime's error base class (and of `Error`), which generated error classes extend. */
+const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata", "unprocessed"];
 
 /** Members of generated client classes. */
 const CLIENT_MEMBERS = ["channel", "close"];
 
-/**
- * Locals of generated codec functions (the message, writer, reader, end offset, tag, map entry
- * key/value/end): a top-level name spelled like one would be shadowed inside them.
- */
-const CODEC_LOCALS = ["m", "w", "r", "end", "t", "k", "v", "e"];
+/** The extra parameters generated methods take after the IDL ones (the client's options, the handler's context). */
+const EXTRA_PARAMS = [local("ctx"), local("options")];
 
 /** The names taken in each position (besides names already used by a sibling). */
 const TAKEN: Readonly<Record<NamePosition, ReadonlySet<string>>> = {
   // Runtime exports are not taken: the printer imports one that clashes under an alias (`Status$1`).
-  topLevel: new Set([...RESERVED_WORDS, ...TS_TYPE_NAMES, ...GLOBALS, ...CODEC_LOCALS]),
-  param: new Set([...RESERVED_WORDS, "ctx", "options"]),
-  field: new Set(OBJECT_PROPERTIES),
-  errorField: new Set([...OBJECT_PROPERTIES, ...ERROR_PROPERTIES]),
-  enumValue: new Set(OBJECT_PROPERTIES),
-  method: new Set([...OBJECT_PROPERTIES, ...CLIENT_MEMBERS]),
+  topLevel: new Set([
+    ...RESERVED_WORDS,
+    ...TS_TYPE_NAMES,
+    ...STRIPPER_KEYWORDS,
+    ...GENERATED_CODE_NAMES,
+    THEN,
+  ]),
+  // A parameter is a local variable of the client method and a field of the method's argument message.
+  param: new Set([...RESERVED_WORDS, ...EXTRA_PARAMS, ...OBJECT_MEMBERS]),
+  field: new Set(OBJECT_MEMBERS),
+  errorField: new Set([...OBJECT_MEMBERS, ...ERROR_PROPERTIES]),
+  enumValue: new Set(OBJECT_MEMBERS),
+  method: new Set([...OBJECT_MEMBERS, ...CLIENT_MEMBERS, THEN]),
 };
+
+/** The members of `Object.prototype` the naming rule keeps member names clear of (for tests). */
+export const OBJECT_PROTOTYPE_MEMBERS: readonly string[] = OBJECT_MEMBERS;
 
 /** True when `name` cannot be used as written in `position` (regardless of its siblings). */
 export function isTakenName(position: NamePosition, name: string): boolean {

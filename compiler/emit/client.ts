@@ -5,6 +5,7 @@ import type CodeBlockWriter from "code-block-writer";
 import { assertNever } from "../ast.js";
 import type { MethodKind, MethodModel, ServiceModel } from "../model.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib, local } from "./generated-names.js";
 import { writeJsDoc } from "./printer.js";
 import { resultType } from "./service.js";
 import {
@@ -30,7 +31,7 @@ export function writeServiceClient(w: CodeBlockWriter, ctx: EmitContext, service
     if (service.methods.length === 0) {
       // Nothing to call: no field, so `noUnusedLocals` users see no unused private member.
       w.writeLine("/** A service without methods: the channel is not used. */");
-      w.writeLine(`constructor(_channel: ${channel}) {}`);
+      w.writeLine(`constructor(${local("_channel")}: ${channel}) {}`);
       return;
     }
     w.writeLine(`readonly #channel: ${channel};`);
@@ -38,8 +39,8 @@ export function writeServiceClient(w: CodeBlockWriter, ctx: EmitContext, service
     w.writeLine(
       "/** Every call goes through `channel` (a connection, a cluster or an in-memory channel). */",
     );
-    w.write(`constructor(channel: ${channel})`).block(() => {
-      w.writeLine("this.#channel = channel;");
+    w.write(`constructor(${local("channel")}: ${channel})`).block(() => {
+      w.writeLine(`this.#channel = ${local("channel")};`);
     });
     service.methods.forEach((method, i) => {
       w.blankLine();
@@ -56,7 +57,7 @@ function writeClientMethod(
   method: MethodModel,
   index: number,
 ): void {
-  const options = extraParamName(method, "options");
+  const options = extraParamName(method, local("options"));
   const params = paramDeclarations(ctx, method, true);
   params.push(`${options}?: ${ctx.runtimeType("CallOptions")}`);
   const result = resultType(ctx, method);
@@ -81,12 +82,12 @@ function clientReturn(kind: MethodKind, result: string): string {
   switch (kind) {
     case "unary":
     case "clientStream":
-      return `Promise<${result}>`;
+      return `${lib("Promise")}<${result}>`;
     case "oneway":
-      return "Promise<void>";
+      return `${lib("Promise")}<void>`;
     case "serverStream":
     case "bidi":
-      return `AsyncIterable<${result}>`;
+      return `${lib("AsyncIterable")}<${result}>`;
     default:
       return assertNever(kind);
   }

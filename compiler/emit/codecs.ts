@@ -164,7 +164,9 @@ export function writeErrorCodecMembers(
   ];
   for (const line of oneLiners) w.writeLine(line);
   w.blankLine();
-  w.write(`static write(m: ${name}, w: ${writer}): void`).block(() => writeFieldsWrite(w, ctx, fields));
+  // Without fields there is nothing to write: no parameters, which `noUnusedParameters` would flag.
+  const params = fields.length === 0 ? "" : `m: ${name}, w: ${writer}`;
+  w.write(`static write(${params}): void`).block(() => writeFieldsWrite(w, ctx, fields));
   w.blankLine();
   w.write(`static read(r: ${reader}, end: number): ${name}`).block(() =>
     writeFieldsRead(w, ctx, name, fields, `new ${name}()`),

@@ -4,12 +4,21 @@
 import type CodeBlockWriter from "code-block-writer";
 import type { MethodModel, ParamModel, ServiceModel } from "../model.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib } from "./generated-names.js";
 import { writeJsDoc } from "./printer.js";
 import { tsType } from "./types.js";
 
 /** Top-level names a service adds besides its descriptor (which takes the service's own tsName). */
 export function serviceCompanionNames(service: ServiceModel): { handlers: string; client: string } {
   return { handlers: `${service.tsName}Handlers`, client: `${service.tsName}Client` };
+}
+
+/**
+ * How a method is named in an interface: as written, except `new`, which TypeScript would read as a
+ * construct signature there (`new(...)`) and so is written as the string literal `"new"`.
+ */
+export function interfaceMethodName(tsName: string): string {
+  return tsName === "new" ? '"new"' : tsName;
 }
 
 /** True for methods whose one parameter is a stream of requests. */
@@ -30,7 +39,7 @@ export function extraParamName(method: MethodModel, base: string): string {
 /** The TypeScript type a parameter is written with: the element type wrapped in AsyncIterable for a stream. */
 export function paramType(ctx: EmitContext, method: MethodModel, param: ParamModel): string {
   const t = tsType(ctx, param.type);
-  return takesStream(method) ? `AsyncIterable<${t}>` : t;
+  return takesStream(method) ? `${lib("AsyncIterable")}<${t}>` : t;
 }
 
 /**

@@ -5,9 +5,11 @@ import type CodeBlockWriter from "code-block-writer";
 import { assertNever } from "../ast.js";
 import type { MethodKind, MethodModel, ServiceModel } from "../model.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib, local } from "./generated-names.js";
 import { writeJsDoc } from "./printer.js";
 import {
   extraParamName,
+  interfaceMethodName,
   paramDeclarations,
   serviceCompanionNames,
   takesStream,
@@ -26,17 +28,26 @@ const BUILDER: Record<MethodKind, string> = {
   bidi: "bidiMethod",
 };
 
+/** Runtime type of the descriptor each builder returns. */
+const DESCRIPTOR_TYPE: Record<MethodKind, string> = {
+  unary: "UnaryMethod",
+  oneway: "OnewayMethod",
+  serverStream: "ServerStreamMethod",
+  clientStream: "ClientStreamMethod",
+  bidi: "BidiMethod",
+};
+
 /** The handler's return type for a method whose result type (or element type) is `result`. */
 function handlerReturn(kind: MethodKind, result: string): string {
   switch (kind) {
     case "unary":
     case "clientStream":
-      return `Promise<${result}> | ${result}`;
+      return `${lib("Promise")}<${result}> | ${result}`;
     case "oneway":
-      return "Promise<void> | void";
+      return `${lib("Promise")}<void> | void`;
     case "serverStream":
     case "bidi":
-      return `AsyncIterable<${result}>`;
+      return `${lib("AsyncIterable")}<${result}>`;
     default:
       return assertNever(kind);
   }
@@ -53,16 +64,17 @@ export function resultType(ctx: EmitContext, method: MethodModel): string {
  */
 export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
   const { handlers } = serviceCompanionNames(service);
-  const callContext = ctx.runtimeType("CallContext");
   writeJsDoc(w, `What a server implements to serve \`${service.fullName}\`.`, service.deprecated);
   w.write(`export interface ${handlers}`).block(() => {
+    // Asked for only when a method uses it: an import nothing uses would fail `noUnusedLocals`.
+    const callContext = service.methods.length === 0 ? "" : ctx.runtimeType("CallContext");
     service.methods.forEach((method, i) => {
       if (i > 0) w.blankLine();
       writeMethodDoc(w, method);
       const params = paramDeclarations(ctx, method, false);
-      params.push(`${extraParamName(method, "ctx")}: ${callContext}`);
+      params.push(`${extraParamName(method, local("ctx"))}: ${callContext}`);
       const ret = handlerReturn(method.methodKind, resultType(ctx, method));
-      writeWrapped(w, 1, method.tsName, params, `: ${ret};`);
+      writeWrapped(w, 1, interfaceMethodName(method.tsName), params, `: ${ret};`);
       w.newLine();
     });
   });
@@ -76,10 +88,11 @@ export function writeServiceHandlers(w: CodeBlockWriter, ctx: EmitContext, servi
  */
 function invokeExpression(method: MethodModel): string {
   const stream = takesStream(method);
-  const input = stream ? "requests" : method.params.length === 0 ? "_req" : "req";
-  const args = stream ? ["requests"] : method.params.map((p) => `req.${p.tsName}`);
-  args.push("ctx");
-  return `(h, ${input}, ctx) => h.${method.tsName}(${args.join(", ")})`;
+  const [h, req, ctx] = [local("h"), local("req"), local("ctx")];
+  const input = stream ? local("requests") : method.params.length === 0 ? local("_req") : req;
+  const args = stream ? [input] : method.params.map((p) => `${req}.${p.tsName}`);
+  args.push(ctx);
+  return `(${h}, ${input}, ${ctx}) => ${h}.${method.tsName}(${args.join(", ")})`;
 }
 
 /** The non-default IDL attributes of a method as a `MethodOptions` literal, or undefined when all are default. */
@@ -102,7 +115,8 @@ function methodOptions(ctx: EmitContext, method: MethodModel): string | undefine
 export function writeServiceDescriptor(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
   const { handlers } = serviceCompanionNames(service);
   writeJsDoc(w, service.doc, service.deprecated);
-  w.write(`export const ${service.tsName} = `).inlineBlock(() => {
+  const annotation = ctx.isolatedDeclarations ? `: ${descriptorType(ctx, service, handlers)}` : "";
+  w.write(`export const ${service.tsName}${annotation} = `).inlineBlock(() => {
     w.writeLine(`name: ${JSON.stringify(service.fullName)},`);
     if (service.methods.length === 0) {
       w.writeLine("methods: [],");
@@ -132,4 +146,17 @@ export function writeServiceDescriptor(w: CodeBlockWriter, ctx: EmitContext, ser
   });
   w.write(" as const;").newLine();
   w.blankLine();
+}
+
+/**
+ * The descriptor's type spelled out, exactly what `as const` infers from the builder calls: written only
+ * for the js+dts target, whose declaration file is produced without a type checker.
+ */
+function descriptorType(ctx: EmitContext, service: ServiceModel, handlers: string): string {
+  const methods = service.methods.map((method) => {
+    const wire = methodWire(ctx, service, method);
+    const response = method.result === undefined ? "void" : wire.responseType;
+    return `${ctx.runtimeType(DESCRIPTOR_TYPE[method.methodKind])}<${wire.requestType}, ${response}, ${handlers}>`;
+  });
+  return `{ readonly name: ${JSON.stringify(service.fullName)}; readonly methods: readonly [${methods.join(", ")}] }`;
 }

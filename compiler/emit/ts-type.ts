@@ -3,6 +3,7 @@
 import { assertNever } from "../ast.js";
 import type { ScalarName, TypeModel } from "../model.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib } from "./generated-names.js";
 
 const SCALAR_TS: Readonly<Record<ScalarName, string>> = {
   bool: "boolean",
@@ -13,7 +14,7 @@ const SCALAR_TS: Readonly<Record<ScalarName, string>> = {
   i64: "bigint",
   u64: "bigint",
   string: "string",
-  bytes: "Uint8Array",
+  bytes: lib("Uint8Array"),
 };
 
 const SCALAR_ZERO: Readonly<Record<Exclude<ScalarName, "bytes">, string>> = {
@@ -43,7 +44,7 @@ export function tsType(ctx: EmitContext, type: TypeModel): string {
     case "list":
       return `${tsType(ctx, type.element)}[]`;
     case "map":
-      return `Map<${SCALAR_TS[type.key]}, ${tsType(ctx, type.value)}>`;
+      return `${lib("Map")}<${SCALAR_TS[type.key]}, ${tsType(ctx, type.value)}>`;
     default:
       return assertNever(type);
   }
@@ -62,7 +63,7 @@ export function zeroValue(ctx: EmitContext, type: TypeModel): string {
     case "list":
       return "[]";
     case "map":
-      return `new Map<${SCALAR_TS[type.key]}, ${tsType(ctx, type.value)}>()`;
+      return `new ${lib("Map")}<${SCALAR_TS[type.key]}, ${tsType(ctx, type.value)}>()`;
     default:
       return assertNever(type);
   }

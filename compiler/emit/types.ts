@@ -7,6 +7,7 @@ import { assertNever } from "../ast.js";
 import type { ConstModel, EnumModel, StructModel, UnionModel } from "../model.js";
 import { writeErrorCodecMembers, writeStructCodec, writeUnionCodec } from "./codecs.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib, local } from "./generated-names.js";
 import { writeJsDoc } from "./printer.js";
 import { tsType, zeroValue } from "./ts-type.js";
 
@@ -20,7 +21,7 @@ export function writeDefinition(
 ): void {
   switch (def.kind) {
     case "const":
-      writeConst(w, def);
+      writeConst(w, ctx, def);
       return;
     case "enum":
       writeEnum(w, def);
@@ -47,26 +48,34 @@ export function constLiteral(def: ConstModel): string {
     case "bigint":
       return scalar === "i64" || scalar === "u64" ? `${value}n` : String(value);
     case "number":
-      if (Number.isNaN(value)) return "Number.NaN";
-      if (value === Number.POSITIVE_INFINITY) return "Number.POSITIVE_INFINITY";
-      if (value === Number.NEGATIVE_INFINITY) return "Number.NEGATIVE_INFINITY";
+      if (Number.isNaN(value)) return `${lib("Number")}.NaN`;
+      if (value === Number.POSITIVE_INFINITY) return `${lib("Number")}.POSITIVE_INFINITY`;
+      if (value === Number.NEGATIVE_INFINITY) return `${lib("Number")}.NEGATIVE_INFINITY`;
       if (Object.is(value, -0)) return "-0";
       return scalar === "i64" || scalar === "u64" ? `${BigInt(value)}n` : String(value);
     case "boolean":
       return String(value);
     case "string":
       if (scalar === "bytes")
-        return `new Uint8Array([${Array.from(new TextEncoder().encode(value)).join(", ")}])`;
+        return `new ${lib("Uint8Array")}([${Array.from(new TextEncoder().encode(value)).join(", ")}])`;
       return JSON.stringify(value);
     default:
       return assertNever(value);
   }
 }
 
-function writeConst(w: CodeBlockWriter, def: ConstModel): void {
+function writeConst(w: CodeBlockWriter, ctx: EmitContext, def: ConstModel): void {
   writeJsDoc(w, def.doc, def.deprecated);
-  w.writeLine(`export const ${def.tsName} = ${constLiteral(def)};`);
+  const value = constLiteral(def);
+  // A plain literal's declared type is the literal itself; anything else (`new Uint8Array(...)`,
+  // `Number.NaN`) needs its type written out for a declaration file to be written without a checker.
+  const annotation =
+    ctx.isolatedDeclarations && !PLAIN_LITERAL.test(value) ? `: ${tsType(ctx, def.type)}` : "";
+  w.writeLine(`export const ${def.tsName}${annotation} = ${value};`);
 }
+
+/** A literal whose type a declaration emitter reads off without a checker: a number, bigint, string or boolean. */
+const PLAIN_LITERAL = /^(?:-?[0-9][0-9a-fA-FxXn.eE+-]*|"(?:[^"\\]|\\.)*"|true|false)$/;
 
 function writeEnum(w: CodeBlockWriter, def: EnumModel): void {
   writeJsDoc(w, def.doc, def.deprecated);
@@ -134,15 +143,18 @@ function writeErrorClass(w: CodeBlockWriter, ctx: EmitContext, def: StructModel)
       "Fields left out take their zero values; `message` defaults to the error's IDL name.",
       undefined,
     );
-    const options = ctx.runtimeType("RpcErrorOptions");
-    w.write(`constructor(init?: Partial<${name}>, message?: string, options?: ${options})`).block(() => {
-      w.writeLine(
-        `super(${ctx.runtime("Status")}.UNKNOWN, message ?? ${JSON.stringify(def.fullName)}, options);`,
-      );
+    // Without fields `init` is not read: `_init`, so `noUnusedParameters` does not flag it.
+    const init = def.fields.length === 0 ? local("_init") : local("init");
+    const [message, options] = [local("message"), local("options")];
+    const optionsType = ctx.runtimeType("RpcErrorOptions");
+    const params = `${init}?: ${lib("Partial")}<${name}>, ${message}?: string, ${options}?: ${optionsType}`;
+    w.write(`constructor(${params})`).block(() => {
+      const status = ctx.runtime("Status");
+      w.writeLine(`super(${status}.UNKNOWN, ${message} ?? ${JSON.stringify(def.fullName)}, ${options});`);
       for (const f of def.fields) {
         if (f.optional)
-          w.writeLine(`if (init?.${f.tsName} !== undefined) this.${f.tsName} = init.${f.tsName};`);
-        else w.writeLine(`this.${f.tsName} = init?.${f.tsName} ?? ${zeroValue(ctx, f.type)};`);
+          w.writeLine(`if (${init}?.${f.tsName} !== undefined) this.${f.tsName} = ${init}.${f.tsName};`);
+        else w.writeLine(`this.${f.tsName} = ${init}?.${f.tsName} ?? ${zeroValue(ctx, f.type)};`);
       }
     });
     w.blankLine();

@@ -4,7 +4,7 @@ import type { IToken, TokenType } from "chevrotain";
 import type { Span } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
 import { EOF } from "./chevrotain.js";
-import type { ErrorFacts } from "./parser.js";
+import type { ErrorFacts } from "./error-facts.js";
 import { SyntaxCode } from "./syntax-codes.js";
 import {
   Colon,

@@ -1,9 +1,17 @@
-// Options of `connect`, their defaults, and resolution into connection settings.
+// Options of `connect`, their defaults (from limits.ts), and resolution into connection settings.
 
 import type { Metadata } from "../call-context.js";
 import { resolveConnectionSettings } from "../connection/connection-settings.js";
-import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
+import type { ConnectionSettings } from "../connection/frame-connection.js";
+import type { KeepaliveOptions } from "../connection/keepalive.js";
 import type { ClientInterceptor } from "../interceptors.js";
+import {
+  CLIENT_KEEPALIVE,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_BYTES,
+  DEFAULT_MAX_QUEUED_CALLS,
+} from "../limits.js";
+import type { Dialer } from "../transport/dialers.js";
 
 /** Reconnect backoff: the n-th failed attempt waits min(maxMs, initialMs * multiplier^(n-1)) ± jitter. */
 export interface BackoffOptions {
@@ -14,9 +22,14 @@ export interface BackoffOptions {
   readonly jitter?: number;
 }
 
-/** Options of `connect(address, options)`. Every field is optional; docs/runtime.md lists the defaults. */
+/** Options of `connect(target, options)`. Every field is optional; docs/runtime.md lists the defaults. */
 export interface ConnectOptions {
-  /** Time allowed for TCP connect plus handshake (default 5000). */
+  /**
+   * How to open a transport to the server, instead of the built-in dialer the target names (TCP or a
+   * Unix socket). The target string is then only the channel's name in errors and events.
+   */
+  readonly dialer?: Dialer;
+  /** Time allowed for dialling plus the handshake (default 5000). */
   readonly connectTimeoutMs?: number;
   /** Keepalive pings (default every 10 s of silence, 5 s to answer); `false` disables them. */
   readonly keepalive?: Partial<KeepaliveOptions> | false;
@@ -26,13 +39,13 @@ export interface ConnectOptions {
   readonly maxQueuedCalls?: number;
   /** Encoded bytes allowed to wait likewise (default 8 MiB). */
   readonly maxQueuedBytes?: number;
-  /** Bytes buffered on the socket above which new calls wait (default 1 MiB). */
+  /** Bytes buffered on the transport above which new calls wait (default 1 MiB). */
   readonly highWaterBytes?: number;
   /** Largest frame accepted from the server (default 4 MiB). */
   readonly maxFrameSize?: number;
   /** Response stream messages buffered per call before the server must wait (default 32). */
   readonly initialWindow?: number;
-  /** Metadata sent once per connection in HELLO. */
+  /** Metadata sent once per connection in HELLO (the server sees it as `ctx.connectionMetadata`). */
   readonly metadata?: Metadata;
   /** Client interceptors, outermost first. */
   readonly interceptors?: readonly ClientInterceptor[];
@@ -52,20 +65,17 @@ export interface ResolvedConnectOptions {
 export function resolveConnectOptions(options: ConnectOptions | undefined): ResolvedConnectOptions {
   const o = options ?? {};
   return {
-    connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
+    connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     backoff: {
       initialMs: o.backoff?.initialMs ?? 100,
       maxMs: o.backoff?.maxMs ?? 5_000,
       multiplier: o.backoff?.multiplier ?? 1.6,
       jitter: o.backoff?.jitter ?? 0.2,
     },
-    maxQueuedCalls: o.maxQueuedCalls ?? 1024,
-    maxQueuedBytes: o.maxQueuedBytes ?? 8 * 1024 * 1024,
+    maxQueuedCalls: o.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS,
+    maxQueuedBytes: o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
     interceptors: o.interceptors ?? [],
-    connection: resolveConnectionSettings(o, {
-      keepalive: { intervalMs: 10_000, timeoutMs: 5_000 },
-      maxConcurrentCalls: 0,
-    }),
+    connection: resolveConnectionSettings(o, { keepalive: CLIENT_KEEPALIVE, maxConcurrentCalls: 0 }),
   };
 }
 

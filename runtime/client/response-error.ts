@@ -7,7 +7,7 @@ import { RpcError, Status } from "../status.js";
 
 /** The error for a non-OK response of `method`. Never throws. */
 export function errorFromResponse(method: MethodDescriptor, response: ResponsePayload): RpcError {
-  const options = { metadata: response.metadata };
+  const options = { metadata: response.metadata, unprocessed: response.unprocessed };
   if (response.typeName !== undefined) {
     for (const type of method.errors) {
       if (type.typeName !== response.typeName) continue;

@@ -1,11 +1,10 @@
-// The Channel over one long-lived TCP connection: connects, queues calls while it cannot send them
-// (bounded), reconnects with backoff, and moves new calls to a fresh connection after a GOAWAY.
+// The Channel over one long-lived connection at a time: encodes each call, runs it through the client
+// interceptors, starts it on the ready connection or queues it (bounded) until one is ready or has room.
+// Connecting, reconnecting and backoff belong to the Connector; the waiting room to the CallQueue.
 
-import { connect as netConnect } from "node:net";
 import type { CallOptions } from "../call-context.js";
 import type { Channel } from "../channel.js";
-import { ClientConnection, type ClientConnectionEvents } from "../connection/client-connection.js";
-import { resolveDeadline } from "../deadline.js";
+import type { ClientConnection } from "../connection/client-connection.js";
 import type {
   BidiMethod,
   ClientStreamMethod,
@@ -14,30 +13,16 @@ import type {
   ServerStreamMethod,
   UnaryMethod,
 } from "../descriptors.js";
-import { type ClientNext, chainInterceptors, type ClientCall as InterceptedCall } from "../interceptors.js";
+import { CallQueue } from "../flow/call-queue.js";
+import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
+import { queueFull } from "../limits.js";
 import { RpcError, Status } from "../status.js";
-import type { CallScheduler, ClientCall } from "./client-call.js";
-import {
-  backoffDelay,
-  type ConnectOptions,
-  type ResolvedConnectOptions,
-  resolveConnectOptions,
-} from "./client-options.js";
+import { dialerFor } from "../transport/dialers.js";
+import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
+import { type ChannelState, Connector, type StateChange } from "./connector.js";
+import type { CallScheduler, OutgoingCall } from "./outgoing-call.js";
 import { StreamCall } from "./stream-call.js";
 import { UnaryCall } from "./unary-call.js";
-
-/** Where the channel is in its connection's life. */
-export type ChannelState = "idle" | "connecting" | "ready" | "backoff" | "closed";
-
-/** Splits `host:port` or `[v6]:port`. */
-function parseAddress(address: string): { host: string; port: number } {
-  const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address);
-  const port = match === null ? Number.NaN : Number(match[2]);
-  if (match === null || !(port >= 0 && port < 65536)) {
-    throw new TypeError(`invalid address "${address}": expected host:port`);
-  }
-  return { host: match[1]!, port };
-}
 
 function ignore(): void {}
 
@@ -55,67 +40,82 @@ async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
 /**
  * A Channel on one connection at a time (plus connections draining after a GOAWAY). Calls that cannot
  * start now wait in a bounded queue within their deadline; calls without a deadline fail with
- * UNAVAILABLE when a connection attempt fails rather than wait for ever.
+ * UNAVAILABLE when a connection attempt fails rather than wait for ever. Failures of calls that never
+ * reached the server carry `unprocessed: true`.
  */
 export class SocketChannel implements Channel, CallScheduler {
-  /** The address given to `connect`. */
-  readonly address: string;
-  private readonly host: string;
-  private readonly port: number;
+  /** The target given to `connect` (`127.0.0.1:7000`, `unix:///run/orders.sock`, or a dialer's name). */
+  readonly target: string;
   private readonly options: ResolvedConnectOptions;
   private readonly chain: ClientNext | undefined;
-  private active: ClientConnection | undefined;
-  private readonly connections = new Set<ClientConnection>();
-  private channelState: ChannelState = "idle";
-  private queue: (ClientCall | undefined)[] = [];
-  private head = 0;
-  private queuedCalls = 0;
-  private queuedBytes = 0;
-  private attempts = 0;
-  private lastError: RpcError | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private closeWaiters: (() => void)[] = [];
-  private readonly events: ClientConnectionEvents = {
-    onReady: (c) => this.connectionReady(c),
-    onCapacity: (c) => {
-      if (c === this.active && this.queuedCalls > 0) this.pump();
-    },
-    onGoAway: (c) => this.connectionGoingAway(c),
-    onClosed: (c, error) => this.connectionClosed(c, error),
-  };
+  private readonly queue: CallQueue<OutgoingCall>;
+  private readonly connector: Connector;
+  private closed = false;
 
-  constructor(address: string, options?: ConnectOptions) {
-    this.address = address;
-    const { host, port } = parseAddress(address);
-    this.host = host;
-    this.port = port;
+  /** Prefer `connect(target, options)`. Throws TypeError for a target or options that cannot work. */
+  constructor(target: string, options?: ConnectOptions) {
+    this.target = target;
+    const dialer = options?.dialer ?? dialerFor(target);
     this.options = resolveConnectOptions(options);
+    this.queue = new CallQueue(this.options.maxQueuedCalls, this.options.maxQueuedBytes);
     const interceptors = this.options.interceptors;
     this.chain =
-      interceptors.length === 0 ? undefined : chainInterceptors(interceptors, (call) => this.direct(call));
-    this.connect();
+      interceptors.length === 0
+        ? undefined
+        : chainInterceptors<ClientNext>(interceptors, (call) => this.direct(call) as Promise<any>);
+    this.connector = new Connector(target, dialer, this.options, {
+      hasWaitingCalls: () => this.queue.size > 0,
+      connectionAvailable: (connection) => {
+        if (this.queue.size > 0) this.pump(connection);
+      },
+      attemptFailed: (error) => this.failQueued(this.unavailable(error), false),
+    });
+    this.connector.connect();
   }
 
-  /** The connection state (for health checks and tests). */
+  /** The connection state (for health checks and balancers; `onStateChange` reports each change). */
   get state(): ChannelState {
-    return this.channelState;
+    return this.connector.state;
   }
 
   /** Calls waiting for a connection or for room on it. */
   get queued(): number {
-    return this.queuedCalls;
+    return this.queue.size;
+  }
+
+  /** Why the last connection attempt failed, until a connection is ready again. */
+  get lastError(): RpcError | undefined {
+    return this.connector.lastError;
+  }
+
+  /**
+   * Starts a connection attempt now if the channel is idle (a no-op while connecting, ready, backing off
+   * or closed). A cluster channel uses it to reconnect endpoints in the background.
+   */
+  connect(): void {
+    if (!this.closed) this.connector.connect();
+  }
+
+  /**
+   * Fails every call waiting for a connection with UNAVAILABLE (`unprocessed`: none was sent), so that a
+   * cluster channel can send them to another endpoint rather than wait for this one to come back.
+   */
+  shed(): void {
+    this.failQueued(this.unavailable(this.connector.lastError), true);
+  }
+
+  /** Calls `listener` with every change of `state` until the returned function is called. */
+  onStateChange(listener: (change: StateChange) => void): () => void {
+    return this.connector.onStateChange(listener);
   }
 
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
-    if (this.chain !== undefined)
-      return this.chain({ method, request, options: options ?? {} }) as Promise<Res>;
+    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
     return this.startUnary(method, request, options);
   }
 
   oneway<Req>(method: OnewayMethod<Req>, request: Req, options?: CallOptions): Promise<void> {
-    if (this.chain !== undefined)
-      return this.chain({ method, request, options: options ?? {} }) as Promise<void>;
+    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
     return this.startUnary(method, request, options);
   }
 
@@ -134,8 +134,7 @@ export class SocketChannel implements Channel, CallScheduler {
     requests: AsyncIterable<Req>,
     options?: CallOptions,
   ): Promise<Res> {
-    if (this.chain !== undefined)
-      return this.chain({ method, request: requests, options: options ?? {} }) as Promise<Res>;
+    if (this.chain !== undefined) return this.chain({ method, request: requests, options: options ?? {} });
     return this.startStream(method, undefined, requests, options).promise!;
   }
 
@@ -151,66 +150,42 @@ export class SocketChannel implements Channel, CallScheduler {
 
   /**
    * Closes the channel: queued and open calls fail with UNAVAILABLE, bytes already queued (oneway
-   * requests included) are flushed, and the promise resolves when every socket has closed.
+   * requests included) are flushed, and the promise resolves when every transport has closed.
    */
   close(): Promise<void> {
-    if (this.channelState !== "closed") {
-      this.channelState = "closed";
-      clearTimeout(this.retryTimer);
-      clearTimeout(this.connectTimer);
-      this.active = undefined;
-      this.failQueued(new RpcError(Status.UNAVAILABLE, "channel closed"), true);
-      for (const connection of this.connections)
-        connection.shutdown(new RpcError(Status.UNAVAILABLE, "channel closed"));
+    const error = new RpcError(Status.UNAVAILABLE, "channel closed");
+    if (!this.closed) {
+      this.closed = true;
+      this.failQueued(error, true);
     }
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
+    return this.connector.close(error);
   }
 
-  submit(call: ClientCall): void {
+  submit(call: OutgoingCall): void {
     if (call.done) return;
-    if (this.channelState === "closed") {
+    if (this.closed) {
       call.fail(new RpcError(Status.UNAVAILABLE, "channel closed"));
       return;
     }
-    const active = this.active;
-    if (this.queuedCalls === 0 && active !== undefined && active.canStart()) {
+    const active = this.connector.active;
+    if (this.queue.size === 0 && active !== undefined && active.canStart()) {
       call.start(active);
       return;
     }
-    if (
-      this.queuedCalls >= this.options.maxQueuedCalls ||
-      this.queuedBytes + call.bytes > this.options.maxQueuedBytes
-    ) {
-      call.fail(
-        new RpcError(
-          Status.RESOURCE_EXHAUSTED,
-          `client queue full: ${this.queuedCalls} calls and ${this.queuedBytes} bytes waiting for ${this.address}`,
-        ),
-      );
+    if (!this.queue.fits(call)) {
+      call.fail(queueFull(this.target, this.queue.size, this.queue.bytes));
       return;
     }
-    if (this.channelState === "backoff" && call.deadline === undefined) {
-      call.fail(this.unavailable());
+    if (this.connector.state === "backoff" && call.deadline === undefined) {
+      call.fail(this.unavailable(this.connector.lastError));
       return;
     }
-    call.queued = true;
-    this.queuedCalls++;
-    this.queuedBytes += call.bytes;
     this.queue.push(call);
-    if (this.channelState === "idle") this.connect();
+    this.connector.connect();
   }
 
-  unqueue(call: ClientCall): void {
-    call.queued = false;
-    this.queuedCalls--;
-    this.queuedBytes -= call.bytes;
-    // Settled calls stay in the array until pumped; compact when they dominate so it stays bounded.
-    const length = this.queue.length - this.head;
-    if (length > 64 && length > this.queuedCalls * 2) {
-      this.queue = this.queue.slice(this.head).filter((c) => c?.queued === true);
-      this.head = 0;
-    }
+  unqueue(call: OutgoingCall): void {
+    this.queue.remove(call);
   }
 
   private startUnary(
@@ -222,9 +197,9 @@ export class SocketChannel implements Channel, CallScheduler {
     try {
       body = method.requestCodec.encode(request);
     } catch (cause) {
-      return Promise.reject(this.encodeFailure(method, cause));
+      return Promise.reject(encodeFailure(method, cause));
     }
-    const call = new UnaryCall(this, method, body, resolveDeadline(options, method.timeoutMs), options);
+    const call = new UnaryCall(this, method, body, options);
     this.submit(call);
     return call.promise;
   }
@@ -241,18 +216,18 @@ export class SocketChannel implements Channel, CallScheduler {
       try {
         body = method.requestCodec.encode(request);
       } catch (cause) {
-        failure = this.encodeFailure(method, cause);
+        failure = encodeFailure(method, cause);
       }
     }
-    const deadline = resolveDeadline(options, method.timeoutMs);
     const window = this.options.connection.initialWindow;
-    const call = new StreamCall(this, method, body, requests, deadline, options, window);
+    const call = new StreamCall(this, method, body, requests, options, window);
     if (failure !== undefined) call.fail(failure);
     else this.submit(call);
     return call;
   }
 
-  private direct(call: InterceptedCall): Promise<unknown> {
+  // The end of the interceptor chain: the call as the caller would have made it without interceptors.
+  private direct(call: ClientCall): Promise<unknown> {
     const { method, request, options } = call;
     switch (method.kind) {
       case "unary":
@@ -269,117 +244,43 @@ export class SocketChannel implements Channel, CallScheduler {
     }
   }
 
-  private encodeFailure(method: MethodDescriptor, cause: unknown): RpcError {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    return new RpcError(Status.INVALID_ARGUMENT, `cannot encode the request of ${method.path}: ${detail}`, {
-      cause,
+  private unavailable(error: RpcError | undefined): RpcError {
+    const reason = error?.message ?? "not connected";
+    return new RpcError(Status.UNAVAILABLE, `${this.target} unavailable: ${reason}`, {
+      cause: error,
+      unprocessed: true,
     });
   }
 
-  private unavailable(): RpcError {
-    const reason = this.lastError?.message ?? "not connected";
-    return new RpcError(Status.UNAVAILABLE, `${this.address} unavailable: ${reason}`, {
-      cause: this.lastError,
-    });
-  }
-
-  private connect(): void {
-    clearTimeout(this.retryTimer);
-    this.channelState = "connecting";
-    const socket = netConnect({ host: this.host, port: this.port });
-    const connection = new ClientConnection(socket, this.options.connection, this.events);
-    this.active = connection;
-    this.connections.add(connection);
-    this.connectTimer = setTimeout(() => {
-      connection.destroy(
-        new RpcError(
-          Status.UNAVAILABLE,
-          `connect to ${this.address} timed out after ${this.options.connectTimeoutMs} ms`,
-        ),
-      );
-    }, this.options.connectTimeoutMs);
-  }
-
-  private connectionReady(connection: ClientConnection): void {
-    if (connection !== this.active) return;
-    clearTimeout(this.connectTimer);
-    this.channelState = "ready";
-    this.attempts = 0;
-    this.lastError = undefined;
-    this.pump();
-  }
-
-  private connectionGoingAway(connection: ClientConnection): void {
-    // A GOAWAY during the handshake (a refused connection) is a failed attempt, handled on close.
-    if (connection !== this.active || this.channelState !== "ready") return;
-    clearTimeout(this.connectTimer);
-    this.active = undefined;
-    this.lastError = connection.closeError;
-    this.channelState = "idle";
-    if (this.queuedCalls > 0) this.connect();
-  }
-
-  private connectionClosed(connection: ClientConnection, error: RpcError): void {
-    this.connections.delete(connection);
-    if (this.channelState === "closed") {
-      if (this.connections.size === 0) for (const resolve of this.closeWaiters.splice(0)) resolve();
-      return;
-    }
-    if (connection !== this.active) return;
-    clearTimeout(this.connectTimer);
-    this.active = undefined;
-    this.lastError = error;
-    if (this.channelState === "ready") {
-      this.channelState = "idle";
-      if (this.queuedCalls > 0) this.connect();
-      return;
-    }
-    // The attempt failed: calls without a deadline fail now, the others wait for the next attempt.
-    this.attempts++;
-    this.failQueued(this.unavailable(), false);
-    if (this.queuedCalls === 0) {
-      this.channelState = "idle";
-      return;
-    }
-    this.channelState = "backoff";
-    this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.options.backoff, this.attempts));
-  }
-
-  private pump(): void {
-    const connection = this.active;
-    if (connection === undefined) return;
-    const queue = this.queue;
-    while (this.head < queue.length && connection.canStart()) {
-      const call = queue[this.head];
-      queue[this.head++] = undefined;
-      if (call === undefined || !call.queued) continue;
-      call.queued = false;
-      this.queuedCalls--;
-      this.queuedBytes -= call.bytes;
+  private pump(connection: ClientConnection): void {
+    while (connection.canStart()) {
+      const call = this.queue.shift();
+      if (call === undefined) return;
       call.start(connection);
-    }
-    if (this.head === queue.length) {
-      queue.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > queue.length) {
-      // A queue that never empties must not keep the started calls' slots for ever.
-      this.queue = queue.slice(this.head);
-      this.head = 0;
     }
   }
 
   // Fails queued calls: all of them, or only those without a deadline.
   private failQueued(error: RpcError, all: boolean): void {
-    const queue = this.queue;
-    for (let i = this.head; i < queue.length; i++) {
-      const call = queue[i];
-      if (call === undefined || !call.queued || (!all && call.deadline !== undefined)) continue;
-      call.fail(error);
+    for (const call of this.queue.snapshot()) {
+      if (all || call.deadline === undefined) call.fail(error);
     }
   }
 }
 
-/** Opens a channel to `address` (`host:port`). Calls may be made at once; they wait for the connection. */
-export function connect(address: string, options?: ConnectOptions): SocketChannel {
-  return new SocketChannel(address, options);
+function encodeFailure(method: MethodDescriptor, cause: unknown): RpcError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new RpcError(Status.INVALID_ARGUMENT, `cannot encode the request of ${method.path}: ${detail}`, {
+    cause,
+    unprocessed: true,
+  });
+}
+
+/**
+ * Opens a channel to `target`: `host:port`, `[v6]:port`, `tcp://host:port`, `unix:///absolute/path` or
+ * `unix:relative/path`, or any name with `options.dialer`. Calls may be made at once; they wait for the
+ * connection. Throws TypeError for a target or options that cannot work.
+ */
+export function connect(target: string, options?: ConnectOptions): SocketChannel {
+  return new SocketChannel(target, options);
 }

@@ -5,20 +5,19 @@ import type { CallOptions } from "../call-context.js";
 import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { BidiMethod, ClientStreamMethod, ServerStreamMethod } from "../descriptors.js";
+import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
+import { SendCredit } from "../flow/send-credit.js";
+import { type StreamSink, sendStream } from "../flow/send-stream.js";
 import { FLAG_REQUEST_STREAM } from "../protocol/frame-types.js";
-import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status } from "../status.js";
-import { type InboxOwner, MessageInbox } from "../streams/message-inbox.js";
-import { SendCredit } from "../streams/send-credit.js";
-import { type StreamSink, sendStream } from "../streams/send-stream.js";
-import { type CallScheduler, ClientCall } from "./client-call.js";
-import { decodeFailure, errorFromResponse } from "./response-error.js";
+import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
+import { decodeFailure } from "./response-error.js";
 
 const EMPTY = new Uint8Array(0);
 const NO_CREDIT = new SendCredit(0);
 
 /** A streaming call; `inbox` is the caller's iterable (server stream, bidi), `promise` the result (client stream). */
-export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unknown> {
+export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<unknown> {
   readonly inbox: MessageInbox<unknown> | undefined;
   readonly promise: Promise<any> | undefined;
   readonly bytes: number;
@@ -34,11 +33,10 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
     method: ServerStreamMethod | ClientStreamMethod | BidiMethod,
     body: Uint8Array | undefined,
     requests: AsyncIterable<unknown> | undefined,
-    deadline: number | undefined,
     options: CallOptions | undefined,
     window: number,
   ) {
-    super(scheduler, method, deadline, options);
+    super(scheduler, method, options);
     this.body = body ?? EMPTY;
     this.bytes = this.body.length;
     this.requests = requests;
@@ -54,7 +52,7 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
   start(connection: ClientConnection): void {
     if (this.done || !this.fits(connection, this.body.length, true)) return;
     const flags = this.requests === undefined ? 0 : FLAG_REQUEST_STREAM;
-    this.id = connection.start(
+    const id = connection.start(
       this,
       this.method.path,
       flags,
@@ -62,13 +60,13 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
       this.metadata,
       this.body,
     );
-    this.connection = connection;
+    this.started(connection, id);
     this.credit = new SendCredit(connection.peerInitialWindow);
     if (this.requests !== undefined) {
       this.requestsStarted = true;
       sendStream(this.requests, this).then(
         (completed) => {
-          if (completed && this.connection === connection) connection.end(this.id);
+          if (completed && this.connection === connection) connection.end(id);
         },
         (cause: unknown) => {
           const detail = cause instanceof Error ? cause.message : String(cause);
@@ -106,12 +104,12 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
 
   abandon(): void {
     if (this.done) return;
-    this.settle();
+    this.settle(Status.CANCELLED, undefined);
     this.credit.cancel();
   }
 
   onMessage(body: Buffer): void {
-    if (this.done || this.inbox === undefined) return;
+    if (this.done || this.inbox === undefined || !this.beforeFirstMessage()) return;
     let value: unknown;
     try {
       value = this.method.responseCodec.decode(body);
@@ -130,21 +128,19 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
     this.credit.add(count);
   }
 
-  onResponse(response: ResponsePayload): void {
-    if (this.done) return;
-    if (response.status === Status.OK) {
-      this.onResult(response.body);
-      return;
-    }
-    this.connection = undefined;
-    this.fail(errorFromResponse(this.method, response));
+  protected canRetry(): boolean {
+    return !this.requestsStarted;
   }
 
-  onResult(body: Uint8Array): void {
-    if (this.done) return;
-    this.connection = undefined;
+  protected rejectWith(error: RpcError): void {
+    this.credit.cancel();
+    if (this.inbox !== undefined) this.inbox.fail(error);
+    else this.reject!(error);
+  }
+
+  protected complete(body: Uint8Array): void {
     if (this.inbox !== undefined) {
-      this.settle();
+      this.settle(Status.OK, undefined);
       this.credit.cancel();
       this.inbox.end();
       return;
@@ -156,18 +152,8 @@ export class StreamCall extends ClientCall implements InboxOwner, StreamSink<unk
       this.fail(decodeFailure(this.method, cause));
       return;
     }
-    this.settle();
+    this.settle(Status.OK, undefined);
     this.credit.cancel();
     this.resolve!(value);
-  }
-
-  protected canRetry(): boolean {
-    return !this.requestsStarted;
-  }
-
-  protected rejectWith(error: RpcError): void {
-    this.credit.cancel();
-    if (this.inbox !== undefined) this.inbox.fail(error);
-    else this.reject!(error);
   }
 }

@@ -5,10 +5,9 @@ import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import { FLAG_ONEWAY } from "../protocol/frame-types.js";
-import type { ResponsePayload } from "../protocol/payloads.js";
 import { type RpcError, Status } from "../status.js";
-import { type CallScheduler, ClientCall } from "./client-call.js";
-import { decodeFailure, errorFromResponse } from "./response-error.js";
+import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
+import { decodeFailure } from "./response-error.js";
 
 let capturedResolve: (value: any) => void;
 let capturedReject: (error: RpcError) => void;
@@ -20,7 +19,7 @@ function captureResolvers(resolve: (value: any) => void, reject: (error: RpcErro
 }
 
 /** A unary call (or a oneway one, which resolves as soon as its request is handed to a connection). */
-export class UnaryCall extends ClientCall {
+export class UnaryCall extends OutgoingCall {
   readonly promise: Promise<any>;
   readonly bytes: number;
   private readonly body: Uint8Array;
@@ -32,10 +31,9 @@ export class UnaryCall extends ClientCall {
     scheduler: CallScheduler,
     method: UnaryMethod | OnewayMethod,
     body: Uint8Array,
-    deadline: number | undefined,
     options: CallOptions | undefined,
   ) {
-    super(scheduler, method, deadline, options);
+    super(scheduler, method, options);
     this.body = body;
     this.bytes = body.length;
     this.oneway = method.kind === "oneway";
@@ -56,42 +54,18 @@ export class UnaryCall extends ClientCall {
       this.metadata,
       this.body,
     );
+    this.sent = true;
     if (this.oneway) {
-      this.settle();
+      this.settle(Status.OK, undefined);
       this.resolve(undefined);
       return;
     }
-    this.connection = connection;
-    this.id = id;
+    this.started(connection, id);
   }
 
   onMessage(): void {}
 
   onWindow(): void {}
-
-  onResponse(response: ResponsePayload): void {
-    if (this.done) return;
-    if (response.status === Status.OK) {
-      this.onResult(response.body);
-      return;
-    }
-    this.connection = undefined;
-    this.fail(errorFromResponse(this.method, response));
-  }
-
-  onResult(body: Uint8Array): void {
-    if (this.done) return;
-    this.connection = undefined;
-    let value: unknown;
-    try {
-      value = this.method.responseCodec.decode(body);
-    } catch (cause) {
-      this.fail(decodeFailure(this.method, cause));
-      return;
-    }
-    this.settle();
-    this.resolve(value);
-  }
 
   protected canRetry(): boolean {
     return true;
@@ -99,5 +73,17 @@ export class UnaryCall extends ClientCall {
 
   protected rejectWith(error: RpcError): void {
     this.reject(error);
+  }
+
+  protected complete(body: Uint8Array): void {
+    let value: unknown;
+    try {
+      value = this.method.responseCodec.decode(body);
+    } catch (cause) {
+      this.fail(decodeFailure(this.method, cause));
+      return;
+    }
+    this.settle(Status.OK, undefined);
+    this.resolve(value);
   }
 }

@@ -1,11 +1,14 @@
 // The client side of one connection: request ids -> open calls. Calls are opened here and receive
 // their frames through the CallSink they registered; every open call is failed when the connection dies.
+// While no call is open, the connection does not keep the process alive (as Node's HTTP agent does with
+// idle sockets), so a script that forgets `channel.close()` still exits.
 
-import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
+import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
 import {
+  decodeHeaders,
   decodeResponse,
   decodeWindow,
   type GoAway,
@@ -13,12 +16,15 @@ import {
   type ResponsePayload,
 } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
-import type { RpcError } from "../status.js";
+import { type RpcError, Status, type StatusCode } from "../status.js";
+import type { Transport } from "../transport/transport.js";
 import { CallTable } from "./call-table.js";
 import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
 
 /** What a call registers to receive its frames. Exactly one of onResponse/onClosed ends it. */
 export interface CallSink {
+  /** The server's response headers arrived (before any message and the RESPONSE; at most once). */
+  onHeaders(headers: Metadata): void;
   /** A stream element arrived. */
   onMessage(body: Buffer): void;
   /** The server granted `count` more request stream messages. */
@@ -28,10 +34,10 @@ export interface CallSink {
   /** The call's RESPONSE arrived and is a plain success carrying `body` (the hot path of onResponse). */
   onResult(body: Uint8Array): void;
   /**
-   * The connection can no longer carry the call. `retryable` is true when the server said (GOAWAY) that
+   * The connection can no longer carry the call. `unprocessed` is true when the server said (GOAWAY) that
    * it never processed it, so it may be sent again on another connection.
    */
-  onClosed(error: RpcError, retryable: boolean): void;
+  onClosed(error: RpcError, unprocessed: boolean): void;
 }
 
 /** What a ClientConnection tells its owner. */
@@ -55,15 +61,17 @@ export class ClientConnection extends FrameConnection {
   private readonly calls = new CallTable<CallSink>();
   private nextId: number;
   private goingAway = false;
+  private holding = true;
 
   /** `firstStreamId` exists for tests of id exhaustion; real connections start at 1. */
   constructor(
-    socket: Socket,
+    transport: Transport,
+    info: ConnectionInfo,
     settings: ConnectionSettings,
     events: ClientConnectionEvents,
     firstStreamId = 1,
   ) {
-    super(socket, settings);
+    super(transport, info, settings);
     this.events = events;
     this.nextId = firstStreamId;
     this.sendHello();
@@ -99,7 +107,10 @@ export class ClientConnection extends FrameConnection {
     body: Uint8Array,
   ): number {
     const id = this.nextId++;
-    if ((flags & FLAG_ONEWAY) === 0) this.calls.set(id, sink);
+    if ((flags & FLAG_ONEWAY) === 0) {
+      if (!this.holding) this.hold(true);
+      this.calls.set(id, sink);
+    }
     this.encoder.request(id, flags, path, timeoutMs, metadata, body);
     if (this.nextId === MAX_STREAM_ID) {
       // Stream ids are spent: retire this connection as if told to go away; new calls get a fresh one.
@@ -127,10 +138,13 @@ export class ClientConnection extends FrameConnection {
     if (this.calls.has(id)) this.encoder.window(id, count);
   }
 
-  /** Abandons a call: CANCEL is sent and nothing more is delivered to its sink. */
-  cancel(id: number): void {
+  /**
+   * Abandons a call: CANCEL is sent (with DEADLINE_EXCEEDED as `reason` when the deadline passed) and
+   * nothing more is delivered to its sink.
+   */
+  cancel(id: number, reason: StatusCode): void {
     if (!this.calls.delete(id)) return;
-    this.encoder.cancel(id);
+    this.encoder.cancel(id, reason === Status.DEADLINE_EXCEEDED ? reason : 0);
     this.released();
   }
 
@@ -151,6 +165,7 @@ export class ClientConnection extends FrameConnection {
   }
 
   protected override onOpen(): void {
+    if (this.calls.size === 0) this.hold(false);
     this.events.onReady(this);
   }
 
@@ -170,6 +185,11 @@ export class ClientConnection extends FrameConnection {
       case FrameType.MESSAGE:
         this.calls.get(streamId)?.onMessage(frame.payload);
         return;
+      case FrameType.HEADERS: {
+        const sink = this.calls.get(streamId);
+        if (sink !== undefined) sink.onHeaders(decodeHeaders(frame.payload));
+        return;
+      }
       case FrameType.WINDOW: {
         const count = decodeWindow(frame.payload);
         this.calls.get(streamId)?.onWindow(count);
@@ -206,7 +226,14 @@ export class ClientConnection extends FrameConnection {
     this.events.onClosed(this, error);
   }
 
+  // Open calls keep the process alive; an idle connection does not.
+  private hold(hold: boolean): void {
+    this.holding = hold;
+    this.holdProcess(hold);
+  }
+
   private released(): void {
+    if (this.calls.size === 0 && this.holding) this.hold(false);
     if (this.goingAway) {
       if (this.calls.size === 0) this.endSoon();
       return;

@@ -2,9 +2,15 @@
 // into ConnectionSettings, so the client and the server validate and default them the same way.
 
 import type { Metadata } from "../call-context.js";
-import { metadataProblem } from "../frames/frame-encoder.js";
-import { DEFAULT_INITIAL_WINDOW, DEFAULT_MAX_FRAME_SIZE } from "../protocol/frame-types.js";
-import type { ConnectionSettings, KeepaliveOptions } from "./frame-connection.js";
+import {
+  checkMaxFrameSize,
+  DEFAULT_HIGH_WATER_BYTES,
+  DEFAULT_INITIAL_WINDOW,
+  DEFAULT_MAX_FRAME_SIZE,
+  metadataProblem,
+} from "../limits.js";
+import type { ConnectionSettings } from "./frame-connection.js";
+import type { KeepaliveOptions } from "./keepalive.js";
 
 /** The connection options `connect` and `new Server` both accept. */
 export interface ConnectionOptions {
@@ -26,14 +32,12 @@ export interface SideDefaults {
 export function resolveConnectionSettings(o: ConnectionOptions, side: SideDefaults): ConnectionSettings {
   const problem = o.metadata === undefined ? undefined : metadataProblem(o.metadata);
   if (problem !== undefined) throw new TypeError(`invalid connection metadata: ${problem}`);
-  if (o.maxFrameSize !== undefined && !(o.maxFrameSize >= 1024 && o.maxFrameSize <= 0xffffffff)) {
-    throw new TypeError(`maxFrameSize must be between 1024 and 4294967295, got ${o.maxFrameSize}`);
-  }
+  checkMaxFrameSize(o.maxFrameSize);
   return {
     maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
     initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
     maxConcurrentCalls: side.maxConcurrentCalls,
-    highWaterBytes: o.highWaterBytes ?? 1024 * 1024,
+    highWaterBytes: o.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES,
     keepalive:
       o.keepalive === false
         ? undefined

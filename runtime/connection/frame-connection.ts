@@ -1,8 +1,10 @@
-// One socket speaking the protocol: preface and HELLO, the read loop, PING/PONG, keepalive, GOAWAY and
-// close. Client and server connections extend it with what they do with call frames.
+// One transport speaking the protocol: preface and HELLO, the read loop, PING/PONG, keepalive, GOAWAY and
+// close. Client and server connections extend it with what they do with call frames. The transport is any
+// Duplex (TCP or Unix socket, TLS, an in-process pair); socket-only extras are used when present.
 
-import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
+import { type ConnectionInfo, events } from "../diagnostics.js";
+import { WriteGate } from "../flow/write-gate.js";
 import { FrameDecoder, type FramePayload } from "../frames/frame-decoder.js";
 import { FrameEncoder } from "../frames/frame-encoder.js";
 import {
@@ -15,12 +17,8 @@ import {
 import { checkPreface, decodeGoAway, decodeHello, type GoAway, type Hello } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
-
-/** Keepalive timing: ping after `intervalMs` without receiving anything; give up `timeoutMs` later. */
-export interface KeepaliveOptions {
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-}
+import { holdProcess, setNoDelay, type Transport } from "../transport/transport.js";
+import { Keepalive, type KeepaliveOptions } from "./keepalive.js";
 
 /** Settings every connection needs, resolved (no defaults left to apply). */
 export interface ConnectionSettings {
@@ -47,12 +45,12 @@ type Phase = (typeof Phase)[keyof typeof Phase];
  * Protocol errors close only this connection, after a GOAWAY naming the problem.
  */
 export abstract class FrameConnection {
-  /** The socket; owned by this connection. */
-  readonly socket: Socket;
+  /** The transport; owned by this connection (destroyed when it closes). */
+  readonly transport: Transport;
   /** Frames out. */
   readonly encoder: FrameEncoder;
-  /** `host:port` of the other end. */
-  readonly peer: string;
+  /** This connection in diagnostics events; `info.peer` names the other end. */
+  readonly info: ConnectionInfo;
   /** What the peer announced in its HELLO (defaults until it arrives). */
   peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   peerMaxConcurrentCalls = 0;
@@ -64,29 +62,41 @@ export abstract class FrameConnection {
 
   protected readonly settings: ConnectionSettings;
   private readonly decoder: FrameDecoder;
+  private readonly gate: WriteGate;
+  private readonly keepalive: Keepalive | undefined;
   private phase: Phase = Phase.PREFACE;
+  private ending = false;
   private readPaused = false;
   private pumping = false;
   private prefaceSent = false;
-  private received = false;
-  private keepaliveTimer: NodeJS.Timeout | undefined;
-  private writableWaiters: (() => void)[] = [];
   private readonly onData = (chunk: Buffer): void => {
-    this.received = true;
+    if (this.keepalive !== undefined) this.keepalive.received = true;
     this.decoder.push(chunk);
     this.pump();
   };
 
-  constructor(socket: Socket, settings: ConnectionSettings) {
-    this.socket = socket;
+  constructor(transport: Transport, info: ConnectionInfo, settings: ConnectionSettings) {
+    this.transport = transport;
+    this.info = info;
     this.settings = settings;
-    this.peer = `${socket.remoteAddress ?? "unknown"}:${socket.remotePort ?? 0}`;
-    this.encoder = new FrameEncoder(socket);
+    this.encoder = new FrameEncoder(transport);
     this.decoder = new FrameDecoder(settings.maxFrameSize);
-    socket.setNoDelay(true);
-    socket.on("data", this.onData);
-    socket.on("drain", () => this.notifyWritable());
-    socket.on("error", (err: Error) => {
+    this.gate = new WriteGate(this.encoder, settings.highWaterBytes);
+    this.keepalive =
+      settings.keepalive === undefined
+        ? undefined
+        : new Keepalive(
+            {
+              isClosed: () => this.isClosed,
+              sendPing: (data) => this.encoder.ping(0, data),
+              timedOut: (timeoutMs) => this.keepaliveTimedOut(timeoutMs),
+            },
+            settings.keepalive,
+          );
+    setNoDelay(transport);
+    transport.on("data", this.onData);
+    transport.on("drain", () => this.notifyWritable());
+    transport.on("error", (err: Error) => {
       this.closeError ??= new RpcError(
         Status.UNAVAILABLE,
         `connection to ${this.peer} failed: ${err.message}`,
@@ -95,7 +105,12 @@ export abstract class FrameConnection {
         },
       );
     });
-    socket.on("close", () => this.closed());
+    transport.on("close", () => this.closed());
+  }
+
+  /** How the other end is named in errors and events (`127.0.0.1:7000`, `unix:/run/x.sock`). */
+  get peer(): string {
+    return this.info.peer;
   }
 
   /** True once both HELLOs were exchanged and until the connection closes. */
@@ -110,13 +125,26 @@ export abstract class FrameConnection {
 
   /** True while buffered outgoing bytes stay below the high-water mark. */
   get writable(): boolean {
-    return this.encoder.bufferedBytes < this.settings.highWaterBytes;
+    return this.gate.open;
   }
 
   /** Resolves when the connection becomes writable again or closes. */
   whenWritable(): Promise<void> {
-    if (this.writable || this.isClosed) return Promise.resolve();
-    return new Promise((resolve) => this.writableWaiters.push(resolve));
+    return this.gate.wait();
+  }
+
+  /** Closes the connection now; `error` is what pending calls are failed with. */
+  destroy(error: RpcError): void {
+    this.closeError ??= error;
+    this.transport.destroy();
+  }
+
+  /**
+   * Whether this connection keeps the Node process alive (only transports with a handle can). Once it
+   * is ending it always does, so whoever awaits its close sees it close.
+   */
+  protected holdProcess(hold: boolean): void {
+    if (!this.ending || hold) holdProcess(this.transport, hold);
   }
 
   /** Sends the preface and HELLO with this side's settings. */
@@ -133,53 +161,60 @@ export abstract class FrameConnection {
     this.encoder.hello(settings, this.settings.metadata);
   }
 
-  /** Stops reading frames (and the socket) until `resumeReading`; TCP then pushes back on the peer. */
+  /** Stops reading frames (and the transport) until `resumeReading`; TCP then pushes back on the peer. */
   protected pauseReading(): void {
     if (this.readPaused) return;
     this.readPaused = true;
-    this.socket.pause();
+    this.transport.pause();
   }
 
   /** Resumes reading, first decoding frames that were already buffered. */
   protected resumeReading(): void {
     if (!this.readPaused) return;
     this.readPaused = false;
-    this.socket.resume();
+    this.transport.resume();
     // Inside pump (a frame handler resumed reading), the running loop picks up the buffered frames.
     if (!this.pumping) this.pump();
   }
 
-  /** Sends GOAWAY, flushes and half-closes; the socket is destroyed if the peer does not close soon. */
-  protected sendGoAwayAndEnd(lastStreamId: number, status: StatusCode, reason: string): void {
-    if (this.isClosed) return;
+  /** Sends a GOAWAY (a preface first if none was sent, so the peer can read it) and reports it. */
+  protected sendGoAway(lastStreamId: number, status: StatusCode, reason: string): void {
     if (!this.prefaceSent) {
-      // A peer rejected before our HELLO still gets a preface, so it can read the GOAWAY's reason.
       this.prefaceSent = true;
       this.encoder.preface();
     }
     this.encoder.goAway(lastStreamId, status, reason);
+    if (events.goAwaySent.hasSubscribers) {
+      events.goAwaySent.publish({ connection: this.info, lastStreamId, status, reason });
+    }
+  }
+
+  /** Sends GOAWAY, flushes and half-closes; the transport is destroyed if the peer does not close soon. */
+  protected sendGoAwayAndEnd(lastStreamId: number, status: StatusCode, reason: string): void {
+    if (this.isClosed) return;
+    this.sendGoAway(lastStreamId, status, reason);
     this.endSoon();
   }
 
-  /** Flushes what is queued, half-closes, and destroys the socket if it has not closed within a second. */
+  /** Flushes what is queued, half-closes, and destroys the transport if it has not closed within a second. */
   protected endSoon(): void {
+    if (!this.ending) {
+      this.ending = true;
+      holdProcess(this.transport, true);
+    }
     this.encoder.flush();
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
-  }
-
-  /** Closes the connection now; `error` is what pending calls are failed with. */
-  destroy(error: RpcError): void {
-    this.closeError ??= error;
-    this.socket.destroy();
+    this.transport.end();
+    setTimeout(() => this.transport.destroy(), 1000).unref();
   }
 
   /** A protocol error by the peer: GOAWAY with the reason, then close. */
   protected protocolError(reason: string, lastStreamId = 0): void {
+    if (this.isClosed) return;
     this.closeError ??= new RpcError(
       Status.UNAVAILABLE,
       `protocol error on connection to ${this.peer}: ${reason}`,
     );
+    if (events.protocolError.hasSubscribers) events.protocolError.publish({ connection: this.info, reason });
     this.sendGoAwayAndEnd(lastStreamId, Status.INTERNAL, reason);
     this.pauseReading();
   }
@@ -190,7 +225,7 @@ export abstract class FrameConnection {
   protected abstract onCallFrame(type: number, flags: number, streamId: number, frame: FramePayload): void;
   /** The peer sent GOAWAY. */
   protected abstract onGoAway(goAway: GoAway): void;
-  /** The socket can take more bytes. */
+  /** The transport can take more bytes. */
   protected abstract onWritable(): void;
   /** The connection closed (called once); `error` says why. */
   protected abstract onClosed(error: RpcError): void;
@@ -235,7 +270,10 @@ export abstract class FrameConnection {
       this.peerInitialWindow = hello.initialWindow ?? DEFAULT_INITIAL_WINDOW;
       this.peerMetadata = hello.metadata;
       this.phase = Phase.OPEN;
-      this.startKeepalive();
+      this.keepalive?.start();
+      if (events.ready.hasSubscribers) {
+        events.ready.publish({ connection: this.info, peerMetadata: hello.metadata });
+      }
       this.onOpen(hello);
       return;
     }
@@ -262,58 +300,35 @@ export abstract class FrameConnection {
       goAway.status === Status.OK ? Status.UNAVAILABLE : goAway.status,
       `server closed the connection: ${goAway.reason}`,
     );
+    if (events.goAwayReceived.hasSubscribers)
+      events.goAwayReceived.publish({ connection: this.info, ...goAway });
     this.onGoAway(goAway);
   }
 
-  private startKeepalive(): void {
-    const keepalive = this.settings.keepalive;
-    if (keepalive === undefined) return;
-    this.received = false;
-    const idleCheck = (): void => {
-      if (this.isClosed) return;
-      if (this.received) {
-        this.received = false;
-        this.keepaliveTimer = setTimeout(idleCheck, keepalive.intervalMs).unref();
-        return;
-      }
-      const data = Buffer.allocUnsafe(8);
-      data.writeDoubleBE(Date.now());
-      this.encoder.ping(0, data);
-      this.keepaliveTimer = setTimeout(answerCheck, keepalive.timeoutMs).unref();
-    };
-    const answerCheck = (): void => {
-      if (this.isClosed) return;
-      if (this.received) {
-        this.received = false;
-        this.keepaliveTimer = setTimeout(idleCheck, keepalive.intervalMs).unref();
-        return;
-      }
-      this.destroy(
-        new RpcError(
-          Status.UNAVAILABLE,
-          `connection to ${this.peer} lost: no answer to keepalive ping within ${keepalive.timeoutMs} ms`,
-        ),
-      );
-    };
-    this.keepaliveTimer = setTimeout(idleCheck, keepalive.intervalMs).unref();
+  private keepaliveTimedOut(timeoutMs: number): void {
+    if (events.keepaliveTimeout.hasSubscribers) {
+      events.keepaliveTimeout.publish({ connection: this.info, timeoutMs });
+    }
+    this.destroy(
+      new RpcError(
+        Status.UNAVAILABLE,
+        `connection to ${this.peer} lost: no answer to keepalive ping within ${timeoutMs} ms`,
+      ),
+    );
   }
 
   private notifyWritable(): void {
-    if (!this.writable && !this.isClosed) return;
-    const waiters = this.writableWaiters;
-    if (waiters.length > 0) {
-      this.writableWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
-    if (!this.isClosed) this.onWritable();
+    if (this.gate.release(this.isClosed) && !this.isClosed) this.onWritable();
   }
 
   private closed(): void {
     if (this.phase === Phase.CLOSED) return;
     this.phase = Phase.CLOSED;
-    clearTimeout(this.keepaliveTimer);
+    this.keepalive?.stop();
     this.decoder.clear();
     this.notifyWritable();
-    this.onClosed(this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`));
+    const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
+    if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
+    this.onClosed(error);
   }
 }

@@ -5,6 +5,7 @@
 import type { Metadata } from "../call-context.js";
 import {
   FLAG_TYPED_ERROR,
+  FLAG_UNPROCESSED,
   FRAME_HEADER_LENGTH,
   FrameType,
   PREFACE_LENGTH,
@@ -14,7 +15,7 @@ import {
 } from "../protocol/frame-types.js";
 import { METADATA_BINARY, METADATA_STRING } from "../protocol/payload-reader.js";
 
-/** What the encoder writes to: a net.Socket, or anything with the same few members. */
+/** What the encoder writes to: a transport (any Duplex), or anything with the same few members. */
 export interface ByteSink {
   cork(): void;
   uncork(): void;
@@ -66,19 +67,6 @@ export function metadataLength(metadata: Metadata | undefined): number {
     n += 7 + Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : value.length);
   }
   return n;
-}
-
-/** What is wrong with `metadata` for the wire (too many entries, a key too long, a bad value), or undefined. */
-export function metadataProblem(metadata: Metadata): string | undefined {
-  let count = 0;
-  for (const key in metadata) {
-    count++;
-    const value = metadata[key];
-    if (Buffer.byteLength(key) > 0xffff) return `key of more than 65535 bytes`;
-    if (typeof value !== "string" && !(value instanceof Uint8Array))
-      return `value of "${key}" is not a string or bytes`;
-  }
-  return count > 0xffff ? "more than 65535 entries" : undefined;
 }
 
 /**
@@ -172,9 +160,20 @@ export class FrameEncoder {
     this.schedule();
   }
 
-  /** A CANCEL frame. */
-  cancel(streamId: number): void {
-    this.header(FrameType.CANCEL, 0, streamId, 0);
+  /** A CANCEL frame; `status` DEADLINE_EXCEEDED says the caller's deadline passed (else it is empty). */
+  cancel(streamId: number, status = 0): void {
+    if (status === 0) this.header(FrameType.CANCEL, 0, streamId, 0);
+    else {
+      const b = this.header(FrameType.CANCEL, 0, streamId, 1);
+      b[this.pos++] = status;
+    }
+    this.schedule();
+  }
+
+  /** A HEADERS frame: the response headers of one call. */
+  headers(streamId: number, metadata: Metadata): void {
+    this.header(FrameType.HEADERS, 0, streamId, metadataLength(metadata));
+    this.writeMetadata(metadata);
     this.schedule();
   }
 
@@ -194,7 +193,10 @@ export class FrameEncoder {
     this.schedule();
   }
 
-  /** A RESPONSE frame; `typeName` marks a typed error whose fields are `body`. */
+  /**
+   * A RESPONSE frame; `typeName` marks a typed error whose fields are `body`; `unprocessed` sets the
+   * UNPROCESSED flag (the call was refused before a handler ran).
+   */
   response(
     streamId: number,
     status: number,
@@ -202,13 +204,14 @@ export class FrameEncoder {
     metadata: Metadata | undefined,
     typeName: string | undefined,
     body: Uint8Array | undefined,
+    unprocessed = false,
   ): void {
     const messageLength = message.length === 0 ? 0 : Buffer.byteLength(message);
     const typeLength = typeName === undefined ? 0 : Buffer.byteLength(typeName);
     const headLength =
       3 + messageLength + metadataLength(metadata) + (typeName === undefined ? 0 : 2 + typeLength);
     const bodyLength = body === undefined ? 0 : body.length;
-    const flags = typeName === undefined ? 0 : FLAG_TYPED_ERROR;
+    const flags = (typeName === undefined ? 0 : FLAG_TYPED_ERROR) | (unprocessed ? FLAG_UNPROCESSED : 0);
     const b = this.header(FrameType.RESPONSE, flags, streamId, headLength + bodyLength, headLength);
     b[this.pos] = status;
     put16(b, this.pos + 1, messageLength);

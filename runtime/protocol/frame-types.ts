@@ -6,8 +6,8 @@ export const PREFACE_MAGIC = 0x52504347;
 export const PREFACE_LENGTH = 8;
 /** Protocol major version this runtime speaks; a peer with another major version is refused. */
 export const PROTOCOL_MAJOR = 1;
-/** Protocol minor version; differences in minor versions are compatible. */
-export const PROTOCOL_MINOR = 0;
+/** Protocol minor version; differences in minor versions are compatible (1.1 added HEADERS, UNPROCESSED, CANCEL reasons). */
+export const PROTOCOL_MINOR = 1;
 
 /** Fixed frame header length: u32 payload length, u8 type, u8 flags, u32 stream id. */
 export const FRAME_HEADER_LENGTH = 10;
@@ -23,6 +23,8 @@ export const FrameType = {
   WINDOW: 7,
   PING: 8,
   GOAWAY: 9,
+  /** Since 1.1: response headers of one call, sent by the server before its first MESSAGE or its RESPONSE. */
+  HEADERS: 10,
 } as const;
 
 /** One of the values of `FrameType`. */
@@ -34,6 +36,8 @@ export const FLAG_ONEWAY = 0x01;
 export const FLAG_REQUEST_STREAM = 0x02;
 /** RESPONSE flag: a typed error name follows the metadata; the body holds the error's fields. */
 export const FLAG_TYPED_ERROR = 0x01;
+/** RESPONSE flag (since 1.1): the server refused the call before running a handler; it may be sent again. */
+export const FLAG_UNPROCESSED = 0x02;
 /** PING flag: this ping is the answer to one received. */
 export const FLAG_ACK = 0x01;
 

@@ -3,7 +3,14 @@
 
 import type { Metadata } from "../call-context.js";
 import { isStatusCode, Status, type StatusCode } from "../status.js";
-import { FLAG_TYPED_ERROR, PREFACE_LENGTH, PREFACE_MAGIC, PROTOCOL_MAJOR, Setting } from "./frame-types.js";
+import {
+  FLAG_TYPED_ERROR,
+  FLAG_UNPROCESSED,
+  PREFACE_LENGTH,
+  PREFACE_MAGIC,
+  PROTOCOL_MAJOR,
+  Setting,
+} from "./frame-types.js";
 import { byteView, EMPTY_METADATA, PayloadReader } from "./payload-reader.js";
 import { ProtocolError } from "./protocol-error.js";
 
@@ -23,13 +30,17 @@ export interface RequestHead {
   readonly body: Uint8Array;
 }
 
-/** A decoded RESPONSE. `typeName` is set only for a typed error; `body` is the result or the error's fields. */
+/**
+ * A decoded RESPONSE. `typeName` is set only for a typed error; `body` is the result or the error's
+ * fields; `metadata` is the trailers (or the error's metadata); `unprocessed` is the UNPROCESSED flag.
+ */
 export interface ResponsePayload {
   readonly status: StatusCode;
   readonly message: string;
   readonly metadata: Metadata;
   readonly typeName: string | undefined;
   readonly body: Uint8Array;
+  readonly unprocessed: boolean;
 }
 
 /** A decoded GOAWAY. */
@@ -121,7 +132,27 @@ export function decodeResponse(payload: Buffer, flags: number): ResponsePayload 
   const message = r.string16("status message");
   const metadata = r.metadata();
   const typeName = flags & FLAG_TYPED_ERROR ? r.string16("error type name") : undefined;
-  return { status: isStatusCode(code) ? code : Status.UNKNOWN, message, metadata, typeName, body: r.rest() };
+  const status = isStatusCode(code) ? code : Status.UNKNOWN;
+  const unprocessed = (flags & FLAG_UNPROCESSED) !== 0;
+  return { status, message, metadata, typeName, body: r.rest(), unprocessed };
+}
+
+/** Decodes a HEADERS payload: one metadata block. */
+export function decodeHeaders(payload: Buffer): Metadata {
+  const r = new PayloadReader(payload);
+  const metadata = r.metadata();
+  if (r.remaining !== 0) throw new ProtocolError("HEADERS payload longer than its metadata");
+  return metadata;
+}
+
+/**
+ * Decodes a CANCEL payload: empty (CANCELLED) or, since 1.1, one status byte saying why the client gave
+ * up (DEADLINE_EXCEEDED when its deadline passed). Other codes read as CANCELLED.
+ */
+export function decodeCancel(payload: Buffer): StatusCode {
+  return payload.length > 0 && payload[0] === Status.DEADLINE_EXCEEDED
+    ? Status.DEADLINE_EXCEEDED
+    : Status.CANCELLED;
 }
 
 /**

@@ -1,17 +1,18 @@
-// The server side of one connection: checks the handshake in time, opens a ServerCall per REQUEST,
+// The server side of one connection: checks the handshake in time, opens an IncomingCall per REQUEST,
 // routes call frames to it, pauses reading at the concurrency limit, closes when idle or told to.
 
-import type { Socket } from "node:net";
 import type { Metadata } from "../call-context.js";
 import { CallTable } from "../connection/call-table.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
+import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
-import { decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
+import { decodeCancel, decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
-import { type CallHost, type Route, ServerCall } from "./server-call.js";
+import type { Transport } from "../transport/transport.js";
+import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -24,13 +25,15 @@ export interface ConnectionHost {
 }
 
 /**
- * One accepted connection. Protocol errors close it (GOAWAY first); `goAway` starts a graceful close;
+ * One served connection. Protocol errors close it (GOAWAY first); `goAway` starts a graceful close;
  * `forceClose` answers the calls still open with UNAVAILABLE and closes.
  */
 export class ServerConnection extends FrameConnection implements CallHost {
   readonly logger: Logger;
+  /** The remote IP address counted against per-address limits, if the transport has one. */
+  readonly remoteIp: string | undefined;
   private readonly host: ConnectionHost;
-  private readonly calls = new CallTable<ServerCall>();
+  private readonly calls = new CallTable<IncomingCall>();
   private lastStreamId = 0;
   private readonly paths = new PathCache();
   private goingAway = false;
@@ -38,12 +41,18 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private idleTimer: NodeJS.Timeout | undefined;
   private idleSince = Date.now();
 
-  constructor(socket: Socket, settings: ConnectionSettings, host: ConnectionHost) {
-    super(socket, settings);
+  constructor(
+    transport: Transport,
+    info: ConnectionInfo,
+    remoteIp: string | undefined,
+    settings: ConnectionSettings,
+    host: ConnectionHost,
+  ) {
+    super(transport, info, settings);
     this.host = host;
     this.logger = host.logger;
+    this.remoteIp = remoteIp;
     this.handshakeTimer = setTimeout(() => {
-      this.logger.warn(`handshake from ${this.peer} timed out`);
       this.protocolError(`handshake not completed within ${host.handshakeTimeoutMs} ms`);
     }, host.handshakeTimeoutMs);
   }
@@ -67,7 +76,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     }
     if (!this.goingAway) {
       this.goingAway = true;
-      this.encoder.goAway(this.lastStreamId, status, reason);
+      this.sendGoAway(this.lastStreamId, status, reason);
     }
     if (this.calls.size === 0) this.endSoon();
   }
@@ -77,6 +86,10 @@ export class ServerConnection extends FrameConnection implements CallHost {
     const error = new RpcError(Status.UNAVAILABLE, reason);
     for (const call of this.calls.snapshot()) call.disconnect(error, true);
     this.endSoon();
+  }
+
+  sendHeaders(id: number, headers: Metadata): void {
+    if (!this.isClosed) this.encoder.headers(id, headers);
   }
 
   sendMessage(id: number, body: Uint8Array): void {
@@ -94,11 +107,12 @@ export class ServerConnection extends FrameConnection implements CallHost {
     metadata: Metadata | undefined,
     typeName: string | undefined,
     body: Uint8Array | undefined,
+    unprocessed = false,
   ): void {
-    if (!this.isClosed) this.encoder.response(id, status, message, metadata, typeName, body);
+    if (!this.isClosed) this.encoder.response(id, status, message, metadata, typeName, body, unprocessed);
   }
 
-  callDone(call: ServerCall): void {
+  callDone(call: IncomingCall): void {
     this.calls.delete(call.id);
     const size = this.calls.size;
     if (size === 0) {
@@ -109,8 +123,12 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   callProtocolError(reason: string): void {
-    this.logger.warn(`protocol error from ${this.peer}: ${reason}`);
     this.protocolError(reason, this.lastStreamId);
+  }
+
+  protected override protocolError(reason: string, lastStreamId = 0): void {
+    if (!this.isClosed) this.logger.warn({ peer: this.peer, reason }, "protocol error from a client");
+    super.protocolError(reason, lastStreamId);
   }
 
   protected override onPreface(): void {
@@ -146,7 +164,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
         this.calls.get(streamId)?.onEnd();
         return;
       case FrameType.CANCEL:
-        this.calls.get(streamId)?.cancel();
+        this.calls.get(streamId)?.cancel(decodeCancel(frame.payload));
         return;
       case FrameType.WINDOW: {
         const count = decodeWindow(frame.payload);
@@ -154,7 +172,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
         return;
       }
       case FrameType.RESPONSE:
-        throw new ProtocolError("RESPONSE is not sent by clients");
+      case FrameType.HEADERS:
+        throw new ProtocolError(`frame type ${type} is not sent by clients`);
       default:
         return;
     }
@@ -187,13 +206,14 @@ export class ServerConnection extends FrameConnection implements CallHost {
 
   private request(flags: number, id: number, frame: FramePayload): void {
     if (id <= this.lastStreamId) throw new ProtocolError(`stream id ${id} not above ${this.lastStreamId}`);
+    // After our GOAWAY: ignored; the GOAWAY's last stream id tells the client it was never processed.
     if (this.goingAway) return;
     this.lastStreamId = id;
     const head = decodeRequest(frame.source, this.paths, frame.start, frame.end);
     const oneway = (flags & FLAG_ONEWAY) !== 0;
     const route = this.host.routes.get(head.path);
     if (route === undefined) {
-      if (!oneway)
+      if (!oneway) {
         this.sendResponse(
           id,
           Status.UNIMPLEMENTED,
@@ -201,10 +221,12 @@ export class ServerConnection extends FrameConnection implements CallHost {
           undefined,
           undefined,
           undefined,
+          true,
         );
+      }
       return;
     }
-    const call = new ServerCall(this, id, route, head, oneway);
+    const call = new IncomingCall(this, id, route, head, oneway);
     this.calls.set(id, call);
     call.run(head.body);
     this.updateReading();

@@ -1,10 +1,19 @@
-// Options of `new Server(options)` and their defaults.
+// Options of `new Server(options)` and their defaults (from limits.ts).
 
 import type { Metadata } from "../call-context.js";
 import { resolveConnectionSettings } from "../connection/connection-settings.js";
-import type { ConnectionSettings, KeepaliveOptions } from "../connection/frame-connection.js";
+import type { ConnectionSettings } from "../connection/frame-connection.js";
+import type { KeepaliveOptions } from "../connection/keepalive.js";
 import type { ServerInterceptor } from "../interceptors.js";
-import { type Logger, silentLogger } from "../logger.js";
+import {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONCURRENT_CALLS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  SERVER_KEEPALIVE,
+} from "../limits.js";
+import { type Logger, stderrLogger } from "../logger.js";
 
 /** Server limits and hooks. Every field is optional; docs/runtime.md lists the defaults. */
 export interface ServerOptions {
@@ -24,9 +33,12 @@ export interface ServerOptions {
   readonly keepalive?: Partial<KeepaliveOptions> | false;
   /** Request stream messages buffered per call (default 32). */
   readonly initialWindow?: number;
-  /** Bytes buffered on a socket above which response streams wait (default 1 MiB). */
+  /** Bytes buffered on a transport above which response streams wait (default 1 MiB). */
   readonly highWaterBytes?: number;
-  /** Where handler failures and peer errors are reported (default: silent). */
+  /**
+   * Where handler failures and peer errors are reported (default: one line each on stderr); a pino
+   * logger fits as is; `silentLogger` says nothing.
+   */
   readonly logger?: Logger;
   /** Server interceptors, outermost first. */
   readonly interceptors?: readonly ServerInterceptor[];
@@ -49,15 +61,15 @@ export interface ResolvedServerOptions {
 export function resolveServerOptions(options: ServerOptions | undefined): ResolvedServerOptions {
   const o = options ?? {};
   return {
-    maxConnections: o.maxConnections ?? 10_000,
-    maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? 1000,
-    idleTimeoutMs: o.idleTimeoutMs ?? 300_000,
-    handshakeTimeoutMs: o.handshakeTimeoutMs ?? 5_000,
-    logger: o.logger ?? silentLogger,
+    maxConnections: o.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: o.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    idleTimeoutMs: o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    handshakeTimeoutMs: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    logger: o.logger ?? stderrLogger,
     interceptors: o.interceptors ?? [],
     connection: resolveConnectionSettings(o, {
-      keepalive: { intervalMs: 30_000, timeoutMs: 10_000 },
-      maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? 1000,
+      keepalive: SERVER_KEEPALIVE,
+      maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? DEFAULT_MAX_CONCURRENT_CALLS,
     }),
   };
 }

@@ -1,19 +1,25 @@
-// The Server: registers services, accepts connections within its limits, and closes gracefully.
+// The Server: registers services, serves the transports its listener accepts (or that it is handed with
+// `serve`) within its connection limits, and closes gracefully.
 
-import { createServer, type Server as NetServer, type Socket } from "node:net";
+import { type Registration, type RegistryListenOptions, registerServer } from "../cluster/registration.js";
 import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
+import { DEFAULT_GRACE_MS } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { Status } from "../status.js";
-import type { Route } from "./server-call.js";
+import {
+  type ListenAddress,
+  type Listener,
+  type ListenOptions,
+  netListener,
+  type TransportInfo,
+} from "../transport/listeners.js";
+import { remoteAddressOf, remoteIpOf, type Transport } from "../transport/transport.js";
+import type { Route } from "./incoming-call.js";
 import { type ConnectionHost, ServerConnection } from "./server-connection.js";
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from "./server-options.js";
 
-/** Where to listen; port 0 picks a free port. */
-export interface ListenOptions {
-  readonly host?: string;
-  readonly port?: number;
-}
+export type { ListenAddress, ListenOptions, TransportInfo };
 
 /** Options of `server.close`. */
 export interface CloseOptions {
@@ -22,8 +28,8 @@ export interface CloseOptions {
 }
 
 /**
- * Serves the services added with `add` on the sockets it accepts. Dispatch goes through the generated
- * descriptors only; handler exceptions never crash the process and never reach the client with a stack.
+ * Serves the services added with `add`. Dispatch goes through the generated descriptors only; handler
+ * exceptions never crash the process and never reach the client with a stack.
  */
 export class Server implements ConnectionHost {
   readonly routes = new Map<string, Route>();
@@ -33,10 +39,12 @@ export class Server implements ConnectionHost {
   private readonly options: ResolvedServerOptions;
   private readonly connections = new Set<ServerConnection>();
   private readonly perAddress = new Map<string, number>();
-  private net: NetServer | undefined;
+  private listener: Listener | undefined;
   private closing: Promise<void> | undefined;
   private closeWaiter: (() => void) | undefined;
   private forceTimer: NodeJS.Timeout | undefined;
+  private registration: Registration | undefined;
+  private closeRequested: Promise<void> | undefined;
 
   constructor(options?: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -59,8 +67,8 @@ export class Server implements ConnectionHost {
     for (const method of service.methods) {
       let chain: ServerNext | undefined;
       if (interceptors.length > 0) {
-        const terminal: ServerNext = (call) =>
-          Promise.resolve(method.invoke(handlers, call.request as never, call.ctx));
+        const terminal = ((call) =>
+          Promise.resolve(method.invoke(handlers, call.request as never, call.ctx))) as ServerNext;
         chain = chainInterceptors(interceptors, terminal);
       }
       this.routes.set(method.path, { method, handlers, chain });
@@ -68,21 +76,60 @@ export class Server implements ConnectionHost {
     return this;
   }
 
-  /** Starts listening; resolves with the bound address. */
-  listen(options?: ListenOptions): Promise<{ host: string; port: number }> {
-    if (this.net !== undefined) return Promise.reject(new Error("server is already listening"));
-    const net = createServer((socket) => this.accept(socket));
-    this.net = net;
-    return new Promise((resolve, reject) => {
-      net.once("error", reject);
-      net.listen(options?.port ?? 0, options?.host ?? "127.0.0.1", () => {
-        net.off("error", reject);
-        net.on("error", (error) => this.logger.error("listening socket failed", error));
-        const address = net.address();
-        if (address === null || typeof address === "string") resolve({ host: String(address), port: 0 });
-        else resolve({ host: address.address, port: address.port });
-      });
-    });
+  /**
+   * Starts listening on a TCP host and port (defaults 127.0.0.1 and 0, a free port) or on a Unix socket
+   * `path`; resolves with the bound address. One listener per server.
+   */
+  listen(options: { readonly path: string }): Promise<{ readonly path: string }>;
+  listen(
+    options?: {
+      readonly host?: string;
+      readonly port?: number;
+    } & RegistryListenOptions,
+  ): Promise<{ host: string; port: number }>;
+  listen(options?: ListenOptions & RegistryListenOptions): Promise<ListenAddress> {
+    const listening = this.listenOn(
+      netListener(options ?? {}, (error) => this.logger.error({ err: error }, "listening socket failed")),
+    );
+    const registry = options?.registry;
+    return registry === undefined
+      ? listening
+      : listening.then((address) => this.register({ ...options, registry }, address));
+  }
+
+  /**
+   * Serves a transport this server did not accept itself (one end of a `duplexPair`, a socket from
+   * another listener). `info.peer` names the other end (default: its address, else "unknown");
+   * `info.remoteIp` is what per-address limits count (default: the socket's remote address, if any).
+   */
+  serve(transport: Transport, info?: TransportInfo): void {
+    const peer = info?.peer ?? remoteAddressOf(transport) ?? "unknown";
+    const remoteIp = info === undefined ? remoteIpOf(transport) : info.remoteIp;
+    const connection = new ServerConnection(
+      transport,
+      { side: "server", peer, target: undefined },
+      remoteIp,
+      this.options.connection,
+      this,
+    );
+    this.connections.add(connection);
+    let count = 0;
+    if (remoteIp !== undefined) {
+      count = (this.perAddress.get(remoteIp) ?? 0) + 1;
+      this.perAddress.set(remoteIp, count);
+    }
+    if (this.closing !== undefined) {
+      connection.goAway(Status.UNAVAILABLE, "server shutting down");
+    } else if (this.connections.size > this.options.maxConnections) {
+      this.logger.warn({ peer, open: this.connections.size - 1 }, "connection refused: too many connections");
+      connection.goAway(Status.RESOURCE_EXHAUSTED, "too many connections");
+    } else if (count > this.options.maxConnectionsPerAddress) {
+      this.logger.warn(
+        { peer, open: count - 1 },
+        `connection refused: too many connections from ${remoteIp}`,
+      );
+      connection.goAway(Status.RESOURCE_EXHAUSTED, `too many connections from ${remoteIp}`);
+    }
   }
 
   /**
@@ -90,12 +137,25 @@ export class Server implements ConnectionHost {
    * ends the rest with UNAVAILABLE. Resolves when every connection is closed.
    */
   close(options?: CloseOptions): Promise<void> {
+    if (this.closeRequested !== undefined) return this.closeRequested;
+    const registration = this.registration;
+    this.registration = undefined;
+    // A registered server deregisters first, so consumers stop sending new calls before connections drain.
+    this.closeRequested =
+      registration === undefined
+        ? this.shutdown(options)
+        : registration.close().then(() => this.shutdown(options));
+    return this.closeRequested;
+  }
+
+  // Stops accepting, sends GOAWAY, and drains within the grace period (close's second half).
+  private shutdown(options: CloseOptions | undefined): Promise<void> {
     if (this.closing !== undefined) return this.closing;
-    const graceMs = options?.graceMs ?? 5_000;
+    const graceMs = options?.graceMs ?? DEFAULT_GRACE_MS;
     this.closing = new Promise((resolve) => {
       this.closeWaiter = resolve;
     });
-    this.net?.close();
+    this.listener?.close();
     for (const connection of this.connections) connection.goAway(Status.UNAVAILABLE, "server shutting down");
     this.forceTimer = setTimeout(() => {
       for (const connection of this.connections) {
@@ -108,28 +168,38 @@ export class Server implements ConnectionHost {
 
   connectionClosed(connection: ServerConnection): void {
     this.connections.delete(connection);
-    const address = connection.socket.remoteAddress ?? "";
-    const count = (this.perAddress.get(address) ?? 1) - 1;
-    if (count <= 0) this.perAddress.delete(address);
-    else this.perAddress.set(address, count);
+    const ip = connection.remoteIp;
+    if (ip !== undefined) {
+      const count = (this.perAddress.get(ip) ?? 1) - 1;
+      if (count <= 0) this.perAddress.delete(ip);
+      else this.perAddress.set(ip, count);
+    }
     this.checkClosed();
   }
 
-  private accept(socket: Socket): void {
-    const address = socket.remoteAddress ?? "";
-    const connection = new ServerConnection(socket, this.options.connection, this);
-    this.connections.add(connection);
-    const count = (this.perAddress.get(address) ?? 0) + 1;
-    this.perAddress.set(address, count);
-    if (this.closing !== undefined) {
-      connection.goAway(Status.UNAVAILABLE, "server shutting down");
-    } else if (this.connections.size > this.options.maxConnections) {
-      this.logger.warn(`refused ${connection.peer}: ${this.connections.size - 1} connections open`);
-      connection.goAway(Status.RESOURCE_EXHAUSTED, "too many connections");
-    } else if (count > this.options.maxConnectionsPerAddress) {
-      this.logger.warn(`refused ${connection.peer}: ${count - 1} connections open from ${address}`);
-      connection.goAway(Status.RESOURCE_EXHAUSTED, `too many connections from ${address}`);
-    }
+  // Accepts from `listener` until close; the listener decides where transports come from (TCP, Unix, TLS).
+  private listenOn(listener: Listener): Promise<ListenAddress> {
+    if (this.listener !== undefined) return Promise.reject(new Error("server is already listening"));
+    if (this.closing !== undefined) return Promise.reject(new Error("server is closed"));
+    this.listener = listener;
+    return listener.listen((transport, info) => this.serve(transport, info));
+  }
+
+  // Registers the bound address in the registry (etcd3 is loaded only then).
+  private async register(
+    options: RegistryListenOptions & { readonly registry: string },
+    address: ListenAddress,
+  ): Promise<ListenAddress> {
+    if (!("port" in address)) throw new TypeError("only a TCP listener can register in a registry");
+    const services = [
+      ...new Set([...this.routes.keys()].map((path) => path.slice(0, path.lastIndexOf("/")))),
+    ];
+    const registration = await registerServer(options, address, services, (error) =>
+      this.logger.warn({ err: error, registry: options.registry }, "registration failed; retrying"),
+    );
+    if (this.closeRequested !== undefined) await registration.close();
+    else this.registration = registration;
+    return address;
   }
 
   private checkClosed(): void {

@@ -104,6 +104,18 @@ struct Money { 1: currency: Currency; 2: cents: i64; }`,
     assert.equal(order.fields[1]!.type.kind, "list");
   });
 
+  it("keeps parameters clear of their service's descriptor, which the client method refers to", () => {
+    const { model, diagnostics } = checkSources({
+      "s.rpc": "service Users {\n  get(Users: string, __proto__?: i32, valueOf: bool): void;\n}\n",
+    });
+    assert.deepEqual(diagnostics, []);
+    const users = definition<ServiceModel>(model!, "s.rpc", "Users");
+    assert.deepEqual(
+      users.methods[0]!.params.map((p) => p.tsName),
+      ["Users_", "__proto___", "valueOf_"],
+    );
+  });
+
   it("applies the naming rule everywhere a tsName is", () => {
     const { model } = checkSources(sources);
     assert.equal(definition<StructModel>(model!, "app/main.rpc", "Promise").tsName, "Promise_");

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { isTakenName, topLevelTsNames, tsNames } from "../../compiler/check/ts-names.js";
+import { RpcError, Status } from "@rpcgen/runtime";
+import {
+  isTakenName,
+  OBJECT_PROTOTYPE_MEMBERS,
+  topLevelTsNames,
+  tsNames,
+} from "../../compiler/check/ts-names.js";
+import { GENERATED_CODE_NAMES } from "../../compiler/emit/generated-names.js";
 
 describe("the TypeScript naming rule", () => {
   it("keeps names that are legal where they are used", () => {
@@ -13,14 +20,61 @@ describe("the TypeScript naming rule", () => {
   });
 
   it("appends _ to reserved words and globals at top level, not to runtime export names", () => {
+    // `Error` is a global generated code never refers to: a definition may take its name.
     assert.deepEqual(tsNames("topLevel", ["class", "Promise", "Error", "undefined", "RpcError", "Status"]), [
       "class_",
       "Promise_",
-      "Error_",
+      "Error",
       "undefined_",
       "RpcError",
       "Status",
     ]);
+  });
+
+  it("keeps top-level names clear of every global and local the emitter registered", () => {
+    for (const name of GENERATED_CODE_NAMES) assert.equal(isTakenName("topLevel", name), true, name);
+    assert.deepEqual(tsNames("topLevel", ["Partial", "AsyncIterable", "Map", "Uint8Array", "init", "ctx"]), [
+      "Partial_",
+      "AsyncIterable_",
+      "Map_",
+      "Uint8Array_",
+      "init_",
+      "ctx_",
+    ]);
+    // Lib names generated code does not use stay as they are.
+    assert.deepEqual(tsNames("topLevel", ["Record", "Pick", "Readonly", "Date", "Object"]), [
+      "Record",
+      "Pick",
+      "Readonly",
+      "Date",
+      "Object",
+    ]);
+  });
+
+  it("knows every member of Object.prototype", () => {
+    assert.deepEqual(
+      [...OBJECT_PROTOTYPE_MEMBERS].sort(),
+      Object.getOwnPropertyNames(Object.prototype).sort(),
+    );
+  });
+
+  it("renames members named like Object.prototype members in every member position", () => {
+    const members = ["valueOf", "hasOwnProperty", "toString", "isPrototypeOf", "__defineGetter__"];
+    const renamed = members.map((m) => `${m}_`);
+    for (const position of ["field", "errorField", "enumValue", "method", "param"] as const)
+      assert.deepEqual(tsNames(position, members), renamed, position);
+  });
+
+  it("renames error fields named like any property of a runtime error", () => {
+    const error = new RpcError(Status.NOT_FOUND, "m", { cause: 1, metadata: { a: "b" } });
+    const names = new Set<string>();
+    for (let o: object | null = error; o !== null; o = Object.getPrototypeOf(o))
+      for (const name of Object.getOwnPropertyNames(o)) names.add(name);
+    for (const name of names) assert.equal(isTakenName("errorField", name), true, name);
+  });
+
+  it("renames a method named `then`, which would make clients and handlers thenables", () => {
+    assert.deepEqual(tsNames("method", ["then", "new", "get"]), ["then_", "new", "get"]);
   });
 
   it("renames TypeScript's predefined type names at top level", () => {

@@ -113,6 +113,31 @@ describe("rpcgen CLI (in process)", () => {
     const pkg = JSON.parse(readFileSync("compiler/package.json", "utf8")) as { version: string };
     assert.equal(version.stdout, `${pkg.version}\n`);
   });
+  it("prints help with `help` and `help <command>` and exit 0", async () => {
+    const help = await rpcgen(["help"]);
+    assert.equal(help.code, 0, help.stderr);
+    assert.equal(help.stdout, (await rpcgen(["--help"])).stdout);
+    assert.equal(help.stderr, "");
+    for (const command of ["check", "compile", "help"]) {
+      const run = await rpcgen(["help", command]);
+      assert.equal(run.code, 0, `help ${command}: ${run.stderr}`);
+      assert.equal(run.stdout, (await rpcgen([command, "--help"])).stdout, `help ${command}`);
+      assert.match(run.stdout, new RegExp(`^Usage: rpcgen ${command} `));
+    }
+  });
+
+  it("says there is no such command for `help <unknown>`, with the closest name, and exits 2", async () => {
+    const frob = await rpcgen(["help", "frob"]);
+    assert.equal(frob.code, 2);
+    assert.equal(frob.stdout, "");
+    assert.match(
+      frob.stderr,
+      /^error: there is no command `frob`; the commands are `check`, `compile`, `fmt`, `compat`, `lsp`, `help`\n$/,
+    );
+    const typo = await rpcgen(["help", "compiel"]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /no command `compiel` \(did you mean `compile`\?\)/);
+  });
 });
 
 describe("rpcgen CLI (child process)", () => {

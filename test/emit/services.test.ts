@@ -10,19 +10,10 @@ import { pathToFileURL } from "node:url";
 import { InMemoryChannel, RpcError, Status } from "@rpcgen/runtime";
 import { runFrontEnd } from "../../compiler/driver.js";
 import { emitTypeScript } from "../../compiler/emit/index.js";
+import { collect, from } from "./support/streams.js";
 import { ROOT, typecheck } from "./support/typecheck.js";
 
 const FIXTURE = path.join(ROOT, "test/emit/fixtures/edge");
-
-async function* from<T>(values: readonly T[]): AsyncGenerator<T> {
-  for (const v of values) yield v;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
-}
 
 describe("service emitters on awkward shapes", () => {
   let outputs: Map<string, string>;

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { type CallContext, InMemoryChannel, RpcError, Status } from "@rpcgen/runtime";
+import { type CallContext, InMemoryChannel, RpcError, Status, silentLogger } from "@rpcgen/runtime";
 import { Currency, NotFound } from "../../generated/shop/common/money.js";
 import {
   type Event,
@@ -103,7 +103,7 @@ describe("generated OrderService through the in-memory channel", () => {
 
   beforeEach(() => {
     server = orderHandlers();
-    channel = new InMemoryChannel().add(OrderService, server.handlers);
+    channel = new InMemoryChannel({ server: { logger: silentLogger } }).add(OrderService, server.handlers);
     client = new OrderServiceClient(channel);
   });
 

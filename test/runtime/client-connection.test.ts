@@ -13,6 +13,7 @@ class ResultSink implements CallSink {
   constructor() {
     this.done = new Promise((resolve) => (this.settle = resolve));
   }
+  onHeaders(): void {}
   onMessage(): void {}
   onWindow(): void {}
   onResult(body: Uint8Array): void {
@@ -44,6 +45,7 @@ describe("runtime client connection", () => {
       const socket = netConnect({ host: "127.0.0.1", port });
       connection = new ClientConnection(
         socket,
+        { side: "client", peer: `127.0.0.1:${port}`, target: `127.0.0.1:${port}` },
         resolveConnectOptions({}).connection,
         events,
         MAX_STREAM_ID - 2,

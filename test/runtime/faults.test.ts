@@ -3,9 +3,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
-import { connect, type RpcError, Server, type SocketChannel, Status } from "@rpcgen/runtime";
-import { type ByteSink, FrameEncoder } from "../../runtime/frames/frame-encoder.js";
+import { connect, type RpcError, Server, type SocketChannel, Status, silentLogger } from "@rpcgen/runtime";
 import { EchoService, echoHandlers, echoMethod } from "./fixtures/echo-service.js";
+import { clientHandshake } from "./fixtures/frame-bytes.js";
 import { RawPeer } from "./fixtures/raw-peer.js";
 import { StallProxy } from "./fixtures/stall-proxy.js";
 
@@ -28,30 +28,6 @@ async function startServerProcess(port = 0): Promise<{ child: ChildProcess; port
   throw new Error(`server process exited: ${out}`);
 }
 
-function frames(write: (enc: FrameEncoder) => void): Buffer {
-  const chunks: Buffer[] = [];
-  const sink: ByteSink = {
-    cork() {},
-    uncork() {},
-    write(c) {
-      chunks.push(Buffer.from(c));
-      return true;
-    },
-    writableLength: 0,
-    destroyed: false,
-  };
-  const enc = new FrameEncoder(sink);
-  write(enc);
-  enc.flush();
-  return Buffer.concat(chunks);
-}
-
-const handshake = () =>
-  frames((e) => {
-    e.preface();
-    e.hello([], undefined);
-  });
-
 describe("runtime faults: a killed server", function () {
   this.timeout(30_000);
   let child: ChildProcess | undefined;
@@ -71,12 +47,17 @@ describe("runtime faults: a killed server", function () {
       channel!.unary(echoMethod, { text: "slow", delayMs: 10_000 }).catch((e: RpcError) => e),
     );
     await new Promise((r) => setTimeout(r, 100));
-    const killedAt = Date.now();
     child.kill("SIGKILL");
+    // They fail from the connection's loss (not from a keepalive timeout or a deadline: they have none).
     const errors = await Promise.all(pending);
-    const took = Date.now() - killedAt;
-    for (const e of errors) assert.equal((e as RpcError).code, Status.UNAVAILABLE);
-    assert.ok(took < 1000, `pending calls failed after ${took} ms`);
+    for (const e of errors) {
+      assert.equal((e as RpcError).code, Status.UNAVAILABLE);
+      assert.match(
+        (e as RpcError).message,
+        new RegExp(`connection to 127\\.0\\.0\\.1:${first.port} (closed|failed)`),
+      );
+      assert.equal((e as RpcError).unprocessed, false);
+    }
 
     // While the server is down: a call without deadline fails (not hangs); one with a deadline waits for it.
     const noDeadline = await channel.unary(echoMethod, { text: "x" }).catch((e: RpcError) => e);
@@ -91,13 +72,20 @@ describe("runtime faults: a killed server", function () {
     first.child.kill("SIGKILL");
     await once(first.child, "exit");
     channel = connect(`127.0.0.1:${first.port}`, { backoff: { initialMs: 20, maxMs: 50 } });
-    const start = Date.now();
+    let attempts = 0;
+    channel.onStateChange(({ state }) => {
+      if (state === "connecting") attempts++;
+    });
     const e = await channel
       .unary(echoMethod, { text: "x" }, { timeoutMs: 300 })
       .catch((err: RpcError) => err);
-    const took = Date.now() - start;
+    // It waited through several failed attempts and gave up at its deadline, saying why.
     assert.equal((e as RpcError).code, Status.DEADLINE_EXCEEDED);
-    assert.ok(took >= 290 && took < 1000, `took ${took}`);
+    assert.match(
+      (e as RpcError).message,
+      /^deadline exceeded after 300 ms .*; last error: connect ECONNREFUSED/,
+    );
+    assert.ok(attempts >= 2, `${attempts} attempts`);
   });
 });
 
@@ -113,7 +101,10 @@ describe("runtime faults: one bad connection does not hurt the others", function
     server = new Server({
       handshakeTimeoutMs: 200,
       maxFrameSize: 64 * 1024,
-      logger: { error: () => {}, warn: (m) => warnings.push(m) },
+      logger: {
+        ...silentLogger,
+        warn: (obj: object | string, msg?: string) => void warnings.push(msg ?? String(obj)),
+      },
     });
     server.add(EchoService, echoHandlers().handlers);
     port = (await server.listen()).port;
@@ -135,6 +126,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
     const peer = new RawPeer(port);
     peer.write(Buffer.from("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
     await peer.closed;
+    assert.equal(peer.goAway()?.status, Status.INTERNAL, "a protocol error, as docs/protocol.md says");
     assert.match(peer.goAway()?.reason ?? "", /not an rpcgen peer/);
     await stillServing();
   });
@@ -142,7 +134,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
   it("a malformed frame after the handshake", async () => {
     const peer = new RawPeer(port);
     const bad = Buffer.from([0, 0, 0, 3, 2, 0, 0, 0, 0, 1, 0, 9, 0]); // REQUEST whose path length overruns
-    peer.write(Buffer.concat([handshake(), bad]));
+    peer.write(Buffer.concat([clientHandshake(), bad]));
     await peer.closed;
     assert.equal(peer.goAway()?.status, Status.INTERNAL);
     assert.match(peer.goAway()?.reason ?? "", /truncated method path/);
@@ -152,7 +144,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
   it("an oversized frame is refused from its header", async () => {
     const peer = new RawPeer(port);
     const header = Buffer.from([0, 0x10, 0, 0, 3, 0, 0, 0, 0, 1]); // 1 MiB MESSAGE, limit 64 KiB
-    peer.write(Buffer.concat([handshake(), header]));
+    peer.write(Buffer.concat([clientHandshake(), header]));
     await peer.closed;
     assert.match(peer.goAway()?.reason ?? "", /exceeds the limit of 65536/);
     await stillServing();
@@ -160,7 +152,7 @@ describe("runtime faults: one bad connection does not hurt the others", function
 
   it("a truncated frame followed by silence: closed by the peer's end, others unaffected", async () => {
     const peer = new RawPeer(port);
-    peer.write(Buffer.concat([handshake(), Buffer.from([0, 0, 0, 100, 3, 0, 0, 0, 0, 1, 1, 2, 3])]));
+    peer.write(Buffer.concat([clientHandshake(), Buffer.from([0, 0, 0, 100, 3, 0, 0, 0, 0, 1, 1, 2, 3])]));
     peer.socket.end();
     await peer.closed;
     await stillServing();
@@ -168,12 +160,12 @@ describe("runtime faults: one bad connection does not hurt the others", function
 
   it("a slow handshake is closed after the handshake timeout", async () => {
     const peer = new RawPeer(port);
-    const start = Date.now();
+    let peerClosed = false;
+    void peer.closed.then(() => (peerClosed = true));
     peer.write(Buffer.from("RPCG"));
     await stillServingWithTwo();
+    assert.equal(peerClosed, false, "the slow peer is still waited for while others are served");
     await peer.closed;
-    const took = Date.now() - start;
-    assert.ok(took >= 190 && took < 2000, `closed after ${took} ms`);
     assert.match(peer.goAway()?.reason ?? "", /handshake not completed within 200 ms/);
     await stillServing();
 
@@ -208,12 +200,10 @@ describe("runtime faults: a peer that stops answering", function () {
       const pending = channel.unary(echoMethod, { text: "slow", delayMs: 3000 }).catch((e: RpcError) => e);
       await new Promise((r) => setTimeout(r, 50));
       proxy.stall();
-      const stalledAt = Date.now();
+      // Detected by keepalive, long before the handler (3 s) would have answered.
       const e = (await pending) as RpcError;
-      const took = Date.now() - stalledAt;
       assert.equal(e.code, Status.UNAVAILABLE);
       assert.match(e.message, /keepalive/);
-      assert.ok(took < 1000, `detected after ${took} ms`);
       proxy.resume();
       assert.equal((await channel.unary(echoMethod, { text: "again" }, { timeoutMs: 5000 })).text, "again");
     } finally {
@@ -240,9 +230,7 @@ describe("runtime faults: a client that stops answering", function () {
       while (server.connectionCount === 0) await new Promise((r) => setTimeout(r, 10));
       await new Promise((r) => setTimeout(r, 50));
       proxy.stall();
-      const stalledAt = Date.now();
       while (fixture.aborted.length === 0) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(Date.now() - stalledAt < 2000);
       assert.deepEqual(fixture.aborted, [String(Status.UNAVAILABLE)]);
       assert.equal(server.connectionCount, 0);
       proxy.resume();
@@ -280,12 +268,9 @@ describe("runtime faults: a server that is not an rpcgen server", function () {
   it("a server that never answers the handshake: calls fail after connectTimeoutMs", async () => {
     const silent = await tcpServer(() => {});
     const channel = connect(`127.0.0.1:${silent.port}`, { connectTimeoutMs: 200 });
-    const start = Date.now();
     const e = (await channel.unary(echoMethod, { text: "x" }).catch((err) => err)) as RpcError;
-    const took = Date.now() - start;
     assert.equal(e.code, Status.UNAVAILABLE);
     assert.match(e.message, /timed out after 200 ms/);
-    assert.ok(took >= 190 && took < 2000, `took ${took}`);
     await channel.close();
     await silent.close();
   });

@@ -3,7 +3,15 @@
 // unknown methods, and many concurrent calls completing out of order on one connection.
 
 import assert from "node:assert/strict";
-import { type CallContext, connect, RpcError, Server, type SocketChannel, Status } from "@rpcgen/runtime";
+import {
+  type CallContext,
+  connect,
+  RpcError,
+  Server,
+  type SocketChannel,
+  Status,
+  silentLogger,
+} from "@rpcgen/runtime";
 import { type ChatMessage, ChatService, ChatServiceClient, RoomFull } from "../../generated/chat/chat.js";
 import {
   Numberz,
@@ -76,7 +84,7 @@ describe("generated services over sockets", function () {
   before(async () => {
     const kvStore = new Map<string, Entry>();
     const stored: ChatMessage[] = [];
-    server = new Server();
+    server = new Server({ logger: silentLogger });
     server.add(OrderService, {
       getOrder(id, ctx: CallContext) {
         deadlines.push(ctx.deadline);

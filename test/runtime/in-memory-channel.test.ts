@@ -162,6 +162,7 @@ describe("in-memory channel", () => {
   let handlers: Handlers;
   let handlerErrors: unknown[];
   let seen: CallContext | undefined;
+  let echoStarted: (() => void) | undefined;
 
   beforeEach(() => {
     client = descriptors([ClientOops]);
@@ -171,6 +172,7 @@ describe("in-memory channel", () => {
     handlers = {
       echo: (value, ctx) => {
         seen = ctx;
+        echoStarted?.();
         if (value === "typed") throw new ServerOops("stock", "no stock left");
         if (value === "rpc") throw new RpcError(Status.NOT_FOUND, "no such thing");
         if (value === "crash") throw new Error("secret database password in here");
@@ -217,8 +219,14 @@ describe("in-memory channel", () => {
     assert.ok(
       seen?.deadline !== undefined && seen.deadline >= before + 5000 && seen.deadline <= Date.now() + 5000,
     );
+    // The earlier (absolute) deadline wins. It travels as the time left, so the server's copy may be a
+    // millisecond or two later than the caller's, never earlier.
     await channel.unary(client.echo, "x", { timeoutMs: 5000, deadline: before + 1000 });
-    assert.equal(seen?.deadline, before + 1000);
+    const deadline = seen?.deadline;
+    assert.ok(
+      deadline !== undefined && deadline >= before + 1000 && deadline <= Date.now() + 1001,
+      `${deadline}`,
+    );
   });
 
   it("rebuilds a declared error as the client's class, with its fields and message", async () => {
@@ -268,12 +276,15 @@ describe("in-memory channel", () => {
   });
 
   it("fails with CANCELLED when the caller aborts, and tells the handler", async () => {
+    // The call crosses a real (in-process) connection: abort once the handler runs, not on the next tick.
     const controller = new AbortController();
+    const running = new Promise<void>((resolve) => (echoStarted = resolve));
     const call = channel.unary(client.echo, "hang", { signal: controller.signal });
-    await Promise.resolve();
+    await running;
     controller.abort();
     await assert.rejects(call, expectCode(Status.CANCELLED));
-    assert.ok(seen!.signal.aborted);
+    const reason = await aborted(seen!.signal);
+    assert.ok(reason instanceof RpcError && reason.code === Status.CANCELLED);
   });
 
   it("answers UNIMPLEMENTED for a method nobody serves, UNAVAILABLE after close", async () => {
@@ -288,6 +299,22 @@ describe("in-memory channel", () => {
     await Promise.resolve();
     await channel.close();
     await assert.rejects(call, expectCode(Status.UNAVAILABLE));
+  });
+
+  it("fails INVALID_ARGUMENT, as over a socket, when the client cannot encode the request", async () => {
+    const unencodable = {
+      ...client.echo,
+      requestCodec: {
+        ...client.echo.requestCodec,
+        encode: () => {
+          throw new TypeError("not a string");
+        },
+      },
+    };
+    const error = await channel.unary(unencodable, "x").catch((e: unknown) => e);
+    assert.ok(error instanceof RpcError && error.code === Status.INVALID_ARGUMENT, String(error));
+    assert.match(error.message, /cannot encode the request of test\.S\/echo: not a string/);
+    assert.equal(seen, undefined, "nothing reached the handler");
   });
 
   it("answers INVALID_ARGUMENT when the server cannot decode the request", async () => {

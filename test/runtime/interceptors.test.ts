@@ -2,11 +2,22 @@ import assert from "node:assert/strict";
 import {
   type ClientInterceptor,
   connect,
+  InMemoryChannel,
+  methodClientInterceptor,
+  methodServerInterceptor,
   RpcError,
   Server,
   type ServerInterceptor,
   Status,
+  unaryClientInterceptor,
+  unaryServerInterceptor,
 } from "@rpcgen/runtime";
+import {
+  Order,
+  OrderService,
+  OrderServiceClient,
+  type OrderServiceHandlers,
+} from "../../generated/shop/orders.js";
 import {
   countToMethod,
   EchoService,
@@ -110,5 +121,74 @@ describe("runtime interceptors: failures before a stream starts", () => {
       await channel.close();
       await server.close();
     }
+  });
+});
+
+describe("runtime interceptors typed by method", () => {
+  const handlers: OrderServiceHandlers = {
+    getOrder: (id) => Order.create({ id, note: "stored" }),
+    placeOrder: (order) => ({ orderId: order.id, total: { currency: 0, units: 0n }, dryRun: false }),
+    async *watch() {
+      yield { orderId: "a", status: 0, atMs: 1n };
+    },
+    upload: () => ({ count: 0, total: { currency: 0, units: 0n } }),
+    async *chat() {},
+    notify: () => {},
+    ping: () => {},
+  };
+  const getOrder = OrderService.methods[0];
+
+  it("a method interceptor sees that method's request and result types, and only its calls", async () => {
+    const seenIds: string[] = [];
+    const rewrite = methodClientInterceptor(getOrder, async (call, next) => {
+      const id: string = call.request.id;
+      seenIds.push(id);
+      // @ts-expect-error getOrder's arguments have no `key`
+      void call.request.key;
+      const order: Order = await next({ ...call, request: { id: id.toUpperCase() } });
+      return { ...order, note: `${order.note}, intercepted` };
+    });
+    const client = new OrderServiceClient(
+      new InMemoryChannel({ client: { interceptors: [rewrite] } }).add(OrderService, handlers),
+    );
+    const order = await client.getOrder("o-1");
+    assert.deepEqual([order.id, order.note], ["O-1", "stored, intercepted"]);
+    await client.placeOrder(Order.create({ id: "o-2" }));
+    assert.deepEqual(seenIds, ["o-1"]);
+  });
+
+  it("a unary interceptor runs for unary calls only, on both sides; the generic one for all", async () => {
+    const log: string[] = [];
+    const clientUnary = unaryClientInterceptor(async (call, next) => {
+      log.push(`client unary ${call.method.name}`);
+      return next(call);
+    });
+    const serverUnary = unaryServerInterceptor(async (call, next) => {
+      log.push(`server unary ${call.method.name} ${call.ctx.peer}`);
+      return next(call);
+    });
+    const serverGetOrder = methodServerInterceptor(getOrder, async (call, next) => {
+      const order = await next(call);
+      return { ...order, note: `${call.request.id} served` };
+    });
+    const every: ClientInterceptor = (next) => (call) => {
+      log.push(`client ${call.method.kind}`);
+      return next(call);
+    };
+    const channel = new InMemoryChannel({
+      client: { interceptors: [every, clientUnary] },
+      server: { interceptors: [serverUnary, serverGetOrder] },
+    }).add(OrderService, handlers);
+    const client = new OrderServiceClient(channel);
+    assert.equal((await client.getOrder("o-3")).note, "o-3 served");
+    for await (const _ of client.watch({ statuses: [] })) log.push("event");
+    assert.deepEqual(log, [
+      "client unary",
+      "client unary getOrder",
+      "server unary getOrder in-memory",
+      "client serverStream",
+      "event",
+    ]);
+    await channel.close();
   });
 });

@@ -205,6 +205,19 @@ enum reserved { reserved = 0; to = 1; reserved 2 to 3; }`;
     assert.equal(en.reserved.length, 1);
   });
 
+  it("reads a method named `oneway` apart from the `oneway` modifier", () => {
+    const ast = clean("service S { oneway(x: i32): void; oneway ping(); oneway oneway(); }");
+    const [svc] = ast.definitions as [ServiceNode];
+    assert.deepEqual(
+      svc.methods.map((m) => [m.name.text, m.oneway !== undefined]),
+      [
+        ["oneway", false],
+        ["ping", true],
+        ["oneway", true],
+      ],
+    );
+  });
+
   it("reads qualified type names whose package starts with a keyword", () => {
     const text =
       "struct A { 1: a: error.codes.Code; 2: b: list<package.x.B>; }\nservice S { f(x: stream oneway.y.T): void throws error.q.E; }";

@@ -1,17 +1,21 @@
 // One call being served: decodes its request, runs the handler (through the interceptor chain), sends
-// the result, stream or error, and aborts the handler on cancel, deadline or disconnect.
+// the result, stream or error with the response metadata the handler set, and aborts the handler on
+// cancel, deadline or disconnect. What a thrown value becomes on the wire is decided in `fail`.
 
 import type { CallContext, Metadata } from "../call-context.js";
-import { timerDelay } from "../deadline.js";
+import { armDeadline, type DeadlineOwner, deadlineFromWire } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
-import { metadataLength, metadataProblem } from "../frames/frame-encoder.js";
+import { CallEvents, callEventsWanted } from "../diagnostics.js";
+import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
+import { SendCredit } from "../flow/send-credit.js";
+import { type StreamSink, sendStream } from "../flow/send-stream.js";
 import type { ServerNext } from "../interceptors.js";
+import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
-import { type InboxOwner, MessageInbox } from "../streams/message-inbox.js";
-import { SendCredit } from "../streams/send-credit.js";
-import { type StreamSink, sendStream } from "../streams/send-stream.js";
+import { type ContextTarget, HandlerContext } from "./handler-context.js";
+import { ResponseMetadata, unsendable } from "./response-metadata.js";
 
 /** A registered method: its descriptor, the user's handlers, and the chain to call when interceptors exist. */
 export interface Route {
@@ -23,12 +27,14 @@ export interface Route {
 /** What a call needs from its connection. */
 export interface CallHost {
   readonly peer: string;
+  readonly peerMetadata: Metadata;
   readonly logger: Logger;
   readonly initialWindow: number;
   readonly peerInitialWindow: number;
   readonly peerMaxFrameSize: number;
   readonly writable: boolean;
   whenWritable(): Promise<void>;
+  sendHeaders(id: number, headers: Metadata): void;
   sendMessage(id: number, body: Uint8Array): void;
   sendWindow(id: number, count: number): void;
   sendResponse(
@@ -38,58 +44,57 @@ export interface CallHost {
     metadata: Metadata | undefined,
     typeName: string | undefined,
     body: Uint8Array | undefined,
+    unprocessed?: boolean,
   ): void;
   /** The call is over (answered or abandoned); called once. */
-  callDone(call: ServerCall): void;
+  callDone(call: IncomingCall): void;
   /** The client broke the protocol on this call. */
   callProtocolError(reason: string): void;
 }
 
-const MAX_MESSAGE_CHARS = 1024;
-
-function expire(call: ServerCall): void {
-  if (Date.now() < call.deadline!) call.rearm();
-  else call.end(Status.DEADLINE_EXCEEDED, "deadline exceeded", true);
-}
-
-/** The call and its CallContext (what handlers receive). */
-export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> {
-  readonly method: string;
-  readonly metadata: Metadata;
-  readonly deadline: number | undefined;
+/** A call from its REQUEST to its end; `ctx` is what the handler receives. */
+export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, StreamSink<unknown> {
   readonly id: number;
-  private sendCredit: SendCredit | undefined;
+  readonly deadline: number | undefined;
+  readonly ctx: CallContext;
+  deadlineTimer: NodeJS.Timeout | undefined;
   private readonly host: CallHost;
   private readonly route: Route;
   private readonly oneway: boolean;
+  private sendCredit: SendCredit | undefined;
   private inbox: MessageInbox<unknown> | undefined;
   private controller: AbortController | undefined;
   private abortReason: RpcError | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private response: ResponseMetadata | undefined;
+  private events: CallEvents | undefined;
+  private headersSent = false;
   private finished = false;
 
   constructor(host: CallHost, id: number, route: Route, head: RequestHead, oneway: boolean) {
     this.host = host;
     this.id = id;
     this.route = route;
-    this.method = route.method.path;
-    this.metadata = head.metadata;
     this.oneway = oneway;
-    if (head.timeoutMs > 0) {
-      this.deadline = Date.now() + head.timeoutMs;
-      this.timer = setTimeout(expire, timerDelay(this.deadline), this);
-    } else this.deadline = undefined;
+    const deadline = deadlineFromWire(head.timeoutMs);
+    this.deadline = deadline;
+    const path = route.method.path;
+    this.ctx = new HandlerContext(this, path, head.metadata, deadline, host.peer, host.peerMetadata);
+    if (callEventsWanted()) {
+      this.events = new CallEvents({
+        side: "server",
+        method: path,
+        peer: host.peer,
+        metadata: head.metadata,
+        deadline,
+      });
+    }
+    if (deadline !== undefined) armDeadline(this);
   }
 
   /** Response stream credit, created on first use (unary calls never need it). */
   get credit(): SendCredit {
     this.sendCredit ??= new SendCredit(this.host.peerInitialWindow);
     return this.sendCredit;
-  }
-
-  /** Remote address of the caller. */
-  get peer(): string {
-    return this.host.peer;
   }
 
   /** Aborts on cancel, deadline or disconnect; created on first use. */
@@ -101,9 +106,17 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     return this.controller.signal;
   }
 
-  /** Waits for the rest of a deadline beyond one timer's reach. */
-  rearm(): void {
-    if (!this.finished) this.timer = setTimeout(expire, timerDelay(this.deadline!), this);
+  deadlineExpired(): void {
+    this.end(Status.DEADLINE_EXCEEDED, "deadline exceeded", true);
+  }
+
+  setHeader(key: string, value: string | Uint8Array): void {
+    if (this.headersSent) throw new Error(`response headers of ${this.route.method.path} were already sent`);
+    (this.response ??= new ResponseMetadata()).setHeader(key, value);
+  }
+
+  setTrailer(key: string, value: string | Uint8Array): void {
+    (this.response ??= new ResponseMetadata()).setTrailer(key, value);
   }
 
   /** Starts the handler with the REQUEST body (empty for request streams). */
@@ -118,7 +131,8 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     try {
       request = method.requestCodec.decode(body);
     } catch (cause) {
-      this.end(
+      // No handler ran: the client may send the call again (after fixing it) wherever it likes.
+      this.answer(
         Status.INVALID_ARGUMENT,
         `cannot decode the arguments of ${method.path}: ${describe(cause)}`,
         true,
@@ -141,7 +155,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     } catch (cause) {
       this.end(
         Status.INVALID_ARGUMENT,
-        `cannot decode a request of ${this.method}: ${describe(cause)}`,
+        `cannot decode a request of ${this.route.method.path}: ${describe(cause)}`,
         true,
       );
       return;
@@ -159,9 +173,13 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     this.credit.add(count);
   }
 
-  /** The client cancelled: abandon the handler, answer nothing. */
-  cancel(): void {
-    this.abandon(new RpcError(Status.CANCELLED, "cancelled by the client"));
+  /** The client cancelled (`reason` DEADLINE_EXCEEDED when its deadline passed): abandon the handler. */
+  cancel(reason: StatusCode): void {
+    this.abandon(
+      reason === Status.DEADLINE_EXCEEDED
+        ? new RpcError(Status.DEADLINE_EXCEEDED, "deadline exceeded (the client's deadline passed)")
+        : new RpcError(Status.CANCELLED, "cancelled by the client"),
+    );
   }
 
   /** The connection is gone (or being closed): abandon the handler, answering first when `answer`. */
@@ -173,9 +191,10 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
   /** Ends the call with a status (and aborts the handler when `abort`). */
   end(status: StatusCode, message: string, abort: boolean): void {
     if (this.finished) return;
-    if (!this.oneway) this.host.sendResponse(this.id, status, clip(message), undefined, undefined, undefined);
-    this.finish();
-    if (abort) this.fireAbort(new RpcError(status, message));
+    this.sendEnd(status, clipStatusMessage(message), undefined, undefined, undefined, false);
+    const reason = new RpcError(status, message);
+    this.finish(status, reason);
+    if (abort) this.fireAbort(reason);
   }
 
   grant(count: number): void {
@@ -184,8 +203,9 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
 
   abandon(reason?: RpcError): void {
     if (this.finished) return;
-    this.finish();
-    this.fireAbort(reason ?? new RpcError(Status.CANCELLED, "stream abandoned"));
+    const error = reason ?? new RpcError(Status.CANCELLED, "stream abandoned");
+    this.finish(error.code, error);
+    this.fireAbort(error);
   }
 
   isOver(): boolean {
@@ -202,7 +222,9 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
 
   send(value: unknown): void {
     const body = this.route.method.responseCodec.encode(value);
-    if (this.fits(body)) this.host.sendMessage(this.id, body);
+    if (!this.fits(body)) return;
+    if (!this.headersSent) this.sendHeaders();
+    this.host.sendMessage(this.id, body);
   }
 
   private invoke(request: unknown): void {
@@ -211,8 +233,8 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
     try {
       result =
         chain !== undefined
-          ? chain({ method, request, ctx: this })
-          : method.invoke(handlers, request as never, this);
+          ? chain({ method, request, ctx: this.ctx })
+          : method.invoke(handlers, request as never, this.ctx);
     } catch (error) {
       this.fail(error);
       return;
@@ -231,10 +253,13 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
         return;
       case "oneway":
         Promise.resolve(result).then(
-          () => this.finish(),
+          () => this.finish(Status.OK, undefined),
           (error: unknown) => {
-            this.host.logger.error(`oneway handler for ${this.method} failed`, error);
-            this.finish();
+            this.host.logger.error(
+              { err: error, method: method.path, peer: this.host.peer },
+              "oneway handler failed",
+            );
+            this.finish(Status.UNKNOWN, asRpcError(error));
           },
         );
         return;
@@ -244,7 +269,7 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
           .then((source) => sendStream(source as AsyncIterable<unknown>, this))
           .then(
             (completed) => {
-              if (completed) this.end(Status.OK, "", false);
+              if (completed) this.answer(Status.OK, "", false);
             },
             (error: unknown) => this.fail(error),
           );
@@ -262,74 +287,101 @@ export class ServerCall implements CallContext, InboxOwner, StreamSink<unknown> 
       return;
     }
     if (!this.fits(body)) return;
-    this.host.sendResponse(this.id, Status.OK, "", undefined, undefined, body);
-    this.finish();
+    this.sendEnd(Status.OK, "", undefined, undefined, body, false);
+    this.finish(Status.OK, undefined);
+  }
+
+  // Answers without aborting (the handler is done, or never ran when `unprocessed`).
+  private answer(status: StatusCode, message: string, unprocessed: boolean): void {
+    if (this.finished) return;
+    this.sendEnd(status, clipStatusMessage(message), undefined, undefined, undefined, unprocessed);
+    this.finish(status, status === Status.OK ? undefined : new RpcError(status, message));
   }
 
   // What the handler threw: a declared error goes typed, an RpcError with its status, anything else INTERNAL.
   private fail(error: unknown): void {
     if (this.finished) return;
-    if (error instanceof RpcError) {
-      const code = error.code === Status.OK ? Status.UNKNOWN : error.code;
-      const metadata = this.sendableMetadata(error.metadata);
-      for (const type of this.route.method.errors) {
-        if (!(error instanceof type)) continue;
-        let fields: Uint8Array;
-        try {
-          fields = type.encode(error);
-        } catch (cause) {
-          this.internal(cause);
-          return;
-        }
-        if (!this.fits(fields)) return;
-        this.host.sendResponse(this.id, code, clip(error.message), metadata, type.typeName, fields);
-        this.finish();
-        return;
-      }
-      this.host.sendResponse(this.id, code, clip(error.message), metadata, undefined, undefined);
-      this.finish();
+    if (!(error instanceof RpcError)) {
+      this.internal(error);
       return;
     }
-    this.internal(error);
-  }
-
-  // Error metadata that cannot travel (malformed, or too large for the client's frames) is dropped, and logged.
-  private sendableMetadata(metadata: Metadata): Metadata | undefined {
-    let problem: string | undefined;
-    for (const _ in metadata) {
-      problem = metadataProblem(metadata);
-      if (problem === undefined && metadataLength(metadata) + 8192 > this.host.peerMaxFrameSize)
-        problem = "too large";
+    const code = error.code === Status.OK ? Status.UNKNOWN : error.code;
+    const metadata = this.sendable(error.metadata, "error metadata");
+    let typeName: string | undefined;
+    let fields: Uint8Array | undefined;
+    for (const type of this.route.method.errors) {
+      if (!(error instanceof type)) continue;
+      try {
+        fields = type.encode(error);
+      } catch (cause) {
+        this.internal(cause);
+        return;
+      }
+      if (!this.fits(fields)) return;
+      typeName = type.typeName;
       break;
     }
-    if (problem === undefined) return metadata;
-    this.host.logger.warn(`error metadata of ${this.method} dropped: ${problem}`);
-    return undefined;
+    this.sendEnd(code, clipStatusMessage(error.message), metadata, typeName, fields, false);
+    this.finish(code, error);
   }
 
   private internal(error: unknown): void {
-    this.host.logger.error(`handler for ${this.method} failed`, error);
+    this.host.logger.error(
+      { err: error, method: this.route.method.path, peer: this.host.peer },
+      "handler failed",
+    );
     this.end(Status.INTERNAL, "internal error", true);
   }
 
+  // Sends the RESPONSE (none for oneway calls), preceded by the headers a handler set, with its trailers.
+  private sendEnd(
+    status: StatusCode,
+    message: string,
+    metadata: Metadata | undefined,
+    typeName: string | undefined,
+    body: Uint8Array | undefined,
+    unprocessed: boolean,
+  ): void {
+    if (this.oneway) return;
+    let trailers = metadata;
+    if (this.response !== undefined) {
+      if (!this.headersSent) this.sendHeaders();
+      trailers = this.sendable(this.response.trailersWith(metadata), "trailers");
+    }
+    this.host.sendResponse(this.id, status, message, trailers, typeName, body, unprocessed);
+  }
+
+  private sendHeaders(): void {
+    this.headersSent = true;
+    const headers = this.response?.headerEntries;
+    if (headers === undefined) return;
+    const checked = this.sendable(headers, "response headers");
+    if (checked !== undefined) this.host.sendHeaders(this.id, checked);
+  }
+
+  // Metadata that cannot travel (malformed, or too large for the client's frames) is dropped, and logged.
+  private sendable(metadata: Metadata | undefined, what: string): Metadata | undefined {
+    if (metadata === undefined) return undefined;
+    const problem = unsendable(metadata, this.host.peerMaxFrameSize);
+    if (problem === undefined) return metadata;
+    this.host.logger.warn({ method: this.route.method.path, problem }, `${what} dropped`);
+    return undefined;
+  }
+
   private fits(body: Uint8Array): boolean {
-    // Room for the RESPONSE head: status, a clipped message, a type name.
-    if (body.length + 8192 <= this.host.peerMaxFrameSize) return true;
-    this.end(
-      Status.RESOURCE_EXHAUSTED,
-      `response of ${body.length} bytes exceeds the client's frame limit of ${this.host.peerMaxFrameSize}`,
-      true,
-    );
+    if (responseFits(body.length, this.host.peerMaxFrameSize)) return true;
+    this.end(Status.RESOURCE_EXHAUSTED, responseTooLarge(body.length, this.host.peerMaxFrameSize), true);
     return false;
   }
 
-  private finish(): void {
+  private finish(status: StatusCode, error: RpcError | undefined): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.sendCredit?.cancel();
     this.inbox?.fail(new RpcError(Status.CANCELLED, "call ended"));
     this.host.callDone(this);
+    this.events?.end(status, error);
   }
 
   private fireAbort(reason: RpcError): void {
@@ -344,10 +396,10 @@ function isThenable(value: unknown): boolean {
   );
 }
 
-function clip(message: string): string {
-  return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}...` : message;
-}
-
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+function asRpcError(error: unknown): RpcError {
+  return error instanceof RpcError ? error : new RpcError(Status.UNKNOWN, describe(error), { cause: error });
 }

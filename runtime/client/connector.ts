@@ -1,0 +1,255 @@
+// Keeps a channel connected: dials its target through a Dialer, bounds each attempt by the connect
+// timeout, retries with backoff while calls wait, moves on after a GOAWAY, and reports every change of
+// state to listeners and diagnostics. It knows nothing of calls beyond "are any waiting?".
+
+import { ClientConnection, type ClientConnectionEvents } from "../connection/client-connection.js";
+import type { ConnectionSettings } from "../connection/frame-connection.js";
+import { events } from "../diagnostics.js";
+import { RpcError, Status } from "../status.js";
+import type { Dialer } from "../transport/dialers.js";
+import { remoteAddressOf, type Transport, whenConnected } from "../transport/transport.js";
+import { type BackoffOptions, backoffDelay } from "./client-options.js";
+
+/** Where the channel is in its connection's life. */
+export type ChannelState = "idle" | "connecting" | "ready" | "backoff" | "closed";
+
+/** A change of a channel's state; `error` is the last connection error when there is one. */
+export interface StateChange {
+  readonly state: ChannelState;
+  readonly previous: ChannelState;
+  readonly error: RpcError | undefined;
+}
+
+/** What the connector tells its channel. */
+export interface ConnectorOwner {
+  /** True while calls wait for a connection (the connector then keeps trying). */
+  hasWaitingCalls(): boolean;
+  /** A connection became ready, or got room: start waiting calls on it. */
+  connectionAvailable(connection: ClientConnection): void;
+  /** A connection attempt failed with `error`; calls that must not wait for the next one fail now. */
+  attemptFailed(error: RpcError): void;
+}
+
+/** The connector's part of the channel options. */
+export interface ConnectorOptions {
+  readonly connectTimeoutMs: number;
+  readonly backoff: Required<BackoffOptions>;
+  readonly connection: ConnectionSettings;
+}
+
+// One dial: superseded (the channel closed, the attempt timed out) once it is no longer `attempt`.
+interface Attempt {
+  readonly controller: AbortController;
+  connection: ClientConnection | undefined;
+}
+
+function asRpcError(error: unknown): RpcError {
+  if (error instanceof RpcError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RpcError(Status.UNAVAILABLE, message, { cause: error });
+}
+
+/**
+ * One ready connection at a time (plus connections draining after a GOAWAY). Connects at once, then
+ * again whenever calls wait and no connection is ready; failed attempts back off.
+ */
+export class Connector {
+  /** The connection calls start on now, if any (ready, or completing its handshake). */
+  active: ClientConnection | undefined;
+  /** Why the last attempt or connection failed; cleared when a connection becomes ready. */
+  lastError: RpcError | undefined;
+  private readonly target: string;
+  private readonly dialer: Dialer;
+  private readonly options: ConnectorOptions;
+  private readonly owner: ConnectorOwner;
+  private readonly connections = new Set<ClientConnection>();
+  private readonly listeners = new Set<(change: StateChange) => void>();
+  private current: ChannelState = "idle";
+  private attempt: Attempt | undefined;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private closeWaiters: (() => void)[] = [];
+  private readonly connectionEvents: ClientConnectionEvents = {
+    onReady: (c) => this.connectionReady(c),
+    onCapacity: (c) => {
+      if (c === this.active) this.owner.connectionAvailable(c);
+    },
+    onGoAway: (c) => this.connectionGoingAway(c),
+    onClosed: (c, error) => this.connectionClosed(c, error),
+  };
+
+  constructor(target: string, dialer: Dialer, options: ConnectorOptions, owner: ConnectorOwner) {
+    this.target = target;
+    this.dialer = dialer;
+    this.options = options;
+    this.owner = owner;
+  }
+
+  /** The current state. */
+  get state(): ChannelState {
+    return this.current;
+  }
+
+  /**
+   * Calls `listener` on every change of state until the returned function is called. A listener that
+   * throws does not disturb the channel; its exception is rethrown on the next tick.
+   */
+  onStateChange(listener: (change: StateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Starts an attempt unless one is running, a connection is ready, or the channel waits out a backoff. */
+  connect(): void {
+    if (this.current === "idle") this.dial();
+  }
+
+  /** Fails the connections' calls with `error`, closes them, and resolves once they are all closed. */
+  close(error: RpcError): Promise<void> {
+    if (this.current !== "closed") {
+      clearTimeout(this.retryTimer);
+      clearTimeout(this.connectTimer);
+      this.active = undefined;
+      this.abandonAttempt(error);
+      this.setState("closed", undefined);
+      for (const connection of this.connections) connection.shutdown(error);
+    }
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  private setState(state: ChannelState, error: RpcError | undefined): void {
+    const previous = this.current;
+    if (previous === state) return;
+    this.current = state;
+    if (this.listeners.size === 0) return;
+    const change: StateChange = { state, previous, error };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (thrown) {
+        // As diagnostics_channel does with its subscribers: the listener's bug surfaces as an uncaught
+        // exception, and the channel's own state stays consistent.
+        process.nextTick(() => {
+          throw thrown;
+        });
+      }
+    }
+  }
+
+  private dial(): void {
+    clearTimeout(this.retryTimer);
+    const attempt: Attempt = { controller: new AbortController(), connection: undefined };
+    this.attempt = attempt;
+    this.setState("connecting", this.lastError);
+    if (events.connecting.hasSubscribers) {
+      events.connecting.publish({ target: this.target, attempt: this.failures + 1 });
+    }
+    // Unref'd: a connecting socket keeps the process alive by itself while it matters.
+    this.connectTimer = setTimeout(() => this.timedOut(attempt), this.options.connectTimeoutMs).unref();
+    let dialed: Promise<Transport>;
+    try {
+      dialed = Promise.resolve(this.dialer({ signal: attempt.controller.signal })).then(whenConnected);
+    } catch (error) {
+      dialed = Promise.reject(error);
+    }
+    dialed.then(
+      (transport) => this.dialed(attempt, transport),
+      (error: unknown) => {
+        if (attempt === this.attempt) this.attemptFailed(asRpcError(error));
+      },
+    );
+  }
+
+  private dialed(attempt: Attempt, transport: Transport): void {
+    if (attempt !== this.attempt) {
+      transport.destroy();
+      return;
+    }
+    const info = {
+      side: "client",
+      peer: remoteAddressOf(transport) ?? this.target,
+      target: this.target,
+    } as const;
+    const connection = new ClientConnection(transport, info, this.options.connection, this.connectionEvents);
+    attempt.connection = connection;
+    this.active = connection;
+    this.connections.add(connection);
+  }
+
+  private timedOut(attempt: Attempt): void {
+    if (attempt !== this.attempt) return;
+    const error = new RpcError(
+      Status.UNAVAILABLE,
+      `connect to ${this.target} timed out after ${this.options.connectTimeoutMs} ms`,
+    );
+    if (attempt.connection !== undefined) attempt.connection.destroy(error);
+    else this.attemptFailed(error);
+  }
+
+  private abandonAttempt(reason: RpcError): void {
+    const attempt = this.attempt;
+    this.attempt = undefined;
+    if (attempt !== undefined && attempt.connection === undefined) attempt.controller.abort(reason);
+  }
+
+  private connectionReady(connection: ClientConnection): void {
+    if (connection !== this.active) return;
+    clearTimeout(this.connectTimer);
+    this.attempt = undefined;
+    this.failures = 0;
+    this.lastError = undefined;
+    this.setState("ready", undefined);
+    this.owner.connectionAvailable(connection);
+  }
+
+  private connectionGoingAway(connection: ClientConnection): void {
+    // A GOAWAY during the handshake (a refused connection) is a failed attempt, handled on close.
+    if (connection !== this.active || this.current !== "ready") return;
+    this.active = undefined;
+    this.lastError = connection.closeError;
+    this.setState("idle", this.lastError);
+    if (this.owner.hasWaitingCalls()) this.dial();
+  }
+
+  private connectionClosed(connection: ClientConnection, error: RpcError): void {
+    this.connections.delete(connection);
+    if (this.current === "closed") {
+      if (this.connections.size === 0) for (const resolve of this.closeWaiters.splice(0)) resolve();
+      return;
+    }
+    if (connection !== this.active) return;
+    this.active = undefined;
+    if (this.current === "ready") {
+      this.lastError = error;
+      this.setState("idle", error);
+      if (this.owner.hasWaitingCalls()) this.dial();
+      return;
+    }
+    this.attemptFailed(error);
+  }
+
+  // The attempt failed: calls that cannot wait are failed by the owner; the others wait for a retry.
+  private attemptFailed(error: RpcError): void {
+    clearTimeout(this.connectTimer);
+    this.abandonAttempt(error);
+    this.active = undefined;
+    this.lastError = error;
+    this.failures++;
+    this.owner.attemptFailed(error);
+    if (!this.owner.hasWaitingCalls()) {
+      this.setState("idle", error);
+      return;
+    }
+    const delayMs = backoffDelay(this.options.backoff, this.failures);
+    if (events.reconnect.hasSubscribers) {
+      events.reconnect.publish({ target: this.target, attempt: this.failures, delayMs, error });
+    }
+    this.setState("backoff", error);
+    // Unref'd: the calls waiting for it hold deadline timers, which keep the process alive.
+    this.retryTimer = setTimeout(() => this.dial(), delayMs).unref();
+  }
+}
