@@ -34,13 +34,15 @@ export function readMessageField<T>(r: Reader, end: number, read: ReadFields<T>)
 
 /**
  * Copies the properties of `init` that are not undefined onto `target`: `create(init)` semantics,
- * where leaving a field out and passing `undefined` both mean "zero".
+ * where leaving a field out and passing `undefined` both mean "zero". A `__proto__` key (an own key of
+ * parsed JSON) is skipped: assigning it would set `target`'s prototype, and no field has that name
+ * (the naming rule renames one to `__proto___`).
  */
 export function assignDefined<T extends object>(target: T, init: Partial<T> | undefined): T {
   if (init === undefined) return target;
   for (const key of Object.keys(init) as (keyof T)[]) {
     const value = init[key];
-    if (value !== undefined) target[key] = value as T[keyof T];
+    if (value !== undefined && key !== "__proto__") target[key] = value as T[keyof T];
   }
   return target;
 }
