@@ -6,6 +6,27 @@
 import { assertNever } from "../ast.js";
 import type { ElementType, ScalarName, TypeModel } from "../model.js";
 import type { EmitContext } from "./emit-context.js";
+import { local } from "./generated-names.js";
+
+/**
+ * The parameters and variables generated codec functions declare, spelled through the registry of
+ * generated names: `write(m, w)`, `read(r, end)` with tag `t`, list and map elements `k` and `v`, map
+ * entry end `e`, `create(init)`, and the error statics `encode(e)`, `decode(bytes)`, `writeField(w, tag, e)`.
+ */
+export const id = {
+  m: local("m"),
+  w: local("w"),
+  r: local("r"),
+  end: local("end"),
+  t: local("t"),
+  k: local("k"),
+  v: local("v"),
+  e: local("e"),
+  init: local("init"),
+  bytes: local("bytes"),
+  tag: local("tag"),
+  map: local("map"),
+} as const;
 
 /** What the codec emitters need of a struct field, union case, method parameter or wrapped value. */
 export interface WireField {
@@ -95,8 +116,8 @@ function elementWire(type: ElementType): number {
 /** A statement writing element value `x` with its tag, whatever its value (union cases, optional fields). */
 export function writeTagged(ctx: EmitContext, type: ElementType, number: number, x: string): string {
   const t = tag(number, elementWire(type));
-  if (type.kind === "message") return `${ctx.ref(type.decl)}.writeField(w, ${t}, ${x});`;
-  return `${ctx.runtime(SCALAR_HELPERS[scalarOf(type)].always)}(w, ${t}, ${x});`;
+  if (type.kind === "message") return `${ctx.ref(type.decl)}.writeField(${id.w}, ${t}, ${x});`;
+  return `${ctx.runtime(SCALAR_HELPERS[scalarOf(type)].always)}(${id.w}, ${t}, ${x});`;
 }
 
 /** The statement that encodes field `f`, whose value is the expression `x` (e.g. `m.sku`). */
@@ -105,19 +126,19 @@ export function fieldWrite(ctx: EmitContext, f: WireField, x: string): string {
   switch (type.kind) {
     case "list": {
       const el = type.element;
-      if (el.kind === "message") return `for (const v of ${x}) ${writeTagged(ctx, el, f.number, "v")}`;
+      if (el.kind === "message") return `for (const ${id.v} of ${x}) ${writeTagged(ctx, el, f.number, id.v)}`;
       // Numeric lists are packed and strings/bytes repeated: either way the tag is length-delimited.
-      return `${ctx.runtime(SCALAR_HELPERS[scalarOf(el)].list)}(w, ${tag(f.number, LENGTH)}, ${x});`;
+      return `${ctx.runtime(SCALAR_HELPERS[scalarOf(el)].list)}(${id.w}, ${tag(f.number, LENGTH)}, ${x});`;
     }
     case "map":
-      return `${ctx.maps.writer(ctx, type.key, type.value)}(w, ${tag(f.number, LENGTH)}, ${x});`;
+      return `${ctx.maps.writer(ctx, type.key, type.value)}(${id.w}, ${tag(f.number, LENGTH)}, ${x});`;
     case "scalar":
     case "enum":
     case "message": {
       if (f.optional) return `if (${x} !== undefined) ${writeTagged(ctx, type, f.number, x)}`;
       if (type.kind === "message") return writeTagged(ctx, type, f.number, x);
       const t = tag(f.number, elementWire(type));
-      return `${ctx.runtime(SCALAR_HELPERS[scalarOf(type)].implicit)}(w, ${t}, ${x});`;
+      return `${ctx.runtime(SCALAR_HELPERS[scalarOf(type)].implicit)}(${id.w}, ${t}, ${x});`;
     }
     default:
       return assertNever(type);
@@ -126,10 +147,10 @@ export function fieldWrite(ctx: EmitContext, f: WireField, x: string): string {
 
 /** An expression reading one element of `type` (a nested message through its codec's `readField`). */
 export function elementRead(ctx: EmitContext, type: ElementType, end: string): string {
-  if (type.kind === "message") return `${ctx.ref(type.decl)}.readField(r, ${end})`;
+  if (type.kind === "message") return `${ctx.ref(type.decl)}.readField(${id.r}, ${end})`;
   const scalar = scalarOf(type);
   const read = ctx.runtime(SCALAR_HELPERS[scalar].read);
-  return SCALAR_WIRE[scalar] === LENGTH ? `${read}(r, ${end})` : `${read}(r)`;
+  return SCALAR_WIRE[scalar] === LENGTH ? `${read}(${id.r}, ${end})` : `${read}(${id.r})`;
 }
 
 /**
@@ -143,16 +164,18 @@ export function fieldReadCase(ctx: EmitContext, f: WireField, target: string): s
       const el = type.element;
       const t = tag(f.number, elementWire(el));
       const readList = el.kind === "message" ? undefined : SCALAR_HELPERS[scalarOf(el)].readList;
-      if (readList === undefined) return `case ${t}: ${target}.push(${elementRead(ctx, el, "end")}); break;`;
+      if (readList === undefined) return `case ${t}: ${target}.push(${elementRead(ctx, el, id.end)}); break;`;
       const packed = tag(f.number, LENGTH);
-      return `case ${t}: case ${packed}: ${ctx.runtime(readList)}(r, end, t, ${target}); break;`;
+      return `case ${t}: case ${packed}: ${ctx.runtime(readList)}(${id.r}, ${id.end}, ${id.t}, ${target}); break;`;
     }
-    case "map":
-      return `case ${tag(f.number, LENGTH)}: ${ctx.maps.reader(ctx, type.key, type.value)}(r, end, ${target}); break;`;
+    case "map": {
+      const read = ctx.maps.reader(ctx, type.key, type.value);
+      return `case ${tag(f.number, LENGTH)}: ${read}(${id.r}, ${id.end}, ${target}); break;`;
+    }
     case "scalar":
     case "enum":
     case "message":
-      return `case ${tag(f.number, elementWire(type))}: ${target} = ${elementRead(ctx, type, "end")}; break;`;
+      return `case ${tag(f.number, elementWire(type))}: ${target} = ${elementRead(ctx, type, id.end)}; break;`;
     default:
       return assertNever(type);
   }

@@ -9,10 +9,12 @@ import {
   elementTag,
   fieldReadCase,
   fieldWrite,
+  id,
   type WireField,
   writeTagged,
 } from "./codec-fields.js";
 import type { EmitContext } from "./emit-context.js";
+import { lib } from "./generated-names.js";
 import { tsType, zeroValue } from "./ts-type.js";
 
 /** The generated pieces of one `messageCodec(...)` call. */
@@ -38,8 +40,8 @@ function writeCodecCall(w: CodeBlockWriter, ctx: EmitContext, call: CodecCall): 
   w.indent(() => {
     w.writeLine(`${JSON.stringify(call.typeName)},`);
     if (call.write === undefined) w.writeLine("() => {},");
-    else w.write("(m, w) => ").inlineBlock(call.write).write(",").newLine();
-    w.write("(r, end) => ").inlineBlock(call.read).write(",").newLine();
+    else w.write(`(${id.m}, ${id.w}) => `).inlineBlock(call.write).write(",").newLine();
+    w.write(`(${id.r}, ${id.end}) => `).inlineBlock(call.read).write(",").newLine();
     if (call.create !== undefined) {
       call.create();
       w.write(",").newLine();
@@ -50,14 +52,15 @@ function writeCodecCall(w: CodeBlockWriter, ctx: EmitContext, call: CodecCall): 
 
 /** `for (each tag) switch (t) { <cases> default: skip }`: the loop every `read` is built around. */
 function writeReadLoop(w: CodeBlockWriter, ctx: EmitContext, cases: readonly string[]): void {
-  const nextTag = ctx.runtime("nextTag");
-  const skip = `${ctx.runtime("skipField")}(r, t, end);`;
-  w.write(`for (let t = ${nextTag}(r, end); t !== 0; t = ${nextTag}(r, end))`).block(() => {
+  const { r, end, t } = id;
+  const nextTag = `${ctx.runtime("nextTag")}(${r}, ${end})`;
+  const skip = `${ctx.runtime("skipField")}(${r}, ${t}, ${end});`;
+  w.write(`for (let ${t} = ${nextTag}; ${t} !== 0; ${t} = ${nextTag})`).block(() => {
     if (cases.length === 0) {
       w.writeLine(skip);
       return;
     }
-    w.write("switch (t)").block(() => {
+    w.write(`switch (${t})`).block(() => {
       for (const c of cases) w.writeLine(c);
       w.writeLine(`default: ${skip}`);
     });
@@ -71,7 +74,7 @@ function writeReadLoop(w: CodeBlockWriter, ctx: EmitContext, cases: readonly str
  */
 function writeFieldsWrite(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
   const byNumber = [...fields].sort((a, b) => a.number - b.number);
-  for (const f of byNumber) w.writeLine(fieldWrite(ctx, f, `m.${f.tsName}`));
+  for (const f of byNumber) w.writeLine(fieldWrite(ctx, f, `${id.m}.${f.tsName}`));
 }
 
 // Longest zero-value literal kept on one line (indentation aside).
@@ -93,18 +96,23 @@ function writeFieldsRead(
   fields: readonly WireField[],
   init?: string,
 ): void {
-  if (init !== undefined) w.writeLine(`const m = ${init};`);
+  const m = id.m;
+  if (init !== undefined) w.writeLine(`const ${m} = ${init};`);
   else {
     const required = fields.filter((f) => !f.optional);
     // `new Map()` takes its type arguments from the annotated literal.
     const zero = (f: WireField): string =>
-      isRequiredMessage(f) ? "undefined!" : f.type.kind === "map" ? "new Map()" : zeroValue(ctx, f.type);
+      isRequiredMessage(f)
+        ? `${lib("undefined")}!`
+        : f.type.kind === "map"
+          ? `new ${lib("Map")}()`
+          : zeroValue(ctx, f.type);
     const values = required.map((f) => `${f.tsName}: ${zero(f)}`);
-    const oneLine = `const m: ${valueType} = { ${values.join(", ")} };`;
-    if (values.length === 0) w.writeLine(`const m: ${valueType} = {};`);
+    const oneLine = `const ${m}: ${valueType} = { ${values.join(", ")} };`;
+    if (values.length === 0) w.writeLine(`const ${m}: ${valueType} = {};`);
     else if (oneLine.length <= MAX_LITERAL_LINE) w.writeLine(oneLine);
     else {
-      w.write(`const m: ${valueType} = `).inlineBlock(() => {
+      w.write(`const ${m}: ${valueType} = `).inlineBlock(() => {
         for (const v of values) w.writeLine(`${v},`);
       });
       w.write(";").newLine();
@@ -113,14 +121,14 @@ function writeFieldsRead(
   writeReadLoop(
     w,
     ctx,
-    fields.map((f) => fieldReadCase(ctx, f, `m.${f.tsName}`)),
+    fields.map((f) => fieldReadCase(ctx, f, `${m}.${f.tsName}`)),
   );
   if (init === undefined) {
     for (const f of fields) {
-      if (isRequiredMessage(f)) w.writeLine(`m.${f.tsName} ??= ${zeroValue(ctx, f.type)};`);
+      if (isRequiredMessage(f)) w.writeLine(`${m}.${f.tsName} ??= ${zeroValue(ctx, f.type)};`);
     }
   }
-  w.writeLine("return m;");
+  w.writeLine(`return ${m};`);
 }
 
 /** Writes `export const <name> = messageCodec<name>(...)` for a struct or a method's argument message. */
@@ -151,24 +159,26 @@ export function writeErrorCodecMembers(
   typeName: string,
   fields: readonly WireField[],
 ): void {
+  const { m, w: out, r, end, e, init, bytes, tag } = id;
   const writer = ctx.runtimeType("Writer");
   const reader = ctx.runtimeType("Reader");
+  const u8 = lib("Uint8Array");
   w.writeLine(`static readonly typeName = ${JSON.stringify(typeName)};`);
   w.blankLine();
   const oneLiners = [
-    `static encode(e: ${name}): Uint8Array { return ${ctx.runtime("encodeMessage")}(${name}.typeName, ${name}.write, e); }`,
-    `static decode(bytes: Uint8Array): ${name} { return ${ctx.runtime("decodeMessage")}(${name}.typeName, ${name}.read, bytes); }`,
-    `static create(init?: Partial<${name}>): ${name} { return new ${name}(init); }`,
-    `static writeField(w: ${writer}, tag: number, e: ${name}): void { ${ctx.runtime("writeMessageField")}(w, tag, ${name}.write, e); }`,
-    `static readField(r: ${reader}, end: number): ${name} { return ${ctx.runtime("readMessageField")}(r, end, ${name}.read); }`,
+    `static encode(${e}: ${name}): ${u8} { return ${ctx.runtime("encodeMessage")}(${name}.typeName, ${name}.write, ${e}); }`,
+    `static decode(${bytes}: ${u8}): ${name} { return ${ctx.runtime("decodeMessage")}(${name}.typeName, ${name}.read, ${bytes}); }`,
+    `static create(${init}?: ${lib("Partial")}<${name}>): ${name} { return new ${name}(${init}); }`,
+    `static writeField(${out}: ${writer}, ${tag}: number, ${e}: ${name}): void { ${ctx.runtime("writeMessageField")}(${out}, ${tag}, ${name}.write, ${e}); }`,
+    `static readField(${r}: ${reader}, ${end}: number): ${name} { return ${ctx.runtime("readMessageField")}(${r}, ${end}, ${name}.read); }`,
   ];
   for (const line of oneLiners) w.writeLine(line);
   w.blankLine();
   // Without fields there is nothing to write: no parameters, which `noUnusedParameters` would flag.
-  const params = fields.length === 0 ? "" : `m: ${name}, w: ${writer}`;
+  const params = fields.length === 0 ? "" : `${m}: ${name}, ${out}: ${writer}`;
   w.write(`static write(${params}): void`).block(() => writeFieldsWrite(w, ctx, fields));
   w.blankLine();
-  w.write(`static read(r: ${reader}, end: number): ${name}`).block(() =>
+  w.write(`static read(${r}: ${reader}, ${end}: number): ${name}`).block(() =>
     writeFieldsRead(w, ctx, name, fields, `new ${name}()`),
   );
 }
@@ -185,16 +195,17 @@ function caseElement(union: UnionModel, c: FieldModel): ElementType {
 /** Writes `create` of a union: the case `init` names (the first by default), its value or that case's zero. */
 function writeUnionCreate(w: CodeBlockWriter, ctx: EmitContext, union: UnionModel): void {
   const name = union.tsName;
-  const returnCase = (c: FieldModel, init: string): string => {
+  const init = id.init;
+  const returnCase = (c: FieldModel, from: string): string => {
     const type = caseElement(union, c);
-    const value = `(${init}.value as ${tsType(ctx, type)} | undefined) ?? ${zeroValue(ctx, type)}`;
+    const value = `(${from}.value as ${tsType(ctx, type)} | ${lib("undefined")}) ?? ${zeroValue(ctx, type)}`;
     return `return { kind: ${JSON.stringify(c.tsName)}, value: ${value} };`;
   };
-  w.write(`(init?: Partial<${name}>): ${name} => `).inlineBlock(() => {
-    w.write("switch (init?.kind)").block(() => {
+  w.write(`(${init}?: ${lib("Partial")}<${name}>): ${name} => `).inlineBlock(() => {
+    w.write(`switch (${init}?.kind)`).block(() => {
       for (const c of union.cases.slice(1))
-        w.writeLine(`case ${JSON.stringify(c.tsName)}: ${returnCase(c, "init")}`);
-      w.writeLine(`default: ${returnCase(union.cases[0]!, "init?")}`);
+        w.writeLine(`case ${JSON.stringify(c.tsName)}: ${returnCase(c, init)}`);
+      w.writeLine(`default: ${returnCase(union.cases[0]!, `${init}?`)}`);
     });
   });
 }
@@ -205,29 +216,31 @@ function writeUnionCreate(w: CodeBlockWriter, ctx: EmitContext, union: UnionMode
  */
 export function writeUnionCodec(w: CodeBlockWriter, ctx: EmitContext, union: UnionModel): void {
   const name = union.tsName;
+  const { m, end } = id;
+  const undef = lib("undefined");
   writeCodecCall(w, ctx, {
     name,
     valueType: name,
     typeName: union.fullName,
     write: () => {
-      w.write("switch (m.kind)").block(() => {
+      w.write(`switch (${m}.kind)`).block(() => {
         for (const c of union.cases) {
-          const write = writeTagged(ctx, caseElement(union, c), c.number, "m.value");
+          const write = writeTagged(ctx, caseElement(union, c), c.number, `${m}.value`);
           w.writeLine(`case ${JSON.stringify(c.tsName)}: ${write} break;`);
         }
       });
     },
     read: () => {
-      w.writeLine(`let m: ${name} | undefined;`);
+      w.writeLine(`let ${m}: ${name} | ${undef};`);
       const cases = union.cases.map((c) => {
         const type = caseElement(union, c);
-        const value = elementRead(ctx, type, "end");
-        return `case ${elementTag(type, c.number)}: m = { kind: ${JSON.stringify(c.tsName)}, value: ${value} }; break;`;
+        const value = elementRead(ctx, type, end);
+        return `case ${elementTag(type, c.number)}: ${m} = { kind: ${JSON.stringify(c.tsName)}, value: ${value} }; break;`;
       });
       writeReadLoop(w, ctx, cases);
       const message = JSON.stringify(`no known case of union ${union.fullName} is set`);
-      w.writeLine(`if (m === undefined) throw new ${ctx.runtime("DecodeError")}(${message});`);
-      w.writeLine("return m;");
+      w.writeLine(`if (${m} === ${undef}) throw new ${ctx.runtime("DecodeError")}(${message});`);
+      w.writeLine(`return ${m};`);
     },
     create: () => writeUnionCreate(w, ctx, union),
   });
@@ -244,7 +257,9 @@ export function writeValueCodec(
   typeName: string,
   type: TypeModel | undefined,
 ): void {
-  const valueType = type === undefined ? "undefined" : tsType(ctx, type);
+  const { m, v, init } = id;
+  const undef = lib("undefined");
+  const valueType = type === undefined ? undef : tsType(ctx, type);
   const field: WireField | undefined =
     type === undefined ? undefined : { tsName: "value", number: 1, type, optional: false };
   const isMessage = type?.kind === "message";
@@ -252,21 +267,22 @@ export function writeValueCodec(
     name,
     valueType,
     typeName,
-    write: field === undefined ? undefined : () => w.writeLine(fieldWrite(ctx, field, "m")),
+    write: field === undefined ? undefined : () => w.writeLine(fieldWrite(ctx, field, m)),
     read: () => {
       if (field === undefined || type === undefined) {
         writeReadLoop(w, ctx, []);
-        w.writeLine("return undefined;");
+        w.writeLine(`return ${undef};`);
         return;
       }
-      if (isMessage) w.writeLine(`let v: ${valueType} | undefined;`);
-      else w.writeLine(`let v: ${valueType} = ${zeroValue(ctx, type)};`);
-      writeReadLoop(w, ctx, [fieldReadCase(ctx, field, "v")]);
-      w.writeLine(isMessage ? `return v ?? ${zeroValue(ctx, type)};` : "return v;");
+      if (isMessage) w.writeLine(`let ${v}: ${valueType} | ${undef};`);
+      else w.writeLine(`let ${v}: ${valueType} = ${zeroValue(ctx, type)};`);
+      writeReadLoop(w, ctx, [fieldReadCase(ctx, field, v)]);
+      w.writeLine(isMessage ? `return ${v} ?? ${zeroValue(ctx, type)};` : `return ${v};`);
     },
     create: () => {
-      if (type === undefined) w.write("() => undefined");
-      else if (isMessage) w.write(`(init) => ${valueType}.create(init as Partial<${valueType}> | undefined)`);
+      if (type === undefined) w.write(`() => ${undef}`);
+      else if (isMessage)
+        w.write(`(${init}) => ${valueType}.create(${init} as ${lib("Partial")}<${valueType}> | ${undef})`);
       else w.write(`() => ${zeroValue(ctx, type)}`);
     },
   });
