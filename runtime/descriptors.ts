@@ -17,8 +17,8 @@ export interface ErrorType<E extends RpcError = RpcError> {
   readonly typeName: string;
   /** Encodes the error's fields. */
   encode(value: E): Uint8Array;
-  /** Rebuilds an instance of the class from encoded fields (its `message` is set by the caller). */
-  decode(bytes: Uint8Array): E;
+  /** Rebuilds an instance of the class from encoded fields (its `message` is set by the caller); `owned` as for MessageCodec#decode. */
+  decode(bytes: Uint8Array, owned?: boolean): E;
   /** `instanceof` test used by the server to recognise a thrown typed error. */
   [Symbol.hasInstance](value: unknown): boolean;
 }

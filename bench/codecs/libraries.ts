@@ -70,7 +70,8 @@ export async function loadLibraries(baseline?: string): Promise<Library[]> {
       },
       decoder: (type) => {
         const codec = ours[type];
-        return (bytes) => codec.decode(bytes);
+        // As the transport decodes a received frame: handed over, so large bytes values may be views.
+        return (bytes) => codec.decode(bytes, true);
       },
     },
     {

@@ -11,7 +11,7 @@ import { local } from "./generated-names.js";
 /**
  * The parameters and variables generated codec functions declare, spelled through the registry of
  * generated names: `write(m, w)`, `read(r, end)` with tag `t`, list and map elements `k` and `v`, map
- * entry end `e`, `create(init)`, and the error statics `encode(e)`, `decode(bytes)`, `writeField(w, tag, e)`.
+ * entry end `e`, `create(init)`, and the error statics `encode(e)`, `decode(bytes, owned)`, `writeField(w, tag, e)`.
  */
 export const id = {
   m: local("m"),
@@ -24,6 +24,7 @@ export const id = {
   e: local("e"),
   init: local("init"),
   bytes: local("bytes"),
+  owned: local("owned"),
   tag: local("tag"),
   map: local("map"),
 } as const;

@@ -159,7 +159,7 @@ export function writeErrorCodecMembers(
   typeName: string,
   fields: readonly WireField[],
 ): void {
-  const { m, w: out, r, end, e, init, bytes, tag } = id;
+  const { m, w: out, r, end, e, init, bytes, owned, tag } = id;
   const writer = ctx.runtimeType("Writer");
   const reader = ctx.runtimeType("Reader");
   const u8 = lib("Uint8Array");
@@ -167,7 +167,7 @@ export function writeErrorCodecMembers(
   w.blankLine();
   const oneLiners = [
     `static encode(${e}: ${name}): ${u8} { return ${ctx.runtime("encodeMessage")}(${name}.typeName, ${name}.write, ${e}); }`,
-    `static decode(${bytes}: ${u8}): ${name} { return ${ctx.runtime("decodeMessage")}(${name}.typeName, ${name}.read, ${bytes}); }`,
+    `static decode(${bytes}: ${u8}, ${owned}?: boolean): ${name} { return ${ctx.runtime("decodeMessage")}(${name}.typeName, ${name}.read, ${bytes}, ${owned}); }`,
     `static create(${init}?: ${lib("Partial")}<${name}>): ${name} { return new ${name}(${init}); }`,
     `static writeField(${out}: ${writer}, ${tag}: number, ${e}: ${name}): void { ${ctx.runtime("writeMessageField")}(${out}, ${tag}, ${name}.write, ${e}); }`,
     `static readField(${r}: ${reader}, ${end}: number): ${name} { return ${ctx.runtime("readMessageField")}(${r}, ${end}, ${name}.read); }`,

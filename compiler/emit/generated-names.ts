@@ -20,7 +20,7 @@ const LIB_NAMES = [
 
 const LOCAL_NAMES = [
   // codecs: write(m, w), read(r, end) with tag t, map entries (k, v, entry end e), value codecs (v),
-  // create(init), error statics encode(e), decode(bytes), writeField(w, tag, e)
+  // create(init), error statics encode(e), decode(bytes, owned), writeField(w, tag, e)
   "m",
   "w",
   "r",
@@ -32,6 +32,7 @@ const LOCAL_NAMES = [
   "init",
   "_init",
   "bytes",
+  "owned",
   "tag",
   "map",
   // error classes: constructor(init | _init, message, options)

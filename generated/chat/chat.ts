@@ -127,7 +127,7 @@ export class RoomFull extends RpcError {
 	static readonly typeName = "chat.RoomFull";
 
 	static encode(e: RoomFull): Uint8Array { return encodeMessage(RoomFull.typeName, RoomFull.write, e); }
-	static decode(bytes: Uint8Array): RoomFull { return decodeMessage(RoomFull.typeName, RoomFull.read, bytes); }
+	static decode(bytes: Uint8Array, owned?: boolean): RoomFull { return decodeMessage(RoomFull.typeName, RoomFull.read, bytes, owned); }
 	static create(init?: Partial<RoomFull>): RoomFull { return new RoomFull(init); }
 	static writeField(w: Writer, tag: number, e: RoomFull): void { writeMessageField(w, tag, RoomFull.write, e); }
 	static readField(r: Reader, end: number): RoomFull { return readMessageField(r, end, RoomFull.read); }

@@ -188,7 +188,7 @@ export class Xception extends RpcError {
 	static readonly typeName = "classic.Xception";
 
 	static encode(e: Xception): Uint8Array { return encodeMessage(Xception.typeName, Xception.write, e); }
-	static decode(bytes: Uint8Array): Xception { return decodeMessage(Xception.typeName, Xception.read, bytes); }
+	static decode(bytes: Uint8Array, owned?: boolean): Xception { return decodeMessage(Xception.typeName, Xception.read, bytes, owned); }
 	static create(init?: Partial<Xception>): Xception { return new Xception(init); }
 	static writeField(w: Writer, tag: number, e: Xception): void { writeMessageField(w, tag, Xception.write, e); }
 	static readField(r: Reader, end: number): Xception { return readMessageField(r, end, Xception.read); }

@@ -95,7 +95,7 @@ export class KeyNotFound extends RpcError {
 	static readonly typeName = "kv.KeyNotFound";
 
 	static encode(e: KeyNotFound): Uint8Array { return encodeMessage(KeyNotFound.typeName, KeyNotFound.write, e); }
-	static decode(bytes: Uint8Array): KeyNotFound { return decodeMessage(KeyNotFound.typeName, KeyNotFound.read, bytes); }
+	static decode(bytes: Uint8Array, owned?: boolean): KeyNotFound { return decodeMessage(KeyNotFound.typeName, KeyNotFound.read, bytes, owned); }
 	static create(init?: Partial<KeyNotFound>): KeyNotFound { return new KeyNotFound(init); }
 	static writeField(w: Writer, tag: number, e: KeyNotFound): void { writeMessageField(w, tag, KeyNotFound.write, e); }
 	static readField(r: Reader, end: number): KeyNotFound { return readMessageField(r, end, KeyNotFound.read); }
@@ -137,7 +137,7 @@ export class VersionMismatch extends RpcError {
 	static readonly typeName = "kv.VersionMismatch";
 
 	static encode(e: VersionMismatch): Uint8Array { return encodeMessage(VersionMismatch.typeName, VersionMismatch.write, e); }
-	static decode(bytes: Uint8Array): VersionMismatch { return decodeMessage(VersionMismatch.typeName, VersionMismatch.read, bytes); }
+	static decode(bytes: Uint8Array, owned?: boolean): VersionMismatch { return decodeMessage(VersionMismatch.typeName, VersionMismatch.read, bytes, owned); }
 	static create(init?: Partial<VersionMismatch>): VersionMismatch { return new VersionMismatch(init); }
 	static writeField(w: Writer, tag: number, e: VersionMismatch): void { writeMessageField(w, tag, VersionMismatch.write, e); }
 	static readField(r: Reader, end: number): VersionMismatch { return readMessageField(r, end, VersionMismatch.read); }

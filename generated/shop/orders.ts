@@ -376,7 +376,7 @@ export class OutOfStock extends RpcError {
 	static readonly typeName = "shop.orders.OutOfStock";
 
 	static encode(e: OutOfStock): Uint8Array { return encodeMessage(OutOfStock.typeName, OutOfStock.write, e); }
-	static decode(bytes: Uint8Array): OutOfStock { return decodeMessage(OutOfStock.typeName, OutOfStock.read, bytes); }
+	static decode(bytes: Uint8Array, owned?: boolean): OutOfStock { return decodeMessage(OutOfStock.typeName, OutOfStock.read, bytes, owned); }
 	static create(init?: Partial<OutOfStock>): OutOfStock { return new OutOfStock(init); }
 	static writeField(w: Writer, tag: number, e: OutOfStock): void { writeMessageField(w, tag, OutOfStock.write, e); }
 	static readField(r: Reader, end: number): OutOfStock { return readMessageField(r, end, OutOfStock.read); }

@@ -12,7 +12,7 @@ export function errorFromResponse(method: MethodDescriptor, response: ResponsePa
     for (const type of method.errors) {
       if (type.typeName !== response.typeName) continue;
       try {
-        const error = type.decode(response.body);
+        const error = type.decode(response.body, true); // owned: a received frame's payload
         error.message = response.message;
         if (Object.keys(response.metadata).length > 0) {
           Object.defineProperty(error, "metadata", { value: response.metadata, enumerable: true });

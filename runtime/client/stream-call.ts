@@ -112,7 +112,7 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     if (this.done || this.inbox === undefined || !this.beforeFirstMessage()) return;
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(body);
+      value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;
@@ -147,7 +147,7 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     }
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(body);
+      value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;

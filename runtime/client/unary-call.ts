@@ -78,7 +78,7 @@ export class UnaryCall extends OutgoingCall {
   protected complete(body: Uint8Array): void {
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(body);
+      value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;

@@ -62,7 +62,7 @@ export function messageCodec<T>(
   return {
     typeName,
     encode: (value) => encodeMessage(typeName, write, value),
-    decode: (bytes) => decodeMessage(typeName, read, bytes),
+    decode: (bytes, owned) => decodeMessage(typeName, read, bytes, owned),
     create,
     write,
     read,

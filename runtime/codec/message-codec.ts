@@ -13,8 +13,12 @@ export interface MessageCodec<T> {
   readonly typeName: string;
   /** Serializes `value` to a new byte array. */
   encode(value: T): Uint8Array;
-  /** Parses a whole byte array; unknown fields are skipped. */
-  decode(bytes: Uint8Array): T;
+  /**
+   * Parses a whole byte array; unknown fields are skipped. The result never changes when `bytes` is
+   * written to later, unless `owned` is true: then the caller hands `bytes` over (nothing writes to it
+   * again, as with the transport's received frames) and large `bytes` values may be views of it.
+   */
+  decode(bytes: Uint8Array, owned?: boolean): T;
   /** A value with every field at its zero value, overridden by `init`. */
   create(init?: Partial<T>): T;
   /** Appends the fields of `value` (without a length prefix) to `writer`. */

@@ -12,16 +12,17 @@ let sharedInUse = false;
 
 /**
  * Decodes a whole message with `read`, turning any failure into a DecodeError that names the
- * message type. `read` is a generated companion's `read`.
+ * message type. `read` is a generated companion's `read`; `owned` as for MessageCodec#decode.
  */
 export function decodeMessage<T>(
   typeName: string,
   read: (r: Reader, end: number) => T,
   bytes: Uint8Array,
+  owned = false,
 ): T {
   if (!(bytes instanceof Uint8Array))
     throw new DecodeError(`cannot decode ${typeName}: input is not a Uint8Array`);
-  const r = new Reader(bytes);
+  const r = new Reader(bytes, owned);
   try {
     return read(r, r.len);
   } catch (e) {

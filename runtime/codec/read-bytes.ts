@@ -1,10 +1,13 @@
-// Decoded `bytes` values: copies the caller owns, never views of the input (the transport reuses its
-// input buffers). Copies are pooled, as Node pools small Buffers: a message of up to 4 KiB is copied
-// once, whole, into a shared 8 KiB block the first time one of its `bytes` fields is read, and each
-// value is a view of that copy; in a larger message, each value up to 4 KiB is copied into a block and
-// a larger one gets a backing store of its own. A view costs as much as copying a few hundred bytes
-// (measured with valgrind), so one copy per message beats one per field.
-
+// Decoded `bytes` values. Small ones are copies the caller owns, pooled as Node pools small Buffers: a
+// message of up to 4 KiB is copied once, whole, into a shared 8 KiB block the first time one of its
+// `bytes` fields is read, and each value is a view of that copy (a view costs as much as copying a few
+// hundred bytes, measured with valgrind, so one copy per message beats one per field); in a larger
+// message, each value up to 4 KiB is copied into a block. Pooled blocks are never written again once a
+// value is carved from them. A larger value is a copy with a backing store of its own, except when the
+// input is owned (handed over, never written again: see MessageCodec#decode; the transport decodes its
+// received frames so) and the value makes up at least half of the memory the input sits in: then it is
+// a view of the input, which keeps alive at most its own size again (protobufjs and protobuf-es always
+// return views, whoever owns the input and however much memory the view keeps alive).
 import { EMPTY_BYTES } from "./field-readers.js";
 import type { Reader } from "./reader.js";
 import { readLengthEnd } from "./wire-reader.js";
@@ -26,7 +29,7 @@ function take(n: number): number {
   return at;
 }
 
-/** Reads a `bytes` field's value as a copy the caller owns (see above for how copies share memory). */
+/** Reads a `bytes` field's value: a copy the caller owns, or a view of an owned input (see above). */
 export function readBytes(r: Reader, end: number): Uint8Array {
   const stop = readLengthEnd(r, end);
   const start = r.pos;
@@ -34,7 +37,7 @@ export function readBytes(r: Reader, end: number): Uint8Array {
   if (stop === start) return EMPTY_BYTES;
   let copy = r.copy;
   if (copy === undefined) {
-    if (r.len > POOLED_MAX) return copyOne(r.buf, start, stop);
+    if (r.len > POOLED_MAX) return copyOne(r.buf, start, stop, r.owned);
     const at = take(r.len);
     copy = pool;
     copy.set(r.buf, at);
@@ -44,7 +47,7 @@ export function readBytes(r: Reader, end: number): Uint8Array {
   return copy.subarray(r.copyAt + start, r.copyAt + stop);
 }
 
-function copyOne(buf: Uint8Array, start: number, stop: number): Uint8Array {
+function copyOne(buf: Uint8Array, start: number, stop: number, owned: boolean): Uint8Array {
   const n = stop - start;
   if (n <= POOLED_MAX) {
     const at = take(n);
@@ -53,6 +56,11 @@ function copyOne(buf: Uint8Array, start: number, stop: number): Uint8Array {
     if (n <= 32) for (let i = 0; i < n; i++) block[at + i] = buf[start + i]!;
     else block.set(buf.subarray(start, stop), at);
     return block.subarray(at, at + n);
+  }
+  const store = buf.buffer;
+  // Not into shared memory, which another thread may write to.
+  if (owned && 2 * n >= store.byteLength && store instanceof ArrayBuffer) {
+    return new Uint8Array(store, buf.byteOffset + start, n);
   }
   // Not zero-filled: every byte is overwritten by the copy. Not `buf.slice`: on a Buffer that is a view.
   const raw = Buffer.allocUnsafeSlow(n);

@@ -21,10 +21,13 @@ export class Reader {
   /** A private copy of `buf` that decoded `bytes` values are views of, and where `buf` starts in it. */
   copy: Uint8Array | undefined;
   copyAt: number;
+  /** Whether `buf` was handed over: nothing writes to it again, so large `bytes` values may be views of it. */
+  readonly owned: boolean;
 
-  /** A reader at the start of `buf`. */
-  constructor(buf: Uint8Array) {
+  /** A reader at the start of `buf`; `owned` as for MessageCodec#decode. */
+  constructor(buf: Uint8Array, owned = false) {
     this.buf = buf;
+    this.owned = owned;
     this.pos = 0;
     this.len = buf.length;
     this.depth = 0;

@@ -6,7 +6,14 @@
 import { putDouble, putFloat } from "./float-bytes.js";
 import { putInt64, putUint64, putVarint64 } from "./int64-words.js";
 import { encodeUtf8From } from "./utf8.js";
-import { reserve, textView, type Writer } from "./writer.js";
+import {
+  appendByReference,
+  referencedAfter,
+  reserve,
+  shiftReferencesAfter,
+  textView,
+  type Writer,
+} from "./writer.js";
 
 // The longest varint (10 bytes) plus the longest tag (5 bytes).
 const MAX_VARINT_FIELD = 15;
@@ -106,9 +113,18 @@ export function writeFloatField(w: Writer, tag: number, value: number): void {
   w.pos = pos + 4;
 }
 
-/** Writes a `bytes` field. */
+// `bytes` values at least this long are kept by reference and copied once, by `finish` (measured).
+const BY_REFERENCE = 8192;
+
+/** Writes a `bytes` field (a large value is read when the writer finishes, not now). */
 export function writeBytesField(w: Writer, tag: number, value: Uint8Array): void {
   const n = value.length;
+  if (n >= BY_REFERENCE) {
+    reserve(w, 10);
+    w.pos = putVarint(w.buf, putVarint(w.buf, w.pos, tag), n);
+    appendByReference(w, value);
+    return;
+  }
   reserve(w, 10 + n);
   const buf = w.buf;
   let pos = putVarint(buf, putVarint(buf, w.pos, tag), n);
@@ -199,7 +215,8 @@ export function beginMessageField(w: Writer, tag: number): MessageMark {
  */
 export function endMessageField(w: Writer, mark: MessageMark): void {
   const at = w.start + mark;
-  const length = w.pos - at - 1;
+  let length = w.pos - at - 1;
+  if (w.refBytes !== 0) length += referencedAfter(w, mark);
   if (length < 128) {
     w.buf[at] = length;
     return;
@@ -211,6 +228,7 @@ export function endMessageField(w: Writer, mark: MessageMark): void {
   buf.copyWithin(moved + 1 + extra, moved + 1, w.pos);
   putVarint(buf, moved, length);
   w.pos += extra;
+  if (w.refBytes !== 0) shiftReferencesAfter(w, mark, extra);
 }
 
 /**

@@ -1,7 +1,9 @@
 // The buffer generated `write` functions append to: one growable byte array and a cursor. Whole-message
 // encodes share one writer whose buffer works as an arena (see `finish`), so a small message costs no
 // allocation but its result view; nested messages reserve one byte for their length and move their
-// bytes only when the length needs more (see wire-writer.ts).
+// bytes only when the length needs more (see wire-writer.ts). Large `bytes` values are not copied into
+// the buffer but kept by reference and copied once, by `finish`, into a result of exactly the right size
+// (as the frame encoder passes large bodies by reference): no growth copies, no oversized result.
 
 // The size of an arena: small results are carved from one of these. A message that outgrows it is
 // moved to a buffer of its own, sized for it, and the arena is kept for the messages after it.
@@ -29,6 +31,12 @@ export class Writer {
   /** The arena set aside while a large message grows in a buffer of its own, and where it was. */
   parked: Uint8Array | undefined;
   parkedAt: number;
+  /** Large values of the unfinished message kept by reference (see `appendByReference`). */
+  readonly refs: Uint8Array[];
+  /** Where each of `refs` goes: its offset from `start` among the bytes in `buf`, ascending. */
+  readonly refAt: number[];
+  /** The total length of `refs`. */
+  refBytes: number;
 
   /** A writer with room for `capacity` bytes before its first growth. */
   constructor(capacity = 256) {
@@ -38,15 +46,21 @@ export class Writer {
     this.text = undefined;
     this.parked = undefined;
     this.parkedAt = 0;
+    this.refs = [];
+    this.refAt = [];
+    this.refBytes = 0;
   }
 
   /**
    * The bytes written since the previous `finish` (or since construction). The result is a view that
    * nothing writes to again: later writes go after it or into another buffer. Results up to 16 KiB
    * share backing stores of that size (as Buffers from Node's pool share theirs); a larger one has a
-   * backing store of its own, at most a quarter larger than itself plus 1 KiB, the rest zero.
+   * backing store of its own, at most a quarter larger than itself plus 1 KiB, the rest zero; one that
+   * holds a `bytes` value kept by reference has a backing store of exactly its size. Values kept by
+   * reference are read here, not when written: one changed in between changes the result.
    */
   finish(): Uint8Array {
+    if (this.refBytes !== 0) return finishWithReferences(this);
     const { buf, start, pos } = this;
     const out = buf.subarray(start, pos);
     if (buf.length > ARENA_BYTES) {
@@ -116,6 +130,69 @@ export function discardMessage(w: Writer): void {
     w.parked = undefined;
   }
   w.pos = w.start;
+  dropReferences(w);
+}
+
+/**
+ * Appends `value` by reference: `finish` copies it in at the current position. For large values,
+ * after their tag and length are written; the caller must not write to `value` before `finish`.
+ */
+export function appendByReference(w: Writer, value: Uint8Array): void {
+  w.refs.push(value);
+  w.refAt.push(w.pos - w.start);
+  w.refBytes += value.length;
+}
+
+/** Bytes kept by reference after offset `from` (from `start`): they belong to a field opened there. */
+export function referencedAfter(w: Writer, from: number): number {
+  const { refs, refAt } = w;
+  let n = 0;
+  for (let i = refAt.length - 1; i >= 0 && refAt[i]! > from; i--) n += refs[i]!.length;
+  return n;
+}
+
+/** Records that the bytes after offset `from` moved right by `by` (a length grew beyond one byte). */
+export function shiftReferencesAfter(w: Writer, from: number, by: number): void {
+  const refAt = w.refAt;
+  for (let i = refAt.length - 1; i >= 0 && refAt[i]! > from; i--) refAt[i]! += by;
+}
+
+function dropReferences(w: Writer): void {
+  w.refs.length = 0;
+  w.refAt.length = 0;
+  w.refBytes = 0;
+}
+
+// `finish` for a message with values kept by reference: one result of exactly its size, the buffer's
+// bytes and the referenced values copied in turn. Everything is copied out, so the next message starts
+// where this one did (back in the arena, if this one grew out of it).
+function finishWithReferences(w: Writer): Uint8Array {
+  const { buf, start, pos, refs, refAt } = w;
+  // Not zero-filled: every byte is written below.
+  const raw = Buffer.allocUnsafeSlow(pos - start + w.refBytes);
+  const out = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+  let from = start;
+  let to = 0;
+  for (let i = 0; i < refs.length; i++) {
+    const at = start + refAt[i]!;
+    const value = refs[i]!;
+    out.set(buf.subarray(from, at), to);
+    to += at - from;
+    out.set(value, to);
+    to += value.length;
+    from = at;
+  }
+  out.set(buf.subarray(from, pos), to);
+  dropReferences(w);
+  if (buf.length > ARENA_BYTES) {
+    setBuffer(w, w.parked ?? EMPTY);
+    w.start = w.pos = w.parkedAt;
+    w.parked = undefined;
+    w.parkedAt = 0;
+  } else {
+    w.pos = start;
+  }
+  return out;
 }
 
 function setBuffer(w: Writer, buf: Uint8Array): void {

@@ -123,7 +123,11 @@ export class FrameDecoder implements FramePayload {
     return true;
   }
 
-  /** The last frame's payload (a view of a received chunk, or a copy when it spanned chunks). */
+  /**
+   * The last frame's payload (a view of a received chunk, or a copy when it spanned chunks). Nothing
+   * writes to it again: sockets hand over fresh chunks and the duplex pair the sender's encoded output,
+   * which its encoder never rewrites; so bodies are decoded as owned (see MessageCodec#decode).
+   */
   get payload(): Buffer {
     this.view ??= this.source.subarray(this.start, this.end);
     return this.view;

@@ -129,7 +129,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     }
     let request: unknown;
     try {
-      request = method.requestCodec.decode(body);
+      request = method.requestCodec.decode(body, true); // owned: a received frame's payload
     } catch (cause) {
       // No handler ran: the client may send the call again (after fixing it) wherever it likes.
       this.answer(
@@ -151,7 +151,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     }
     let value: unknown;
     try {
-      value = this.route.method.requestCodec.decode(body);
+      value = this.route.method.requestCodec.decode(body, true); // owned: a received frame's payload
     } catch (cause) {
       this.end(
         Status.INVALID_ARGUMENT,

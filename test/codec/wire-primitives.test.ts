@@ -205,4 +205,44 @@ describe("wire primitives", () => {
       );
     }
   });
+
+  it("reads a bytes value over 4 KiB of an owned input as a view when it is at least half of the input's memory", () => {
+    const read = (input: Uint8Array, owned = true): Uint8Array => {
+      const r = new Reader(input, owned);
+      const value = readBytes(r, r.len);
+      assert.equal(r.pos, r.len);
+      return value;
+    };
+    const encoded = (n: number): Uint8Array => {
+      const value = Uint8Array.from({ length: n }, (_, k) => (k * 7) & 0xff);
+      // `new Uint8Array(...)` copies into memory of exactly the encoded size.
+      return new Uint8Array(protobuf.Writer.create().bytes(value).finish());
+    };
+    const alone = encoded(6000);
+    const view = read(alone);
+    assert.equal(view.buffer, alone.buffer, "a view of the input");
+    assert.equal(view.byteOffset, 2);
+    assert.equal(Object.getPrototypeOf(view), Uint8Array.prototype);
+    // Not owned: a copy, which writing to the input leaves alone.
+    const copy = read(alone, false);
+    assert.notEqual(copy.buffer, alone.buffer);
+    alone.fill(1);
+    assert.deepEqual(copy, read(encoded(6000)));
+    // The same bytes in memory more than twice their size: a view would keep the rest alive.
+    const fresh = encoded(6000);
+    const roomy = new Uint8Array(12_100);
+    roomy.set(fresh, 100);
+    const copied = read(roomy.subarray(100, 100 + fresh.length));
+    assert.notEqual(copied.buffer, roomy.buffer);
+    assert.deepEqual(copied, copy);
+    // Shared memory, which another thread may write: a copy.
+    const shared = new Uint8Array(new SharedArrayBuffer(fresh.length));
+    shared.set(fresh);
+    const fromShared = read(shared);
+    assert.ok(fromShared.buffer instanceof ArrayBuffer);
+    assert.deepEqual(fromShared, copy);
+    // 4 KiB or less: a copy, even alone in its memory.
+    const small = encoded(4096);
+    assert.notEqual(read(small).buffer, small.buffer);
+  });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   beginMessageField,
   endMessageField,
+  messageCodec,
   newWriter,
   nextTag,
   Reader,
@@ -59,8 +60,12 @@ const WIRE: Record<Field["kind"], number> = {
 };
 
 const fieldNo = fc.oneof(fc.integer({ min: 1, max: 15 }), fc.integer({ min: 16, max: 2 ** 29 - 1 }));
-// Lengths around the points where a length or a string path changes: 42/43, 63/64, 127/128, 16383/16384.
-const sizes = fc.oneof(fc.integer({ min: 0, max: 140 }), fc.constantFrom(16383, 16384, 20000));
+// Lengths around the points where a length or a string path changes (42/43, 63/64, 127/128, 16383/16384)
+// or where a bytes value starts to be kept by reference (8191/8192).
+const sizes = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 140 }), weight: 5 },
+  { arbitrary: fc.constantFrom(8191, 8192, 16383, 16384, 20000), weight: 1 },
+);
 const text = fc.oneof(
   fc.string({ maxLength: 140 }),
   fc.string({ unit: "binary", maxLength: 140 }),
@@ -97,7 +102,12 @@ const scalar: fc.Arbitrary<Field> = fc.oneof(
   fc.record({
     kind: fc.constant("bytes" as const),
     no: fieldNo,
-    v: sizes.map((n) => new Uint8Array(n).fill(n)),
+    // Every byte differs from its neighbours, so a value copied in at the wrong place shows.
+    v: sizes.map((n) => {
+      const v = new Uint8Array(n);
+      for (let i = 0; i < n; i++) v[i] = (i * 31 + n) & 255;
+      return v;
+    }),
   }),
 );
 
@@ -273,12 +283,34 @@ describe("runtime Writer and Reader", () => {
         writeOurs(w, list);
         const bytes = w.finish();
         kinds = kindsOf(list);
-        const r = new Reader(bytes);
+        // Owned or not: large bytes values are views of the input or copies.
+        const r = new Reader(bytes, list.length % 2 === 0);
         assert.deepStrictEqual(normal(readOurs(r, r.len)), normal(list));
         assert.equal(r.pos, bytes.length);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("copy large bytes values into an exact-size result once, and forget them when a write fails", () => {
+    const big = Uint8Array.from({ length: 10_000 }, (_, i) => i & 255);
+    const codec = messageCodec<{ fail: boolean }>(
+      "test.Big",
+      (m, w) => {
+        const mark = beginMessageField(w, 10);
+        writeBytesField(w, 18, big);
+        endMessageField(w, mark);
+        if (m.fail) throw new TypeError("refused");
+      },
+      () => ({ fail: false }),
+    );
+    assert.throws(() => codec.encode({ fail: true }), /cannot encode test\.Big: refused/);
+    const bytes = codec.encode({ fail: false });
+    const reference = protobuf.Writer.create().uint32(10).fork().uint32(18).bytes(big).ldelim().finish();
+    assert.deepEqual(bytes, new Uint8Array(reference), "nothing of the failed message is left");
+    assert.equal(bytes.buffer.byteLength, bytes.length, "a backing store of exactly its size");
+    big[0] = 99;
+    assert.equal(bytes[6], 0, "the result is a copy, not a view of the value");
   });
 
   it("keep every result of a reused writer intact, across arenas and large messages", () => {

@@ -322,6 +322,25 @@ describe("generated services over sockets", function () {
     assert.equal(await kv.delete("k/a"), false);
   });
 
+  it("kv.KeyValue: large bytes values received on both sides stay intact while more traffic arrives", async () => {
+    const kv = new KeyValueClient(channel);
+    // Sizes that arrive in one socket chunk and across several; every value differs from the others.
+    const values = [6000, 70_000, 300_000, 9000, 200_000].map((n, i) =>
+      Uint8Array.from({ length: n }, (_, k) => (k * 13 + i * 101) & 255),
+    );
+    const received = [];
+    for (const [i, value] of values.entries()) {
+      await kv.put(`big/${i}`, value);
+      received.push((await kv.get(`big/${i}`)).value);
+    }
+    // Everything after the first put reused whatever buffers the transport could; nothing changed.
+    for (const [i, value] of values.entries()) {
+      assert.deepEqual(received[i], value, `client copy of value ${i}`);
+      assert.deepEqual((await kv.get(`big/${i}`)).value, value, `server copy of value ${i}`);
+      await kv.delete(`big/${i}`);
+    }
+  });
+
   it("classic.TestService: every scalar type, void, Xception, INTERNAL without detail", async () => {
     const test = new TestServiceClient(channel);
     const args = TestArgs.create({

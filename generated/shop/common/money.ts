@@ -78,7 +78,7 @@ export class NotFound extends RpcError {
 	static readonly typeName = "shop.common.NotFound";
 
 	static encode(e: NotFound): Uint8Array { return encodeMessage(NotFound.typeName, NotFound.write, e); }
-	static decode(bytes: Uint8Array): NotFound { return decodeMessage(NotFound.typeName, NotFound.read, bytes); }
+	static decode(bytes: Uint8Array, owned?: boolean): NotFound { return decodeMessage(NotFound.typeName, NotFound.read, bytes, owned); }
 	static create(init?: Partial<NotFound>): NotFound { return new NotFound(init); }
 	static writeField(w: Writer, tag: number, e: NotFound): void { writeMessageField(w, tag, NotFound.write, e); }
 	static readField(r: Reader, end: number): NotFound { return readMessageField(r, end, NotFound.read); }
