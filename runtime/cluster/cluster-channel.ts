@@ -395,9 +395,8 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     if (this.breakers !== undefined) {
       // An open circuit fails the call here, before anything is picked, encoded or sent.
       breaker = this.breakers.of(method.path);
-      const now = performance.now();
-      admit = breaker.acquire(now);
-      if (admit === REFUSED) return Promise.reject(breaker.refusal(now));
+      admit = breaker.acquire();
+      if (admit === REFUSED) return Promise.reject(breaker.refusal());
     }
     const hash = this.hashOf(method, request, options);
     return new UnaryClusterCall(this, method, request, options, hash, breaker, admit).promise;
@@ -422,9 +421,8 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
       clusterClientStream(this, method, requests, options, this.hashOf(method, requests, options));
     if (this.breakers === undefined) return start();
     const breaker = this.breakers.of(method.path);
-    const now = performance.now();
-    const admit = breaker.acquire(now);
-    if (admit === REFUSED) return Promise.reject(breaker.refusal(now));
+    const admit = breaker.acquire();
+    if (admit === REFUSED) return Promise.reject(breaker.refusal());
     return guarded(breaker, admit, start);
   }
 
@@ -441,9 +439,8 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   // A response stream under its method's circuit: refused when open, its outcome recorded once.
   private guardStream<Res>(method: MethodDescriptor, start: () => AsyncIterable<Res>): AsyncIterable<Res> {
     const breaker = this.breakers!.of(method.path);
-    const now = performance.now();
-    const admit = breaker.acquire(now);
-    if (admit === REFUSED) return refusedStream(breaker.refusal(now));
+    const admit = breaker.acquire();
+    if (admit === REFUSED) return refusedStream(breaker.refusal());
     return observeStream(start(), (code) => breaker.record(admit, code, performance.now()));
   }
 

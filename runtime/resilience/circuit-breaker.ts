@@ -75,11 +75,11 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  /** May a call go now? REFUSED means fail fast with `refusal()`. */
-  acquire(now: number): Admit {
+  /** May a call go now? REFUSED means fail fast with `refusal()`. Reads no clock while closed. */
+  acquire(): Admit {
     if (this.current === "closed") return ADMITTED;
     if (this.current === "open") {
-      if (now < this.openUntil) return REFUSED;
+      if (performance.now() < this.openUntil) return REFUSED;
       this.move("half-open");
       this.probeSuccesses = 0;
     }
@@ -89,13 +89,14 @@ export class CircuitBreaker {
   }
 
   /** The error of a refused call. */
-  refusal(now: number): CircuitOpenError {
+  refusal(): CircuitOpenError {
+    const now = performance.now();
     const wait = this.current === "open" ? Math.max(0, Math.ceil(this.openUntil - now)) : 0;
     const why = this.current === "open" ? this.why : `${this.why}; a probe call is under way`;
     return new CircuitOpenError(this.method, why, wait);
   }
 
-  /** The outcome of a call `acquire` admitted as `admit` (Status.OK for a success). */
+  /** The outcome of a call `acquire` admitted as `admit` (Status.OK for a success), at `now` (performance.now()). */
   record(admit: Admit, code: StatusCode, now: number): void {
     const verdict = verdictOf(this.options, code);
     if (admit === PROBE) {

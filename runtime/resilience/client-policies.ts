@@ -109,9 +109,8 @@ function circuitBreakerInterceptor(target: string, options: CircuitBreakerOption
   const breakers = new CircuitBreakers(target, options);
   return ((next: ClientNext) => (call: ClientCall) => {
     const breaker = breakers.of(call.method.path);
-    const now = performance.now();
-    const admit = breaker.acquire(now);
-    if (admit === REFUSED) return Promise.reject(breaker.refusal(now));
+    const admit = breaker.acquire();
+    if (admit === REFUSED) return Promise.reject(breaker.refusal());
     if (!isStreamingResponse(call)) return guarded(breaker, admit, () => next(call));
     return guarded(breaker, admit, () => next(call)).then((stream) =>
       observeStream(stream as AsyncIterable<unknown>, (code) =>
