@@ -78,7 +78,7 @@ export class AdaptiveLimit {
   private minNow = Number.POSITIVE_INFINITY;
   private minBefore = Number.POSITIVE_INFINITY;
   private bucketStart = 0;
-  private lastDecrease = 0;
+  private lastDecrease = Number.NEGATIVE_INFINITY;
 
   constructor(options: ResolvedAdaptiveConcurrency) {
     this.options = options;

@@ -19,7 +19,10 @@ export interface RateLimit {
   readonly per?: "all" | "caller";
 }
 
-/** Who a call comes from, for per-caller limits: a metadata key's value (an API key), else the peer's IP. */
+/**
+ * Who a call comes from, for per-caller limits: a metadata key (looked up in the call's metadata, then in
+ * its connection's) or a function of the call's context; when neither names one, the peer's IP address.
+ */
 export type CallerKey = string | ((ctx: CallContext) => string | undefined);
 
 /** Per-caller buckets kept by default, per limit; the least recently used full buckets go first. */
@@ -103,11 +106,14 @@ export class RateLimits {
     this.needsCaller = specs.some((s) => s.per === "caller");
   }
 
-  /** Who `ctx`'s call is from: the `callerKey` metadata value or function result, else `address`. */
+  /**
+   * Who `ctx`'s call is from: the `callerKey` entry of the call's metadata (else of its connection's),
+   * or what the `callerKey` function says, else `address`.
+   */
   callerOf(ctx: CallContext, address: string): string {
     const key = this.callerKey;
     if (key === undefined) return address;
-    const value = typeof key === "string" ? ctx.metadata[key] : key(ctx);
+    const value = typeof key === "string" ? (ctx.metadata[key] ?? ctx.connectionMetadata[key]) : key(ctx);
     return typeof value === "string" && value !== "" ? `key:${value}` : address;
   }
 
