@@ -4,7 +4,7 @@
 //
 //   node --conditions=rpcgen-source --import tsx bench/resilience/breaker-overhead.ts
 
-import { circuitBreaker, ConsecutiveBreaker, handleAll, SamplingBreaker } from "cockatiel";
+import { ConsecutiveBreaker, circuitBreaker, handleAll, SamplingBreaker } from "cockatiel";
 import { CircuitBreaker, REFUSED } from "../../runtime/resilience/circuit-breaker.js";
 import { guarded } from "../../runtime/resilience/client-policies.js";
 import { resolveFailureDetection } from "../../runtime/resilience/failure-window.js";
@@ -64,7 +64,11 @@ const variants: Variant[] = [
   },
 ];
 
-async function callsPerSecond(call: () => Promise<unknown>, inFlight: number, durationMs: number): Promise<number> {
+async function callsPerSecond(
+  call: () => Promise<unknown>,
+  inFlight: number,
+  durationMs: number,
+): Promise<number> {
   let calls = 0;
   const until = performance.now() + durationMs;
   const loop = async (): Promise<void> => {
@@ -105,18 +109,30 @@ for (const inFlight of [1, 256]) {
     rows.push({ variant: v.name, inFlight, callsPerSec: Math.round(cps), nsPerCall: Math.round(1e9 / cps) });
   }
 }
-const base = (inFlight: number) => rows.find((r) => r.variant === "none" && r.inFlight === inFlight)!.nsPerCall;
+const base = (inFlight: number) =>
+  rows.find((r) => r.variant === "none" && r.inFlight === inFlight)!.nsPerCall;
 const withOverhead = rows.map((r) => ({ ...r, overheadNs: r.nsPerCall - base(r.inFlight) }));
 const memory = {
-  rpcgenBytesPerBreaker: Math.round(heapPerInstance(() => new CircuitBreaker("bench", "m", detection), 10_000)),
+  rpcgenBytesPerBreaker: Math.round(
+    heapPerInstance(() => new CircuitBreaker("bench", "m", detection), 10_000),
+  ),
   cockatielConsecutiveBytesPerBreaker: Math.round(
-    heapPerInstance(() => circuitBreaker(handleAll, { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(5) }), 10_000),
+    heapPerInstance(
+      () => circuitBreaker(handleAll, { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(5) }),
+      10_000,
+    ),
   ),
   cockatielSamplingBytesPerBreaker: Math.round(
     heapPerInstance(
-      () => circuitBreaker(handleAll, { halfOpenAfter: 1000, breaker: new SamplingBreaker({ threshold: 0.5, duration: 10_000 }) }),
+      () =>
+        circuitBreaker(handleAll, {
+          halfOpenAfter: 1000,
+          breaker: new SamplingBreaker({ threshold: 0.5, duration: 10_000 }),
+        }),
       10_000,
     ),
   ),
 };
-console.log(JSON.stringify({ loadavg: (await import("node:os")).loadavg(), rows: withOverhead, memory }, null, 2));
+console.log(
+  JSON.stringify({ loadavg: (await import("node:os")).loadavg(), rows: withOverhead, memory }, null, 2),
+);

@@ -6,16 +6,28 @@ import {
   type ClusterChannel,
   ConcurrencyLimitError,
   connect,
-  RpcError,
+  type RpcError,
   type SocketChannel,
   Status,
 } from "@rpcgen/runtime";
 import { AdaptiveLimit, resolveAdaptiveConcurrency } from "../../runtime/resilience/adaptive-limit.js";
 import { waitForAvailable } from "../cluster/fixtures/wait-for.js";
-import { closeProviders, type Provider, readMethod, staticTarget, startProviders } from "../cluster/fixtures/work-service.js";
+import {
+  closeProviders,
+  type Provider,
+  readMethod,
+  startProviders,
+  staticTarget,
+} from "../cluster/fixtures/work-service.js";
 
 // Feeds `limit` `count` samples of `rttMs` while keeping it fully used; returns the limit after them.
-function feed(limit: AdaptiveLimit, count: number, rttMs: number, code: number = Status.OK, clock = { now: 0 }): number {
+function feed(
+  limit: AdaptiveLimit,
+  count: number,
+  rttMs: number,
+  code: number = Status.OK,
+  clock = { now: 0 },
+): number {
   for (let i = 0; i < count; i++) {
     while (limit.tryAcquire()) {}
     clock.now += rttMs / Math.max(1, limit.inflight);
@@ -57,7 +69,10 @@ describe("adaptive concurrency", function () {
   it("rejects options that cannot work", () => {
     assert.throws(() => resolveAdaptiveConcurrency({ minLimit: 5, initialLimit: 2 }), TypeError);
     assert.throws(() => resolveAdaptiveConcurrency({ tolerance: 0.5 }), TypeError);
-    assert.throws(() => connect("static://127.0.0.1:1", { adaptiveConcurrency: { backoffRatio: 1 } }), TypeError);
+    assert.throws(
+      () => connect("static://127.0.0.1:1", { adaptiveConcurrency: { backoffRatio: 1 } }),
+      TypeError,
+    );
   });
 
   describe("over real servers", () => {
@@ -77,7 +92,10 @@ describe("adaptive concurrency", function () {
 
     const fixed = { initialLimit: 4, maxLimit: 4, minLimit: 4 };
 
-    async function burst(c: ClusterChannel | SocketChannel, n: number): Promise<{ ok: number; limited: RpcError[] }> {
+    async function burst(
+      c: ClusterChannel | SocketChannel,
+      n: number,
+    ): Promise<{ ok: number; limited: RpcError[] }> {
       const results = await Promise.allSettled(Array.from({ length: n }, () => c.unary(readMethod, {})));
       const limited = results.flatMap((r) => (r.status === "rejected" ? [r.reason as RpcError] : []));
       return { ok: results.filter((r) => r.status === "fulfilled").length, limited };

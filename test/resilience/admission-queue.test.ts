@@ -13,9 +13,9 @@ import {
   Status,
   silentLogger,
 } from "@rpcgen/runtime";
+import { readMethod, type WorkHandlers, WorkService } from "../cluster/fixtures/work-service.js";
 import { countToMethod, EchoService, echoHandlers, sumMethod } from "../runtime/fixtures/echo-service.js";
 import { nextEvent, rejection } from "./fixtures/providers.js";
-import { readMethod, WorkService, type WorkHandlers } from "../cluster/fixtures/work-service.js";
 
 /** A Work server whose handlers wait until the test releases them, in the order they started. */
 function gatedServer(admission: ConstructorParameters<typeof Server>[0]) {
@@ -44,7 +44,9 @@ function gatedServer(admission: ConstructorParameters<typeof Server>[0]) {
     releaseOne: () => gates.shift()?.(),
     /** Resolves once `count` handlers have started. */
     startedCount: (count: number): Promise<void> =>
-      started.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
+      started.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ count, resolve })),
   };
 }
 
@@ -90,7 +92,10 @@ describe("server concurrency caps and the admission queue", function () {
       await calls[before - 2];
     }
     assert.deepEqual(g.started, ["a", "b", "c", "d", "e"]);
-    assert.deepEqual((await Promise.all(calls)).map((r) => r.server), ["a", "b", "c", "d", "e"]);
+    assert.deepEqual(
+      (await Promise.all(calls)).map((r) => r.server),
+      ["a", "b", "c", "d", "e"],
+    );
   });
 
   it("caps a method of its own, while other methods run", async () => {
@@ -118,7 +123,10 @@ describe("server concurrency caps and the admission queue", function () {
     assert.ok(refused instanceof RpcError);
     assert.equal(refused.code, Status.RESOURCE_EXHAUSTED);
     assert.match(refused.message, /server overloaded: 1 calls running, 2 queued/);
-    for (let i = 0; i < 3; i++) g.releaseOne(), await [running, ...waiting][i];
+    for (const call of [running, ...waiting]) {
+      g.releaseOne();
+      await call;
+    }
     assert.deepEqual(g.started, ["a", "b", "c"]);
   });
 
@@ -135,7 +143,10 @@ describe("server concurrency caps and the admission queue", function () {
     await queued;
     // `a` finishes only after `late`'s deadline, with the server's event loop blocked until then, so no
     // timer can end `late` first: the queue finds it expired when it reaches the front.
-    const dropped = nextEvent<AdmissionEvent>(resilienceChannelNames.admission, (e) => e.outcome === "dropped");
+    const dropped = nextEvent<AdmissionEvent>(
+      resilienceChannelNames.admission,
+      (e) => e.outcome === "dropped",
+    );
     const blockUntil = Date.now() + 150;
     const release = g.releaseOne;
     setImmediate(() => {
@@ -183,7 +194,10 @@ describe("server concurrency caps and the admission queue", function () {
 
   it("queues streaming calls too: a client stream waiting for a slot keeps its messages", async () => {
     const echo = echoHandlers();
-    const s = new Server({ logger: silentLogger, admission: { maxConcurrent: 1 } }).add(EchoService, echo.handlers);
+    const s = new Server({ logger: silentLogger, admission: { maxConcurrent: 1 } }).add(
+      EchoService,
+      echo.handlers,
+    );
     const c = await open(s);
     const hold = new AbortController();
     // A server stream that stays open holds the only slot until it is cancelled.

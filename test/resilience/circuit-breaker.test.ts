@@ -4,15 +4,15 @@
 
 import assert from "node:assert/strict";
 import {
-  CircuitOpenError,
   type CircuitEvent,
+  CircuitOpenError,
   type ClusterChannel,
   connect,
   RETRY_AFTER_KEY,
   RpcError,
   resilienceChannelNames,
-  Status,
   type SocketChannel,
+  Status,
 } from "@rpcgen/runtime";
 import { waitForAvailable } from "../cluster/fixtures/wait-for.js";
 import {
@@ -20,8 +20,8 @@ import {
   listMethod,
   type Provider,
   readMethod,
-  staticTarget,
   startProviders,
+  staticTarget,
   writeMethod,
 } from "../cluster/fixtures/work-service.js";
 import { collect, nextEvent, rejection } from "./fixtures/providers.js";
@@ -137,7 +137,8 @@ describe("per-method circuit breaker", function () {
     const plain = connect(sick.address, { circuitBreaker: { consecutiveFailures: 3, cooldownMs: 60_000 } });
     channel = plain;
     for (let i = 0; i < 3; i++) await rejection(plain.unary(readMethod, {}));
-    for (let i = 0; i < 50; i++) assert.ok((await rejection(plain.unary(readMethod, {}))) instanceof CircuitOpenError);
+    for (let i = 0; i < 50; i++)
+      assert.ok((await rejection(plain.unary(readMethod, {}))) instanceof CircuitOpenError);
     assert.equal(sick.calls, 3);
   });
 

@@ -4,12 +4,12 @@
 
 import assert from "node:assert/strict";
 import {
-  type ClusterChannel,
+  ClusterChannel,
   type ClusterOptions,
   clusterChannelNames,
-  connect,
-  type EndpointsEvent,
   type EjectionEvent,
+  type EndpointsEvent,
+  type OutlierEjectionOptions,
   resilienceChannelNames,
   Status,
 } from "@rpcgen/runtime";
@@ -18,13 +18,18 @@ import {
   closeProviders,
   type Provider,
   readMethod,
-  staticTarget,
   startProviders,
+  staticTarget,
   writeMethod,
 } from "../cluster/fixtures/work-service.js";
 import { collect, nextEvent, rejection } from "./fixtures/providers.js";
 
-const ejection = { consecutiveFailures: 3, cooldownMs: 40, maxCooldownMs: 2_000, probes: 2 } as const;
+const ejection = {
+  consecutiveFailures: 3,
+  cooldownMs: 40,
+  maxCooldownMs: 2_000,
+  probes: 2,
+} satisfies OutlierEjectionOptions;
 
 describe("outlier ejection", function () {
   this.timeout(20_000);
@@ -42,7 +47,7 @@ describe("outlier ejection", function () {
   });
 
   async function open(options: ClusterOptions = {}): Promise<ClusterChannel> {
-    const c = connect(staticTarget(providers), {
+    const c = new ClusterChannel(staticTarget(providers), {
       balancer: "round-robin",
       outlierEjection: ejection,
       seed: 11,

@@ -21,7 +21,7 @@ import { collect, rejection, startProviderWith } from "./fixtures/providers.js";
 
 describe("server rate limits", function () {
   this.timeout(20_000);
-  let providers: Provider[] = [];
+  const providers: Provider[] = [];
   const channels: { close(): Promise<void> }[] = [];
 
   afterEach(async () => {
@@ -29,7 +29,10 @@ describe("server rate limits", function () {
     await closeProviders(providers.splice(0));
   });
 
-  async function provider(name: string, admission: Parameters<typeof startProviderWith>[1]): Promise<Provider> {
+  async function provider(
+    name: string,
+    admission: Parameters<typeof startProviderWith>[1],
+  ): Promise<Provider> {
     const p = await startProviderWith(name, admission);
     providers.push(p);
     return p;
@@ -43,7 +46,9 @@ describe("server rate limits", function () {
 
   it("refuses calls over a method's bucket with RESOURCE_EXHAUSTED and a retry-after hint", async () => {
     // 1 call per 10 s with a burst of 3: the fourth call at once is refused, and told to wait ~10 s.
-    const p = await provider("p", { admission: { rateLimits: [{ method: readMethod.path, rate: 0.1, burst: 3 }] } });
+    const p = await provider("p", {
+      admission: { rateLimits: [{ method: readMethod.path, rate: 0.1, burst: 3 }] },
+    });
     const c = plain(p);
     const refusals = collect<AdmissionEvent>(resilienceChannelNames.admission);
     for (let i = 0; i < 3; i++) await c.unary(readMethod, {});
@@ -77,13 +82,19 @@ describe("server rate limits", function () {
     // Bob's bucket is his own; callers without the key share their address's.
     for (let i = 0; i < 2; i++) await bob.unary(readMethod, {});
     for (let i = 0; i < 2; i++) await anonymous.unary(readMethod, {});
-    assert.equal(((await rejection(anonymous.unary(readMethod, {}))) as RpcError).code, Status.RESOURCE_EXHAUSTED);
+    assert.equal(
+      ((await rejection(anonymous.unary(readMethod, {}))) as RpcError).code,
+      Status.RESOURCE_EXHAUSTED,
+    );
     assert.equal(p.calls, 6);
   });
 
   it("names callers by call metadata too (callerKey as a function)", async () => {
     const p = await provider("p", {
-      admission: { rateLimits: [{ per: "caller", rate: 0.1, burst: 1 }], callerKey: (ctx) => ctx.metadata.tenant as string | undefined },
+      admission: {
+        rateLimits: [{ per: "caller", rate: 0.1, burst: 1 }],
+        callerKey: (ctx) => ctx.metadata.tenant as string | undefined,
+      },
     });
     const c = plain(p);
     await c.unary(readMethod, {}, { metadata: { tenant: "a" } });
@@ -120,7 +131,13 @@ describe("server rate limits", function () {
 
   it("rejects limits that cannot work", () => {
     assert.throws(() => new Server({ admission: { rateLimits: [{ rate: 0 }] } }), /rate must be > 0/);
-    assert.throws(() => new Server({ admission: { rateLimits: [{ rate: 1, burst: 0.5 }] } }), /burst must be >= 1/);
-    assert.throws(() => new Server({ admission: { maxConcurrent: 0 } }), /maxConcurrent must be a whole number/);
+    assert.throws(
+      () => new Server({ admission: { rateLimits: [{ rate: 1, burst: 0.5 }] } }),
+      /burst must be >= 1/,
+    );
+    assert.throws(
+      () => new Server({ admission: { maxConcurrent: 0 } }),
+      /maxConcurrent must be a whole number/,
+    );
   });
 });
