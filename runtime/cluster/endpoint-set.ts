@@ -110,8 +110,7 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
     let best: Endpoint | undefined;
     let room = 0;
     for (const e of this.pickable) {
-      const limit = e.limit!;
-      const free = Math.floor(limit.limit) - limit.inflight;
+      const free = e.limit!.room();
       if (free > room && avoid?.includes(e) !== true) {
         best = e;
         room = free;

@@ -157,7 +157,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     if (this.first === undefined) this.first = endpoint;
     else this.triedList().push(endpoint);
     endpoint.begin();
-    if (endpoint.limit !== undefined) endpoint.limit.inflight++;
+    // The endpoint was picked with room under its limit (pickWithRoom); this takes the slot.
+    endpoint.limit?.tryAcquire();
     const startedAt = performance.now();
     let options = this.options;
     if (this.hedged || this.started > 1) {

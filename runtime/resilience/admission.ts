@@ -87,7 +87,7 @@ export class Admission {
   private readonly gates = new Map<string, Gate>();
   private readonly rest: Gate;
   private readonly limits: RateLimits | undefined;
-  private draining = false;
+  private drainScheduled = false;
 
   /** Throws TypeError for options that cannot work. */
   constructor(options: AdmissionOptions) {
@@ -132,7 +132,8 @@ export class Admission {
       }
     }
     const gate = this.gates.get(path) ?? this.rest;
-    if (gate.running < gate.max && this.running < this.maxConcurrent) {
+    // Calls already waiting go first: a new call takes a free slot only when nobody waits for it.
+    if (gate.running < gate.max && this.running < this.maxConcurrent && gate.live === 0 && !this.drainScheduled) {
       this.start(call, gate, body);
       return;
     }
@@ -163,7 +164,10 @@ export class Admission {
     if (mark instanceof Gate) {
       mark.running--;
       this.running--;
-      this.drain();
+      if (this.queued > 0 && !this.drainScheduled) {
+        this.drainScheduled = true;
+        setImmediate(() => this.drain());
+      }
       return;
     }
     mark.removed = true;
@@ -179,11 +183,11 @@ export class Admission {
     call.run(body);
   }
 
-  // Starts queued calls while slots are free, oldest first; a handler that finishes at once frees its slot
-  // inside `run`, which only counts it (the loop below goes on), so nothing recurses.
+  // Starts queued calls while slots are free, oldest first. It runs on a macrotask after a slot is freed,
+  // not inside the finished call: that call's answer is flushed first, and the connection reads new
+  // frames (cancels too) between queued calls, instead of serving the whole queue in one turn.
   private drain(): void {
-    if (this.draining) return;
-    this.draining = true;
+    this.drainScheduled = true;
     try {
       for (;;) {
         if (this.queued === 0 || this.running >= this.maxConcurrent) return;
@@ -207,7 +211,7 @@ export class Admission {
         compact(gate);
       }
     } finally {
-      this.draining = false;
+      this.drainScheduled = false;
     }
   }
 

@@ -22,6 +22,7 @@ function gatedServer(admission: ConstructorParameters<typeof Server>[0]) {
   const started: string[] = [];
   const gates: (() => void)[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
+  const hooks: { write?: () => void } = {};
   const handlers: WorkHandlers = {
     async read(request) {
       const key = request.key ?? "";
@@ -32,6 +33,7 @@ function gatedServer(admission: ConstructorParameters<typeof Server>[0]) {
     },
     async write(request) {
       started.push(request.key ?? "");
+      hooks.write?.();
       return { server: "w" };
     },
     async *list() {},
@@ -41,6 +43,7 @@ function gatedServer(admission: ConstructorParameters<typeof Server>[0]) {
   return {
     server,
     started,
+    hooks,
     releaseOne: () => gates.shift()?.(),
     /** Resolves once `count` handlers have started. */
     startedCount: (count: number): Promise<void> =>
@@ -131,7 +134,7 @@ describe("server concurrency caps and the admission queue", function () {
   });
 
   it("drops a call whose deadline passed while it waited: answered at the front, handler never run", async () => {
-    const g = gatedServer({ admission: { maxConcurrent: 1 } });
+    const g = gatedServer({ admission: { methods: { [readMethod.path]: { maxConcurrent: 1 } } } });
     const c = await open(g.server);
     // `a` runs; `late` (100 ms deadline) and `b` (no deadline) wait behind it.
     const a = c.unary(readMethod, { key: "a" });
@@ -141,20 +144,18 @@ describe("server concurrency caps and the admission queue", function () {
     queued = queuedEvent();
     const b = c.unary(readMethod, { key: "b" });
     await queued;
-    // `a` finishes only after `late`'s deadline, with the server's event loop blocked until then, so no
-    // timer can end `late` first: the queue finds it expired when it reaches the front.
-    const dropped = nextEvent<AdmissionEvent>(
-      resilienceChannelNames.admission,
-      (e) => e.outcome === "dropped",
-    );
-    const blockUntil = Date.now() + 150;
-    const release = g.releaseOne;
-    setImmediate(() => {
+    // A write (not capped) works 150 ms, past `late`'s deadline, then lets `a` finish. It runs in the
+    // server's I/O phase, so the queue moves on (in the same turn of the event loop) before any timer could
+    // end `late`: the queue finds it expired when it reaches the front.
+    const dropped = nextEvent<AdmissionEvent>(resilienceChannelNames.admission, (e) => e.outcome === "dropped");
+    g.hooks.write = () => {
+      const blockUntil = Date.now() + 150;
       while (Date.now() < blockUntil) {
-        // the handler of `a` does 150 ms of work
+        // 150 ms of CPU work
       }
-      release();
-    });
+      g.releaseOne();
+    };
+    await c.unary(WorkService.methods[1], { key: "w" });
     await a;
     const event = await dropped;
     assert.equal(event.status, Status.DEADLINE_EXCEEDED);
@@ -164,7 +165,7 @@ describe("server concurrency caps and the admission queue", function () {
     await g.startedCount(2);
     g.releaseOne();
     await b;
-    assert.deepEqual(g.started, ["a", "b"], "the expired call's handler never ran");
+    assert.deepEqual(g.started, ["a", "w", "b"], "the expired call's handler never ran");
     assert.equal(g.server.admission!.dropped, 1);
   });
 
