@@ -4,7 +4,7 @@
 // serves until the driver disconnects.
 
 import { parseArgs } from "node:util";
-import { Server, silentLogger } from "@rpcgen/runtime";
+import { type AdmissionOptions, Server, silentLogger } from "@rpcgen/runtime";
 import { Order, OrderService, type OrderServiceHandlers } from "../../generated/shop/orders.js";
 
 const { values } = parseArgs({
@@ -13,6 +13,8 @@ const { values } = parseArgs({
     protect: { type: "boolean", default: false },
     "max-concurrent": { type: "string", default: "1" },
     "max-queued": { type: "string", default: "2" },
+    // Every admission policy on, none binding (bench/resilience/policy-cost.ts measures their cost).
+    policies: { type: "boolean", default: false },
   },
 });
 const workMs = Number(values["work-ms"]);
@@ -38,12 +40,21 @@ const handlers: OrderServiceHandlers = {
   ping() {},
 };
 
-const server = new Server({
-  logger: silentLogger,
-  ...(values.protect
-    ? { admission: { maxConcurrent: Number(values["max-concurrent"]), maxQueued: Number(values["max-queued"]) } }
-    : {}),
-}).add(OrderService, handlers);
+const unbinding = { rate: 1e9, burst: 1e9 };
+const admission: AdmissionOptions | undefined = values.policies
+  ? {
+      maxConcurrent: 1e6,
+      maxQueued: 1e6,
+      methods: { [OrderService.methods[0].path]: { maxConcurrent: 1e6 } },
+      rateLimits: [{ ...unbinding, method: OrderService.methods[0].path }, { ...unbinding, per: "caller" }],
+    }
+  : values.protect
+    ? { maxConcurrent: Number(values["max-concurrent"]), maxQueued: Number(values["max-queued"]) }
+    : undefined;
+const server = new Server({ logger: silentLogger, ...(admission === undefined ? {} : { admission }) }).add(
+  OrderService,
+  handlers,
+);
 const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
 process.send?.({ type: "ready", port });
 process.on("disconnect", () => {
