@@ -123,7 +123,11 @@ export class AdaptiveLimit {
   release(rttMs: number, code: StatusCode, now: number): void {
     const inflight = this.inflight;
     this.inflight = inflight - 1;
-    if (code === Status.CANCELLED) return;
+    if (code === Status.CANCELLED) {
+      // A cancelled probe measured nothing: the next call probes again (left out, no call could go again).
+      if (this.probe === 2 && inflight === 1) this.probe = 1;
+      return;
+    }
     const o = this.options;
     if (this.probe === 2 && inflight === 1) {
       // The probe: the one call in flight. Its latency is the unloaded latency from now on.
