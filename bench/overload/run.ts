@@ -37,7 +37,15 @@ async function withServer<T>(protect: boolean, body: (address: string) => Promis
 async function load(address: string, args: readonly string[]): Promise<LoadResult> {
   const child = spawnChild(
     path.join(here, "load.ts"),
-    ["--address", address, "--duration-ms", values["duration-ms"]!, "--timeout-ms", values["timeout-ms"]!, ...args],
+    [
+      "--address",
+      address,
+      "--duration-ms",
+      values["duration-ms"]!,
+      "--timeout-ms",
+      values["timeout-ms"]!,
+      ...args,
+    ],
     nodeFlags,
   );
   const message = (await nextMessage(child, 120_000)) as unknown as { result: LoadResult };
@@ -45,7 +53,8 @@ async function load(address: string, args: readonly string[]): Promise<LoadResul
 }
 
 // Figures rounded for the report; a run without a successful call has no latency (null).
-const round = (n: number | null, digits = 2): number | null => (n === null ? null : Number(n.toFixed(digits)));
+const round = (n: number | null, digits = 2): number | null =>
+  n === null ? null : Number(n.toFixed(digits));
 
 const startedLoad = loadavg();
 // Capacity: what the unprotected server completes with callers always waiting (closed loop, 8 callers).
@@ -53,7 +62,9 @@ const capacity = await withServer(false, (a) => load(a, ["--closed", "8", "--tim
 const C = capacity.goodputPerSec;
 // Unloaded latency: an open loop at a tenth of the capacity.
 const unloaded = await withServer(false, (a) => load(a, ["--rate", String(Math.round(C / 10))]));
-console.error(`capacity C = ${Math.round(C)} calls/s; unloaded p50 ${round(unloaded.p50Ms)} ms, p99 ${round(unloaded.p99Ms)} ms`);
+console.error(
+  `capacity C = ${Math.round(C)} calls/s; unloaded p50 ${round(unloaded.p50Ms)} ms, p99 ${round(unloaded.p99Ms)} ms`,
+);
 
 const rows = [];
 for (const multiple of [1, 2, 4]) {

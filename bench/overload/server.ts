@@ -46,7 +46,10 @@ const admission: AdmissionOptions | undefined = values.policies
       maxConcurrent: 1e6,
       maxQueued: 1e6,
       methods: { [OrderService.methods[0].path]: { maxConcurrent: 1e6 } },
-      rateLimits: [{ ...unbinding, method: OrderService.methods[0].path }, { ...unbinding, per: "caller" }],
+      rateLimits: [
+        { ...unbinding, method: OrderService.methods[0].path },
+        { ...unbinding, per: "caller" },
+      ],
     }
   : values.protect
     ? { maxConcurrent: Number(values["max-concurrent"]), maxQueued: Number(values["max-queued"]) }
@@ -60,7 +63,10 @@ process.send?.({ type: "ready", port });
 process.on("disconnect", () => {
   const admission = server.admission;
   void server.close({ graceMs: 100 }).then(() => {
-    if (admission !== undefined) console.error(JSON.stringify({ admission: { refused: admission.refused, dropped: admission.dropped } }));
+    if (admission !== undefined)
+      console.error(
+        JSON.stringify({ admission: { refused: admission.refused, dropped: admission.dropped } }),
+      );
     process.exit(0);
   });
 });

@@ -133,7 +133,12 @@ export class Admission {
     }
     const gate = this.gates.get(path) ?? this.rest;
     // Calls already waiting go first: a new call takes a free slot only when nobody waits for it.
-    if (gate.running < gate.max && this.running < this.maxConcurrent && gate.live === 0 && !this.drainScheduled) {
+    if (
+      gate.running < gate.max &&
+      this.running < this.maxConcurrent &&
+      gate.live === 0 &&
+      !this.drainScheduled
+    ) {
       this.start(call, gate, body);
       return;
     }

@@ -68,7 +68,9 @@ describe("adaptive concurrency", function () {
 
   it("keeps sending after a probe call is cancelled (the next call probes again)", () => {
     // With a limit of 1, every other call cancelled: the probe, which follows a counted call, is cancelled.
-    const limit = new AdaptiveLimit(resolveAdaptiveConcurrency({ initialLimit: 1, minLimit: 1, maxLimit: 1 }));
+    const limit = new AdaptiveLimit(
+      resolveAdaptiveConcurrency({ initialLimit: 1, minLimit: 1, maxLimit: 1 }),
+    );
     for (let i = 0; i < 1000; i++) {
       assert.ok(limit.tryAcquire(), `call ${i} refused`);
       limit.release(2, i % 2 === 0 ? Status.OK : Status.CANCELLED, i);

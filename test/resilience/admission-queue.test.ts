@@ -147,7 +147,10 @@ describe("server concurrency caps and the admission queue", function () {
     // A write (not capped) works 150 ms, past `late`'s deadline, then lets `a` finish. It runs in the
     // server's I/O phase, so the queue moves on (in the same turn of the event loop) before any timer could
     // end `late`: the queue finds it expired when it reaches the front.
-    const dropped = nextEvent<AdmissionEvent>(resilienceChannelNames.admission, (e) => e.outcome === "dropped");
+    const dropped = nextEvent<AdmissionEvent>(
+      resilienceChannelNames.admission,
+      (e) => e.outcome === "dropped",
+    );
     g.hooks.write = () => {
       const blockUntil = Date.now() + 150;
       while (Date.now() < blockUntil) {
