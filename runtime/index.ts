@@ -140,6 +140,7 @@ export {
   serverStreamMethod,
   unaryMethod,
 } from "./method-builders.js";
+export * from "./resilience/index.js";
 export {
   type CloseOptions,
   type ListenAddress,

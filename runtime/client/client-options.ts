@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_QUEUED_BYTES,
   DEFAULT_MAX_QUEUED_CALLS,
 } from "../limits.js";
+import type { ClientPolicyOptions } from "../resilience/client-policies.js";
 import type { Dialer } from "../transport/dialers.js";
 
 /** Reconnect backoff: the n-th failed attempt waits min(maxMs, initialMs * multiplier^(n-1)) ± jitter. */
@@ -22,8 +23,11 @@ export interface BackoffOptions {
   readonly jitter?: number;
 }
 
-/** Options of `connect(target, options)`. Every field is optional; docs/runtime.md lists the defaults. */
-export interface ConnectOptions {
+/**
+ * Options of `connect(target, options)`. Every field is optional; docs/runtime.md lists the defaults, and
+ * docs/resilience.md the policies (`circuitBreaker`, `adaptiveConcurrency`).
+ */
+export interface ConnectOptions extends ClientPolicyOptions {
   /**
    * How to open a transport to the server, instead of the built-in dialer the target names (TCP or a
    * Unix socket). The target string is then only the channel's name in errors and events.

@@ -16,6 +16,7 @@ import type {
 import { CallQueue } from "../flow/call-queue.js";
 import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
 import { queueFull } from "../limits.js";
+import { withClientPolicies } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
 import { dialerFor } from "../transport/dialers.js";
 import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
@@ -58,7 +59,7 @@ export class SocketChannel implements Channel, CallScheduler {
     const dialer = options?.dialer ?? dialerFor(target);
     this.options = resolveConnectOptions(options);
     this.queue = new CallQueue(this.options.maxQueuedCalls, this.options.maxQueuedBytes);
-    const interceptors = this.options.interceptors;
+    const interceptors = withClientPolicies(this.options.interceptors, options, target);
     this.chain =
       interceptors.length === 0
         ? undefined

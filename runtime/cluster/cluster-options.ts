@@ -6,6 +6,7 @@ import type { ClientCall } from "../interceptors.js";
 import { Status, type StatusCode } from "../status.js";
 import type { Dialer } from "../transport/dialers.js";
 import type { BalancerFactory, BalancerName } from "./balancers/balancer.js";
+import type { OutlierEjectionOptions } from "./outlier-ejection.js";
 import type { Resolver } from "./resolver.js";
 import type { RetryBudgetOptions } from "./retry-budget.js";
 import { checkSubsetOptions, type SubsetOptions } from "./subset.js";
@@ -60,6 +61,8 @@ export interface ClusterOptions extends ConnectOptions {
   readonly dnsRefreshMs?: number;
   /** Time allowed for each etcd request of an `etcd://` target, in ms (default 5000). */
   readonly registryTimeoutMs?: number;
+  /** Ejection of failing endpoints from the balancer (`true` for the defaults; docs/resilience.md); default off. */
+  readonly outlierEjection?: OutlierEjectionOptions | boolean;
 }
 
 /** ClusterOptions with defaults applied (those the cluster layer itself reads). */
@@ -93,6 +96,9 @@ export const CLUSTER_ONLY_OPTIONS = [
   "dnsRefreshMs",
   "registryTimeoutMs",
   "interceptors",
+  "outlierEjection",
+  "circuitBreaker",
+  "adaptiveConcurrency",
 ] as const;
 
 function positiveInteger(name: string, value: number): number {

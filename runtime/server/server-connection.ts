@@ -10,6 +10,7 @@ import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
 import { decodeCancel, decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
+import type { Admission } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { Transport } from "../transport/transport.js";
 import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
@@ -20,6 +21,8 @@ export interface ConnectionHost {
   readonly logger: Logger;
   readonly handshakeTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** Admission control, if configured: decides each new call, and is told when one is over. */
+  readonly admission: Admission | undefined;
   /** The connection closed. */
   connectionClosed(connection: ServerConnection): void;
 }
@@ -113,6 +116,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   callDone(call: IncomingCall): void {
+    if (call.admission !== undefined) this.host.admission?.release(call);
     this.calls.delete(call.id);
     const size = this.calls.size;
     if (size === 0) {
@@ -228,7 +232,9 @@ export class ServerConnection extends FrameConnection implements CallHost {
     }
     const call = new IncomingCall(this, id, route, head, oneway);
     this.calls.set(id, call);
-    call.run(head.body);
+    const admission = this.host.admission;
+    if (admission === undefined) call.run(head.body);
+    else admission.admit(call, head.body, this.remoteIp ?? this.peer);
     this.updateReading();
   }
 }

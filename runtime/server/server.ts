@@ -6,6 +6,7 @@ import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
 import { DEFAULT_GRACE_MS } from "../limits.js";
 import type { Logger } from "../logger.js";
+import { Admission } from "../resilience/admission.js";
 import { Status } from "../status.js";
 import {
   type ListenAddress,
@@ -36,6 +37,8 @@ export class Server implements ConnectionHost {
   readonly logger: Logger;
   readonly handshakeTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** Admission control (rate limits, caps, queue) when `admission` was given; its counters say what it did. */
+  readonly admission: Admission | undefined;
   private readonly options: ResolvedServerOptions;
   private readonly connections = new Set<ServerConnection>();
   private readonly perAddress = new Map<string, number>();
@@ -51,6 +54,8 @@ export class Server implements ConnectionHost {
     this.logger = this.options.logger;
     this.handshakeTimeoutMs = this.options.handshakeTimeoutMs;
     this.idleTimeoutMs = this.options.idleTimeoutMs;
+    const admission = this.options.admission;
+    this.admission = admission === undefined ? undefined : new Admission(admission);
   }
 
   /** Connections open now. */
