@@ -43,6 +43,18 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 /** Time `server.close()` gives open calls before they are ended with UNAVAILABLE. */
 export const DEFAULT_GRACE_MS = 5_000;
+/**
+ * Entries a receiver accepts in one metadata block (a call's metadata, response headers or trailers,
+ * HELLO metadata): `maxMetadataEntries`. Beyond it a server answers the call RESOURCE_EXHAUSTED without
+ * running a handler; a client fails the call RESOURCE_EXHAUSTED (and cancels it); in a HELLO it is a
+ * protocol error.
+ */
+export const DEFAULT_MAX_METADATA_ENTRIES = 128;
+/**
+ * Bytes of one received metadata block as sent on the wire (2 + per entry 7 + key + value bytes):
+ * `maxMetadataBytes`, with the same consequences as `maxMetadataEntries`.
+ */
+export const DEFAULT_MAX_METADATA_BYTES = 16 * 1024;
 /** Entries in one metadata block, and bytes in one key; more fails the call with INVALID_ARGUMENT. */
 export const MAX_METADATA_ENTRIES = 0xffff;
 /** Bytes in one metadata key. */
@@ -67,6 +79,18 @@ export function metadataProblem(metadata: Metadata): string | undefined {
       return `value of "${key}" is not a string or bytes`;
   }
   return count > MAX_METADATA_ENTRIES ? `more than ${MAX_METADATA_ENTRIES} entries` : undefined;
+}
+
+/** Throws TypeError unless `value` (the option `name`) is undefined or an integer from `min` up. */
+export function checkCount(name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+    throw new TypeError(`${name} must be an integer of at least ${min}, got ${value}`);
+  }
+}
+
+/** The status message for metadata received beyond this side's limits. */
+export function metadataTooLarge(what: string, detail: string): string {
+  return `${what} refused: ${detail}`;
 }
 
 /** Throws TypeError unless `value` is a usable `maxFrameSize` (or undefined). */

@@ -6,11 +6,19 @@ import { CallTable } from "../connection/call-table.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
+import { metadataTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
-import { decodeCancel, decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
-import { ProtocolError } from "../protocol/protocol-error.js";
+import {
+  decodeCancel,
+  decodeRequest,
+  decodeWindow,
+  PathCache,
+  type RequestHead,
+} from "../protocol/payloads.js";
+import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import type { TransportInfo } from "../transport/listeners.js";
 import type { Transport } from "../transport/transport.js";
 import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
 
@@ -32,6 +40,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
   readonly logger: Logger;
   /** The remote IP address counted against per-address limits, if the transport has one. */
   readonly remoteIp: string | undefined;
+  /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
+  readonly transportInfo: TransportInfo;
   private readonly host: ConnectionHost;
   private readonly calls = new CallTable<IncomingCall>();
   private lastStreamId = 0;
@@ -44,14 +54,15 @@ export class ServerConnection extends FrameConnection implements CallHost {
   constructor(
     transport: Transport,
     info: ConnectionInfo,
-    remoteIp: string | undefined,
+    transportInfo: TransportInfo,
     settings: ConnectionSettings,
     host: ConnectionHost,
   ) {
     super(transport, info, settings);
     this.host = host;
     this.logger = host.logger;
-    this.remoteIp = remoteIp;
+    this.transportInfo = transportInfo;
+    this.remoteIp = transportInfo.remoteIp;
     this.handshakeTimer = setTimeout(() => {
       this.protocolError(`handshake not completed within ${host.handshakeTimeoutMs} ms`);
     }, host.handshakeTimeoutMs);
@@ -71,7 +82,9 @@ export class ServerConnection extends FrameConnection implements CallHost {
   goAway(status: StatusCode, reason: string): void {
     if (this.isClosed) return;
     if (!this.isOpen) {
+      // Refused before the handshake (a limit, a TLS refusal, shutdown): nothing the peer sends is read.
       this.sendGoAwayAndEnd(0, status, reason);
+      this.discardInput();
       return;
     }
     if (!this.goingAway) {
@@ -123,12 +136,22 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   callProtocolError(reason: string): void {
-    this.protocolError(reason, this.lastStreamId);
+    this.protocolError(reason);
   }
 
-  protected override protocolError(reason: string, lastStreamId = 0): void {
+  // Calls up to the last one accepted may have run; the GOAWAY must not tell the client otherwise.
+  protected override get lastProcessedId(): number {
+    return this.lastStreamId;
+  }
+
+  protected override protocolError(reason: string, lastStreamId = this.lastStreamId): void {
     if (!this.isClosed) this.logger.warn({ peer: this.peer, reason }, "protocol error from a client");
     super.protocolError(reason, lastStreamId);
+  }
+
+  protected override internalError(error: unknown): void {
+    if (!this.isClosed) this.logger.error({ err: error, peer: this.peer }, "connection failed on a frame");
+    super.internalError(error);
   }
 
   protected override onPreface(): void {
@@ -209,8 +232,20 @@ export class ServerConnection extends FrameConnection implements CallHost {
     // After our GOAWAY: ignored; the GOAWAY's last stream id tells the client it was never processed.
     if (this.goingAway) return;
     this.lastStreamId = id;
-    const head = decodeRequest(frame.source, this.paths, frame.start, frame.end);
     const oneway = (flags & FLAG_ONEWAY) !== 0;
+    let head: RequestHead;
+    try {
+      head = decodeRequest(frame.source, this.paths, frame.start, frame.end, this.settings);
+    } catch (error) {
+      if (!(error instanceof MetadataTooLarge)) throw error;
+      // Refused before any handler: the client may send it again, with less metadata.
+      const message = metadataTooLarge("call metadata", error.message);
+      this.logger.debug({ peer: this.peer, reason: message }, "call refused");
+      if (!oneway) {
+        this.sendResponse(id, Status.RESOURCE_EXHAUSTED, message, undefined, undefined, undefined, true);
+      }
+      return;
+    }
     const route = this.host.routes.get(head.path);
     if (route === undefined) {
       if (!oneway) {

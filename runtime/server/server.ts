@@ -1,11 +1,14 @@
 // The Server: registers services, serves the transports its listener accepts (or that it is handed with
 // `serve`) within its connection limits, and closes gracefully.
 
+import type { SecureContextOptions } from "node:tls";
 import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
 import { DEFAULT_GRACE_MS } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { Status } from "../status.js";
+import { tlsListener } from "../tls/tls-listener.js";
+import type { ServerTlsOptions } from "../tls/tls-options.js";
 import {
   type ListenAddress,
   type Listener,
@@ -75,17 +78,46 @@ export class Server implements ConnectionHost {
 
   /**
    * Starts listening on a TCP host and port (defaults 127.0.0.1 and 0, a free port) or on a Unix socket
-   * `path`; resolves with the bound address. One listener per server.
+   * `path`; resolves with the bound address. With `tls`, connections speak TLS (ALPN `rpcgen/1`; with
+   * `tls.requestCert`, mutual TLS). One listener per server. Rejects with TypeError for TLS options that
+   * make no secure context.
    */
-  listen(options: { readonly path: string }): Promise<{ readonly path: string }>;
+  listen(options: {
+    readonly path: string;
+    readonly tls?: ServerTlsOptions;
+  }): Promise<{ readonly path: string }>;
   listen(options?: {
     readonly host?: string;
     readonly port?: number;
+    readonly tls?: ServerTlsOptions;
   }): Promise<{ host: string; port: number }>;
   listen(options?: ListenOptions): Promise<ListenAddress> {
-    return this.listenOn(
-      netListener(options ?? {}, (error) => this.logger.error({ err: error }, "listening socket failed")),
-    );
+    const o = options ?? {};
+    const onError = (error: Error): void => this.logger.error({ err: error }, "listening socket failed");
+    if (o.tls === undefined) return this.listenOn(netListener(o, onError));
+    let listener: Listener;
+    try {
+      const limits = {
+        handshakeTimeoutMs: this.handshakeTimeoutMs,
+        maxHandshakes: this.options.maxConnections,
+        maxHandshakesPerAddress: this.options.maxConnectionsPerAddress,
+      };
+      listener = tlsListener(o, o.tls, limits, onError, this.logger);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.listenOn(listener);
+  }
+
+  /**
+   * Replaces the TLS key, certificate and authorities of a server listening with TLS: connections
+   * accepted from now on use them; open ones keep going with theirs. Throws TypeError for options that
+   * make no secure context (the old ones then stay), Error when the server does not listen with TLS.
+   */
+  setTlsOptions(options: SecureContextOptions): void {
+    const listener = this.listener;
+    if (listener?.setSecureContext === undefined) throw new Error("server is not listening with TLS");
+    listener.setSecureContext(options);
   }
 
   /**
@@ -99,7 +131,7 @@ export class Server implements ConnectionHost {
     const connection = new ServerConnection(
       transport,
       { side: "server", peer, target: undefined },
-      remoteIp,
+      Object.freeze({ peer, remoteIp, tls: info?.tls }),
       this.options.connection,
       this,
     );
@@ -109,8 +141,12 @@ export class Server implements ConnectionHost {
       count = (this.perAddress.get(remoteIp) ?? 0) + 1;
       this.perAddress.set(remoteIp, count);
     }
+    const refusal = info?.refusal;
     if (this.closing !== undefined) {
       connection.goAway(Status.UNAVAILABLE, "server shutting down");
+    } else if (refusal !== undefined) {
+      this.logger.warn({ peer, reason: refusal.reason }, "connection refused");
+      connection.goAway(refusal.status, refusal.reason);
     } else if (this.connections.size > this.options.maxConnections) {
       this.logger.warn({ peer, open: this.connections.size - 1 }, "connection refused: too many connections");
       connection.goAway(Status.RESOURCE_EXHAUSTED, "too many connections");
