@@ -41,6 +41,12 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 /** Time a new server connection has to send its preface and HELLO; then GOAWAY INTERNAL and close. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
+/**
+ * Times a call that a server's GOAWAY says it never processed is sent again transparently; after that it
+ * fails with the GOAWAY's error (still `unprocessed`), so a server that keeps refusing cannot keep a call
+ * going round for ever.
+ */
+export const MAX_TRANSPARENT_RETRIES = 3;
 /** Time `server.close()` gives open calls before they are ended with UNAVAILABLE. */
 export const DEFAULT_GRACE_MS = 5_000;
 /**

@@ -264,8 +264,6 @@ export abstract class FrameConnection {
   protected abstract onWritable(): void;
   /** The connection closed (called once); `error` says why. */
   protected abstract onClosed(error: RpcError): void;
-  /** Preface checked (servers answer with their own preface and HELLO here). */
-  protected onPreface(): void {}
 
   private pump(): void {
     this.pumping = true;
@@ -275,7 +273,6 @@ export abstract class FrameConnection {
         if (preface === undefined) return;
         checkPreface(preface);
         this.phase = Phase.HELLO;
-        this.onPreface();
       }
       const d = this.decoder;
       while (!this.readPaused && this.phase !== Phase.CLOSED && d.next()) {

@@ -154,11 +154,10 @@ export class ServerConnection extends FrameConnection implements CallHost {
     super.internalError(error);
   }
 
-  protected override onPreface(): void {
-    this.sendHello();
-  }
-
   protected override onOpen(): void {
+    // Answered only now, after the client's HELLO was accepted: a HELLO this server refuses (too much
+    // metadata) then fails the client's connection attempt, rather than a connection it thinks is ready.
+    this.sendHello();
     clearTimeout(this.handshakeTimer);
     const idleMs = this.host.idleTimeoutMs;
     if (idleMs > 0) {
