@@ -178,6 +178,7 @@ export {
   type DialContext,
   type Dialer,
   dialerFor,
+  FatalDialError,
   parseTarget,
   type Target,
   tcpDialer,

@@ -72,6 +72,7 @@ export abstract class FrameConnection {
   private pumping = false;
   private prefaceSent = false;
   private discarding = false;
+  private destroyTimer: NodeJS.Timeout | undefined;
   private readonly onData = (chunk: Buffer): void => {
     if (this.discarding) return;
     if (this.keepalive !== undefined) this.keepalive.received = true;
@@ -215,7 +216,8 @@ export abstract class FrameConnection {
     }
     this.encoder.flush();
     this.transport.end();
-    setTimeout(() => this.transport.destroy(), 1000).unref();
+    // Cleared when the transport closes first: a closed connection must not stay reachable for a second.
+    this.destroyTimer ??= setTimeout(() => this.transport.destroy(), 1000).unref();
   }
 
   /**
@@ -356,6 +358,7 @@ export abstract class FrameConnection {
   private closed(): void {
     if (this.phase === Phase.CLOSED) return;
     this.phase = Phase.CLOSED;
+    clearTimeout(this.destroyTimer);
     this.keepalive?.stop();
     this.decoder.clear();
     this.notifyWritable();

@@ -73,7 +73,8 @@ export class PayloadReader {
   /**
    * A metadata block: u16 count, then entries of (u8 kind, u16 key length, key, u32 value length, value).
    * With `limits`, a block with more entries or wire bytes than allowed throws MetadataTooLarge as soon as
-   * its count or an entry's lengths say so, before that entry is decoded.
+   * its count or an entry's lengths say so, before that entry is decoded (a block cut short is a
+   * ProtocolError, whatever it claims).
    */
   metadata(limits?: MetadataLimits): Metadata {
     const begin = this.pos;
@@ -88,14 +89,15 @@ export class PayloadReader {
     const out: Record<string, string | Uint8Array> = {};
     for (let i = 0; i < count; i++) {
       const kind = this.u8("metadata kind");
+      // A block that is cut short is malformed whatever its size; one that is whole but large is refused.
       const keyLength = this.u16("metadata key");
-      if (this.pos + keyLength + 4 - begin > maxBytes) throw metadataTooLarge(maxBytes);
       this.need(keyLength, "metadata key");
+      if (this.pos + keyLength + 4 - begin > maxBytes) throw metadataTooLarge(maxBytes);
       const keyAt = this.pos;
       this.pos += keyLength;
       const len = this.u32("metadata value");
-      if (this.pos + len - begin > maxBytes) throw metadataTooLarge(maxBytes);
       this.need(len, "metadata value");
+      if (this.pos + len - begin > maxBytes) throw metadataTooLarge(maxBytes);
       const key = this.buf.toString("utf8", keyAt, keyAt + keyLength);
       let value: string | Uint8Array;
       if (kind === METADATA_STRING) value = this.buf.toString("utf8", this.pos, this.pos + len);

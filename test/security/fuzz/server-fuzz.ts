@@ -1,0 +1,205 @@
+// Drives a live server (in its own process) with hostile client sequences, many connections at once,
+// while a well-behaved client calls it on another connection. Checks, for every sequence: the server
+// survives, answers only in well-formed frames, closes by itself after a certain violation (with a
+// GOAWAY), and closes when the sender does otherwise; and the good client gets answers throughout.
+
+import { connect as netConnect } from "node:net";
+import { connect } from "@rpcgen/runtime";
+import { FrameDecoder } from "../../../runtime/frames/frame-decoder.js";
+import { FrameType } from "../../../runtime/protocol/frame-types.js";
+import {
+  checkPreface,
+  decodeGoAway,
+  decodeHeaders,
+  decodeResponse,
+  decodeWindow,
+} from "../../../runtime/protocol/payloads.js";
+import { echoMethod } from "../../runtime/fixtures/echo-service.js";
+import { hostileClientSequence, type Sequence } from "./hostile-client.js";
+import { Prng } from "./prng.js";
+import { startTarget, type TargetStats } from "./target-process.js";
+
+/** How long a run is and what it aims at. */
+export interface FuzzOptions {
+  /** Sequences to run (the run stops earlier when `seconds` pass). */
+  readonly sequences: number;
+  /** Time bound in seconds (default: none). */
+  readonly seconds?: number;
+  readonly seed: number;
+  /** Connections at once (default 48). */
+  readonly concurrency?: number;
+}
+
+/** What a server fuzz run found. */
+export interface ServerFuzzReport {
+  readonly sequences: number;
+  readonly fatal: number;
+  readonly shapes: Readonly<Record<string, number>>;
+  /** Every check that failed, with the sequence's number (replay: its seed is `seed + number`). */
+  readonly failures: readonly string[];
+  readonly goodCalls: number;
+  readonly before: TargetStats;
+  readonly after: TargetStats;
+  readonly seconds: number;
+}
+
+const SERVER_MAX_FRAME = 64 * 1024;
+const WATCHDOG_MS = 15_000;
+
+// The server's bytes must be a preface and well-formed frames of the kinds a server sends.
+function checkServerOutput(bytes: Buffer, fatal: boolean): string | undefined {
+  if (bytes.length === 0) return fatal ? "closed without a GOAWAY" : undefined;
+  const decoder = new FrameDecoder(0xffffffff);
+  decoder.push(bytes);
+  const preface = decoder.takePreface();
+  if (preface === undefined) return "sent less than a preface";
+  let goAway = false;
+  try {
+    checkPreface(preface);
+    while (decoder.next()) {
+      const payload = decoder.payload;
+      switch (decoder.type) {
+        case FrameType.HELLO:
+        case FrameType.MESSAGE:
+          break;
+        case FrameType.RESPONSE:
+          decodeResponse(payload, decoder.flags);
+          break;
+        case FrameType.HEADERS:
+          decodeHeaders(payload);
+          break;
+        case FrameType.WINDOW:
+          decodeWindow(payload);
+          break;
+        case FrameType.PING:
+          if (payload.length !== 8) return "sent a bad PING";
+          break;
+        case FrameType.GOAWAY:
+          decodeGoAway(payload);
+          goAway = true;
+          break;
+        default:
+          return `sent a frame of type ${decoder.type}`;
+      }
+    }
+  } catch (error) {
+    return `sent malformed bytes: ${(error as Error).message}`;
+  }
+  if (decoder.buffered !== 0) return `left ${decoder.buffered} bytes of a partial frame`;
+  if (fatal && !goAway) return "closed after a violation without a GOAWAY";
+  return undefined;
+}
+
+// Plays one sequence on a new connection; resolves with a failure description, or undefined.
+function play(port: number, sequence: Sequence): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: "127.0.0.1", port });
+    const received: Buffer[] = [];
+    let closedByUs = false;
+    const watchdog = setTimeout(() => {
+      socket.destroy();
+      resolve(
+        sequence.fatal ? "did not close after a certain violation" : "did not close after the client did",
+      );
+    }, WATCHDOG_MS);
+    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearTimeout(watchdog);
+      if (sequence.fatal && closedByUs) {
+        resolve("did not close after a certain violation");
+        return;
+      }
+      resolve(checkServerOutput(Buffer.concat(received), sequence.fatal));
+    });
+    socket.on("connect", async () => {
+      for (const chunk of sequence.writes) {
+        if (socket.destroyed) return;
+        socket.write(chunk);
+        // Separate writes, so frames and headers arrive split across reads.
+        if (sequence.writes.length > 1) await new Promise((r) => setImmediate(r));
+      }
+      if (!sequence.fatal) {
+        closedByUs = true;
+        socket.end();
+      }
+    });
+  });
+}
+
+/** Runs the hostile-client fuzzer against a fresh target server. */
+export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport> {
+  const started = performance.now();
+  const deadline =
+    options.seconds === undefined ? Number.POSITIVE_INFINITY : started + options.seconds * 1000;
+  const target = await startTarget(SERVER_MAX_FRAME);
+  const failures: string[] = [];
+  const shapes: Record<string, number> = {};
+  let fatal = 0;
+  let goodCalls = 0;
+  let stop = false;
+  // The well-behaved client: one call after another on its own connection, each checked.
+  const good = connect(`127.0.0.1:${target.port}`, { keepalive: false });
+  const goodLoop = (async () => {
+    for (let i = 0; !stop; i++) {
+      try {
+        const reply = await good.unary(echoMethod, { text: `good ${i}` }, { timeoutMs: 10_000 });
+        if (reply.text !== `good ${i}`) failures.push(`good client: wrong answer ${reply.text}`);
+        goodCalls++;
+      } catch (error) {
+        failures.push(`good client: ${(error as Error).message}`);
+      }
+      // Paced: it checks the server keeps answering, it is not a load of its own.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  try {
+    await good.unary(echoMethod, { text: "warm up" });
+    const before = await target.stats(true);
+    let next = 0;
+    let done = 0;
+    let checkpoint = { done: 0, goodCalls: 0 };
+    const worker = async () => {
+      while (next < options.sequences && performance.now() < deadline && target.crash === undefined) {
+        const index = next++;
+        const sequence = hostileClientSequence(new Prng(options.seed + index), SERVER_MAX_FRAME);
+        shapes[sequence.shape] = (shapes[sequence.shape] ?? 0) + 1;
+        if (sequence.fatal) fatal++;
+        const failure = await play(target.port, sequence);
+        if (failure !== undefined) failures.push(`sequence ${index} (${sequence.shape}): ${failure}`);
+        if (++done - checkpoint.done >= 1000) {
+          // A well-behaved client must get answers in every stretch of a thousand sequences.
+          if (goodCalls === checkpoint.goodCalls)
+            failures.push(`good client: no answer during sequences up to ${done}`);
+          checkpoint = { done, goodCalls };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency ?? 48 }, worker));
+    if (target.crash !== undefined) failures.push(`server crashed: ${target.crash}`);
+    stop = true;
+    await goodLoop;
+    // Every hostile connection gone: only the good client's remains.
+    let after = await target.stats(true);
+    for (let i = 0; i < 500 && after.connections > 1; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      after = await target.stats(true);
+    }
+    if (after.connections !== 1) failures.push(`${after.connections - 1} hostile connections still open`);
+    for (const error of after.internalErrors) failures.push(`server frame handling threw: ${error}`);
+    return {
+      sequences: done,
+      fatal,
+      shapes,
+      failures,
+      goodCalls,
+      before,
+      after,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    stop = true;
+    await good.close();
+    await target.stop();
+  }
+}
