@@ -33,6 +33,14 @@ export const DEFAULT_MAX_QUEUED_CALLS = 1024;
 export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Calls a server serves at once per connection; at the limit it stops reading (TCP pushes back). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 1000;
+/**
+ * What a server assumes each answer on a new connection takes (bytes) until it has measured them (a
+ * moving average of the answers sent). It stops reading for a turn of the event loop once the calls it
+ * started in that turn may answer with `highWaterBytes`, so their answers reach the write buffer before
+ * more calls are read: a client that asks for large answers and does not read them makes the server hold
+ * about `highWaterBytes` more than it already did, not one answer per request it managed to send.
+ */
+export const FIRST_ANSWER_ESTIMATE = 16 * 1024;
 /** Connections a server keeps open at once; more are refused with GOAWAY RESOURCE_EXHAUSTED. */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 /** Connections open at once from one remote IP address; more are refused likewise. */

@@ -6,7 +6,7 @@ import { CallTable } from "../connection/call-table.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
-import { metadataTooLarge } from "../limits.js";
+import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
 import {
@@ -21,6 +21,9 @@ import { RpcError, Status, type StatusCode } from "../status.js";
 import type { TransportInfo } from "../transport/listeners.js";
 import type { Transport } from "../transport/transport.js";
 import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
+
+// Bytes a RESPONSE takes besides its body (header, status, lengths), for the answer-size average.
+const ANSWER_OVERHEAD = 16;
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -50,6 +53,17 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private idleSince = Date.now();
+  // The average size of this connection's answers (a moving average, starting high so a first read of
+  // calls cannot claim much), the write-buffer bytes the calls started this turn may still claim, and
+  // the pause for a turn of the event loop once they are claimed.
+  private answerBytes = FIRST_ANSWER_ESTIMATE;
+  private turnBudget: number;
+  private turnEnd: NodeJS.Immediate | undefined;
+  private readonly endTurn = (): void => {
+    this.turnEnd = undefined;
+    this.turnBudget = this.settings.highWaterBytes;
+    if (!this.isClosed) this.updateReading();
+  };
 
   constructor(
     transport: Transport,
@@ -59,6 +73,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     host: ConnectionHost,
   ) {
     super(transport, info, settings);
+    this.turnBudget = settings.highWaterBytes;
     this.host = host;
     this.logger = host.logger;
     this.transportInfo = transportInfo;
@@ -122,7 +137,9 @@ export class ServerConnection extends FrameConnection implements CallHost {
     body: Uint8Array | undefined,
     unprocessed = false,
   ): void {
-    if (!this.isClosed) this.encoder.response(id, status, message, metadata, typeName, body, unprocessed);
+    if (this.isClosed) return;
+    this.encoder.response(id, status, message, metadata, typeName, body, unprocessed);
+    this.answerBytes += ((body === undefined ? 0 : body.length) + ANSWER_OVERHEAD - this.answerBytes) / 8;
   }
 
   callDone(call: IncomingCall): void {
@@ -209,17 +226,22 @@ export class ServerConnection extends FrameConnection implements CallHost {
     this.updateReading();
   }
 
-  // Reading pauses at the call limit and while answers pile up unread (a client that sends but does not
-  // read), so TCP pushes back on the client instead of this server buffering without bound.
+  // Reading pauses at the call limit, while answers pile up unread (a client that sends but does not
+  // read), and for a turn of the event loop once the calls started in this turn may answer with more than
+  // the write buffer holds: answers are made after the frames that asked for them are read, so without
+  // that pause one read of small requests for large answers would buffer them all before the write
+  // buffer could say it is full. TCP then pushes back on the client instead of this server buffering.
   private updateReading(): void {
     const limit = this.settings.maxConcurrentCalls;
-    if ((limit > 0 && this.calls.size >= limit) || !this.writable) this.pauseReading();
-    else this.resumeReading();
+    if ((limit > 0 && this.calls.size >= limit) || !this.writable || this.turnEnd !== undefined) {
+      this.pauseReading();
+    } else this.resumeReading();
   }
 
   protected override onClosed(error: RpcError): void {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.idleTimer);
+    clearImmediate(this.turnEnd);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
     for (const call of this.calls.snapshot()) call.disconnect(reason, false);
     this.calls.clear();
@@ -263,6 +285,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
     const call = new IncomingCall(this, id, route, head, oneway);
     this.calls.set(id, call);
     call.run(head.body);
+    this.turnBudget -= this.answerBytes;
+    if (this.turnBudget <= 0 && this.turnEnd === undefined) this.turnEnd = setImmediate(this.endTurn);
     this.updateReading();
   }
 }

@@ -35,6 +35,7 @@ import {
   notifyMethod,
   sumMethod,
 } from "../../runtime/fixtures/echo-service.js";
+import { startGoodClient } from "../fixtures/good-client.js";
 import { hostileServerScript, type ServerScript } from "./hostile-server.js";
 import { Prng } from "./prng.js";
 import type { FuzzOptions } from "./server-fuzz.js";
@@ -185,23 +186,9 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzReport
   const shapes: Record<string, number> = {};
   const outcomes: Record<string, number> = {};
   let fatal = 0;
-  let goodCalls = 0;
-  let stop = false;
   const server = new Server({ logger: silentLogger }).add(EchoService, echoHandlers().handlers);
   const { port } = await server.listen();
-  const good = connect(`127.0.0.1:${port}`, { keepalive: false });
-  const goodLoop = (async () => {
-    for (let i = 0; !stop; i++) {
-      try {
-        const reply = await good.unary(echoMethod, { text: `good ${i}` }, { timeoutMs: 10_000 });
-        if (reply.text !== `good ${i}`) failures.push(`good client: wrong answer ${reply.text}`);
-        goodCalls++;
-      } catch (error) {
-        failures.push(`good client: ${(error as Error).message}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
+  const good = await startGoodClient(`127.0.0.1:${port}`);
 
   const one = async (index: number): Promise<void> => {
     const rng = new Prng(options.seed + index);
@@ -262,26 +249,19 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzReport
       while (next < options.sequences && performance.now() < deadline) {
         await one(next++);
         if (++done - checkpoint.done >= 1000) {
-          if (goodCalls === checkpoint.goodCalls)
+          if (good.calls === checkpoint.goodCalls)
             failures.push(`good client: no answer during sequences up to ${done}`);
-          checkpoint = { done, goodCalls };
+          checkpoint = { done, goodCalls: good.calls };
         }
       }
     };
     await Promise.all(Array.from({ length: options.concurrency ?? 48 }, worker));
-    return {
-      sequences: done,
-      fatal,
-      shapes,
-      outcomes,
-      failures,
-      goodCalls,
-      seconds: (performance.now() - started) / 1000,
-    };
+    const witness = await good.stop();
+    failures.push(...witness.failures);
+    const seconds = (performance.now() - started) / 1000;
+    return { sequences: done, fatal, shapes, outcomes, failures, goodCalls: witness.calls, seconds };
   } finally {
-    stop = true;
-    await goodLoop;
-    await good.close();
+    await good.stop();
     await server.close({ graceMs: 100 });
   }
 }

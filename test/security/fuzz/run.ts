@@ -44,7 +44,7 @@ console.log(
 console.log(`  shapes: ${JSON.stringify(server.shapes)}`);
 console.log(
   `  server after GC: heap ${mib(server.before.heapUsed)} -> ${mib(server.after.heapUsed)}, buffers ${mib(server.before.arrayBuffers)} -> ${mib(server.after.arrayBuffers)}, ` +
-    `open files ${server.before.fds} -> ${server.after.fds}, connections ${server.after.connections} (the good client's)`,
+    `open files ${server.before.fds} -> ${server.after.fds}, connections ${server.after.connections}`,
 );
 failuresOf(server.failures);
 const client = await fuzzClient(options);

@@ -4,7 +4,6 @@
 // GOAWAY), and closes when the sender does otherwise; and the good client gets answers throughout.
 
 import { connect as netConnect } from "node:net";
-import { connect } from "@rpcgen/runtime";
 import { FrameDecoder } from "../../../runtime/frames/frame-decoder.js";
 import { FrameType } from "../../../runtime/protocol/frame-types.js";
 import {
@@ -14,7 +13,7 @@ import {
   decodeResponse,
   decodeWindow,
 } from "../../../runtime/protocol/payloads.js";
-import { echoMethod } from "../../runtime/fixtures/echo-service.js";
+import { startGoodClient } from "../fixtures/good-client.js";
 import { hostileClientSequence, type Sequence } from "./hostile-client.js";
 import { Prng } from "./prng.js";
 import { startTarget, type TargetStats } from "./target-process.js";
@@ -132,30 +131,13 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport
   const started = performance.now();
   const deadline =
     options.seconds === undefined ? Number.POSITIVE_INFINITY : started + options.seconds * 1000;
-  const target = await startTarget(SERVER_MAX_FRAME);
+  const target = await startTarget({ maxFrameSize: SERVER_MAX_FRAME });
   const failures: string[] = [];
   const shapes: Record<string, number> = {};
   let fatal = 0;
-  let goodCalls = 0;
-  let stop = false;
-  // The well-behaved client: one call after another on its own connection, each checked.
-  const good = connect(`127.0.0.1:${target.port}`, { keepalive: false });
-  const goodLoop = (async () => {
-    for (let i = 0; !stop; i++) {
-      try {
-        const reply = await good.unary(echoMethod, { text: `good ${i}` }, { timeoutMs: 10_000 });
-        if (reply.text !== `good ${i}`) failures.push(`good client: wrong answer ${reply.text}`);
-        goodCalls++;
-      } catch (error) {
-        failures.push(`good client: ${(error as Error).message}`);
-      }
-      // Paced: it checks the server keeps answering, it is not a load of its own.
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
+  const before = await target.baseline();
+  const good = await startGoodClient(`127.0.0.1:${target.port}`);
   try {
-    await good.unary(echoMethod, { text: "warm up" });
-    const before = await target.stats(true);
     let next = 0;
     let done = 0;
     let checkpoint = { done: 0, goodCalls: 0 };
@@ -169,37 +151,31 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport
         if (failure !== undefined) failures.push(`sequence ${index} (${sequence.shape}): ${failure}`);
         if (++done - checkpoint.done >= 1000) {
           // A well-behaved client must get answers in every stretch of a thousand sequences.
-          if (goodCalls === checkpoint.goodCalls)
+          if (good.calls === checkpoint.goodCalls)
             failures.push(`good client: no answer during sequences up to ${done}`);
-          checkpoint = { done, goodCalls };
+          checkpoint = { done, goodCalls: good.calls };
         }
       }
     };
     await Promise.all(Array.from({ length: options.concurrency ?? 48 }, worker));
     if (target.crash !== undefined) failures.push(`server crashed: ${target.crash}`);
-    stop = true;
-    await goodLoop;
-    // Every hostile connection gone: only the good client's remains.
-    let after = await target.stats(true);
-    for (let i = 0; i < 500 && after.connections > 1; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      after = await target.stats(true);
-    }
-    if (after.connections !== 1) failures.push(`${after.connections - 1} hostile connections still open`);
+    const witness = await good.stop();
+    failures.push(...witness.failures);
+    // Every hostile connection gone (only the good client's remained, and it has closed too).
+    const after = await target.until((stats) => stats.connections === 0, "hostile connections to close");
     for (const error of after.internalErrors) failures.push(`server frame handling threw: ${error}`);
     return {
       sequences: done,
       fatal,
       shapes,
       failures,
-      goodCalls,
+      goodCalls: witness.calls,
       before,
       after,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    stop = true;
-    await good.close();
+    await good.stop();
     await target.stop();
   }
 }
