@@ -22,6 +22,8 @@ export interface ByteSink {
   write(chunk: Uint8Array): boolean;
   readonly writableLength: number;
   readonly destroyed: boolean;
+  /** True once `end()` was called: nothing more may be written (a transport has it; others may not). */
+  readonly writableEnded?: boolean;
 }
 
 const ARENA_BYTES = 64 * 1024;
@@ -259,7 +261,9 @@ export class FrameEncoder {
       this.start = 0;
       this.pos = 0;
     }
-    if (this.sink.destroyed) return;
+    // Frames made after the connection was ended (answers of calls that finished after its GOAWAY) are
+    // dropped: writing after end would make the transport fail and close at once, without its FIN.
+    if (this.sink.destroyed || this.sink.writableEnded === true) return;
     if (chunks.length === 1) {
       this.sink.write(chunks[0]!);
       return;

@@ -38,7 +38,7 @@ console.log(
 );
 const server = await fuzzServer(options);
 console.log(
-  `server: ${server.sequences} hostile client sequences (${server.fatal} certain violations) in ${server.seconds.toFixed(1)} s; ` +
+  `server: ${server.sequences} hostile client sequences (${server.fatal} certain violations, ${server.resets} ended in a reset) in ${server.seconds.toFixed(1)} s; ` +
     `${server.failures.length} failures; the good client got ${server.goodCalls} answers`,
 );
 console.log(`  shapes: ${JSON.stringify(server.shapes)}`);

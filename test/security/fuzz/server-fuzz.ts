@@ -33,6 +33,8 @@ export interface FuzzOptions {
 export interface ServerFuzzReport {
   readonly sequences: number;
   readonly fatal: number;
+  /** Connections that ended in a reset rather than a close (each is also a failure). */
+  readonly resets: number;
   readonly shapes: Readonly<Record<string, number>>;
   /** Every check that failed, with the sequence's number (replay: its seed is `seed + number`). */
   readonly failures: readonly string[];
@@ -89,12 +91,15 @@ function checkServerOutput(bytes: Buffer, fatal: boolean): string | undefined {
   return undefined;
 }
 
-// Plays one sequence on a new connection; resolves with a failure description, or undefined.
-function play(port: number, sequence: Sequence): Promise<string | undefined> {
-  return new Promise((resolve) => {
+// Plays one sequence on a new connection; resolves with a failure description (undefined for none),
+// and whether the connection ended in a reset.
+function play(port: number, sequence: Sequence): Promise<{ failure: string | undefined; reset: boolean }> {
+  return new Promise((settle) => {
     const socket = netConnect({ host: "127.0.0.1", port });
     const received: Buffer[] = [];
     let closedByUs = false;
+    let reset = false;
+    const resolve = (failure: string | undefined) => settle({ failure, reset });
     const watchdog = setTimeout(() => {
       socket.destroy();
       resolve(
@@ -102,11 +107,19 @@ function play(port: number, sequence: Sequence): Promise<string | undefined> {
       );
     }, WATCHDOG_MS);
     socket.on("data", (chunk: Buffer) => received.push(chunk));
-    socket.on("error", () => {});
+    socket.on("error", (error: Error & { code?: string }) => {
+      reset = error.code === "ECONNRESET";
+    });
     socket.on("close", () => {
       clearTimeout(watchdog);
       if (sequence.fatal && closedByUs) {
         resolve("did not close after a certain violation");
+        return;
+      }
+      // The server ends connections gracefully (its GOAWAY, then FIN), so the GOAWAY always arrives; a
+      // reset means it closed abruptly (or waited a whole second for this fuzzer to answer its FIN).
+      if (reset) {
+        resolve("reset the connection instead of closing it");
         return;
       }
       resolve(checkServerOutput(Buffer.concat(received), sequence.fatal));
@@ -135,6 +148,7 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport
   const failures: string[] = [];
   const shapes: Record<string, number> = {};
   let fatal = 0;
+  let resets = 0;
   const before = await target.baseline();
   const good = await startGoodClient(`127.0.0.1:${target.port}`);
   try {
@@ -147,7 +161,8 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport
         const sequence = hostileClientSequence(new Prng(options.seed + index), SERVER_MAX_FRAME);
         shapes[sequence.shape] = (shapes[sequence.shape] ?? 0) + 1;
         if (sequence.fatal) fatal++;
-        const failure = await play(target.port, sequence);
+        const { failure, reset } = await play(target.port, sequence);
+        if (reset) resets++;
         if (failure !== undefined) failures.push(`sequence ${index} (${sequence.shape}): ${failure}`);
         if (++done - checkpoint.done >= 1000) {
           // A well-behaved client must get answers in every stretch of a thousand sequences.
@@ -167,6 +182,7 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport
     return {
       sequences: done,
       fatal,
+      resets,
       shapes,
       failures,
       goodCalls: witness.calls,
