@@ -13,9 +13,7 @@ import {
   connect,
   IDENTITY,
   type Identity,
-  type RpcError,
   Server,
-  type SocketChannel,
   Status,
   unauthenticated,
 } from "@rpcgen/runtime";
@@ -27,7 +25,9 @@ import {
   echoMethod,
   sumMethod,
 } from "../runtime/fixtures/echo-service.js";
+import { closeAfterEach } from "./fixtures/closing.js";
 import { recordingLogger } from "./fixtures/recording-logger.js";
+import { rejection } from "./fixtures/rejection.js";
 
 const TOKENS: ReadonlyMap<string, Identity> = new Map([
   ["writer-token", { subject: "ann", roles: ["writer"], method: "token" }],
@@ -45,22 +45,9 @@ const tableAuthenticator: Authenticator = (ctx) => {
 
 const bearer = (token: string) => ({ metadata: { authorization: `Bearer ${token}` } });
 
-async function errorOf(call: Promise<unknown>): Promise<RpcError> {
-  return call.then(
-    () => assert.fail("the call should have failed"),
-    (error: unknown) => error as RpcError,
-  );
-}
-
 describe("security: authorisation on the server", function () {
   this.timeout(20_000);
-  const channels: SocketChannel[] = [];
-  const servers: Server[] = [];
-
-  afterEach(async () => {
-    for (const c of channels.splice(0)) await c.close();
-    for (const s of servers.splice(0)) await s.close({ graceMs: 100 });
-  });
+  const closing = closeAfterEach();
 
   /** An echo server behind `authInterceptor`; `ran` lists the handlers that ran, `identities` what they saw. */
   async function serve(
@@ -89,11 +76,11 @@ describe("security: authorisation on the server", function () {
         chat: spy("chat", base.chat),
       },
     );
-    servers.push(server);
+    closing.server(server);
     const { port } = await server.listen();
     const open = (options?: ConnectOptions) => {
       const channel = connect(`127.0.0.1:${port}`, options);
-      channels.push(channel);
+      closing.channel(channel);
       return channel;
     };
     return { open, ran, identities, logger };
@@ -108,13 +95,13 @@ describe("security: authorisation on the server", function () {
   it("UNAUTHENTICATED without or with bad credentials; PERMISSION_DENIED without the role", async () => {
     const { open, ran } = await serve(policy);
     const channel = open();
-    const none = await errorOf(channel.unary(echoMethod, { text: "x" }));
+    const none = await rejection(channel.unary(echoMethod, { text: "x" }));
     assert.equal(none.code, Status.UNAUTHENTICATED);
     assert.equal(none.message, 'test.Echo/echo requires role "writer": the call has no credentials');
-    const bad = await errorOf(channel.unary(echoMethod, { text: "x" }, bearer("forged")));
+    const bad = await rejection(channel.unary(echoMethod, { text: "x" }, bearer("forged")));
     assert.equal(bad.code, Status.UNAUTHENTICATED);
     assert.equal(bad.message, "unknown token");
-    const reader = await errorOf(channel.unary(echoMethod, { text: "x" }, bearer("reader-token")));
+    const reader = await rejection(channel.unary(echoMethod, { text: "x" }, bearer("reader-token")));
     assert.equal(reader.code, Status.PERMISSION_DENIED);
     assert.equal(reader.message, 'bob lacks role "writer", which test.Echo/echo requires');
     assert.deepEqual(ran, [], "no refused call reached its handler");
@@ -130,17 +117,17 @@ describe("security: authorisation on the server", function () {
       ticks.push(i);
     assert.deepEqual(ticks, [1, 2]);
     const anonymousStream = channel.serverStream(countToMethod, { n: 2 });
-    const streamError = await errorOf((async () => anonymousStream[Symbol.asyncIterator]().next())());
+    const streamError = await rejection((async () => anonymousStream[Symbol.asyncIterator]().next())());
     assert.equal(streamError.code, Status.UNAUTHENTICATED);
     async function* numbers() {
       yield { n: 1 };
       yield { n: 2 };
     }
-    const denied = await errorOf(channel.clientStream(sumMethod, numbers(), bearer("writer-token")));
+    const denied = await rejection(channel.clientStream(sumMethod, numbers(), bearer("writer-token")));
     assert.equal(denied.code, Status.PERMISSION_DENIED);
     assert.equal(denied.message, "test.Echo/sum is not allowed: the access policy denies it");
     const unnamed = channel.bidi(chatMethod, numbers() as never, bearer("writer-token"));
-    const unnamedError = await errorOf((async () => unnamed[Symbol.asyncIterator]().next())());
+    const unnamedError = await rejection((async () => unnamed[Symbol.asyncIterator]().next())());
     assert.equal(unnamedError.code, Status.PERMISSION_DENIED);
     assert.equal(unnamedError.message, "test.Echo/chat is not allowed: the access policy does not name it");
     assert.deepEqual(ran, ["countTo"]);
@@ -152,7 +139,7 @@ describe("security: authorisation on the server", function () {
     const channel = open();
     assert.equal((await channel.unary(echoMethod, { text: "anon" })).text, "anon");
     assert.equal((await channel.unary(echoMethod, { text: "ann" }, bearer("writer-token"))).text, "ann");
-    const bad = await errorOf(channel.unary(echoMethod, { text: "x" }, bearer("forged")));
+    const bad = await rejection(channel.unary(echoMethod, { text: "x" }, bearer("forged")));
     assert.equal(bad.code, Status.UNAUTHENTICATED);
     assert.deepEqual(ran, ["echo", "echo"]);
     assert.deepEqual(identities, [undefined, "ann"]);
@@ -172,7 +159,7 @@ describe("security: authorisation on the server", function () {
     const crashing = await serve(policy, () => {
       throw new TypeError("verifier bug");
     });
-    const e = await errorOf(crashing.open().unary(echoMethod, { text: "x" }, bearer("writer-token")));
+    const e = await rejection(crashing.open().unary(echoMethod, { text: "x" }, bearer("writer-token")));
     assert.equal(e.code, Status.INTERNAL);
     assert.equal(e.message, "internal error");
     assert.match(crashing.logger.text(), /handler failed .*verifier bug/);

@@ -2,19 +2,13 @@
 // calls abandoned mid-handler), and 1,000 over TLS. The server's open files and memory come back to
 // their baseline, and a client on its own connection gets answers throughout.
 
-import assert from "node:assert/strict";
-import { connect as netConnect } from "node:net";
-import { join } from "node:path";
-import { connect as tlsConnect } from "node:tls";
-import { ALPN_PROTOCOL, connect } from "@rpcgen/runtime";
+import { connect } from "@rpcgen/runtime";
 import { echoMethod } from "../runtime/fixtures/echo-service.js";
 import { encodeFrames } from "../runtime/fixtures/frame-bytes.js";
 import { startGoodClient } from "./fixtures/good-client.js";
-import { makeTestPki, type TestPki } from "./fixtures/pki.js";
-import { rawConnection } from "./fixtures/raw-client.js";
-import { startTarget, type Target, type TargetStats } from "./fuzz/target-process.js";
+import { rawConnection, rawTlsConnection } from "./fixtures/raw-client.js";
+import { assertUnaffectedAndBack, targetHooks } from "./fixtures/target-hooks.js";
 
-const MiB = 1024 * 1024;
 const handshake = encodeFrames((e) => {
   e.preface();
   e.hello([], undefined);
@@ -60,17 +54,6 @@ async function cycle(port: number, i: number): Promise<void> {
   await c.closed;
 }
 
-function assertBaseline(before: TargetStats, after: TargetStats): void {
-  assert.equal(after.connections, 0);
-  assert.equal(after.fds, before.fds, "open files back to the baseline");
-  assert.ok(after.heapUsed - before.heapUsed < 8 * MiB, `heap ${after.heapUsed} vs ${before.heapUsed}`);
-  assert.ok(
-    after.arrayBuffers - before.arrayBuffers < 8 * MiB,
-    `buffers ${after.arrayBuffers} vs ${before.arrayBuffers}`,
-  );
-  assert.deepEqual(after.internalErrors, []);
-}
-
 async function inParallel(count: number, lanes: number, run: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -82,59 +65,36 @@ async function inParallel(count: number, lanes: number, run: (i: number) => Prom
 
 describe("security: connection churn", function () {
   this.timeout(180_000);
-  let target: Target | undefined;
-  let pki: TestPki;
-
-  before(() => {
-    pki = makeTestPki();
-  });
-  after(() => pki.remove());
-  afterEach(async () => {
-    await target?.stop();
-    target = undefined;
-  });
+  const env = targetHooks();
 
   it("10,000 connect/disconnect cycles leave no open file and no memory behind", async () => {
-    target = await startTarget({});
+    const target = await env.start({});
     const before = await target.baseline();
     const good = await startGoodClient(`127.0.0.1:${target.port}`);
-    await inParallel(10_000, 32, (i) => cycle(target!.port, i));
-    const witness = await good.stop();
-    assert.deepEqual(witness.failures, []);
-    assert.ok(witness.calls > 0);
-    assertBaseline(before, await target.until((s) => s.connections === 0, "connections to close"));
+    await inParallel(10_000, 32, (i) => cycle(target.port, i));
+    await assertUnaffectedAndBack(target, before, good);
   });
 
   it("1,000 TLS connect/disconnect cycles likewise", async () => {
-    const tls = { keyFile: join(pki.dir, "server.key"), certFile: join(pki.dir, "server.pem") };
-    target = await startTarget({ tls });
+    const pki = env.pki;
+    const target = await env.start({ tls: env.tlsFiles() });
     const options = { tls: { ca: pki.ca.cert } };
     const before = await target.baseline(options);
     const good = await startGoodClient(`127.0.0.1:${target.port}`, options);
     await inParallel(1000, 16, async (i) => {
       if (i % 2 === 0) {
         // A whole channel: TLS, handshake, one call, close.
-        const channel = connect(`127.0.0.1:${target!.port}`, options);
+        const channel = connect(`127.0.0.1:${target.port}`, options);
         await channel.unary(echoMethod, { text: "tls churn" });
         await channel.close();
         return;
       }
       // TLS done, then gone before the preface; or gone in the middle of the TLS handshake.
-      const raw = netConnect({ host: "127.0.0.1", port: target!.port });
-      const socket = tlsConnect({
-        socket: raw,
-        host: "127.0.0.1",
-        ca: pki.ca.cert,
-        ALPNProtocols: [ALPN_PROTOCOL],
-      });
-      socket.on("error", () => {});
+      const { raw, socket, closed } = rawTlsConnection(target.port, pki.ca.cert);
       if (i % 4 === 1) socket.once("secureConnect", () => socket.destroy());
       else raw.once("connect", () => setImmediate(() => socket.destroy()));
-      await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      await closed;
     });
-    const witness = await good.stop();
-    assert.deepEqual(witness.failures, []);
-    assert.ok(witness.calls > 0);
-    assertBaseline(before, await target.until((s) => s.connections === 0, "connections to close"));
+    await assertUnaffectedAndBack(target, before, good);
   });
 });

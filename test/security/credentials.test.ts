@@ -17,14 +17,9 @@ import {
   type Token,
 } from "@rpcgen/runtime";
 import { countToMethod, EchoService, echoHandlers, echoMethod } from "../runtime/fixtures/echo-service.js";
+import { closeAfterEach } from "./fixtures/closing.js";
 import { recordingLogger } from "./fixtures/recording-logger.js";
-
-async function errorOf(call: Promise<unknown>): Promise<RpcError> {
-  return call.then(
-    () => assert.fail("the call should have failed"),
-    (error: unknown) => error as RpcError,
-  );
-}
+import { rejection } from "./fixtures/rejection.js";
 
 /** A token source the test drives: each fetch waits until the test answers it. */
 function tokenSource() {
@@ -52,7 +47,7 @@ function tokenSource() {
 
 describe("security: per-call credentials on the client", function () {
   this.timeout(20_000);
-  const channels: SocketChannel[] = [];
+  const closing = closeAfterEach();
   let server: Server;
   let target: string;
   // What authorization each call carried, in the order the server got them.
@@ -74,14 +69,13 @@ describe("security: per-call credentials on the client", function () {
     target = `127.0.0.1:${(await server.listen()).port}`;
   });
   after(() => server.close({ graceMs: 100 }));
-  afterEach(async () => {
+  afterEach(() => {
     seen.length = 0;
-    for (const c of channels.splice(0)) await c.close();
   });
 
   function open(options?: ConnectOptions): SocketChannel {
     const channel = connect(target, options);
-    channels.push(channel);
+    closing.channel(channel);
     return channel;
   }
 
@@ -143,7 +137,7 @@ describe("security: per-call credentials on the client", function () {
     const call = channel.unary(echoMethod, { text: "x" });
     await new Promise((resolve) => setImmediate(resolve));
     source.answer(new Error("token server down"));
-    const e = await errorOf(call);
+    const e = await rejection(call);
     assert.equal(e.code, Status.UNAVAILABLE);
     assert.equal(e.message, "credentials for test.Echo/echo failed: token server down");
     assert.equal(e.unprocessed, true);
@@ -152,7 +146,7 @@ describe("security: per-call credentials on the client", function () {
         throw new RpcError(Status.UNAUTHENTICATED, "password expired");
       }),
     });
-    const own = await errorOf(refused.unary(echoMethod, { text: "x" }));
+    const own = await rejection(refused.unary(echoMethod, { text: "x" }));
     assert.equal(own.code, Status.UNAUTHENTICATED, "an RpcError keeps its code");
     const again = channel.unary(echoMethod, { text: "x" });
     await new Promise((resolve) => setImmediate(resolve));
@@ -168,7 +162,7 @@ describe("security: per-call credentials on the client", function () {
       return new Promise(() => {});
     };
     const channel = open({ credentials: never });
-    const late = await errorOf(channel.unary(echoMethod, { text: "x" }, { timeoutMs: 30 }));
+    const late = await rejection(channel.unary(echoMethod, { text: "x" }, { timeoutMs: 30 }));
     assert.equal(late.code, Status.DEADLINE_EXCEEDED);
     assert.equal(late.message, "deadline exceeded while obtaining credentials for test.Echo/echo");
     assert.equal(requests[0]!.method, "test.Echo/echo");
@@ -176,7 +170,7 @@ describe("security: per-call credentials on the client", function () {
     const controller = new AbortController();
     const cancelled = channel.unary(echoMethod, { text: "x" }, { signal: controller.signal });
     controller.abort();
-    assert.equal((await errorOf(cancelled)).code, Status.CANCELLED);
+    assert.equal((await rejection(cancelled)).code, Status.CANCELLED);
     assert.equal(requests[1]!.signal.aborted, true);
     assert.deepEqual(seen, []);
   });

@@ -8,21 +8,14 @@ import {
   type ConnectOptions,
   connect,
   type Logger,
-  type RpcError,
   Server,
   type ServerOptions,
-  type SocketChannel,
   Status,
 } from "@rpcgen/runtime";
 import { EchoService, echoHandlers, echoMethod } from "../runtime/fixtures/echo-service.js";
+import { closeAfterEach } from "./fixtures/closing.js";
 import { recordingLogger } from "./fixtures/recording-logger.js";
-
-async function errorOf(call: Promise<unknown>): Promise<RpcError> {
-  return call.then(
-    () => assert.fail("the call should have failed"),
-    (error: unknown) => error as RpcError,
-  );
-}
+import { rejection } from "./fixtures/rejection.js";
 
 /** `n` metadata entries of `bytes` value bytes each. */
 function entries(n: number, bytes = 1): Record<string, string> {
@@ -31,13 +24,7 @@ function entries(n: number, bytes = 1): Record<string, string> {
 
 describe("security: metadata limits", function () {
   this.timeout(20_000);
-  const channels: SocketChannel[] = [];
-  const servers: Server[] = [];
-
-  afterEach(async () => {
-    for (const c of channels.splice(0)) await c.close();
-    for (const s of servers.splice(0)) await s.close({ graceMs: 100 });
-  });
+  const closing = closeAfterEach();
 
   async function serve(options: ServerOptions = {}, logger: Logger = recordingLogger()) {
     const handled: string[] = [];
@@ -55,11 +42,11 @@ describe("security: metadata limits", function () {
         return base.echo(request, ctx);
       },
     });
-    servers.push(server);
+    closing.server(server);
     const { port } = await server.listen();
     const open = (connectOptions?: ConnectOptions) => {
       const channel = connect(`127.0.0.1:${port}`, connectOptions);
-      channels.push(channel);
+      closing.channel(channel);
       return channel;
     };
     return { server, open, handled };
@@ -68,11 +55,13 @@ describe("security: metadata limits", function () {
   it("a call with too much metadata is answered RESOURCE_EXHAUSTED, unprocessed, on a connection that stays", async () => {
     const { server, open, handled } = await serve({ maxMetadataEntries: 8, maxMetadataBytes: 1024 });
     const channel = open();
-    const many = await errorOf(channel.unary(echoMethod, { text: "many" }, { metadata: entries(9) }));
+    const many = await rejection(channel.unary(echoMethod, { text: "many" }, { metadata: entries(9) }));
     assert.equal(many.code, Status.RESOURCE_EXHAUSTED);
     assert.equal(many.message, "call metadata refused: metadata of 9 entries exceeds the limit of 8");
     assert.equal(many.unprocessed, true);
-    const large = await errorOf(channel.unary(echoMethod, { text: "large" }, { metadata: entries(1, 2000) }));
+    const large = await rejection(
+      channel.unary(echoMethod, { text: "large" }, { metadata: entries(1, 2000) }),
+    );
     assert.equal(large.code, Status.RESOURCE_EXHAUSTED);
     assert.equal(large.message, "call metadata refused: metadata larger than the limit of 1024 bytes");
     assert.equal(
@@ -89,21 +78,21 @@ describe("security: metadata limits", function () {
     const channel = open();
     assert.equal((await channel.unary(echoMethod, { text: "x" }, { metadata: entries(128) })).text, "x");
     assert.equal(
-      (await errorOf(channel.unary(echoMethod, { text: "x" }, { metadata: entries(129) }))).code,
+      (await rejection(channel.unary(echoMethod, { text: "x" }, { metadata: entries(129) }))).code,
       8,
     );
     assert.equal(
       (await channel.unary(echoMethod, { text: "x" }, { metadata: entries(1, 16_000) })).text,
       "x",
     );
-    const e = await errorOf(channel.unary(echoMethod, { text: "x" }, { metadata: entries(1, 16_384) }));
+    const e = await rejection(channel.unary(echoMethod, { text: "x" }, { metadata: entries(1, 16_384) }));
     assert.equal(e.code, Status.RESOURCE_EXHAUSTED);
   });
 
   it("connection metadata beyond the limit closes the connection with the reason", async () => {
     const logger = recordingLogger();
     const { open, handled } = await serve({ maxMetadataEntries: 4 }, logger);
-    const e = await errorOf(open({ metadata: entries(5) }).unary(echoMethod, { text: "x" }));
+    const e = await rejection(open({ metadata: entries(5) }).unary(echoMethod, { text: "x" }));
     assert.equal(e.code, Status.UNAVAILABLE);
     assert.match(e.message, /metadata of 5 entries exceeds the limit of 4/);
     assert.match(logger.text(), /protocol error from a client .*metadata of 5 entries/);
@@ -113,10 +102,10 @@ describe("security: metadata limits", function () {
   it("a client fails a call whose response headers or trailers exceed its limits", async () => {
     const { open } = await serve();
     const channel = open({ maxMetadataEntries: 4 });
-    const headers = await errorOf(channel.unary(echoMethod, { text: "headers 5" }));
+    const headers = await rejection(channel.unary(echoMethod, { text: "headers 5" }));
     assert.equal(headers.code, Status.RESOURCE_EXHAUSTED);
     assert.equal(headers.message, "response headers refused: metadata of 5 entries exceeds the limit of 4");
-    const trailers = await errorOf(channel.unary(echoMethod, { text: "trailers 5" }));
+    const trailers = await rejection(channel.unary(echoMethod, { text: "trailers 5" }));
     assert.equal(trailers.message, "response trailers refused: metadata of 5 entries exceeds the limit of 4");
     assert.equal((await channel.unary(echoMethod, { text: "headers 4" })).text, "headers 4");
     assert.equal(channel.state, "ready");
@@ -136,7 +125,7 @@ describe("security: metadata limits", function () {
     const victim = open();
     const bystander = open();
     await bystander.unary(echoMethod, { text: "before" });
-    const e = await errorOf(victim.unary(echoMethod, { text: "x" }, { metadata: entries(2) }));
+    const e = await rejection(victim.unary(echoMethod, { text: "x" }, { metadata: entries(2) }));
     assert.equal(e.code, Status.INTERNAL);
     assert.match(e.message, /server closed the connection: internal error/);
     assert.match(base.text(), /error connection failed on a frame .*logger bug/);

@@ -2,25 +2,12 @@
 // the calls on them keep going, a bad replacement is refused and changes nothing.
 
 import assert from "node:assert/strict";
-import {
-  type ChannelState,
-  connect,
-  type RpcError,
-  Server,
-  type SocketChannel,
-  Status,
-} from "@rpcgen/runtime";
+import { type ChannelState, connect, Server, Status } from "@rpcgen/runtime";
 import { chatMethod, EchoService, echoHandlers, echoMethod } from "../runtime/fixtures/echo-service.js";
+import { closeAfterEach } from "./fixtures/closing.js";
 import { makeTestPki, type TestPki } from "./fixtures/pki.js";
 import { recordingLogger } from "./fixtures/recording-logger.js";
-
-/** The error `call` fails with (it must fail). */
-function rejection(call: Promise<unknown>): Promise<RpcError> {
-  return call.then(
-    () => assert.fail("the call should have failed"),
-    (error: unknown) => error as RpcError,
-  );
-}
+import { rejection } from "./fixtures/rejection.js";
 
 /** A request stream the test feeds by hand. */
 function feed<T>() {
@@ -48,27 +35,24 @@ function feed<T>() {
 
 describe("security: TLS certificates replaced while serving", function () {
   this.timeout(30_000);
+  const closing = closeAfterEach();
   let pki: TestPki;
-  const channels: SocketChannel[] = [];
-  let server: Server;
 
   before(() => {
     pki = makeTestPki();
   });
   after(() => pki.remove());
-  afterEach(async () => {
-    for (const c of channels.splice(0)) await c.close();
-    await server.close({ graceMs: 100 });
-  });
 
   function open(target: string, ca: string | string[], pair?: { key: string; cert: string }) {
     const channel = connect(target, { tls: { ca, ...pair } });
-    channels.push(channel);
+    closing.channel(channel);
     return channel;
   }
 
   it("new connections use the new certificate; open ones and their streams keep going", async () => {
-    server = new Server({ logger: recordingLogger() }).add(EchoService, echoHandlers().handlers);
+    const server = closing.server(
+      new Server({ logger: recordingLogger() }).add(EchoService, echoHandlers().handlers),
+    );
     const { port } = await server.listen({ tls: { key: pki.server.key, cert: pki.server.cert } });
     const target = `127.0.0.1:${port}`;
     const before = open(target, pki.ca.cert);
@@ -97,7 +81,9 @@ describe("security: TLS certificates replaced while serving", function () {
   });
 
   it("a new client authority admits new clients; a bad replacement changes nothing", async () => {
-    server = new Server({ logger: recordingLogger() }).add(EchoService, echoHandlers().handlers);
+    const server = closing.server(
+      new Server({ logger: recordingLogger() }).add(EchoService, echoHandlers().handlers),
+    );
     const tls = { key: pki.server.key, cert: pki.server.cert, ca: pki.ca.cert, requestCert: true };
     const { port } = await server.listen({ tls });
     const target = `127.0.0.1:${port}`;

@@ -21,24 +21,22 @@ import {
   Status,
 } from "@rpcgen/runtime";
 import { countToMethod, EchoService, echoHandlers, echoMethod } from "../runtime/fixtures/echo-service.js";
+import { closeAfterEach } from "./fixtures/closing.js";
 import { makeTestPki, type TestPki } from "./fixtures/pki.js";
 import { recordingLogger } from "./fixtures/recording-logger.js";
 import { until } from "./fixtures/until.js";
 
 describe("security: TLS", function () {
   this.timeout(30_000);
+  const closing = closeAfterEach();
   let pki: TestPki;
-  const channels: SocketChannel[] = [];
-  const servers: Server[] = [];
   const foreign: TlsServer[] = [];
 
   before(() => {
     pki = makeTestPki();
   });
   after(() => pki.remove());
-  afterEach(async () => {
-    for (const c of channels.splice(0)) await c.close();
-    for (const s of servers.splice(0)) await s.close({ graceMs: 100 });
+  afterEach(() => {
     for (const s of foreign.splice(0)) s.close();
   });
 
@@ -54,14 +52,14 @@ describe("security: TLS", function () {
         return base.echo(request, ctx);
       },
     });
-    servers.push(server);
+    closing.server(server);
     const { port } = await server.listen({ tls });
     return { server, port, target: `127.0.0.1:${port}`, logger, seen };
   }
 
   function open(target: string, options?: ConnectOptions): SocketChannel {
     const channel = connect(target, options);
-    channels.push(channel);
+    closing.channel(channel);
     return channel;
   }
 
@@ -102,7 +100,7 @@ describe("security: TLS", function () {
   it("serves TLS on a Unix socket, and over a custom dialer named by tls.servername", async () => {
     const path = join(pki.dir, "tls.sock");
     const server = new Server({ logger: recordingLogger() }).add(EchoService, echoHandlers().handlers);
-    servers.push(server);
+    closing.server(server);
     await server.listen({ path, tls: serverTls() });
     const unix = open(`unix://${path}`, { tls: { ca: pki.ca.cert, servername: "localhost" } });
     assert.equal((await unix.unary(echoMethod, { text: "unix" })).text, "unix");
@@ -163,7 +161,7 @@ describe("security: TLS", function () {
 
     const plainLogger = recordingLogger();
     const plain = new Server({ logger: plainLogger }).add(EchoService, echoHandlers().handlers);
-    servers.push(plain);
+    closing.server(plain);
     const { port } = await plain.listen();
     const tlsOnPlain = await failure(open(`127.0.0.1:${port}`, { tls: { ca: pki.ca.cert } }));
     assert.equal(tlsOnPlain.code, Status.UNAVAILABLE);

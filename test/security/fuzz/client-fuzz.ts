@@ -20,13 +20,6 @@ import {
 import { FrameDecoder } from "../../../runtime/frames/frame-decoder.js";
 import { FrameType } from "../../../runtime/protocol/frame-types.js";
 import {
-  checkPreface,
-  decodeGoAway,
-  decodeHello,
-  decodeRequest,
-  decodeWindow,
-} from "../../../runtime/protocol/payloads.js";
-import {
   chatMethod,
   countToMethod,
   EchoService,
@@ -37,7 +30,9 @@ import {
 } from "../../runtime/fixtures/echo-service.js";
 import { startGoodClient } from "../fixtures/good-client.js";
 import { hostileServerScript, type ServerScript } from "./hostile-server.js";
+import { CLIENT_FRAMES, checkOutput } from "./output-check.js";
 import { Prng } from "./prng.js";
+import { runPool } from "./sequence-pool.js";
 import type { FuzzOptions } from "./server-fuzz.js";
 
 /** What a client fuzz run found. */
@@ -54,45 +49,6 @@ export interface ClientFuzzReport {
 
 const WATCHDOG_MS = 15_000;
 const CALL_TIMEOUT_MS = 10_000;
-
-// The client's bytes must be a preface and well-formed frames of the kinds a client sends.
-function checkClientOutput(bytes: Buffer): string | undefined {
-  if (bytes.length === 0) return undefined;
-  const decoder = new FrameDecoder(0xffffffff);
-  decoder.push(bytes);
-  const preface = decoder.takePreface();
-  if (preface === undefined) return "sent less than a preface";
-  try {
-    checkPreface(preface);
-    while (decoder.next()) {
-      const payload = decoder.payload;
-      switch (decoder.type) {
-        case FrameType.HELLO:
-          decodeHello(payload);
-          break;
-        case FrameType.REQUEST:
-          decodeRequest(payload);
-          break;
-        case FrameType.WINDOW:
-          decodeWindow(payload);
-          break;
-        case FrameType.GOAWAY:
-          decodeGoAway(payload);
-          break;
-        case FrameType.MESSAGE:
-        case FrameType.END:
-        case FrameType.CANCEL:
-        case FrameType.PING:
-          break;
-        default:
-          return `sent a frame of type ${decoder.type}`;
-      }
-    }
-  } catch (error) {
-    return `sent malformed bytes: ${(error as Error).message}`;
-  }
-  return decoder.buffered === 0 ? undefined : `left ${decoder.buffered} bytes of a partial frame`;
-}
 
 // Plays the script on the server end of a pair; resolves once the pair is closed, with what the
 // client did.
@@ -234,7 +190,7 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzReport
       if (script.fatal && !result.clientClosedFirst) {
         failures.push(`sequence ${index} (${script.shape}): did not close after a certain violation`);
       }
-      const bad = checkClientOutput(result.output);
+      const bad = checkOutput(result.output, CLIENT_FRAMES).failure;
       if (bad !== undefined) failures.push(`sequence ${index} (${script.shape}): ${bad}`);
     }
     if (clientEnd !== undefined && !clientEnd.destroyed)
@@ -242,20 +198,8 @@ export async function fuzzClient(options: FuzzOptions): Promise<ClientFuzzReport
   };
 
   try {
-    let next = 0;
-    let done = 0;
-    let checkpoint = { done: 0, goodCalls: 0 };
-    const worker = async () => {
-      while (next < options.sequences && performance.now() < deadline) {
-        await one(next++);
-        if (++done - checkpoint.done >= 1000) {
-          if (good.calls === checkpoint.goodCalls)
-            failures.push(`good client: no answer during sequences up to ${done}`);
-          checkpoint = { done, goodCalls: good.calls };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: options.concurrency ?? 48 }, worker));
+    const lanes = options.concurrency ?? 48;
+    const done = await runPool({ count: options.sequences, lanes, deadline }, good, failures, one);
     const witness = await good.stop();
     failures.push(...witness.failures);
     const seconds = (performance.now() - started) / 1000;

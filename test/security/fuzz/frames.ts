@@ -33,6 +33,24 @@ export function preface(major = 1, minor = 1, magic = PREFACE_MAGIC): Buffer {
   return out;
 }
 
+/** A HELLO frame with these `[id, value]` settings (any ids and values) and a metadata block. */
+export function helloFrame(settings: readonly (readonly [number, number])[], metadata: Buffer): Buffer {
+  const payload = Buffer.alloc(2 + settings.length * 6);
+  payload.writeUInt16BE(settings.length, 0);
+  settings.forEach(([id, value], i) => {
+    payload.writeUInt16BE(id, 2 + i * 6);
+    payload.writeUInt32BE(value, 4 + i * 6);
+  });
+  return rawFrame(FrameType.HELLO, 0, 0, Buffer.concat([payload, metadata]));
+}
+
+/** A u32, big-endian. */
+export function u32(value: number): Buffer {
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(value >>> 0, 0);
+  return out;
+}
+
 /** A string16: u16 length then bytes (`bytes` may be invalid UTF-8). */
 export function string16(bytes: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(2 + bytes.length);

@@ -9,11 +9,13 @@ import { EchoService } from "../../runtime/fixtures/echo-service.js";
 import {
   encodeFrames,
   FrameType,
+  helloFrame,
   metadataBlock,
   preface,
   randomMetadata,
   rawFrame,
   string16,
+  u32,
 } from "./frames.js";
 import { chop, mutate } from "./mutate.js";
 import type { Prng } from "./prng.js";
@@ -34,12 +36,6 @@ interface Part {
 }
 
 const METHODS = [...EchoService.methods, ...KeyValue.methods];
-
-function u32(value: number): Buffer {
-  const out = Buffer.allocUnsafe(4);
-  out.writeUInt32BE(value >>> 0, 0);
-  return out;
-}
 
 // A request body: valid for the method, or garbage its codec must refuse.
 function body(rng: Prng, method: (typeof METHODS)[number]): Buffer {
@@ -63,13 +59,7 @@ function handshake(rng: Prng, maxFrameSize: number): Part {
   if (rng.chance(0.3)) settings.push([Setting.INITIAL_WINDOW, rng.pick([0, 1, 32, 0xffffffff])]);
   if (rng.chance(0.2)) settings.push([rng.range(4, 0xffff), rng.int(1000)]);
   const metadata = rng.chance(0.8) ? { block: metadataBlock([]), fatal: false } : randomMetadata(rng);
-  const payload = Buffer.alloc(2 + settings.length * 6);
-  payload.writeUInt16BE(settings.length, 0);
-  settings.forEach(([id, value], i) => {
-    payload.writeUInt16BE(id, 2 + i * 6);
-    payload.writeUInt32BE(value, 4 + i * 6);
-  });
-  const hello = rawFrame(FrameType.HELLO, 0, 0, Buffer.concat([payload, metadata.block]));
+  const hello = helloFrame(settings, metadata.block);
   return { bytes: Buffer.concat([preface(), hello]), fatal: metadata.fatal };
 }
 

@@ -12,11 +12,13 @@ import {
 import {
   encodeFrames,
   FrameType,
+  helloFrame,
   metadataBlock,
   preface,
   randomMetadata,
   rawFrame,
   string16,
+  u32,
 } from "./frames.js";
 import { mutate } from "./mutate.js";
 import { Prng } from "./prng.js";
@@ -35,12 +37,6 @@ export interface ServerScript {
    */
   readonly fatal: boolean;
   readonly shape: string;
-}
-
-function u32(value: number): Buffer {
-  const out = Buffer.allocUnsafe(4);
-  out.writeUInt32BE(value >>> 0, 0);
-  return out;
 }
 
 function opening(rng: Prng): { bytes: Buffer; handshake: boolean; fatal: boolean; shape: string } {
@@ -80,13 +76,7 @@ function opening(rng: Prng): { bytes: Buffer; handshake: boolean; fatal: boolean
   if (rng.chance(0.2)) settings.push([rng.range(4, 0xffff), rng.int(1000)]);
   const metadata = rng.chance(0.8) ? { block: metadataBlock([]), fatal: false } : randomMetadata(rng);
   fatal ||= metadata.fatal;
-  const payload = Buffer.alloc(2 + settings.length * 6);
-  payload.writeUInt16BE(settings.length, 0);
-  settings.forEach(([id, value], i) => {
-    payload.writeUInt16BE(id, 2 + i * 6);
-    payload.writeUInt32BE(value, 4 + i * 6);
-  });
-  const hello = rawFrame(FrameType.HELLO, 0, 0, Buffer.concat([payload, metadata.block]));
+  const hello = helloFrame(settings, metadata.block);
   return {
     bytes: Buffer.concat([preface(), hello]),
     handshake: !fatal,

@@ -4,18 +4,12 @@
 // GOAWAY), and closes when the sender does otherwise; and the good client gets answers throughout.
 
 import { connect as netConnect } from "node:net";
-import { FrameDecoder } from "../../../runtime/frames/frame-decoder.js";
 import { FrameType } from "../../../runtime/protocol/frame-types.js";
-import {
-  checkPreface,
-  decodeGoAway,
-  decodeHeaders,
-  decodeResponse,
-  decodeWindow,
-} from "../../../runtime/protocol/payloads.js";
 import { startGoodClient } from "../fixtures/good-client.js";
 import { hostileClientSequence, type Sequence } from "./hostile-client.js";
+import { checkOutput, SERVER_FRAMES } from "./output-check.js";
 import { Prng } from "./prng.js";
+import { runPool } from "./sequence-pool.js";
 import { startTarget, type TargetStats } from "./target-process.js";
 
 /** How long a run is and what it aims at. */
@@ -47,48 +41,13 @@ export interface ServerFuzzReport {
 const SERVER_MAX_FRAME = 64 * 1024;
 const WATCHDOG_MS = 15_000;
 
-// The server's bytes must be a preface and well-formed frames of the kinds a server sends.
+// The server's bytes must be well-formed frames of a server's kinds, with a GOAWAY when it closes for a
+// certain violation.
 function checkServerOutput(bytes: Buffer, fatal: boolean): string | undefined {
   if (bytes.length === 0) return fatal ? "closed without a GOAWAY" : undefined;
-  const decoder = new FrameDecoder(0xffffffff);
-  decoder.push(bytes);
-  const preface = decoder.takePreface();
-  if (preface === undefined) return "sent less than a preface";
-  let goAway = false;
-  try {
-    checkPreface(preface);
-    while (decoder.next()) {
-      const payload = decoder.payload;
-      switch (decoder.type) {
-        case FrameType.HELLO:
-        case FrameType.MESSAGE:
-          break;
-        case FrameType.RESPONSE:
-          decodeResponse(payload, decoder.flags);
-          break;
-        case FrameType.HEADERS:
-          decodeHeaders(payload);
-          break;
-        case FrameType.WINDOW:
-          decodeWindow(payload);
-          break;
-        case FrameType.PING:
-          if (payload.length !== 8) return "sent a bad PING";
-          break;
-        case FrameType.GOAWAY:
-          decodeGoAway(payload);
-          goAway = true;
-          break;
-        default:
-          return `sent a frame of type ${decoder.type}`;
-      }
-    }
-  } catch (error) {
-    return `sent malformed bytes: ${(error as Error).message}`;
-  }
-  if (decoder.buffered !== 0) return `left ${decoder.buffered} bytes of a partial frame`;
-  if (fatal && !goAway) return "closed after a violation without a GOAWAY";
-  return undefined;
+  const { failure, types } = checkOutput(bytes, SERVER_FRAMES);
+  if (failure !== undefined) return failure;
+  return fatal && !types.has(FrameType.GOAWAY) ? "closed after a violation without a GOAWAY" : undefined;
 }
 
 // Plays one sequence on a new connection; resolves with a failure description (undefined for none),
@@ -152,27 +111,21 @@ export async function fuzzServer(options: FuzzOptions): Promise<ServerFuzzReport
   const before = await target.baseline();
   const good = await startGoodClient(`127.0.0.1:${target.port}`);
   try {
-    let next = 0;
-    let done = 0;
-    let checkpoint = { done: 0, goodCalls: 0 };
-    const worker = async () => {
-      while (next < options.sequences && performance.now() < deadline && target.crash === undefined) {
-        const index = next++;
+    const lanes = options.concurrency ?? 48;
+    const healthy = () => target.crash === undefined;
+    const done = await runPool(
+      { count: options.sequences, lanes, deadline, healthy },
+      good,
+      failures,
+      async (index) => {
         const sequence = hostileClientSequence(new Prng(options.seed + index), SERVER_MAX_FRAME);
         shapes[sequence.shape] = (shapes[sequence.shape] ?? 0) + 1;
         if (sequence.fatal) fatal++;
         const { failure, reset } = await play(target.port, sequence);
         if (reset) resets++;
         if (failure !== undefined) failures.push(`sequence ${index} (${sequence.shape}): ${failure}`);
-        if (++done - checkpoint.done >= 1000) {
-          // A well-behaved client must get answers in every stretch of a thousand sequences.
-          if (good.calls === checkpoint.goodCalls)
-            failures.push(`good client: no answer during sequences up to ${done}`);
-          checkpoint = { done, goodCalls: good.calls };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: options.concurrency ?? 48 }, worker));
+      },
+    );
     if (target.crash !== undefined) failures.push(`server crashed: ${target.crash}`);
     const witness = await good.stop();
     failures.push(...witness.failures);
