@@ -4,9 +4,12 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerCheck } from "./commands/check.js";
+import { registerCompat } from "./commands/compat.js";
 import { registerCompile } from "./commands/compile.js";
+import { registerFmt } from "./commands/fmt.js";
 import { registerHelp } from "./commands/help.js";
 import { type CliIo, ExitCode } from "./commands/io.js";
+import { registerLsp } from "./commands/lsp.js";
 
 /**
  * Runs the CLI on `argv` (as in `process.argv`: node, script, then arguments) and returns the exit
@@ -24,6 +27,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const context = { io, setExitCode: (code: number) => void (exitCode = code) };
   registerCheck(program, context);
   registerCompile(program, context);
+  registerFmt(program, context);
+  registerCompat(program, context);
+  registerLsp(program, context);
   registerHelp(program, context);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

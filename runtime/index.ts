@@ -18,7 +18,8 @@ export type { Channel } from "./channel.js";
 // The socket runtime: transports, client channel, server, interceptors, options, events.
 export type { BackoffOptions, ConnectOptions } from "./client/client-options.js";
 export type { ChannelState, StateChange } from "./client/connector.js";
-export { connect, SocketChannel } from "./client/socket-channel.js";
+export { SocketChannel } from "./client/socket-channel.js";
+export * from "./cluster/index.js";
 export {
   messageCodec,
   type ReadFields,

@@ -4,7 +4,7 @@ import type { ImportNode } from "../ast.js";
 import type { Reporter } from "../diagnostics/diagnostic.js";
 import type { ParsedFile, Program } from "../program.js";
 import { Code } from "./codes.js";
-import type { CheckContext } from "./context.js";
+import type { CheckContext, FileInfo } from "./context.js";
 
 /**
  * Every file of the program in dependency order (a file after the files it imports), reporting each
@@ -110,9 +110,9 @@ export function readPackage(file: ParsedFile, reporter: Reporter): string {
   return first.name.parts.map((p) => p.text).join(".");
 }
 
-/** Warns about imports this file never used, and files imported twice. */
-export function checkImportUse(ctx: CheckContext): void {
-  for (const file of ctx.files) {
+/** Warns about imports the files of `files` never used, and files they import twice. */
+export function checkImportUse(ctx: CheckContext, files: readonly FileInfo[] = ctx.files): void {
+  for (const file of files) {
     const seen = new Map<ParsedFile, ImportNode>();
     for (const node of file.ast.imports) {
       const target = file.parsed.imports.get(node);

@@ -4,7 +4,7 @@
 
 import type { FieldModel, StructModel, UnionModel } from "../model.js";
 import { Code } from "./codes.js";
-import type { CheckContext } from "./context.js";
+import type { CheckContext, FileInfo } from "./context.js";
 
 type Message = StructModel | UnionModel;
 
@@ -20,8 +20,8 @@ function requiredEdges(decl: Message): FieldModel[] {
   return decl.fields.filter((f) => !f.optional && f.type.kind === "message");
 }
 
-/** Reports each cycle of required fields once, at its first field. */
-export function checkRecursion(ctx: CheckContext): void {
+/** Reports each cycle of required fields through the definitions of `files` once, at its first field. */
+export function checkRecursion(ctx: CheckContext, files: readonly FileInfo[] = ctx.files): void {
   const state = new Map<Message, "active" | "done">();
   const reported = new Set<Message>();
 
@@ -73,7 +73,7 @@ export function checkRecursion(ctx: CheckContext): void {
     }
   };
 
-  for (const file of ctx.files) {
+  for (const file of files) {
     for (const decl of file.decls) {
       const model = decl.model;
       if ((model.kind === "struct" || model.kind === "union") && !state.has(model as Message))

@@ -24,7 +24,12 @@ export function addInputOptions(command: Command): Command {
         .argParser(collect)
         .default([], "none"),
     )
-    .addOption(new Option("--format <format>", "how to print diagnostics").choices(FORMATS).default("human"));
+    .addOption(formatOption());
+}
+
+/** `--format human|short|json`, for every command that prints diagnostics. */
+export function formatOption(): Option {
+  return new Option("--format <format>", "how to print diagnostics").choices(FORMATS).default("human");
 }
 
 /** Prints diagnostics in `format` to stdout; returns the exit status they imply. */

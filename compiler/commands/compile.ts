@@ -1,25 +1,33 @@
-// `rpcgen compile <inputs...> --out <dir> [-I dir]... [--emit ts,proto] [--runtime-import <specifier>]`:
-// check, then write one generated file per `.rpc` file, only when there are no errors, and prune the
-// files an earlier run generated that this one did not.
+// `rpcgen compile <inputs...> --out <dir> [-I dir]... [--emit ts,proto] [--target ts|js+dts]
+// [--runtime-import <specifier>] [--watch]`: check, then write one generated file per `.rpc` file (two
+// for js+dts), only when there are no errors, and prune the files an earlier run generated that this one
+// did not. With --watch, keep doing so after every change (watch/watch-session.ts).
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { runFrontEnd } from "../driver.js";
-import { type EmitTarget, emitTypeScript } from "../emit/index.js";
+import { type CodeTarget, type EmitTarget, emitTypeScript } from "../emit/index.js";
+import { JsDtsUnavailableError } from "../emit/js-dts.js";
 import { DEFAULT_RUNTIME_IMPORT } from "../emit/printer.js";
 import { addInputOptions, type Format, printDiagnostics } from "./check.js";
 import { type CommandContext, ExitCode } from "./io.js";
 import { pruneOutputs } from "./prune-outputs.js";
+import { runWatch } from "./watch-output.js";
+import { writeOutputs } from "./write-outputs.js";
 
 const TARGETS: readonly EmitTarget[] = ["ts", "proto"];
+const CODE_TARGETS: readonly CodeTarget[] = ["ts", "js+dts"];
 
-interface CompileOptions {
+/** The options of `rpcgen compile`, as commander parses them. */
+export interface CompileOptions {
   readonly include: string[];
   readonly format: Format;
   readonly out: string;
   readonly emit: string;
+  readonly target: CodeTarget;
   readonly runtimeImport: string;
+  readonly watch?: boolean;
+  readonly debounce: string;
 }
 
 /** Registers `compile` on the program. */
@@ -31,38 +39,73 @@ export function registerCompile(program: Command, context: CommandContext): void
       .argument("<inputs...>", "files, or directories searched recursively for *.rpc")
       .requiredOption("-o, --out <dir>", "directory to write generated files to (mirrors the input layout)")
       .option("--emit <targets>", "comma-separated outputs: ts, proto", "ts")
+      .addOption(
+        new Option(
+          "--target <target>",
+          "form of the code output: .ts modules, or .js with .d.ts declarations",
+        )
+          .choices(CODE_TARGETS)
+          .default("ts"),
+      )
       .option(
         "--runtime-import <specifier>",
         "module specifier generated code imports the runtime from",
         DEFAULT_RUNTIME_IMPORT,
-      ),
-  ).action((inputs: string[], options: CompileOptions) => {
-    context.setExitCode(runCompile(inputs, options, context));
+      )
+      .option("-w, --watch", "compile, then compile again whenever a .rpc file changes (Ctrl-C stops)")
+      .option("--debounce <ms>", "with --watch: wait this long after a change for more changes", "10"),
+  ).action(async (inputs: string[], options: CompileOptions) => {
+    const usage = usageError(options);
+    if (usage !== undefined) {
+      context.io.stderr(`error: ${usage}\n(run \`rpcgen compile --help\` for usage)\n`);
+      context.setExitCode(ExitCode.usage);
+      return;
+    }
+    try {
+      context.setExitCode(
+        options.watch === true
+          ? await runWatch(inputs, options, context)
+          : runCompile(inputs, options, context),
+      );
+    } catch (error) {
+      if (!(error instanceof JsDtsUnavailableError)) throw error;
+      context.io.stderr(`error: ${error.message}\n`);
+      context.setExitCode(ExitCode.inputErrors);
+    }
   });
+}
+
+/** What is wrong with the options, or undefined. */
+function usageError(options: CompileOptions): string | undefined {
+  const targets = parseTargets(options.emit);
+  if (typeof targets === "string") return targets;
+  if (options.runtimeImport.trim() === "") return "--runtime-import needs a module specifier";
+  const debounce = Number(options.debounce);
+  if (!Number.isInteger(debounce) || debounce < 0 || debounce > 60_000)
+    return "--debounce needs a whole number of milliseconds from 0 to 60000";
+  return undefined;
+}
+
+/** The emit options the command-line options ask for (already validated by usageError). */
+export function emitOptionsOf(options: CompileOptions) {
+  return {
+    targets: parseTargets(options.emit) as EmitTarget[],
+    codeTarget: options.target,
+    runtimeImport: options.runtimeImport,
+  };
 }
 
 function runCompile(inputs: readonly string[], options: CompileOptions, context: CommandContext): number {
   const { io } = context;
-  const targets = parseTargets(options.emit);
-  if (typeof targets === "string") {
-    io.stderr(`error: ${targets}\n(run \`rpcgen compile --help\` for usage)\n`);
-    return ExitCode.usage;
-  }
-  if (options.runtimeImport.trim() === "") {
-    io.stderr("error: --runtime-import needs a module specifier\n");
-    return ExitCode.usage;
-  }
   const result = runFrontEnd({ inputs, includeDirs: options.include, cwd: io.cwd });
   const status = printDiagnostics(result.diagnostics, result.sources, options.format, io);
   if (status !== ExitCode.ok || result.model === undefined) return ExitCode.inputErrors;
 
-  const outputs = emitTypeScript(result.model, { targets, runtimeImport: options.runtimeImport });
+  const outputs = emitTypeScript(result.model, emitOptionsOf(options));
   const outDir = path.resolve(io.cwd, options.out);
-  let written = 0;
+  let written: number;
   try {
-    for (const [relative, text] of outputs) {
-      if (writeIfChanged(path.join(outDir, relative), text)) written++;
-    }
+    written = writeOutputs(outDir, outputs).written.length;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     io.stderr(`error: cannot write generated files to ${options.out}: ${reason}\n`);
@@ -96,19 +139,4 @@ export function parseTargets(value: string): EmitTarget[] | string {
     if (!targets.includes(target)) targets.push(target);
   }
   return targets;
-}
-
-/**
- * Writes `text` to `file` unless it already holds exactly that, so unchanged outputs keep their mtimes
- * (watchers and incremental builds see only real changes). Returns whether it wrote.
- */
-function writeIfChanged(file: string, text: string): boolean {
-  try {
-    if (readFileSync(file, "utf8") === text) return false;
-  } catch {
-    // absent or unreadable: write it
-  }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return true;
 }

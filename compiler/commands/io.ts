@@ -8,6 +8,8 @@ export interface CliIo {
   readonly color: boolean;
   /** Directory relative paths are taken from. */
   readonly cwd: string;
+  /** Ends a long-running command (`compile --watch`, `lsp`) when aborted; SIGINT and SIGTERM also do. */
+  readonly signal?: AbortSignal;
 }
 
 /** Exit statuses: 0 no errors, 1 errors in the input, 2 bad command-line usage. */

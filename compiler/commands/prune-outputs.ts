@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { isGeneratedMark } from "../emit/generated-mark.js";
 
 /** Extensions of the files rpcgen writes; only these are opened to look for the mark. */
-const OUTPUT_EXTENSIONS = [".ts", ".proto"];
+const OUTPUT_EXTENSIONS = [".ts", ".js", ".proto"];
 
 /** Bytes read to find a file's first line: the mark is a short line (an IDL path is rarely long). */
 const FIRST_LINE_BYTES = 4096;

@@ -10,6 +10,8 @@ import type { MapEntryCodecs } from "./map-entries.js";
 export interface EmitContext {
   /** The file being emitted. */
   readonly file: FileModel;
+  /** Whether every export must carry its type (see PrintOptions.isolatedDeclarations). */
+  readonly isolatedDeclarations: boolean;
   /** Local identifier for an export of the runtime entry (`@rpcgen/runtime`), recording the import. */
   runtime(name: string): string;
   /** Like `runtime` but for an `import type`. */

@@ -5,6 +5,7 @@ import type CodeBlockWriter from "code-block-writer";
 import type { FileModel, SchemaModel, ServiceModel } from "../model.js";
 import { writeServiceClient } from "./client.js";
 import type { EmitContext } from "./emit-context.js";
+import { splitJsAndDeclarations } from "./js-dts.js";
 import { outputPath, type PrintOptions, printFile } from "./printer.js";
 import { emitProto } from "./proto.js";
 import { writeServiceDescriptor, writeServiceHandlers } from "./service.js";
@@ -12,13 +13,18 @@ import { serviceCompanionNames } from "./service-signature.js";
 import { writeDefinition } from "./types.js";
 import { argsName, resultName, writeMethodMessages } from "./wire-shapes.js";
 
-/** What to write: TypeScript modules, `.proto` files, or both. */
+/** What to write: TypeScript modules (or JavaScript with declarations, see `CodeTarget`), `.proto` files, or both. */
 export type EmitTarget = "ts" | "proto";
+
+/** How the code output is written: `.ts` modules, or `.js` modules with their `.d.ts` declarations. */
+export type CodeTarget = "ts" | "js+dts";
 
 /** Options of `emitTypeScript`. */
 export interface EmitOptions extends PrintOptions {
   /** Outputs to produce; `["ts"]` when absent. */
   readonly targets?: readonly EmitTarget[];
+  /** The form of the code output; `"ts"` when absent. */
+  readonly codeTarget?: CodeTarget;
 }
 
 /**
@@ -27,13 +33,29 @@ export interface EmitOptions extends PrintOptions {
  * the file texts. Pure: no I/O, identical model and options give identical output.
  */
 export function emitTypeScript(model: SchemaModel, options: EmitOptions = {}): Map<string, string> {
-  const targets = options.targets ?? ["ts"];
   const out = new Map<string, string>();
-  for (const file of model.files) {
-    if (targets.includes("ts"))
-      out.set(outputPath(file.relativePath, ".ts"), emitFileTypeScript(file, options));
-    if (targets.includes("proto")) out.set(outputPath(file.relativePath, ".proto"), emitProto(file, model));
+  for (const file of model.files)
+    for (const [name, text] of emitFile(file, model, options)) out.set(name, text);
+  return out;
+}
+
+/**
+ * The outputs of one file of `model`, as `emitTypeScript` gives them (path relative to the output
+ * directory, then text). Watch mode calls it for the files a change can have altered.
+ */
+export function emitFile(file: FileModel, model: SchemaModel, options: EmitOptions = {}): [string, string][] {
+  const targets = options.targets ?? ["ts"];
+  const out: [string, string][] = [];
+  if (targets.includes("ts")) {
+    if ((options.codeTarget ?? "ts") === "ts") {
+      out.push([outputPath(file.relativePath, ".ts"), emitFileTypeScript(file, options)]);
+    } else {
+      const source = emitFileTypeScript(file, { ...options, isolatedDeclarations: true });
+      const { js, dts } = splitJsAndDeclarations(file.relativePath, source);
+      out.push([outputPath(file.relativePath, ".js"), js], [outputPath(file.relativePath, ".d.ts"), dts]);
+    }
   }
+  if (targets.includes("proto")) out.push([outputPath(file.relativePath, ".proto"), emitProto(file, model)]);
   return out;
 }
 

@@ -18,6 +18,12 @@ export const DEFAULT_RUNTIME_IMPORT = "@rpcgen/runtime";
 export interface PrintOptions {
   /** Specifier of the runtime entry (`@rpcgen/runtime` by default; a path or package name in monorepos). */
   readonly runtimeImport?: string;
+  /**
+   * Annotate every export whose type TypeScript would otherwise infer from its initializer (service
+   * descriptors, constants built by an expression), so each file satisfies `isolatedDeclarations` and its
+   * `.d.ts` can be written without a type checker (the js+dts target).
+   */
+  readonly isolatedDeclarations?: boolean;
 }
 
 /** Writes a file's body; called once per output file with a fresh writer and context. */
@@ -64,7 +70,11 @@ export function printFile(
   reserved: readonly string[],
   body: BodyWriter,
 ): string {
-  const imports = new ImportSet(file, options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT);
+  const imports = new ImportSet(
+    file,
+    options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
+    options.isolatedDeclarations === true,
+  );
   // An import is never bound to a name generated code uses for a global or a local, either.
   for (const name of GENERATED_CODE_NAMES) imports.claimLocal(name);
   for (const def of file.definitions) imports.claimLocal(def.tsName);
@@ -105,6 +115,7 @@ interface Binding {
  */
 class ImportSet implements EmitContext {
   readonly file: FileModel;
+  readonly isolatedDeclarations: boolean;
   readonly maps = new MapEntryCodecs();
   readonly #runtimeSpecifier: string;
   readonly #fromDir: string;
@@ -116,8 +127,9 @@ class ImportSet implements EmitContext {
   /** Specifier of each imported file, by its IDL relative path. */
   readonly #specifiers = new Map<string, string>();
 
-  constructor(file: FileModel, runtimeSpecifier: string) {
+  constructor(file: FileModel, runtimeSpecifier: string, isolatedDeclarations: boolean) {
     this.file = file;
+    this.isolatedDeclarations = isolatedDeclarations;
     this.#runtimeSpecifier = runtimeSpecifier;
     const slash = file.relativePath.lastIndexOf("/");
     this.#fromDir = slash < 0 ? "" : file.relativePath.slice(0, slash);

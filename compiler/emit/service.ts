@@ -28,6 +28,15 @@ const BUILDER: Record<MethodKind, string> = {
   bidi: "bidiMethod",
 };
 
+/** Runtime type of the descriptor each builder returns. */
+const DESCRIPTOR_TYPE: Record<MethodKind, string> = {
+  unary: "UnaryMethod",
+  oneway: "OnewayMethod",
+  serverStream: "ServerStreamMethod",
+  clientStream: "ClientStreamMethod",
+  bidi: "BidiMethod",
+};
+
 /** The handler's return type for a method whose result type (or element type) is `result`. */
 function handlerReturn(kind: MethodKind, result: string): string {
   switch (kind) {
@@ -106,7 +115,8 @@ function methodOptions(ctx: EmitContext, method: MethodModel): string | undefine
 export function writeServiceDescriptor(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {
   const { handlers } = serviceCompanionNames(service);
   writeJsDoc(w, service.doc, service.deprecated);
-  w.write(`export const ${service.tsName} = `).inlineBlock(() => {
+  const annotation = ctx.isolatedDeclarations ? `: ${descriptorType(ctx, service, handlers)}` : "";
+  w.write(`export const ${service.tsName}${annotation} = `).inlineBlock(() => {
     w.writeLine(`name: ${JSON.stringify(service.fullName)},`);
     if (service.methods.length === 0) {
       w.writeLine("methods: [],");
@@ -136,4 +146,17 @@ export function writeServiceDescriptor(w: CodeBlockWriter, ctx: EmitContext, ser
   });
   w.write(" as const;").newLine();
   w.blankLine();
+}
+
+/**
+ * The descriptor's type spelled out, exactly what `as const` infers from the builder calls: written only
+ * for the js+dts target, whose declaration file is produced without a type checker.
+ */
+function descriptorType(ctx: EmitContext, service: ServiceModel, handlers: string): string {
+  const methods = service.methods.map((method) => {
+    const wire = methodWire(ctx, service, method);
+    const response = method.result === undefined ? "void" : wire.responseType;
+    return `${ctx.runtimeType(DESCRIPTOR_TYPE[method.methodKind])}<${wire.requestType}, ${response}, ${handlers}>`;
+  });
+  return `{ readonly name: ${JSON.stringify(service.fullName)}; readonly methods: readonly [${methods.join(", ")}] }`;
 }

@@ -21,7 +21,7 @@ export function writeDefinition(
 ): void {
   switch (def.kind) {
     case "const":
-      writeConst(w, def);
+      writeConst(w, ctx, def);
       return;
     case "enum":
       writeEnum(w, def);
@@ -64,10 +64,18 @@ export function constLiteral(def: ConstModel): string {
   }
 }
 
-function writeConst(w: CodeBlockWriter, def: ConstModel): void {
+function writeConst(w: CodeBlockWriter, ctx: EmitContext, def: ConstModel): void {
   writeJsDoc(w, def.doc, def.deprecated);
-  w.writeLine(`export const ${def.tsName} = ${constLiteral(def)};`);
+  const value = constLiteral(def);
+  // A plain literal's declared type is the literal itself; anything else (`new Uint8Array(...)`,
+  // `Number.NaN`) needs its type written out for a declaration file to be written without a checker.
+  const annotation =
+    ctx.isolatedDeclarations && !PLAIN_LITERAL.test(value) ? `: ${tsType(ctx, def.type)}` : "";
+  w.writeLine(`export const ${def.tsName}${annotation} = ${value};`);
 }
+
+/** A literal whose type a declaration emitter reads off without a checker: a number, bigint, string or boolean. */
+const PLAIN_LITERAL = /^(?:-?[0-9][0-9a-fA-FxXn.eE+-]*|"(?:[^"\\]|\\.)*"|true|false)$/;
 
 function writeEnum(w: CodeBlockWriter, def: EnumModel): void {
   writeJsDoc(w, def.doc, def.deprecated);

@@ -38,7 +38,7 @@ export function findInputs(inputs: readonly string[], cwd: string): FoundInput[]
 function walk(dir: string, out: string[], seen: Set<string>): void {
   let real: string;
   try {
-    real = realpathSync(dir);
+    real = realpathSync.native(dir);
   } catch {
     return;
   }

@@ -9,7 +9,8 @@ import { parseFile } from "../syntax/parse-file.js";
 import { findInputs, isInside } from "./find-inputs.js";
 import { suggestImport } from "./import-suggestion.js";
 import { LoadCode } from "./load-codes.js";
-import { readSource } from "./read-source.js";
+import type { ParseCache } from "./parse-cache.js";
+import { type ReadOutcome, readSource } from "./read-source.js";
 
 /** What to load. */
 export interface LoadOptions {
@@ -19,6 +20,13 @@ export interface LoadOptions {
   readonly includeDirs: readonly string[];
   /** Directory that relative inputs and message paths are taken from; defaults to `process.cwd()`. */
   readonly cwd?: string;
+  /**
+   * Reads one source file by absolute path; defaults to the disk. An editor passes its unsaved buffers
+   * through this (the language server), everything else is read as usual.
+   */
+  readonly read?: (absolutePath: string) => ReadOutcome;
+  /** Reuses the parse of a file whose text is unchanged since an earlier load (watch mode, the LSP). */
+  readonly parseCache?: ParseCache;
 }
 
 /** The program and the text of every file a diagnostic may point into (for rendering). */
@@ -126,7 +134,7 @@ class Loader {
     const known = this.#byRealPath.get(real);
     if (known !== undefined) return known;
     const display = this.display(pending.absolutePath);
-    const outcome = readSource(pending.absolutePath);
+    const outcome = (this.#options.read ?? readSource)(pending.absolutePath);
     const at: Span = pending.via ?? { file: display, start: 0, end: 0 };
     switch (outcome.kind) {
       case "missing":
@@ -166,7 +174,11 @@ class Loader {
       relativePath: this.relativePathOf(pending.absolutePath, display),
       text,
     };
-    const ast = parseFile(display, text, this.#reporter);
+    const cache = this.#options.parseCache;
+    const ast =
+      cache === undefined
+        ? parseFile(display, text, this.#reporter)
+        : cache.parse(display, text, this.#reporter);
     const parsed: ParsedFile = { source, ast, imports: new Map(), isInput: pending.isInput };
     this.#byRealPath.set(real, parsed);
     return parsed;
@@ -277,7 +289,7 @@ function isFile(candidate: string): boolean {
 
 function realPath(file: string): string {
   try {
-    return realpathSync(file);
+    return realpathSync.native(file);
   } catch {
     return file;
   }

@@ -362,8 +362,8 @@ export const TestService = {
 	methods: [
 		unaryMethod<TestService_printTest_Args, TestResult, TestServiceHandlers>("classic.TestService/printTest", TestService_printTest_Args, TestResult, (h, req, ctx) => h.printTest(req.args, ctx), { errors: [Xception] }),
 		unaryMethod<TestService_echoString_Args, string, TestServiceHandlers>("classic.TestService/echoString", TestService_echoString_Args, TestService_echoString_Result, (h, req, ctx) => h.echoString(req.value, ctx), { idempotent: true }),
-		unaryMethod<TestService_testVoid_Args, void, TestServiceHandlers>("classic.TestService/testVoid", TestService_testVoid_Args, TestService_testVoid_Result, (h, _req, ctx) => h.testVoid(ctx)),
-		unaryMethod<TestService_testException_Args, string, TestServiceHandlers>("classic.TestService/testException", TestService_testException_Args, TestService_testException_Result, (h, req, ctx) => h.testException(req.arg, ctx), { errors: [Xception] }),
+		unaryMethod<TestService_testVoid_Args, void, TestServiceHandlers>("classic.TestService/testVoid", TestService_testVoid_Args, TestService_testVoid_Result, (h, _req, ctx) => h.testVoid(ctx), { idempotent: true }),
+		unaryMethod<TestService_testException_Args, string, TestServiceHandlers>("classic.TestService/testException", TestService_testException_Args, TestService_testException_Result, (h, req, ctx) => h.testException(req.arg, ctx), { errors: [Xception], idempotent: true }),
 	],
 } as const;
 

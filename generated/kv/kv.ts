@@ -386,7 +386,7 @@ export const KeyValue = {
 		unaryMethod<KeyValue_put_Args, Entry, KeyValueHandlers>("kv.KeyValue/put", KeyValue_put_Args, Entry, (h, req, ctx) => h.put(req.key, req.value, req.expectedVersion, req.ttlMs, ctx), { errors: [VersionMismatch] }),
 		unaryMethod<KeyValue_delete_Args, boolean, KeyValueHandlers>("kv.KeyValue/delete", KeyValue_delete_Args, KeyValue_delete_Result, (h, req, ctx) => h.delete(req.key, ctx)),
 		unaryMethod<KeyValue_scan_Args, Map<string, Uint8Array>, KeyValueHandlers>("kv.KeyValue/scan", KeyValue_scan_Args, KeyValue_scan_Result, (h, req, ctx) => h.scan(req.prefix, req.limit, ctx), { idempotent: true }),
-		serverStreamMethod<KeyValue_watch_Args, Change, KeyValueHandlers>("kv.KeyValue/watch", KeyValue_watch_Args, Change, (h, req, ctx) => h.watch(req.prefix, ctx)),
+		serverStreamMethod<KeyValue_watch_Args, Change, KeyValueHandlers>("kv.KeyValue/watch", KeyValue_watch_Args, Change, (h, req, ctx) => h.watch(req.prefix, ctx), { idempotent: true }),
 	],
 } as const;
 

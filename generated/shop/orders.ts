@@ -560,11 +560,11 @@ export const OrderService = {
 	methods: [
 		unaryMethod<OrderService_getOrder_Args, Order, OrderServiceHandlers>("shop.orders.OrderService/getOrder", OrderService_getOrder_Args, Order, (h, req, ctx) => h.getOrder(req.id, ctx), { errors: [NotFound], idempotent: true, timeoutMs: 500 }),
 		unaryMethod<OrderService_placeOrder_Args, Receipt, OrderServiceHandlers>("shop.orders.OrderService/placeOrder", OrderService_placeOrder_Args, Receipt, (h, req, ctx) => h.placeOrder(req.order, req.dryRun, ctx), { errors: [OutOfStock, NotFound] }),
-		serverStreamMethod<OrderService_watch_Args, OrderEvent, OrderServiceHandlers>("shop.orders.OrderService/watch", OrderService_watch_Args, OrderEvent, (h, req, ctx) => h.watch(req.filter, ctx)),
+		serverStreamMethod<OrderService_watch_Args, OrderEvent, OrderServiceHandlers>("shop.orders.OrderService/watch", OrderService_watch_Args, OrderEvent, (h, req, ctx) => h.watch(req.filter, ctx), { idempotent: true }),
 		clientStreamMethod<Item, Summary, OrderServiceHandlers>("shop.orders.OrderService/upload", Item, Summary, (h, requests, ctx) => h.upload(requests, ctx)),
 		bidiMethod<Message, Message, OrderServiceHandlers>("shop.orders.OrderService/chat", Message, Message, (h, requests, ctx) => h.chat(requests, ctx)),
 		onewayMethod<OrderService_notify_Args, void, OrderServiceHandlers>("shop.orders.OrderService/notify", OrderService_notify_Args, OrderService_notify_Result, (h, req, ctx) => h.notify(req.event, ctx)),
-		unaryMethod<OrderService_ping_Args, void, OrderServiceHandlers>("shop.orders.OrderService/ping", OrderService_ping_Args, OrderService_ping_Result, (h, _req, ctx) => h.ping(ctx)),
+		unaryMethod<OrderService_ping_Args, void, OrderServiceHandlers>("shop.orders.OrderService/ping", OrderService_ping_Args, OrderService_ping_Result, (h, _req, ctx) => h.ping(ctx), { idempotent: true }),
 	],
 } as const;
 

@@ -91,6 +91,22 @@ export class SocketChannel implements Channel, CallScheduler {
     return this.connector.lastError;
   }
 
+  /**
+   * Starts a connection attempt now if the channel is idle (a no-op while connecting, ready, backing off
+   * or closed). A cluster channel uses it to reconnect endpoints in the background.
+   */
+  connect(): void {
+    if (!this.closed) this.connector.connect();
+  }
+
+  /**
+   * Fails every call waiting for a connection with UNAVAILABLE (`unprocessed`: none was sent), so that a
+   * cluster channel can send them to another endpoint rather than wait for this one to come back.
+   */
+  shed(): void {
+    this.failQueued(this.unavailable(this.connector.lastError), true);
+  }
+
   /** Calls `listener` with every change of `state` until the returned function is called. */
   onStateChange(listener: (change: StateChange) => void): () => void {
     return this.connector.onStateChange(listener);

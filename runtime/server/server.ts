@@ -2,6 +2,7 @@
 // `serve`) within its connection limits, and closes gracefully.
 
 import type { SecureContextOptions } from "node:tls";
+import { type Registration, type RegistryListenOptions, registerServer } from "../cluster/registration.js";
 import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
 import { DEFAULT_GRACE_MS } from "../limits.js";
@@ -45,6 +46,8 @@ export class Server implements ConnectionHost {
   private closing: Promise<void> | undefined;
   private closeWaiter: (() => void) | undefined;
   private forceTimer: NodeJS.Timeout | undefined;
+  private registration: Registration | undefined;
+  private closeRequested: Promise<void> | undefined;
 
   constructor(options?: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -86,27 +89,40 @@ export class Server implements ConnectionHost {
     readonly path: string;
     readonly tls?: ServerTlsOptions;
   }): Promise<{ readonly path: string }>;
-  listen(options?: {
-    readonly host?: string;
-    readonly port?: number;
-    readonly tls?: ServerTlsOptions;
-  }): Promise<{ host: string; port: number }>;
-  listen(options?: ListenOptions): Promise<ListenAddress> {
+  listen(
+    options?: {
+      readonly host?: string;
+      readonly port?: number;
+      readonly tls?: ServerTlsOptions;
+    } & RegistryListenOptions,
+  ): Promise<{ host: string; port: number }>;
+  listen(options?: ListenOptions & RegistryListenOptions): Promise<ListenAddress> {
     const o = options ?? {};
     const onError = (error: Error): void => this.logger.error({ err: error }, "listening socket failed");
-    if (o.tls === undefined) return this.listenOn(netListener(o, onError));
     let listener: Listener;
     try {
-      const limits = {
-        handshakeTimeoutMs: this.handshakeTimeoutMs,
-        maxHandshakes: this.options.maxConnections,
-        maxHandshakesPerAddress: this.options.maxConnectionsPerAddress,
-      };
-      listener = tlsListener(o, o.tls, limits, onError, this.logger);
+      listener =
+        o.tls === undefined
+          ? netListener(o, onError)
+          : tlsListener(
+              o,
+              o.tls,
+              {
+                handshakeTimeoutMs: this.handshakeTimeoutMs,
+                maxHandshakes: this.options.maxConnections,
+                maxHandshakesPerAddress: this.options.maxConnectionsPerAddress,
+              },
+              onError,
+              this.logger,
+            );
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.listenOn(listener);
+    const listening = this.listenOn(listener);
+    const registry = o.registry;
+    return registry === undefined
+      ? listening
+      : listening.then((address) => this.register({ ...o, registry }, address));
   }
 
   /**
@@ -164,6 +180,19 @@ export class Server implements ConnectionHost {
    * ends the rest with UNAVAILABLE. Resolves when every connection is closed.
    */
   close(options?: CloseOptions): Promise<void> {
+    if (this.closeRequested !== undefined) return this.closeRequested;
+    const registration = this.registration;
+    this.registration = undefined;
+    // A registered server deregisters first, so consumers stop sending new calls before connections drain.
+    this.closeRequested =
+      registration === undefined
+        ? this.shutdown(options)
+        : registration.close().then(() => this.shutdown(options));
+    return this.closeRequested;
+  }
+
+  // Stops accepting, sends GOAWAY, and drains within the grace period (close's second half).
+  private shutdown(options: CloseOptions | undefined): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     const graceMs = options?.graceMs ?? DEFAULT_GRACE_MS;
     this.closing = new Promise((resolve) => {
@@ -197,6 +226,23 @@ export class Server implements ConnectionHost {
     if (this.closing !== undefined) return Promise.reject(new Error("server is closed"));
     this.listener = listener;
     return listener.listen((transport, info) => this.serve(transport, info));
+  }
+
+  // Registers the bound address in the registry (etcd3 is loaded only then).
+  private async register(
+    options: RegistryListenOptions & { readonly registry: string },
+    address: ListenAddress,
+  ): Promise<ListenAddress> {
+    if (!("port" in address)) throw new TypeError("only a TCP listener can register in a registry");
+    const services = [
+      ...new Set([...this.routes.keys()].map((path) => path.slice(0, path.lastIndexOf("/")))),
+    ];
+    const registration = await registerServer(options, address, services, (error) =>
+      this.logger.warn({ err: error, registry: options.registry }, "registration failed; retrying"),
+    );
+    if (this.closeRequested !== undefined) await registration.close();
+    else this.registration = registration;
+    return address;
   }
 
   private checkClosed(): void {

@@ -51,6 +51,14 @@ const BANNED: readonly [RegExp, string][] = [
   [/\.(proto|rpc)["'`]/, "a schema file name"],
 ];
 
+/** Files that do one banned thing for a documented reason (none of them loads a schema). */
+const ALLOWED: Readonly<Record<string, string>> = {
+  // The optional etcd3 package is imported only when an etcd registry is used (docs/cluster.md).
+  "runtime/cluster/etcd-client.ts": "reading or importing modules at run time",
+  // The `cacheFile` option reads the last resolved endpoints (JSON data) back at start.
+  "runtime/cluster/cached-resolver.ts": "reading or importing modules at run time",
+};
+
 describe("generated/", () => {
   let fresh: string;
 
@@ -93,7 +101,9 @@ describe("generated/", () => {
       for (const file of listFiles(path.join(ROOT, root))) {
         if (!file.endsWith(".ts")) continue;
         const text = code(readFileSync(path.join(ROOT, root, file), "utf8"));
-        for (const [pattern, what] of BANNED) if (pattern.test(text)) offenders.push(`${root}/${file}: ${what}`);
+        for (const [pattern, what] of BANNED) {
+          if (pattern.test(text) && ALLOWED[`${root}/${file}`] !== what) offenders.push(`${root}/${file}: ${what}`);
+        }
       }
     }
     assert.deepEqual(offenders, []);

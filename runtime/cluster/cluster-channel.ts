@@ -1,0 +1,394 @@
+// The Channel over many providers: a resolver reports the providers, the endpoint set holds one
+// connection per provider, the balancer picks one per attempt, and each call re-sends, retries or hedges
+// as its method allows. Generated clients use it exactly as they use a single-connection channel.
+
+import type { CallOptions } from "../call-context.js";
+import type { Channel } from "../channel.js";
+import { resolveConnectOptions } from "../client/client-options.js";
+import type { ChannelState, StateChange } from "../client/connector.js";
+import { SocketChannel } from "../client/socket-channel.js";
+import type {
+  BidiMethod,
+  ClientStreamMethod,
+  MethodDescriptor,
+  OnewayMethod,
+  ServerStreamMethod,
+  UnaryMethod,
+} from "../descriptors.js";
+import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
+import { RpcError, Status } from "../status.js";
+import { balancerFactory } from "./balancers/balancers.js";
+import { cachedResolver } from "./cached-resolver.js";
+import type { CallHost, Waiter } from "./call-host.js";
+import { clusterEvents, type EndpointsEvent, type ResolvedEvent } from "./cluster-events.js";
+import {
+  type ClusterOptions,
+  endpointConnectOptions,
+  type ResolvedClusterOptions,
+  resolveClusterOptions,
+} from "./cluster-options.js";
+import { EndpointSet, type EndpointSetOwner } from "./endpoint-set.js";
+import { LatencyTracker } from "./latency-tracker.js";
+import { hashString, randomFor } from "./random.js";
+import type { Resolution, Resolver } from "./resolver.js";
+import { resolverFor } from "./resolvers.js";
+import { RetryBudget } from "./retry-budget.js";
+import { clusterBidi, clusterClientStream, clusterServerStream } from "./stream-cluster-call.js";
+import { UnaryClusterCall } from "./unary-cluster-call.js";
+
+/** What the channel knows of its providers (`channel.resolution`). */
+export interface ResolutionState {
+  /** Providers in the current set (its subset, with `subset`). */
+  readonly endpoints: number;
+  /** Endpoints calls may go to now. */
+  readonly available: number;
+  /** True while the set may be out of date: read from the cache file, or the registry is unreachable. */
+  readonly stale: boolean;
+  /** Why the resolver last failed, until it answers again. */
+  readonly error: Error | undefined;
+}
+
+function ignore(): void {}
+
+// The iterable of a streaming call made through interceptors (as SocketChannel does it).
+async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
+  yield* (await source) as AsyncIterable<T>;
+}
+
+function awaitIterable<T>(source: Promise<unknown>): AsyncGenerator<T> {
+  source.catch(ignore);
+  return iterate(source);
+}
+
+/**
+ * A Channel balancing calls over the providers a resolver reports (`etcd://`, `static://`, `dns://`, or
+ * a custom Resolver). Calls wait for an available endpoint within their deadline; calls without a
+ * deadline fail with UNAVAILABLE when none can come (the registry failed before answering, the set is
+ * empty, or every endpoint failed to connect). Interceptors run once per call, not per attempt.
+ */
+export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
+  /** The target given to `connect` (`etcd://127.0.0.1:2379/shop.orders.OrderService`). */
+  readonly target: string;
+  readonly set: EndpointSet;
+  readonly options: ResolvedClusterOptions;
+  readonly budget: RetryBudget;
+  readonly latency = new LatencyTracker();
+  closed = false;
+  private readonly resolver: Resolver;
+  private readonly chain: ClientNext | undefined;
+  private readonly hashKey: ClusterOptions["hashKey"];
+  private readonly waiters = new Set<Waiter>();
+  private readonly maxWaiting: number;
+  private readonly listeners = new Set<(change: StateChange) => void>();
+  private current: ChannelState = "connecting";
+  private resolved = false;
+  private stale = false;
+  private resolverError: Error | undefined;
+  private closing: Promise<void> | undefined;
+
+  /** Prefer `connect(target, options)`. Throws TypeError for a target or options that cannot work. */
+  constructor(target: string, options: ClusterOptions = {}) {
+    this.target = target;
+    const random = randomFor(options.seed);
+    this.options = resolveClusterOptions(options, random);
+    const connectOptions = resolveConnectOptions(options);
+    this.maxWaiting = connectOptions.maxQueuedCalls;
+    this.budget = new RetryBudget(options.retryBudget);
+    this.hashKey = options.hashKey;
+    const resolver = options.resolver ?? resolverFor(target, this.options);
+    this.resolver = options.cacheFile === undefined ? resolver : cachedResolver(resolver, options.cacheFile);
+    this.set = new EndpointSet(
+      {
+        createChannel: (info) =>
+          new SocketChannel(info.address, endpointConnectOptions(options, info.address)),
+        balancer: balancerFactory(options.balancer)(random),
+        subset: this.options.subset,
+        zone:
+          options.zone === undefined
+            ? undefined
+            : { zone: options.zone, minReadyShare: this.options.zoneMinReadyShare },
+        backoff: connectOptions.backoff,
+      },
+      this,
+    );
+    const interceptors = connectOptions.interceptors;
+    this.chain =
+      interceptors.length === 0
+        ? undefined
+        : chainInterceptors<ClientNext>(interceptors, (call) => this.direct(call) as Promise<any>);
+    this.resolver.start((resolution) => this.onResolution(resolution));
+  }
+
+  /** "ready" while an endpoint is; "connecting" while resolving or dialling; "backoff" while all fail. */
+  get state(): ChannelState {
+    return this.current;
+  }
+
+  /** Calls waiting for an endpoint. */
+  get queued(): number {
+    return this.waiters.size;
+  }
+
+  /** Why calls cannot go out now (the registry's or the last endpoint's error), if anything. */
+  get lastError(): RpcError | undefined {
+    if (this.set.available.length > 0) return undefined;
+    if (this.resolverError !== undefined && this.set.members.size === 0) {
+      return new RpcError(Status.UNAVAILABLE, this.resolverError.message, { cause: this.resolverError });
+    }
+    for (const endpoint of this.set.members.values())
+      if (endpoint.channel.lastError) return endpoint.channel.lastError;
+    return undefined;
+  }
+
+  /** What the channel knows of its providers, and whether that may be out of date. */
+  get resolution(): ResolutionState {
+    return {
+      endpoints: this.set.members.size,
+      available: this.set.available.length,
+      stale: this.stale,
+      error: this.resolverError,
+    };
+  }
+
+  /** Calls `listener` with every change of `state` until the returned function is called. */
+  onStateChange(listener: (change: StateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
+    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
+    return this.startUnary(method, request, options);
+  }
+
+  oneway<Req>(method: OnewayMethod<Req>, request: Req, options?: CallOptions): Promise<void> {
+    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
+    return this.startUnary(method, request, options);
+  }
+
+  serverStream<Req, Res>(
+    method: ServerStreamMethod<Req, Res>,
+    request: Req,
+    options?: CallOptions,
+  ): AsyncIterable<Res> {
+    if (this.chain !== undefined)
+      return awaitIterable(this.chain({ method, request, options: options ?? {} }));
+    return clusterServerStream(this, method, request, options, this.hashOf(method, request, options));
+  }
+
+  clientStream<Req, Res>(
+    method: ClientStreamMethod<Req, Res>,
+    requests: AsyncIterable<Req>,
+    options?: CallOptions,
+  ): Promise<Res> {
+    if (this.chain !== undefined) return this.chain({ method, request: requests, options: options ?? {} });
+    return clusterClientStream(this, method, requests, options, this.hashOf(method, requests, options));
+  }
+
+  bidi<Req, Res>(
+    method: BidiMethod<Req, Res>,
+    requests: AsyncIterable<Req>,
+    options?: CallOptions,
+  ): AsyncIterable<Res> {
+    if (this.chain !== undefined) {
+      return awaitIterable(this.chain({ method, request: requests, options: options ?? {} }));
+    }
+    return clusterBidi(this, method, requests, options, this.hashOf(method, requests, options));
+  }
+
+  /** Stops resolving, fails waiting and open calls with UNAVAILABLE, and closes every connection. */
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    this.closed = true;
+    const error = new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true });
+    for (const waiter of this.takeWaiters()) waiter.fail(error);
+    this.setState("closed");
+    this.closing = Promise.all([this.resolver.close().catch(ignore), this.set.close()]).then(ignore);
+    return this.closing;
+  }
+
+  wait(waiter: Waiter): void {
+    if (this.closed) {
+      waiter.fail(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
+    } else if (this.set.available.length > 0) {
+      waiter.dispatch();
+    } else if (waiter.deadline === undefined && !this.hopeful()) {
+      waiter.fail(this.noEndpoint(waiter.method, false));
+    } else if (this.waiters.size >= this.maxWaiting) {
+      waiter.fail(
+        new RpcError(
+          Status.RESOURCE_EXHAUSTED,
+          `${this.waiters.size} calls already wait for an endpoint of ${this.target}`,
+          {
+            unprocessed: true,
+          },
+        ),
+      );
+    } else this.waiters.add(waiter);
+  }
+
+  unwait(waiter: Waiter): void {
+    this.waiters.delete(waiter);
+  }
+
+  noEndpoint(method: MethodDescriptor, deadlinePassed: boolean): RpcError {
+    const unprocessed = { unprocessed: true, cause: this.resolverError } as const;
+    if (this.closed) return new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true });
+    if (!this.resolved) {
+      const why =
+        this.resolverError === undefined
+          ? "has not answered yet"
+          : `is unreachable: ${this.resolverError.message}`;
+      return new RpcError(
+        Status.UNAVAILABLE,
+        `no endpoint for ${method.path}: registry ${this.resolver.name} ${why} (and no cached endpoints)`,
+        unprocessed,
+      );
+    }
+    const counts = this.set.counts();
+    let message: string;
+    if (this.set.members.size === 0) message = `no providers of ${this.resolver.name} are registered`;
+    else {
+      message = `no endpoint of ${this.resolver.name} is ready (${counts.connecting} connecting, ${counts.failing} failing)`;
+      const last = this.lastError;
+      if (last !== undefined) message += `; last error: ${last.message}`;
+    }
+    if (deadlinePassed) {
+      return new RpcError(
+        Status.DEADLINE_EXCEEDED,
+        `deadline exceeded for ${method.path}: ${message}`,
+        unprocessed,
+      );
+    }
+    return new RpcError(Status.UNAVAILABLE, `${method.path}: ${message}`, unprocessed);
+  }
+
+  pickableChanged(): void {
+    if (clusterEvents.endpoints.hasSubscribers) {
+      clusterEvents.endpoints.publish({
+        target: this.target,
+        available: this.set.available.map((e) => e.address),
+      } satisfies EndpointsEvent);
+    }
+    if (this.set.available.length > 0) {
+      for (const waiter of this.takeWaiters()) waiter.dispatch();
+    } else this.failHopeless();
+    this.updateState();
+  }
+
+  connectionLost(): void {
+    this.resolver.refresh();
+    this.failHopeless();
+    this.updateState();
+  }
+
+  private onResolution(resolution: Resolution): void {
+    if (this.closed) return;
+    if (resolution.kind === "endpoints") {
+      this.resolved = true;
+      this.stale = resolution.stale;
+      if (!resolution.stale) this.resolverError = undefined;
+      this.set.apply(resolution.endpoints);
+    } else {
+      this.resolverError = resolution.error;
+      this.stale = true;
+    }
+    if (clusterEvents.resolved.hasSubscribers) {
+      clusterEvents.resolved.publish({
+        target: this.target,
+        endpoints: this.set.members.size,
+        stale: this.stale,
+        error: this.resolverError,
+      } satisfies ResolvedEvent);
+    }
+    this.failHopeless();
+    this.updateState();
+  }
+
+  // Whether a call without a deadline should wait: the first resolution, or a first connection, is coming.
+  private hopeful(): boolean {
+    if (!this.resolved) return this.resolverError === undefined;
+    return this.set.counts().connecting > 0;
+  }
+
+  // Calls without a deadline must not wait for ever: they fail once nothing is on its way.
+  private failHopeless(): void {
+    if (this.waiters.size === 0 || this.set.available.length > 0 || this.hopeful()) return;
+    for (const waiter of [...this.waiters]) {
+      if (waiter.deadline !== undefined) continue;
+      this.waiters.delete(waiter);
+      waiter.fail(this.noEndpoint(waiter.method, false));
+    }
+  }
+
+  private takeWaiters(): Waiter[] {
+    const all = [...this.waiters];
+    this.waiters.clear();
+    return all;
+  }
+
+  private updateState(): void {
+    if (this.closed) return;
+    this.setState(this.computeState());
+  }
+
+  private computeState(): ChannelState {
+    if (this.set.available.length > 0) return "ready";
+    const counts = this.set.counts();
+    if (counts.connecting > 0 || (!this.resolved && this.resolverError === undefined)) return "connecting";
+    if (counts.failing > 0 || this.resolverError !== undefined) return "backoff";
+    return "idle";
+  }
+
+  private setState(state: ChannelState): void {
+    const previous = this.current;
+    if (previous === state) return;
+    this.current = state;
+    const change: StateChange = { state, previous, error: state === "ready" ? undefined : this.lastError };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (thrown) {
+        process.nextTick(() => {
+          throw thrown;
+        });
+      }
+    }
+  }
+
+  private startUnary(
+    method: UnaryMethod | OnewayMethod,
+    request: unknown,
+    options: CallOptions | undefined,
+  ): Promise<any> {
+    if (this.closed)
+      return Promise.reject(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
+    return new UnaryClusterCall(this, method, request, options, this.hashOf(method, request, options))
+      .promise;
+  }
+
+  private hashOf(method: MethodDescriptor, request: unknown, options: CallOptions | undefined): number {
+    if (this.hashKey === undefined) return -1;
+    const key = this.hashKey({ method, request, options: options ?? {} } as ClientCall);
+    return key === undefined ? -1 : hashString(key);
+  }
+
+  // The end of the interceptor chain: the call as the caller would have made it without interceptors.
+  private direct(call: ClientCall): Promise<unknown> {
+    const { method, request, options } = call;
+    const hash = this.hashOf(method, request, options);
+    switch (method.kind) {
+      case "unary":
+      case "oneway":
+        return this.startUnary(method, request, options);
+      case "serverStream":
+        return Promise.resolve(clusterServerStream(this, method, request, options, hash));
+      case "clientStream":
+        return clusterClientStream(this, method, request as AsyncIterable<unknown>, options, hash);
+      case "bidi":
+        return Promise.resolve(clusterBidi(this, method, request as AsyncIterable<unknown>, options, hash));
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// One provider as the consumer holds it: its connection (a SocketChannel), its load (calls open on it)
+// and its observed latency. Balancers read these fields; the endpoint set and the cluster calls write them.
+
+import type { Channel } from "../channel.js";
+import type { RpcError } from "../status.js";
+import type { EndpointInfo } from "./endpoint-info.js";
+
+/** Where an endpoint is in its life (docs/cluster.md has the picture). */
+export type EndpointState =
+  /** Dialling for the first time, or again after a ready connection went away. */
+  | "connecting"
+  /** Connected; balancers may pick it. */
+  | "ready"
+  /** Its last connection attempt failed; reconnecting in the background with backoff. */
+  | "failing"
+  /** Removed by the resolver (or the subset): takes no new calls, closes once its open calls end. */
+  | "draining"
+  | "closed";
+
+/** What an endpoint needs of its connection: a Channel that reports its state (a SocketChannel is one). */
+export interface EndpointChannel extends Channel {
+  readonly state: "idle" | "connecting" | "ready" | "backoff" | "closed";
+  readonly lastError: RpcError | undefined;
+  onStateChange(
+    listener: (change: { state: string; previous: string; error: RpcError | undefined }) => void,
+  ): () => void;
+  connect(): void;
+  shed(): void;
+}
+
+/** What an endpoint tells its set when its load changes or it has drained. */
+export interface EndpointOwner {
+  loadChanged(endpoint: Endpoint): void;
+  drained(endpoint: Endpoint): void;
+}
+
+/** Time constant of the latency EWMA (Finagle's and Linkerd's default): older samples fade over ~10 s. */
+export const EWMA_DECAY_MS = 10_000;
+
+/**
+ * A provider the consumer can send calls to. `outstanding` counts attempts open on it (started through
+ * `begin`, finished through `end`); `ewmaMs` is its peak-EWMA latency (a slower sample replaces it at once,
+ * faster ones pull it down gradually), used by p2c-ewma and hedging.
+ */
+export class Endpoint {
+  info: EndpointInfo;
+  readonly address: string;
+  readonly channel: EndpointChannel;
+  state: EndpointState = "connecting";
+  /** Attempts open on this endpoint now. */
+  outstanding = 0;
+  /** Peak-EWMA latency in ms (0 until the first sample). */
+  ewmaMs = 0;
+  /** When `ewmaMs` was last updated (performance.now()). */
+  ewmaStamp = 0;
+  /** Consecutive failed connection attempts, for the background reconnect's backoff. */
+  failures = 0;
+  /** Scratch for the balancer that holds it: a heap position (-1 when not held). */
+  slot = -1;
+  /** Scratch for the balancer: an EDF deadline or a pick sequence number. */
+  rank = 0;
+  private readonly owner: EndpointOwner;
+
+  constructor(info: EndpointInfo, channel: EndpointChannel, owner: EndpointOwner) {
+    this.info = info;
+    this.address = info.address;
+    this.channel = channel;
+    this.owner = owner;
+  }
+
+  /** An attempt starts on this endpoint. */
+  begin(): void {
+    this.outstanding++;
+    this.owner.loadChanged(this);
+  }
+
+  /**
+   * An attempt that began at `startedAt` (performance.now()) ended at `now`; its latency feeds the EWMA
+   * (failures too: a failing endpoint that answers fast is not made to look good by skipping them).
+   */
+  end(startedAt: number, now: number): void {
+    this.outstanding--;
+    this.observe(now - startedAt, now);
+    this.owner.loadChanged(this);
+    if (this.outstanding === 0 && this.state === "draining") this.owner.drained(this);
+  }
+
+  /** Peak EWMA (Finagle's PeakEwma): a sample above the average replaces it; others decay it towards themselves. */
+  observe(rttMs: number, now: number): void {
+    const elapsed = Math.max(0, now - this.ewmaStamp);
+    this.ewmaStamp = now;
+    if (rttMs > this.ewmaMs) this.ewmaMs = rttMs;
+    else {
+      const w = Math.exp(-elapsed / EWMA_DECAY_MS);
+      this.ewmaMs = this.ewmaMs * w + rttMs * (1 - w);
+    }
+  }
+}

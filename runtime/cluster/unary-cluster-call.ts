@@ -1,0 +1,267 @@
+// One logical unary (or oneway) call over a cluster: picks an endpoint per attempt, re-sends what the
+// server never processed, retries idempotent methods within the budget and the deadline, and hedges slow
+// attempts of hedged methods; the first answer wins and the other attempts are cancelled.
+
+import type { CallOptions } from "../call-context.js";
+import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
+import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
+import { RpcError, Status } from "../status.js";
+import type { CallHost, Waiter } from "./call-host.js";
+import { clusterEvents, type RetryEvent } from "./cluster-events.js";
+import type { Endpoint } from "./endpoint.js";
+import { decideRetry } from "./retry-policy.js";
+
+let capturedResolve: (value: any) => void;
+let capturedReject: (error: RpcError) => void;
+
+// One shared executor instead of a closure per call (as UnaryCall does).
+function captureResolvers(resolve: (value: any) => void, reject: (error: RpcError) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+function asRpcError(error: unknown): RpcError {
+  if (error instanceof RpcError) return error;
+  return new RpcError(Status.INTERNAL, error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}
+
+/** A unary or oneway call made through a cluster channel; `promise` settles once, with the winner. */
+export class UnaryClusterCall implements Waiter, DeadlineOwner {
+  readonly promise: Promise<any>;
+  readonly deadline: number | undefined;
+  deadlineTimer: NodeJS.Timeout | undefined;
+  private readonly host: CallHost;
+  readonly method: UnaryMethod | OnewayMethod;
+  private readonly request: unknown;
+  private readonly options: CallOptions | undefined;
+  private readonly hash: number;
+  private resolve!: (value: any) => void;
+  private reject!: (error: RpcError) => void;
+  private done = false;
+  private waiting = false;
+  /** The first attempt's endpoint; `tried` lists them all once there is a second attempt. */
+  private first: Endpoint | undefined;
+  /** Endpoints this call used, avoided by later attempts while others are available. */
+  private tried: Endpoint[] | undefined;
+  private pending = 0;
+  private started = 0;
+  private retries = 0;
+  private resends = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** One per attempt when the call is hedged, so the loser can be cancelled. */
+  private controllers: AbortController[] | undefined;
+  private readonly hedged: boolean;
+
+  constructor(
+    host: CallHost,
+    method: UnaryMethod | OnewayMethod,
+    request: unknown,
+    options: CallOptions | undefined,
+    hash: number,
+  ) {
+    this.host = host;
+    this.method = method;
+    this.request = request;
+    this.options = options;
+    this.hash = hash;
+    this.deadline =
+      options === undefined && method.timeoutMs === undefined
+        ? undefined
+        : resolveDeadline(options, method.timeoutMs);
+    this.hedged = method.idempotent && method.kind === "unary" && host.options.hedgedMethods.has(method.path);
+    this.promise = new Promise(captureResolvers);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
+    host.budget.deposit();
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.fail(
+          new RpcError(Status.CANCELLED, `call to ${method.path} cancelled`, { cause: signal.reason }),
+        );
+        return;
+      }
+      signal.addEventListener("abort", this);
+    }
+    this.dispatch();
+  }
+
+  /** Sends an attempt to an endpoint the balancer picks, or waits for one. */
+  dispatch(): void {
+    this.waiting = false;
+    if (this.done) return;
+    const endpoint = this.host.set.pick(this.hash, this.tried);
+    if (endpoint === undefined) {
+      if (this.deadline !== undefined && this.deadline <= Date.now()) {
+        this.fail(this.host.noEndpoint(this.method, true));
+        return;
+      }
+      this.waiting = true;
+      this.armDeadline();
+      this.host.wait(this);
+      return;
+    }
+    this.launch(endpoint);
+  }
+
+  /** Fails the call (from the waiting room, the deadline, a cancel, or the last failed attempt). */
+  fail(error: RpcError): void {
+    if (this.done) return;
+    this.finish();
+    this.reject(error);
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    if (this.waiting) this.host.unwait(this);
+    this.fail(
+      new RpcError(Status.CANCELLED, `call to ${this.method.path} cancelled`, {
+        cause: this.options?.signal?.reason,
+      }),
+    );
+  }
+
+  /** The deadline passed while no attempt was running (waiting for an endpoint, or backing off). */
+  deadlineExpired(): void {
+    this.deadlineTimer = undefined;
+    if (this.done || this.pending > 0) return;
+    if (this.waiting) this.host.unwait(this);
+    this.fail(this.host.noEndpoint(this.method, true));
+  }
+
+  private armDeadline(): void {
+    if (this.deadline !== undefined && this.deadlineTimer === undefined) armDeadline(this);
+  }
+
+  private launch(endpoint: Endpoint): void {
+    this.started++;
+    this.pending++;
+    if (this.first === undefined) this.first = endpoint;
+    else this.triedList().push(endpoint);
+    endpoint.begin();
+    const startedAt = performance.now();
+    let options = this.options;
+    if (this.hedged || this.started > 1) {
+      // Later attempts keep the call's original deadline; hedged ones get their own signal to be cancelled.
+      let signal = options?.signal;
+      if (this.hedged) {
+        const controller = new AbortController();
+        (this.controllers ??= []).push(controller);
+        signal = controller.signal;
+      }
+      options = { ...options, timeoutMs: undefined, deadline: this.deadline, signal };
+    }
+    let attempt: Promise<unknown>;
+    try {
+      attempt =
+        this.method.kind === "unary"
+          ? endpoint.channel.unary(this.method, this.request, options)
+          : endpoint.channel.oneway(this.method, this.request, options);
+    } catch (error) {
+      attempt = Promise.reject(error);
+    }
+    attempt.then(
+      (value) => this.succeeded(endpoint, startedAt, value),
+      (error: unknown) => this.failed(endpoint, startedAt, asRpcError(error)),
+    );
+    if (this.hedged && this.started < this.host.options.hedgeMaxAttempts) this.armHedge(endpoint);
+  }
+
+  private succeeded(endpoint: Endpoint, startedAt: number, value: unknown): void {
+    const now = performance.now();
+    endpoint.end(startedAt, now);
+    this.pending--;
+    this.host.latency.record(now - startedAt);
+    if (this.done) return;
+    this.finish();
+    this.resolve(value);
+  }
+
+  private failed(endpoint: Endpoint, startedAt: number, error: RpcError): void {
+    endpoint.end(startedAt, performance.now());
+    this.pending--;
+    // Another attempt (a hedge) is still running: it decides.
+    if (this.done || this.pending > 0) return;
+    if (this.host.closed) {
+      this.fail(error);
+      return;
+    }
+    const host = this.host;
+    this.triedList();
+    const decision = decideRetry(error, this.method, host.options, this.retries, this.resends, () =>
+      host.budget.tryWithdraw(),
+    );
+    if (decision.kind === "fail") {
+      this.fail(error);
+      return;
+    }
+    const delayMs = decision.kind === "retry" ? decision.delayMs : 0;
+    if (decision.kind === "retry") {
+      if (this.deadline !== undefined && Date.now() + delayMs >= this.deadline) {
+        this.fail(error);
+        return;
+      }
+      this.retries++;
+    } else this.resends++;
+    this.publish(decision.kind, endpoint, error, delayMs);
+    if (delayMs === 0) {
+      this.dispatch();
+      return;
+    }
+    this.armDeadline();
+    this.timer = setTimeout(() => this.dispatch(), delayMs);
+  }
+
+  // After the hedge delay, a second attempt on another endpoint if the first has not answered.
+  private armHedge(running: Endpoint): void {
+    const configured = this.host.options.hedgeDelayMs;
+    const delayMs = configured === "p95" ? this.host.latency.p95() : configured;
+    if (delayMs === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.done || this.pending === 0 || !this.host.budget.tryWithdraw()) return;
+      const tried = this.triedList();
+      const endpoint = this.host.set.pick(this.hash, tried);
+      if (endpoint === undefined || tried.includes(endpoint)) return;
+      this.publish("hedge", running, undefined, delayMs);
+      this.launch(endpoint);
+    }, delayMs);
+  }
+
+  // The endpoints tried so far, as a list (made only when a call needs a second attempt).
+  private triedList(): Endpoint[] {
+    if (this.tried === undefined) this.tried = this.first === undefined ? [] : [this.first];
+    return this.tried;
+  }
+
+  private publish(
+    kind: RetryEvent["kind"],
+    endpoint: Endpoint,
+    error: RpcError | undefined,
+    delayMs: number,
+  ): void {
+    if (!clusterEvents.retry.hasSubscribers) return;
+    clusterEvents.retry.publish({
+      target: this.host.target,
+      method: this.method.path,
+      kind,
+      attempt: this.started,
+      endpoint: endpoint.address,
+      error,
+      delayMs,
+    } satisfies RetryEvent);
+  }
+
+  private finish(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.options?.signal?.removeEventListener("abort", this);
+    if (this.controllers !== undefined) {
+      const reason = new RpcError(Status.CANCELLED, "another attempt answered first");
+      for (const controller of this.controllers) controller.abort(reason);
+    }
+  }
+}
