@@ -3,7 +3,7 @@
 // handler under the IDENTITY key of `ctx.values`.
 
 import type { CallContext } from "../call-context.js";
-import { contextKey } from "../call-values.js";
+import { type ContextKey, contextKey } from "../call-values.js";
 import { RpcError, Status } from "../status.js";
 import type { PeerIdentity } from "../tls/tls-info.js";
 
@@ -18,7 +18,7 @@ export interface Identity {
 }
 
 /** Where handlers find the caller: `ctx.values.get(IDENTITY)` (set by `authInterceptor`). */
-export const IDENTITY = contextKey<Identity>("identity");
+export const IDENTITY: ContextKey<Identity> = contextKey<Identity>("identity");
 
 /**
  * Establishes who a call comes from. Returns the Identity; undefined when the call carries no
