@@ -1,6 +1,7 @@
 // The runtime's public entry (`@rpcgen/runtime`): the only module generated code imports.
 
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
+export { currentCallContext, withoutCallContext } from "./call-scope.js";
 export { CallValues, type ContextKey, contextKey } from "./call-values.js";
 export type { Channel } from "./channel.js";
 // The socket runtime: transports, client channel, server, interceptors, options, events.

@@ -3,6 +3,7 @@
 // settle the caller's promise or iterable.
 
 import type { CallOptions, Metadata } from "../call-context.js";
+import { inheritCallOptions } from "../call-scope.js";
 import type { CallSink, ClientConnection } from "../connection/client-connection.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
@@ -62,6 +63,8 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   private events: CallEvents | undefined;
 
   constructor(scheduler: CallScheduler, method: MethodDescriptor, options: CallOptions | undefined) {
+    // Inside a handler, the handler's deadline and signal apply unless the caller gave its own.
+    options = inheritCallOptions(options, method);
     this.scheduler = scheduler;
     this.method = method;
     this.options = options;

@@ -3,6 +3,7 @@
 // attempts of hedged methods; the first answer wins and the other attempts are cancelled.
 
 import type { CallOptions } from "../call-context.js";
+import { inheritCallOptions } from "../call-scope.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import { RpcError, Status } from "../status.js";
@@ -61,6 +62,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     options: CallOptions | undefined,
     hash: number,
   ) {
+    // Inside a handler, the handler's deadline and signal apply unless the caller gave its own.
+    options = inheritCallOptions(options, method);
     this.host = host;
     this.method = method;
     this.request = request;

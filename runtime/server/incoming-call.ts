@@ -3,6 +3,7 @@
 // cancel, deadline or disconnect. What a thrown value becomes on the wire is decided in `fail`.
 
 import type { CallContext, Metadata } from "../call-context.js";
+import { runInCallScope } from "../call-scope.js";
 import { armDeadline, type DeadlineOwner, deadlineFromWire } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
@@ -22,6 +23,8 @@ export interface Route {
   readonly method: MethodDescriptor;
   readonly handlers: unknown;
   readonly chain: ServerNext | undefined;
+  /** Whether handlers run in their call's scope (server option `callScope`). */
+  readonly scoped: boolean;
 }
 
 /** What a call needs from its connection. */
@@ -227,7 +230,15 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     this.host.sendMessage(this.id, body);
   }
 
+  // Interceptors and the handler run in the call's scope (call-scope.ts), and so does everything they
+  // start: calls the handler makes inherit its deadline and cancellation.
   private invoke(request: unknown): void {
+    if (this.route.scoped) runInCallScope(this.ctx, dispatch, this, request);
+    else this.dispatch(request);
+  }
+
+  /** Runs the interceptors and the handler with the decoded request (or request stream). */
+  dispatch(request: unknown): void {
     const { method, handlers, chain } = this.route;
     let result: unknown;
     try {
@@ -388,6 +399,10 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     this.abortReason = reason;
     this.controller?.abort(reason);
   }
+}
+
+function dispatch(call: IncomingCall, request: unknown): void {
+  call.dispatch(request);
 }
 
 function isThenable(value: unknown): boolean {

@@ -44,6 +44,11 @@ export interface ServerOptions {
   readonly interceptors?: readonly ServerInterceptor[];
   /** Metadata sent in every HELLO. */
   readonly metadata?: Metadata;
+  /**
+   * Run each handler in its call's scope (default true), so calls it makes inherit its deadline and
+   * cancellation and interceptors find its context (docs/observability.md); `false` saves its cost.
+   */
+  readonly callScope?: boolean;
 }
 
 /** ServerOptions with defaults applied. */
@@ -54,6 +59,7 @@ export interface ResolvedServerOptions {
   readonly handshakeTimeoutMs: number;
   readonly logger: Logger;
   readonly interceptors: readonly ServerInterceptor[];
+  readonly callScope: boolean;
   readonly connection: ConnectionSettings;
 }
 
@@ -67,6 +73,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     logger: o.logger ?? stderrLogger,
     interceptors: o.interceptors ?? [],
+    callScope: o.callScope ?? true,
     connection: resolveConnectionSettings(o, {
       keepalive: SERVER_KEEPALIVE,
       maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? DEFAULT_MAX_CONCURRENT_CALLS,

@@ -71,7 +71,7 @@ export class Server implements ConnectionHost {
           Promise.resolve(method.invoke(handlers, call.request as never, call.ctx))) as ServerNext;
         chain = chainInterceptors(interceptors, terminal);
       }
-      this.routes.set(method.path, { method, handlers, chain });
+      this.routes.set(method.path, { method, handlers, chain, scoped: this.options.callScope });
     }
     return this;
   }
