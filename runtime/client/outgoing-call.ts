@@ -87,6 +87,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
         metadata: this.metadata ?? EMPTY_METADATA,
         deadline: this.deadline,
       });
+      this.events.requestBytes = this.bytes;
     }
     const signal = this.options?.signal;
     if (signal?.aborted) {
@@ -153,6 +154,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   onResponse(response: ResponsePayload): void {
     if (this.done) return;
     this.connection = undefined;
+    this.countReceived(response.body.length);
     if (!this.answered(response.metadata)) return;
     if (response.status === Status.OK) this.complete(response.body);
     else this.fail(errorFromResponse(this.method, response));
@@ -161,6 +163,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   onResult(body: Uint8Array): void {
     if (this.done) return;
     this.connection = undefined;
+    this.countReceived(body.length);
     if (this.answered(EMPTY_METADATA)) this.complete(body);
   }
 
@@ -184,6 +187,16 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   protected abstract rejectWith(error: RpcError): void;
   /** The server answered OK with `body` (the result; empty for response streams): settle successfully. */
   protected abstract complete(body: Uint8Array): void;
+
+  /** Counts request stream bytes for the call's end event (when someone listens). */
+  protected countSent(size: number): void {
+    if (this.events !== undefined) this.events.requestBytes += size;
+  }
+
+  /** Counts response bytes for the call's end event (when someone listens). */
+  protected countReceived(size: number): void {
+    if (this.events !== undefined) this.events.responseBytes += size;
+  }
 
   /** Records that the REQUEST went out on `connection` as stream `id`. */
   protected started(connection: ClientConnection, id: number): void {

@@ -270,6 +270,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
       clusterEvents.endpoints.publish({
         target: this.target,
         available: this.set.available.map((e) => e.address),
+        counts: this.set.counts(),
       } satisfies EndpointsEvent);
     }
     if (this.set.available.length > 0) {

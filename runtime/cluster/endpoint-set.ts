@@ -4,6 +4,7 @@
 
 import { type BackoffOptions, backoffDelay } from "../client/client-options.js";
 import type { Balancer } from "./balancers/balancer.js";
+import { clusterEvents, type PickEvent } from "./cluster-events.js";
 import { Endpoint, type EndpointChannel, type EndpointOwner } from "./endpoint.js";
 import { type EndpointInfo, sameInfo } from "./endpoint-info.js";
 import { deterministicSubset, type SubsetOptions } from "./subset.js";
@@ -11,6 +12,8 @@ import { preferZone, type ZonePreference } from "./zone-preference.js";
 
 /** What the set tells the cluster channel. */
 export interface EndpointSetOwner {
+  /** The channel's target, for events. */
+  readonly target: string;
   /** The endpoints calls may go to changed (some may have become ready; waiting calls may go now). */
   pickableChanged(): void;
   /** A connection to a provider was lost or failed (a polling resolver should look again). */
@@ -65,8 +68,17 @@ export class EndpointSet implements EndpointOwner {
   /** An endpoint for an attempt, avoiding those in `avoid` while others are available. */
   pick(hash: number, avoid: readonly Endpoint[] | undefined): Endpoint | undefined {
     const balancer = this.options.balancer;
-    if (avoid === undefined || avoid.length === 0) return balancer.pick(hash, undefined);
-    return balancer.pick(hash, avoid) ?? balancer.pick(hash, undefined);
+    const endpoint =
+      avoid === undefined || avoid.length === 0
+        ? balancer.pick(hash, undefined)
+        : (balancer.pick(hash, avoid) ?? balancer.pick(hash, undefined));
+    if (endpoint !== undefined && clusterEvents.pick.hasSubscribers) {
+      clusterEvents.pick.publish({
+        target: this.owner.target,
+        endpoint: endpoint.address,
+      } satisfies PickEvent);
+    }
+    return endpoint;
   }
 
   /** How many endpoints are in each state. */
@@ -131,7 +143,10 @@ export class EndpointSet implements EndpointOwner {
   }
 
   drained(endpoint: Endpoint): void {
-    if (this.draining.delete(endpoint)) this.retire(endpoint);
+    if (!this.draining.delete(endpoint)) return;
+    this.retire(endpoint);
+    // Nothing pickable changed, but the state counts did (the endpoints event reports them).
+    this.owner.pickableChanged();
   }
 
   private add(info: EndpointInfo): void {

@@ -124,6 +124,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
 
   /** Starts the handler with the REQUEST body (empty for request streams). */
   run(body: Uint8Array): void {
+    if (this.events !== undefined) this.events.requestBytes = body.length;
     const method = this.route.method;
     if (method.kind === "clientStream" || method.kind === "bidi") {
       this.inbox = new MessageInbox(this, this.host.initialWindow);
@@ -152,6 +153,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
       this.host.callProtocolError(`MESSAGE on call ${this.id}, which has no request stream`);
       return;
     }
+    if (this.events !== undefined) this.events.requestBytes += body.length;
     let value: unknown;
     try {
       value = this.route.method.requestCodec.decode(body);
@@ -226,6 +228,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
   send(value: unknown): void {
     const body = this.route.method.responseCodec.encode(value);
     if (!this.fits(body)) return;
+    if (this.events !== undefined) this.events.responseBytes += body.length;
     if (!this.headersSent) this.sendHeaders();
     this.host.sendMessage(this.id, body);
   }
@@ -298,6 +301,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
       return;
     }
     if (!this.fits(body)) return;
+    if (this.events !== undefined) this.events.responseBytes = body.length;
     this.sendEnd(Status.OK, "", undefined, undefined, body, false);
     this.finish(Status.OK, undefined);
   }
