@@ -51,6 +51,11 @@ export interface CallContext {
   readonly peer: string;
   /** Metadata the client sent once for its connection (its HELLO; `connect(…, { metadata })`). */
   readonly connectionMetadata: Metadata;
+  /**
+   * The call's request id: the client's `x-request-id` metadata, or a generated one. Calls the handler
+   * makes carry it on, and the runtime's log lines about this call include it (docs/observability.md).
+   */
+  readonly requestId: string;
   /** Per-call values under typed keys, written by interceptors and read by handlers. */
   readonly values: CallValues;
   /**

@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CallContext, CallOptions } from "./call-context.js";
 import type { MethodDescriptor } from "./descriptors.js";
+import { REQUEST_ID_KEY } from "./request-id.js";
 
 const scope = new AsyncLocalStorage<CallContext>();
 
@@ -36,8 +37,9 @@ export function withoutCallContext<R>(fn: () => R): R {
 
 /**
  * The options of a call made inside a handler: the handler's deadline when the caller set neither
- * `timeoutMs` nor `deadline` (the method's `@timeout` still applies if earlier), and the handler's signal
- * when the caller set none. Returns `options` itself outside a handler, or when nothing is inherited.
+ * `timeoutMs` nor `deadline` (the method's `@timeout` still applies if earlier), the handler's signal
+ * when the caller set none, and the handler's request id in the metadata unless the caller put one there.
+ * Returns `options` itself outside a handler.
  */
 export function inheritCallOptions(
   options: CallOptions | undefined,
@@ -48,11 +50,14 @@ export function inheritCallOptions(
   const inheritDeadline =
     ctx.deadline !== undefined && options?.deadline === undefined && options?.timeoutMs === undefined;
   const inheritSignal = options?.signal === undefined;
-  if (!inheritDeadline && !inheritSignal) return options;
+  const metadata = options?.metadata;
+  const inheritId = metadata === undefined || metadata[REQUEST_ID_KEY] === undefined;
+  if (!inheritDeadline && !inheritSignal && !inheritId) return options;
   return {
     ...options,
     // `timeoutMs` with an absolute `deadline`: the earlier wins, so a shorter `@timeout` still applies.
     ...(inheritDeadline ? { deadline: ctx.deadline, timeoutMs: method.timeoutMs } : undefined),
     ...(inheritSignal ? { signal: ctx.signal } : undefined),
+    ...(inheritId ? { metadata: { ...metadata, [REQUEST_ID_KEY]: ctx.requestId } } : undefined),
   };
 }

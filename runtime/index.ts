@@ -1,5 +1,6 @@
 // The runtime's public entry (`@rpcgen/runtime`): the only module generated code imports.
 
+export { type AccessLogOptions, accessLogInterceptor } from "./access-log.js";
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
 export { currentCallContext, withoutCallContext } from "./call-scope.js";
 export { CallValues, type ContextKey, contextKey } from "./call-values.js";
@@ -146,6 +147,7 @@ export {
   serverStreamMethod,
   unaryMethod,
 } from "./method-builders.js";
+export { newRequestId, REQUEST_ID_KEY, requestIdOf } from "./request-id.js";
 export {
   type CloseOptions,
   type ListenAddress,

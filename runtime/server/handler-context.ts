@@ -11,6 +11,8 @@ import { CallValues } from "../call-values.js";
 export interface ContextTarget {
   /** The call's AbortSignal, created on first use. */
   readonly signal: AbortSignal;
+  /** The call's request id, read from its metadata or generated on first use. */
+  readonly requestId: string;
   setHeader(key: string, value: string | Uint8Array): void;
   setTrailer(key: string, value: string | Uint8Array): void;
 }
@@ -35,9 +37,15 @@ function signal(this: Linked): AbortSignal {
   return this[TARGET].signal;
 }
 
+function requestId(this: Linked): string {
+  return this[TARGET].requestId;
+}
+
 // Not configurable: V8 then adds the accessor along a shared map transition, at a fraction of the cost
 // (measured with callgrind: about 1,200 instructions per call instead of about 3,400).
 const SIGNAL: PropertyDescriptor = { get: signal, enumerable: true };
+// An id is generated only when someone reads it (a log line, an outgoing call, the handler).
+const REQUEST_ID: PropertyDescriptor = { get: requestId, enumerable: true };
 
 /** The context of one call, built by the server for each call it dispatches. */
 export class HandlerContext implements CallContext, Linked {
@@ -45,6 +53,7 @@ export class HandlerContext implements CallContext, Linked {
   readonly metadata: Metadata;
   readonly deadline: number | undefined;
   declare readonly signal: AbortSignal;
+  declare readonly requestId: string;
   readonly peer: string;
   readonly connectionMetadata: Metadata;
   readonly values = new CallValues();
@@ -64,6 +73,7 @@ export class HandlerContext implements CallContext, Linked {
     this.metadata = metadata;
     this.deadline = deadline;
     Object.defineProperty(this, "signal", SIGNAL);
+    Object.defineProperty(this, "requestId", REQUEST_ID);
     this.peer = peer;
     this.connectionMetadata = connectionMetadata;
     this[TARGET] = target;
@@ -71,7 +81,7 @@ export class HandlerContext implements CallContext, Linked {
 
   // Logged contexts show what a handler can use, not the call behind them.
   [inspect.custom](): object {
-    const { method, metadata, deadline, peer, connectionMetadata, values } = this;
-    return { method, metadata, deadline, peer, connectionMetadata, values };
+    const { method, metadata, deadline, peer, connectionMetadata, requestId, values } = this;
+    return { method, metadata, deadline, peer, connectionMetadata, requestId, values };
   }
 }

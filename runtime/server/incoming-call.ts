@@ -14,6 +14,7 @@ import type { ServerNext } from "../interceptors.js";
 import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
+import { newRequestId, requestIdOf } from "../request-id.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import { type ContextTarget, HandlerContext } from "./handler-context.js";
 import { ResponseMetadata, unsendable } from "./response-metadata.js";
@@ -67,6 +68,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
   private sendCredit: SendCredit | undefined;
   private inbox: MessageInbox<unknown> | undefined;
   private controller: AbortController | undefined;
+  private givenRequestId: string | undefined;
   private abortReason: RpcError | undefined;
   private response: ResponseMetadata | undefined;
   private events: CallEvents | undefined;
@@ -107,6 +109,12 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
       if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
     }
     return this.controller.signal;
+  }
+
+  /** The caller's request id, or one generated on first use. */
+  get requestId(): string {
+    this.givenRequestId ??= requestIdOf(this.ctx.metadata) ?? newRequestId();
+    return this.givenRequestId;
   }
 
   deadlineExpired(): void {
@@ -270,7 +278,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
           () => this.finish(Status.OK, undefined),
           (error: unknown) => {
             this.host.logger.error(
-              { err: error, method: method.path, peer: this.host.peer },
+              { err: error, method: method.path, peer: this.host.peer, requestId: this.requestId },
               "oneway handler failed",
             );
             this.finish(Status.UNKNOWN, asRpcError(error));
@@ -342,7 +350,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
 
   private internal(error: unknown): void {
     this.host.logger.error(
-      { err: error, method: this.route.method.path, peer: this.host.peer },
+      { err: error, method: this.route.method.path, peer: this.host.peer, requestId: this.requestId },
       "handler failed",
     );
     this.end(Status.INTERNAL, "internal error", true);
@@ -379,7 +387,10 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     if (metadata === undefined) return undefined;
     const problem = unsendable(metadata, this.host.peerMaxFrameSize);
     if (problem === undefined) return metadata;
-    this.host.logger.warn({ method: this.route.method.path, problem }, `${what} dropped`);
+    this.host.logger.warn(
+      { method: this.route.method.path, requestId: this.requestId, problem },
+      `${what} dropped`,
+    );
     return undefined;
   }
 
