@@ -108,6 +108,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
             ? undefined
             : { zone: options.zone, minReadyShare: this.options.zoneMinReadyShare },
         backoff: connectOptions.backoff,
+        healthCheck: options.healthCheck,
       },
       this,
     );

@@ -6,6 +6,7 @@ import type { ClientCall } from "../interceptors.js";
 import { Status, type StatusCode } from "../status.js";
 import type { Dialer } from "../transport/dialers.js";
 import type { BalancerFactory, BalancerName } from "./balancers/balancer.js";
+import type { HealthWatch } from "./health-watch.js";
 import type { Resolver } from "./resolver.js";
 import type { RetryBudgetOptions } from "./retry-budget.js";
 import { checkSubsetOptions, type SubsetOptions } from "./subset.js";
@@ -60,6 +61,8 @@ export interface ClusterOptions extends ConnectOptions {
   readonly dnsRefreshMs?: number;
   /** Time allowed for each etcd request of an `etcd://` target, in ms (default 5000). */
   readonly registryTimeoutMs?: number;
+  /** Active health checks: endpoints whose health says NOT_SERVING are not picked (`healthWatch()`). */
+  readonly healthCheck?: HealthWatch;
 }
 
 /** ClusterOptions with defaults applied (those the cluster layer itself reads). */
@@ -92,6 +95,7 @@ export const CLUSTER_ONLY_OPTIONS = [
   "endpointDialer",
   "dnsRefreshMs",
   "registryTimeoutMs",
+  "healthCheck",
   "interceptors",
 ] as const;
 

@@ -7,6 +7,7 @@ import type { Balancer } from "./balancers/balancer.js";
 import { clusterEvents, type PickEvent } from "./cluster-events.js";
 import { Endpoint, type EndpointChannel, type EndpointOwner } from "./endpoint.js";
 import { type EndpointInfo, sameInfo } from "./endpoint-info.js";
+import type { HealthWatch } from "./health-watch.js";
 import { deterministicSubset, type SubsetOptions } from "./subset.js";
 import { preferZone, type ZonePreference } from "./zone-preference.js";
 
@@ -29,6 +30,8 @@ export interface EndpointSetOptions {
   readonly zone: ZonePreference | undefined;
   /** Backoff between background reconnect attempts of a failing endpoint. */
   readonly backoff: Required<BackoffOptions>;
+  /** Watches each ready endpoint's health (active health checks), if set. */
+  readonly healthCheck: HealthWatch | undefined;
 }
 
 /** How many endpoints are in each state. */
@@ -52,6 +55,7 @@ export class EndpointSet implements EndpointOwner {
   private readonly owner: EndpointSetOwner;
   private readonly timers = new Map<Endpoint, NodeJS.Timeout>();
   private readonly unsubscribers = new Map<Endpoint, () => void>();
+  private readonly watches = new Map<Endpoint, AbortController>();
   private pickable: readonly Endpoint[] = [];
   private closing: Promise<void> | undefined;
 
@@ -128,6 +132,8 @@ export class EndpointSet implements EndpointOwner {
     this.timers.clear();
     for (const stop of this.unsubscribers.values()) stop();
     this.unsubscribers.clear();
+    for (const watch of this.watches.values()) watch.abort();
+    this.watches.clear();
     const all = [...this.members.values(), ...this.draining];
     this.members.clear();
     this.draining.clear();
@@ -157,7 +163,10 @@ export class EndpointSet implements EndpointOwner {
       endpoint,
       channel.onStateChange(({ state, previous }) => this.channelStateChanged(endpoint, state, previous)),
     );
-    if (channel.state === "ready") endpoint.state = "ready";
+    if (channel.state === "ready") {
+      endpoint.state = "ready";
+      this.watchHealth(endpoint);
+    }
   }
 
   private remove(endpoint: Endpoint): void {
@@ -172,6 +181,8 @@ export class EndpointSet implements EndpointOwner {
 
   private retire(endpoint: Endpoint): void {
     endpoint.state = "closed";
+    this.watches.get(endpoint)?.abort();
+    this.watches.delete(endpoint);
     this.unsubscribers.get(endpoint)?.();
     this.unsubscribers.delete(endpoint);
     void endpoint.channel.close();
@@ -189,6 +200,7 @@ export class EndpointSet implements EndpointOwner {
       case "ready":
         endpoint.failures = 0;
         endpoint.state = "ready";
+        this.watchHealth(endpoint);
         break;
       case "backoff":
         // The channel retries by itself while calls wait on it.
@@ -226,9 +238,32 @@ export class EndpointSet implements EndpointOwner {
     this.timers.set(endpoint, timer);
   }
 
+  // Active health checks: one watch per endpoint while it is connected; a new connection is watched anew.
+  private watchHealth(endpoint: Endpoint): void {
+    const watch = this.options.healthCheck;
+    if (watch === undefined || this.watches.has(endpoint)) return;
+    const controller = new AbortController();
+    this.watches.set(endpoint, controller);
+    const update = (serving: boolean): void => {
+      if (controller.signal.aborted || endpoint.serving === serving) return;
+      endpoint.serving = serving;
+      if (endpoint.state === "ready") this.recompute();
+    };
+    void (async () => {
+      try {
+        for await (const serving of watch(endpoint.channel, controller.signal)) update(serving);
+      } catch {
+        // No health to go by (no health service, or the connection went): serving until told otherwise.
+        update(true);
+      } finally {
+        if (this.watches.get(endpoint) === controller) this.watches.delete(endpoint);
+      }
+    })();
+  }
+
   private recompute(): void {
     const ready: Endpoint[] = [];
-    for (const e of this.members.values()) if (e.state === "ready") ready.push(e);
+    for (const e of this.members.values()) if (e.state === "ready" && e.serving) ready.push(e);
     this.pickable = preferZone(ready, this.members.values(), this.options.zone);
     this.options.balancer.update(this.pickable);
     this.owner.pickableChanged();

@@ -18,6 +18,7 @@ export { type ClusterTarget, isClusterTarget, parseClusterTarget } from "./clust
 export { Endpoint, type EndpointState } from "./endpoint.js";
 export { type EndpointFields, type EndpointInfo, endpointInfo } from "./endpoint-info.js";
 export type { EndpointCounts } from "./endpoint-set.js";
+export type { HealthWatch } from "./health-watch.js";
 export type { RegistryListenOptions } from "./registration.js";
 export type { Resolution, Resolver } from "./resolver.js";
 export type { RetryBudgetOptions } from "./retry-budget.js";

@@ -9,3 +9,4 @@ export {
   ServingStatus,
 } from "./generated/health.js";
 export { HealthService } from "./health-service.js";
+export { healthWatch } from "./health-watch.js";

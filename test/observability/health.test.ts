@@ -6,8 +6,16 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { connect, RpcError, Server, type SocketChannel, Status, silentLogger } from "@rpcgen/runtime";
-import { Health, HealthClient, HealthService, ServingStatus } from "@rpcgen/runtime/health";
+import {
+  ClusterChannel,
+  connect,
+  RpcError,
+  Server,
+  type SocketChannel,
+  Status,
+  silentLogger,
+} from "@rpcgen/runtime";
+import { Health, HealthClient, HealthService, healthWatch, ServingStatus } from "@rpcgen/runtime/health";
 import { main } from "../../compiler/cli.js";
 import { ROOT } from "../emit/support/typecheck.js";
 import { EchoService, echoHandlers, echoMethod } from "../runtime/fixtures/echo-service.js";
@@ -118,6 +126,66 @@ describe("health service, compiled", () => {
       );
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("cluster active health checks", function () {
+  this.timeout(20_000);
+
+  it("a cluster channel stops picking an endpoint that says NOT_SERVING, and picks it again once it serves", async () => {
+    const servers = await Promise.all(
+      ["a", "b"].map(async (name) => {
+        const server = new Server({ logger: silentLogger }).add(EchoService, {
+          ...echoHandlers().handlers,
+          echo: async (request) => ({ text: `${name}:${request.text}` }),
+        });
+        const health = new HealthService(server);
+        server.add(Health, health.handlers);
+        const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+        return { server, health, address: `127.0.0.1:${port}` };
+      }),
+    );
+    const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+    const cluster = new ClusterChannel(`static://${a.address},${b.address}`, {
+      balancer: "round-robin",
+      healthCheck: healthWatch(),
+    });
+    const until = async (available: number): Promise<void> => {
+      while (cluster.resolution.available !== available)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const answers = async (): Promise<string[]> => {
+      const out = new Set<string>();
+      for (let i = 0; i < 6; i++)
+        out.add((await cluster.unary(echoMethod, { text: "x" })).text.split(":")[0]!);
+      return [...out].sort();
+    };
+    try {
+      await until(2);
+      assert.deepEqual(await answers(), ["a", "b"]);
+      b.health.setStatus("", ServingStatus.NOT_SERVING);
+      await until(1);
+      assert.deepEqual(await answers(), ["a"]);
+      b.health.setStatus("", ServingStatus.SERVING);
+      await until(2);
+      assert.deepEqual(await answers(), ["a", "b"]);
+    } finally {
+      await cluster.close();
+      await Promise.all(servers.map((s) => s.server.close({ graceMs: 100 })));
+    }
+  });
+
+  it("endpoints without a health service count as serving", async () => {
+    const server = new Server({ logger: silentLogger }).add(EchoService, echoHandlers().handlers);
+    const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+    const cluster = new ClusterChannel(`static://127.0.0.1:${port}`, { healthCheck: healthWatch() });
+    try {
+      assert.equal((await cluster.unary(echoMethod, { text: "x" })).text, "x");
+      assert.equal(cluster.resolution.available, 1);
+    } finally {
+      await cluster.close();
+      await server.close({ graceMs: 100 });
     }
   });
 });
