@@ -1,6 +1,7 @@
 // How to produce the js+dts target, measured on the synthetic schema (../shared/bench/gen-schema.mjs):
 // the emitter's TypeScript (every export annotated) turned into `.js` and `.d.ts` by
-//   oxc            oxc-transform's transformSync + isolatedDeclarationSync, per file (what rpcgen ships)
+//   rpcgen         our translation (compiler/emit/js-dts): one TypeScript parse per file (ts-morph's bundled
+//                  TypeScript), types cut out of the text, declarations from the annotations (what rpcgen ships)
 //   ts-transpile   TypeScript's transpileModule + transpileDeclaration, per file, no type checker
 //   ts-program     one TypeScript program over all files with declaration: true, emitted: what ts-morph's
 //                  Project.emit() runs (ts-morph wraps this same compiler API)
@@ -19,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { schemaGeneratorPath } from "./schema-generator.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const STRATEGIES = ["emitter", "oxc", "ts-transpile", "ts-program"] as const;
+const STRATEGIES = ["emitter", "rpcgen", "ts-transpile", "ts-program"] as const;
 type Strategy = (typeof STRATEGIES)[number];
 
 interface Figures {
@@ -52,23 +53,18 @@ async function run(strategy: Strategy, schemaDir: string, work: string): Promise
         outBytes += emitFileTypeScript(f, { isolatedDeclarations: true }).length;
       break;
     }
-    case "oxc": {
-      const oxc = require("oxc-transform") as typeof import("oxc-transform");
+    case "rpcgen": {
+      const { splitJsAndDeclarations } = await import(path.join(ROOT, "compiler/dist/emit/js-dts/index.js"));
+      require("ts-morph");
       loadMs = performance.now() - t0;
       for (const [file, text] of sources) {
-        const js = oxc.transformSync(file, text, {
-          lang: "ts",
-          target: "es2022",
-          typescript: { onlyRemoveTypeImports: true },
-        });
-        const dts = oxc.isolatedDeclarationSync(file, text, {});
-        outBytes += js.code.length + dts.code.length;
-        problems += js.errors.length + dts.errors.length;
+        const { js, dts } = splitJsAndDeclarations(file.replace(/\.ts$/, ".rpc"), text);
+        outBytes += js.length + dts.length;
       }
       break;
     }
     case "ts-transpile": {
-      const ts = require("typescript") as typeof import("typescript");
+      const { ts } = require("ts-morph") as typeof import("ts-morph");
       loadMs = performance.now() - t0;
       const compilerOptions = {
         target: ts.ScriptTarget.ES2022,
@@ -88,7 +84,7 @@ async function run(strategy: Strategy, schemaDir: string, work: string): Promise
       break;
     }
     case "ts-program": {
-      const ts = require("typescript") as typeof import("typescript");
+      const { ts } = require("ts-morph") as typeof import("ts-morph");
       loadMs = performance.now() - t0;
       const src = path.join(work, "src");
       const names = sources.map(([file, text]) => {

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { type Command, Option } from "commander";
 import { runFrontEnd } from "../driver.js";
 import { type CodeTarget, type EmitTarget, emitTypeScript } from "../emit/index.js";
-import { JsDtsUnavailableError } from "../emit/js-dts.js";
+import { JsDtsUnavailableError } from "../emit/js-dts/index.js";
 import { DEFAULT_RUNTIME_IMPORT } from "../emit/printer.js";
 import { addInputOptions, type Format, printDiagnostics } from "./check.js";
 import { type CommandContext, ExitCode } from "./io.js";

@@ -5,7 +5,7 @@ import type CodeBlockWriter from "code-block-writer";
 import type { FileModel, SchemaModel, ServiceModel } from "../model.js";
 import { writeServiceClient } from "./client.js";
 import type { EmitContext } from "./emit-context.js";
-import { splitJsAndDeclarations } from "./js-dts.js";
+import { splitJsAndDeclarations } from "./js-dts/index.js";
 import { outputPath, type PrintOptions, printFile } from "./printer.js";
 import { emitProto } from "./proto.js";
 import { writeServiceDescriptor, writeServiceHandlers } from "./service.js";

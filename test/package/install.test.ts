@@ -6,9 +6,19 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { ROOT, STRICT_OPTIONS } from "../emit/support/typecheck.js";
 
@@ -163,6 +173,16 @@ describe("packed packages, installed as a user installs them", function () {
       server.stdin.end();
       if (server.exitCode === null) await once(server, "exit");
     }
+
+    // The js+dts target from the installed package (its TypeScript parser comes with rpcgen's dependencies).
+    await run(rpcgen, ["compile", "idl", "--out", "js-gen", "--target", "js+dts"], { cwd: app });
+    const declarations = readFileSync(path.join(app, "js-gen/shop/orders.d.ts"), "utf8");
+    assert.match(declarations, /export declare class OrderServiceClient \{/);
+    // In a plain node process: this one resolves packages with the repository's source condition.
+    const url = pathToFileURL(path.join(app, "js-gen/shop/orders.js")).href;
+    const script = `const m = await import(${JSON.stringify(url)}); console.log(typeof m.OrderServiceClient);`;
+    const loaded = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: app });
+    assert.equal(loaded.stdout.trim(), "function");
   });
 
   it("a service that installs only the runtime gets neither the compiler nor its dependencies", async () => {

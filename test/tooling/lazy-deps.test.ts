@@ -1,5 +1,5 @@
 // The tools' heavy dependencies load only for the tool that needs them: `rpcgen check` and `compile
-// --target ts` never load vscode-languageserver (the language server) or oxc-transform (js+dts).
+// --target ts` never load vscode-languageserver (the language server) or ts-morph (js+dts).
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -24,19 +24,19 @@ function loadedAfter(args: string[]): string[] {
   );
   const { code, loaded } = JSON.parse(out) as { code: number; loaded: string[] };
   assert.equal(code, 0);
-  return loaded.filter((file) => /vscode-languageserver|oxc-transform/.test(file));
+  return loaded.filter((file) => /vscode-languageserver|ts-morph/.test(file));
 }
 
 describe("lazy tool dependencies", () => {
-  it("check and compile --target ts load neither the language server nor oxc-transform", () => {
+  it("check and compile --target ts load neither the language server nor ts-morph", () => {
     assert.deepEqual(loadedAfter(["check", "idl-examples"]), []);
     assert.deepEqual(loadedAfter(["compile", "idl-examples", "--out", "OUT"]), []);
   });
 
-  it("compile --target js+dts loads oxc-transform, still not the language server", () => {
+  it("compile --target js+dts loads ts-morph, still not the language server", () => {
     const loaded = loadedAfter(["compile", "idl-examples", "--out", "OUT", "--target", "js+dts"]);
     assert.ok(
-      loaded.some((f) => f.includes("oxc-transform")),
+      loaded.some((f) => f.includes("ts-morph")),
       loaded.join(),
     );
     assert.ok(!loaded.some((f) => f.includes("vscode-languageserver")), loaded.join());
