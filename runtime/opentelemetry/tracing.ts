@@ -17,7 +17,7 @@ import {
 } from "@opentelemetry/api";
 import { observeCall } from "../call-outcome.js";
 import { currentCallContext } from "../call-scope.js";
-import { contextKey } from "../call-values.js";
+import { type ContextKey, contextKey } from "../call-values.js";
 import type { ClientInterceptor, ClientNext, ServerInterceptor, ServerNext } from "../interceptors.js";
 import { metadataGetter, metadataSetter } from "./metadata-carrier.js";
 import { endSpan, methodAttributes, peerAttributes } from "./span-attributes.js";
@@ -31,7 +31,7 @@ export interface TracingOptions {
 }
 
 /** Where the server interceptor leaves its span, for the calls a handler makes. */
-export const serverSpanKey = contextKey<Span>("rpcgen.opentelemetry.serverSpan");
+export const serverSpanKey: ContextKey<Span> = contextKey<Span>("rpcgen.opentelemetry.serverSpan");
 
 const TRACER = "@rpcgen/runtime";
 
