@@ -19,6 +19,7 @@ export { Endpoint, type EndpointState } from "./endpoint.js";
 export { type EndpointFields, type EndpointInfo, endpointInfo } from "./endpoint-info.js";
 export type { EndpointCounts } from "./endpoint-set.js";
 export type { HealthWatch } from "./health-watch.js";
+export type { EjectionPhase, OutlierEjectionOptions } from "./outlier-ejection.js";
 export type { RegistryListenOptions } from "./registration.js";
 export type { Resolution, Resolver } from "./resolver.js";
 export type { RetryBudgetOptions } from "./retry-budget.js";

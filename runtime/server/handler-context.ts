@@ -6,6 +6,7 @@
 import { inspect } from "node:util";
 import type { CallContext, Metadata } from "../call-context.js";
 import { CallValues } from "../call-values.js";
+import type { TransportInfo } from "../transport/listeners.js";
 
 /** What the context's members act on: the call being served. */
 export interface ContextTarget {
@@ -56,6 +57,7 @@ export class HandlerContext implements CallContext, Linked {
   declare readonly requestId: string;
   readonly peer: string;
   readonly connectionMetadata: Metadata;
+  readonly transport: TransportInfo;
   readonly values = new CallValues();
   readonly setHeader = setHeader;
   readonly setTrailer = setTrailer;
@@ -68,6 +70,7 @@ export class HandlerContext implements CallContext, Linked {
     deadline: number | undefined,
     peer: string,
     connectionMetadata: Metadata,
+    transport: TransportInfo,
   ) {
     this.method = method;
     this.metadata = metadata;
@@ -76,12 +79,13 @@ export class HandlerContext implements CallContext, Linked {
     Object.defineProperty(this, "requestId", REQUEST_ID);
     this.peer = peer;
     this.connectionMetadata = connectionMetadata;
+    this.transport = transport;
     this[TARGET] = target;
   }
 
   // Logged contexts show what a handler can use, not the call behind them.
   [inspect.custom](): object {
-    const { method, metadata, deadline, peer, connectionMetadata, requestId, values } = this;
-    return { method, metadata, deadline, peer, connectionMetadata, requestId, values };
+    const { method, metadata, deadline, peer, connectionMetadata, requestId, transport, values } = this;
+    return { method, metadata, deadline, peer, connectionMetadata, requestId, transport, values };
   }
 }
