@@ -324,17 +324,16 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
 
   private recompute(): void {
     const ready: Endpoint[] = [];
-    for (const e of this.members.values()) if (e.state === "ready" && e.serving) ready.push(e);
     let ejected = false;
     for (const e of this.members.values()) {
       // An ejected endpoint stays connected but takes only probe attempts (see `pick`)...
-      if (e.state !== "ready") continue;
+      if (e.state !== "ready" || !e.serving) continue;
       if (e.ejection === undefined || e.ejection.phase === "in") ready.push(e);
       else ejected = true;
     }
     // ...unless no other endpoint is ready: then balancing goes on over the ejected ones.
     if (ready.length === 0 && ejected)
-      for (const e of this.members.values()) if (e.state === "ready") ready.push(e);
+      for (const e of this.members.values()) if (e.state === "ready" && e.serving) ready.push(e);
     this.pickable = preferZone(ready, this.members.values(), this.options.zone);
     this.options.balancer.update(this.pickable);
     this.owner.pickableChanged();
