@@ -59,6 +59,11 @@ export interface CallContext {
   /** Metadata the client sent once for its connection (its HELLO; `connect(…, { metadata })`). */
   readonly connectionMetadata: Metadata;
   /**
+   * The call's request id: the client's `x-request-id` metadata, or a generated one. Calls the handler
+   * makes carry it on, and the runtime's log lines about this call include it (docs/observability.md).
+   */
+  readonly requestId: string;
+  /**
    * The connection's transport: `peer`, `remoteIp`, and for TLS `tls` (version, cipher and, with mutual
    * TLS, the client's verified certificate as `tls.peerCertificate`). The same object for every call
    * of one connection.

@@ -5,6 +5,7 @@
 import { type Channel, channel } from "node:diagnostics_channel";
 import type { Metadata } from "./call-context.js";
 import type { RpcError, StatusCode } from "./status.js";
+import type { Transport } from "./transport/transport.js";
 
 /** Which end of a connection or call an event comes from. */
 export type Side = "client" | "server";
@@ -49,6 +50,8 @@ export interface ReconnectEvent {
 export interface ReadyEvent {
   readonly connection: ConnectionInfo;
   readonly peerMetadata: Metadata;
+  /** The connection's transport (a `net.Socket` has `bytesRead`/`bytesWritten`); do not read or write it. */
+  readonly transport: Transport;
 }
 
 /** `rpcgen:connection:goaway-sent` and `rpcgen:connection:goaway-received`. */
@@ -82,12 +85,17 @@ export interface CallStartEvent {
   readonly call: CallInfo;
 }
 
-/** `rpcgen:call:end`: `status` is OK or the error's code; `durationMs` runs from the start event. */
+/**
+ * `rpcgen:call:end`: `status` is OK or the error's code; `durationMs` runs from the start event. The byte
+ * counts are the encoded sizes of the call's request and response messages (all of them, for streams).
+ */
 export interface CallEndEvent {
   readonly call: CallInfo;
   readonly status: StatusCode;
   readonly error: RpcError | undefined;
   readonly durationMs: number;
+  readonly requestBytes: number;
+  readonly responseBytes: number;
 }
 
 /** The name of every channel, for subscribers (`diagnostics_channel.subscribe(channelNames.callEnd, fn)`). */
@@ -123,10 +131,33 @@ export function callEventsWanted(): boolean {
   return events.callStart.hasSubscribers || events.callEnd.hasSubscribers;
 }
 
+// A clock read at most once per batch of work the event loop runs without waiting for I/O (the calls one
+// received chunk starts, the answers one microtask drain sends): a read costs about as much as the rest
+// of a call's events, and calls of one batch truly start or end together. Durations are exact when calls
+// are few, and within one batch's run time when many are in flight.
+let batchTime = -1;
+
+function clearBatchTime(): void {
+  batchTime = -1;
+}
+
+/** Milliseconds on `performance.now()`'s scale, as of the current batch of work. */
+export function eventTime(): number {
+  if (batchTime < 0) {
+    batchTime = performance.now();
+    process.nextTick(clearBatchTime);
+  }
+  return batchTime;
+}
+
 /** Tracks one call's events: created only when someone subscribes at its start. */
 export class CallEvents {
   readonly info: CallInfo;
-  private readonly startedAt = performance.now();
+  /** Encoded bytes of request messages so far (sent by a client, received by a server). */
+  requestBytes = 0;
+  /** Encoded bytes of response messages so far. */
+  responseBytes = 0;
+  private readonly startedAt = eventTime();
 
   constructor(info: CallInfo) {
     this.info = info;
@@ -136,7 +167,14 @@ export class CallEvents {
   /** Publishes the call's end with `status` (and the error when it failed). */
   end(status: StatusCode, error: RpcError | undefined): void {
     if (!events.callEnd.hasSubscribers) return;
-    const durationMs = performance.now() - this.startedAt;
-    events.callEnd.publish({ call: this.info, status, error, durationMs } satisfies CallEndEvent);
+    const durationMs = eventTime() - this.startedAt;
+    events.callEnd.publish({
+      call: this.info,
+      status,
+      error,
+      durationMs,
+      requestBytes: this.requestBytes,
+      responseBytes: this.responseBytes,
+    } satisfies CallEndEvent);
   }
 }

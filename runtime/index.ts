@@ -1,5 +1,6 @@
 // The runtime's public entry (`@rpcgen/runtime`): the only module generated code imports.
 
+export { type AccessLogOptions, accessLogInterceptor } from "./access-log.js";
 export { type AccessPolicy, type AccessRule, checkPolicy } from "./auth/access-policy.js";
 export { type AuthOptions, authInterceptor } from "./auth/auth-interceptor.js";
 export { type BearerOptions, bearerCredentials, bearerToken, type Token } from "./auth/bearer.js";
@@ -13,6 +14,7 @@ export {
   unauthenticated,
 } from "./auth/identity.js";
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
+export { currentCallContext, withoutCallContext } from "./call-scope.js";
 export { CallValues, type ContextKey, contextKey } from "./call-values.js";
 export type { Channel } from "./channel.js";
 // The socket runtime: transports, client channel, server, interceptors, options, events.
@@ -152,6 +154,7 @@ export {
   serverStreamMethod,
   unaryMethod,
 } from "./method-builders.js";
+export { newRequestId, REQUEST_ID_KEY, requestIdOf } from "./request-id.js";
 export * from "./resilience/index.js";
 export {
   type CloseOptions,

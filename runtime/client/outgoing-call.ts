@@ -3,6 +3,7 @@
 // settle the caller's promise or iterable.
 
 import type { CallOptions, Metadata } from "../call-context.js";
+import { inheritCallOptions } from "../call-scope.js";
 import type { CallSink, ClientConnection } from "../connection/client-connection.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
@@ -63,6 +64,8 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   private events: CallEvents | undefined;
 
   constructor(scheduler: CallScheduler, method: MethodDescriptor, options: CallOptions | undefined) {
+    // Inside a handler, the handler's deadline and signal apply unless the caller gave its own.
+    options = inheritCallOptions(options, method);
     this.scheduler = scheduler;
     this.method = method;
     this.options = options;
@@ -85,6 +88,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
         metadata: this.metadata ?? EMPTY_METADATA,
         deadline: this.deadline,
       });
+      this.events.requestBytes = this.bytes;
     }
     const signal = this.options?.signal;
     if (signal?.aborted) {
@@ -151,6 +155,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   onResponse(response: ResponsePayload): void {
     if (this.done) return;
     this.connection = undefined;
+    this.countReceived(response.body.length);
     if (!this.answered(response.metadata)) return;
     if (response.status === Status.OK) this.complete(response.body);
     else this.fail(errorFromResponse(this.method, response));
@@ -159,6 +164,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   onResult(body: Uint8Array): void {
     if (this.done) return;
     this.connection = undefined;
+    this.countReceived(body.length);
     if (this.answered(EMPTY_METADATA)) this.complete(body);
   }
 
@@ -183,6 +189,16 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   protected abstract rejectWith(error: RpcError): void;
   /** The server answered OK with `body` (the result; empty for response streams): settle successfully. */
   protected abstract complete(body: Uint8Array): void;
+
+  /** Counts request stream bytes for the call's end event (when someone listens). */
+  protected countSent(size: number): void {
+    if (this.events !== undefined) this.events.requestBytes += size;
+  }
+
+  /** Counts response bytes for the call's end event (when someone listens). */
+  protected countReceived(size: number): void {
+    if (this.events !== undefined) this.events.responseBytes += size;
+  }
 
   /** Records that the REQUEST went out on `connection` as stream `id`. */
   protected started(connection: ClientConnection, id: number): void {

@@ -95,7 +95,9 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
   send(value: unknown): void {
     const connection = this.connection!;
     const body = this.method.requestCodec.encode(value);
-    if (this.fits(connection, body.length, false)) connection.message(this.id, body);
+    if (!this.fits(connection, body.length, false)) return;
+    this.countSent(body.length);
+    connection.message(this.id, body);
   }
 
   grant(count: number): void {
@@ -110,6 +112,7 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
 
   onMessage(body: Buffer): void {
     if (this.done || this.inbox === undefined || !this.beforeFirstMessage()) return;
+    this.countReceived(body.length);
     let value: unknown;
     try {
       value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload

@@ -132,6 +132,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
             ? undefined
             : { zone: options.zone, minReadyShare: this.options.zoneMinReadyShare },
         backoff: connectOptions.backoff,
+        healthCheck: options.healthCheck,
         target,
         outlierEjection: policyOptions(options.outlierEjection),
         adaptiveConcurrency: adaptive === undefined ? undefined : resolveAdaptiveConcurrency(adaptive),
@@ -298,6 +299,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
       clusterEvents.endpoints.publish({
         target: this.target,
         available: this.set.available.map((e) => e.address),
+        counts: this.set.counts(),
       } satisfies EndpointsEvent);
     }
     if (this.set.available.length > 0) {

@@ -3,11 +3,13 @@
 
 import { type Channel, channel } from "node:diagnostics_channel";
 import type { RpcError } from "../status.js";
+import type { EndpointCounts } from "./endpoint-set.js";
 
 /** Channel names of the cluster events. */
 export const clusterChannelNames = {
   resolved: "rpcgen:cluster:resolved",
   endpoints: "rpcgen:cluster:endpoints",
+  pick: "rpcgen:cluster:pick",
   retry: "rpcgen:cluster:retry",
   registered: "rpcgen:cluster:registered",
   registrationLost: "rpcgen:cluster:registration-lost",
@@ -21,11 +23,19 @@ export interface ResolvedEvent {
   readonly error: Error | undefined;
 }
 
-/** `rpcgen:cluster:endpoints`: the endpoints calls may go to changed. */
+/** `rpcgen:cluster:endpoints`: the endpoints calls may go to, or the endpoints' states, changed. */
 export interface EndpointsEvent {
   readonly target: string;
   /** Addresses of the endpoints calls may go to now. */
   readonly available: readonly string[];
+  /** How many endpoints are in each state now. */
+  readonly counts: EndpointCounts;
+}
+
+/** `rpcgen:cluster:pick`: the balancer picked `endpoint` (an address) for an attempt. */
+export interface PickEvent {
+  readonly target: string;
+  readonly endpoint: string;
 }
 
 /** `rpcgen:cluster:retry`: a call is sent again: `resend` (never processed), `retry` or `hedge`. */
@@ -58,6 +68,7 @@ export interface RegistrationLostEvent {
 export const clusterEvents: { readonly [K in keyof typeof clusterChannelNames]: Channel } = {
   resolved: channel(clusterChannelNames.resolved),
   endpoints: channel(clusterChannelNames.endpoints),
+  pick: channel(clusterChannelNames.pick),
   retry: channel(clusterChannelNames.retry),
   registered: channel(clusterChannelNames.registered),
   registrationLost: channel(clusterChannelNames.registrationLost),

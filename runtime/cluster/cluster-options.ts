@@ -8,6 +8,7 @@ import { Status, type StatusCode } from "../status.js";
 import type { Dialer } from "../transport/dialers.js";
 import type { BalancerFactory, BalancerName } from "./balancers/balancer.js";
 import { isClusterTarget, parseClusterTarget } from "./cluster-target.js";
+import type { HealthWatch } from "./health-watch.js";
 import type { OutlierEjectionOptions } from "./outlier-ejection.js";
 import type { Resolver } from "./resolver.js";
 import type { RetryBudgetOptions } from "./retry-budget.js";
@@ -63,6 +64,8 @@ export interface ClusterOptions extends ConnectOptions {
   readonly dnsRefreshMs?: number;
   /** Time allowed for each etcd request of an `etcd://` target, in ms (default 5000). */
   readonly registryTimeoutMs?: number;
+  /** Active health checks: endpoints whose health says NOT_SERVING are not picked (`healthWatch()`). */
+  readonly healthCheck?: HealthWatch;
   /** Ejection of failing endpoints from the balancer (`true` for the defaults; docs/resilience.md); default off. */
   readonly outlierEjection?: OutlierEjectionOptions | boolean;
 }
@@ -97,6 +100,7 @@ export const CLUSTER_ONLY_OPTIONS = [
   "endpointDialer",
   "dnsRefreshMs",
   "registryTimeoutMs",
+  "healthCheck",
   "interceptors",
   "outlierEjection",
   "circuitBreaker",

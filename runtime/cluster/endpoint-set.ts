@@ -6,8 +6,10 @@ import { type BackoffOptions, backoffDelay } from "../client/client-options.js";
 import { AdaptiveLimit, type ResolvedAdaptiveConcurrency } from "../resilience/adaptive-limit.js";
 import type { StatusCode } from "../status.js";
 import type { Balancer } from "./balancers/balancer.js";
+import { clusterEvents, type PickEvent } from "./cluster-events.js";
 import { Endpoint, type EndpointChannel, type EndpointOwner } from "./endpoint.js";
 import { type EndpointInfo, sameInfo } from "./endpoint-info.js";
+import type { HealthWatch } from "./health-watch.js";
 import { type EjectionOwner, OutlierDetector, type OutlierEjectionOptions } from "./outlier-ejection.js";
 import { deterministicSubset, type SubsetOptions } from "./subset.js";
 import { preferZone, type ZonePreference } from "./zone-preference.js";
@@ -29,6 +31,8 @@ export interface EndpointSetOptions {
   readonly zone: ZonePreference | undefined;
   /** Backoff between background reconnect attempts of a failing endpoint. */
   readonly backoff: Required<BackoffOptions>;
+  /** Watches each ready endpoint's health (active health checks), if set. */
+  readonly healthCheck: HealthWatch | undefined;
   /** The channel's target (named in events). */
   readonly target?: string;
   /** Outlier ejection of failing endpoints (default: none). */
@@ -61,6 +65,7 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
   private readonly owner: EndpointSetOwner;
   private readonly timers = new Map<Endpoint, NodeJS.Timeout>();
   private readonly unsubscribers = new Map<Endpoint, () => void>();
+  private readonly watches = new Map<Endpoint, AbortController>();
   private pickable: readonly Endpoint[] = [];
   private closing: Promise<void> | undefined;
   /** Outlier ejection, when configured. */
@@ -96,8 +101,17 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
       if (probe !== undefined) return probe;
     }
     const balancer = this.options.balancer;
-    if (avoid === undefined || avoid.length === 0) return balancer.pick(hash, undefined);
-    return balancer.pick(hash, avoid) ?? balancer.pick(hash, undefined);
+    const endpoint =
+      avoid === undefined || avoid.length === 0
+        ? balancer.pick(hash, undefined)
+        : (balancer.pick(hash, avoid) ?? balancer.pick(hash, undefined));
+    if (endpoint !== undefined && clusterEvents.pick.hasSubscribers) {
+      clusterEvents.pick.publish({
+        target: this.options.target ?? "",
+        endpoint: endpoint.address,
+      } satisfies PickEvent);
+    }
+    return endpoint;
   }
 
   /**
@@ -166,6 +180,8 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
     this.timers.clear();
     for (const stop of this.unsubscribers.values()) stop();
     this.unsubscribers.clear();
+    for (const watch of this.watches.values()) watch.abort();
+    this.watches.clear();
     const all = [...this.members.values(), ...this.draining];
     for (const e of all) this.outliers?.forget(e);
     this.members.clear();
@@ -182,7 +198,10 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
   }
 
   drained(endpoint: Endpoint): void {
-    if (this.draining.delete(endpoint)) this.retire(endpoint);
+    if (!this.draining.delete(endpoint)) return;
+    this.retire(endpoint);
+    // Nothing pickable changed, but the state counts did (the endpoints event reports them).
+    this.owner.pickableChanged();
   }
 
   attemptEnded(endpoint: Endpoint, code: StatusCode, now: number): void {
@@ -204,7 +223,10 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
       endpoint,
       channel.onStateChange(({ state, previous }) => this.channelStateChanged(endpoint, state, previous)),
     );
-    if (channel.state === "ready") endpoint.state = "ready";
+    if (channel.state === "ready") {
+      endpoint.state = "ready";
+      this.watchHealth(endpoint);
+    }
   }
 
   private remove(endpoint: Endpoint): void {
@@ -220,6 +242,8 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
 
   private retire(endpoint: Endpoint): void {
     endpoint.state = "closed";
+    this.watches.get(endpoint)?.abort();
+    this.watches.delete(endpoint);
     this.unsubscribers.get(endpoint)?.();
     this.unsubscribers.delete(endpoint);
     void endpoint.channel.close();
@@ -237,6 +261,7 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
       case "ready":
         endpoint.failures = 0;
         endpoint.state = "ready";
+        this.watchHealth(endpoint);
         break;
       case "backoff":
         // The channel retries by itself while calls wait on it.
@@ -274,18 +299,41 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
     this.timers.set(endpoint, timer);
   }
 
+  // Active health checks: one watch per endpoint while it is connected; a new connection is watched anew.
+  private watchHealth(endpoint: Endpoint): void {
+    const watch = this.options.healthCheck;
+    if (watch === undefined || this.watches.has(endpoint)) return;
+    const controller = new AbortController();
+    this.watches.set(endpoint, controller);
+    const update = (serving: boolean): void => {
+      if (controller.signal.aborted || endpoint.serving === serving) return;
+      endpoint.serving = serving;
+      if (endpoint.state === "ready") this.recompute();
+    };
+    void (async () => {
+      try {
+        for await (const serving of watch(endpoint.channel, controller.signal)) update(serving);
+      } catch {
+        // No health to go by (no health service, or the connection went): serving until told otherwise.
+        update(true);
+      } finally {
+        if (this.watches.get(endpoint) === controller) this.watches.delete(endpoint);
+      }
+    })();
+  }
+
   private recompute(): void {
     const ready: Endpoint[] = [];
     let ejected = false;
     for (const e of this.members.values()) {
       // An ejected endpoint stays connected but takes only probe attempts (see `pick`)...
-      if (e.state !== "ready") continue;
+      if (e.state !== "ready" || !e.serving) continue;
       if (e.ejection === undefined || e.ejection.phase === "in") ready.push(e);
       else ejected = true;
     }
     // ...unless no other endpoint is ready: then balancing goes on over the ejected ones.
     if (ready.length === 0 && ejected)
-      for (const e of this.members.values()) if (e.state === "ready") ready.push(e);
+      for (const e of this.members.values()) if (e.state === "ready" && e.serving) ready.push(e);
     this.pickable = preferZone(ready, this.members.values(), this.options.zone);
     this.options.balancer.update(this.pickable);
     this.owner.pickableChanged();

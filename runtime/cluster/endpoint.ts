@@ -57,6 +57,8 @@ export class Endpoint {
   ewmaMs = 0;
   /** When `ewmaMs` was last updated (performance.now()). */
   ewmaStamp = 0;
+  /** False while active health checks say it does not serve (then it is not picked, though ready). */
+  serving = true;
   /** Consecutive failed connection attempts, for the background reconnect's backoff. */
   failures = 0;
   /** Scratch for the balancer that holds it: a heap position (-1 when not held). */

@@ -7,6 +7,7 @@ export { ClusterChannel, type ResolutionState } from "./cluster-channel.js";
 export {
   clusterChannelNames,
   type EndpointsEvent,
+  type PickEvent,
   type RegisteredEvent,
   type RegistrationLostEvent,
   type ResolvedEvent,
@@ -16,6 +17,8 @@ export type { ClusterOptions, HedgingOptions, RetryOptions } from "./cluster-opt
 export { type ClusterTarget, isClusterTarget, parseClusterTarget } from "./cluster-target.js";
 export { Endpoint, type EndpointState } from "./endpoint.js";
 export { type EndpointFields, type EndpointInfo, endpointInfo } from "./endpoint-info.js";
+export type { EndpointCounts } from "./endpoint-set.js";
+export type { HealthWatch } from "./health-watch.js";
 export type { EjectionPhase, OutlierEjectionOptions } from "./outlier-ejection.js";
 export type { RegistryListenOptions } from "./registration.js";
 export type { Resolution, Resolver } from "./resolver.js";

@@ -5,6 +5,7 @@
 // processing: a stream may have had effects.
 
 import type { CallOptions } from "../call-context.js";
+import { inheritCallOptions } from "../call-scope.js";
 import { resolveDeadline } from "../deadline.js";
 import type { BidiMethod, ClientStreamMethod, MethodDescriptor, ServerStreamMethod } from "../descriptors.js";
 import { attemptCode } from "../resilience/client-policies.js";
@@ -89,6 +90,7 @@ export async function* clusterServerStream<Req, Res>(
   options: CallOptions | undefined,
   hash: number,
 ): AsyncGenerator<Res> {
+  options = inheritCallOptions(options, method);
   const deadline = deadlineOf(method, options);
   const tried: Endpoint[] = [];
   for (let resends = 0; ; resends++) {
@@ -123,6 +125,7 @@ export async function clusterClientStream<Req, Res>(
   options: CallOptions | undefined,
   hash: number,
 ): Promise<Res> {
+  options = inheritCallOptions(options, method);
   const endpoint = await acquire(host, method, hash, undefined, deadlineOf(method, options), options?.signal);
   endpoint.begin();
   const startedAt = performance.now();
@@ -145,6 +148,7 @@ export async function* clusterBidi<Req, Res>(
   options: CallOptions | undefined,
   hash: number,
 ): AsyncGenerator<Res> {
+  options = inheritCallOptions(options, method);
   const endpoint = await acquire(host, method, hash, undefined, deadlineOf(method, options), options?.signal);
   endpoint.begin();
   const startedAt = performance.now();

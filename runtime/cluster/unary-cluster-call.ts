@@ -3,6 +3,7 @@
 // attempts of hedged methods; the first answer wins and the other attempts are cancelled.
 
 import type { CallOptions } from "../call-context.js";
+import { inheritCallOptions } from "../call-scope.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import type { Admit, CircuitBreaker } from "../resilience/circuit-breaker.js";
@@ -69,6 +70,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     breaker: CircuitBreaker | undefined,
     admit: Admit,
   ) {
+    // Inside a handler, the handler's deadline and signal apply unless the caller gave its own.
+    options = inheritCallOptions(options, method);
     this.host = host;
     this.breaker = breaker;
     this.admit = admit;

@@ -3,7 +3,7 @@
 // Duplex (TCP or Unix socket, TLS, an in-process pair); socket-only extras are used when present.
 
 import type { Metadata } from "../call-context.js";
-import { type ConnectionInfo, events } from "../diagnostics.js";
+import { type ConnectionInfo, events, type ReadyEvent } from "../diagnostics.js";
 import { WriteGate } from "../flow/write-gate.js";
 import { FrameDecoder, type FramePayload } from "../frames/frame-decoder.js";
 import { FrameEncoder } from "../frames/frame-encoder.js";
@@ -306,7 +306,11 @@ export abstract class FrameConnection {
       this.phase = Phase.OPEN;
       this.keepalive?.start();
       if (events.ready.hasSubscribers) {
-        events.ready.publish({ connection: this.info, peerMetadata: hello.metadata });
+        events.ready.publish({
+          connection: this.info,
+          peerMetadata: hello.metadata,
+          transport: this.transport,
+        } satisfies ReadyEvent);
       }
       this.onOpen(hello);
       return;

@@ -12,6 +12,8 @@ import type { TransportInfo } from "../transport/listeners.js";
 export interface ContextTarget {
   /** The call's AbortSignal, created on first use. */
   readonly signal: AbortSignal;
+  /** The call's request id, read from its metadata or generated on first use. */
+  readonly requestId: string;
   setHeader(key: string, value: string | Uint8Array): void;
   setTrailer(key: string, value: string | Uint8Array): void;
 }
@@ -36,9 +38,15 @@ function signal(this: Linked): AbortSignal {
   return this[TARGET].signal;
 }
 
+function requestId(this: Linked): string {
+  return this[TARGET].requestId;
+}
+
 // Not configurable: V8 then adds the accessor along a shared map transition, at a fraction of the cost
 // (measured with callgrind: about 1,200 instructions per call instead of about 3,400).
 const SIGNAL: PropertyDescriptor = { get: signal, enumerable: true };
+// An id is generated only when someone reads it (a log line, an outgoing call, the handler).
+const REQUEST_ID: PropertyDescriptor = { get: requestId, enumerable: true };
 
 /** The context of one call, built by the server for each call it dispatches. */
 export class HandlerContext implements CallContext, Linked {
@@ -46,6 +54,7 @@ export class HandlerContext implements CallContext, Linked {
   readonly metadata: Metadata;
   readonly deadline: number | undefined;
   declare readonly signal: AbortSignal;
+  declare readonly requestId: string;
   readonly peer: string;
   readonly connectionMetadata: Metadata;
   readonly transport: TransportInfo;
@@ -67,6 +76,7 @@ export class HandlerContext implements CallContext, Linked {
     this.metadata = metadata;
     this.deadline = deadline;
     Object.defineProperty(this, "signal", SIGNAL);
+    Object.defineProperty(this, "requestId", REQUEST_ID);
     this.peer = peer;
     this.connectionMetadata = connectionMetadata;
     this.transport = transport;
@@ -75,7 +85,7 @@ export class HandlerContext implements CallContext, Linked {
 
   // Logged contexts show what a handler can use, not the call behind them.
   [inspect.custom](): object {
-    const { method, metadata, deadline, peer, connectionMetadata, transport, values } = this;
-    return { method, metadata, deadline, peer, connectionMetadata, transport, values };
+    const { method, metadata, deadline, peer, connectionMetadata, requestId, transport, values } = this;
+    return { method, metadata, deadline, peer, connectionMetadata, requestId, transport, values };
   }
 }

@@ -3,6 +3,7 @@
 // cancel, deadline or disconnect. What a thrown value becomes on the wire is decided in `fail`.
 
 import type { CallContext, Metadata } from "../call-context.js";
+import { runInCallScope } from "../call-scope.js";
 import { armDeadline, type DeadlineOwner, deadlineFromWire } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
@@ -13,6 +14,7 @@ import type { ServerNext } from "../interceptors.js";
 import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
+import { newRequestId, requestIdOf } from "../request-id.js";
 import type { AdmittedCall, Gate, Waiting } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { TransportInfo } from "../transport/listeners.js";
@@ -24,6 +26,8 @@ export interface Route {
   readonly method: MethodDescriptor;
   readonly handlers: unknown;
   readonly chain: ServerNext | undefined;
+  /** Whether handlers run in their call's scope (server option `callScope`). */
+  readonly scoped: boolean;
 }
 
 /** What a call needs from its connection. */
@@ -72,6 +76,7 @@ export class IncomingCall
   private sendCredit: SendCredit | undefined;
   private inbox: MessageInbox<unknown> | undefined;
   private controller: AbortController | undefined;
+  private givenRequestId: string | undefined;
   private abortReason: RpcError | undefined;
   private response: ResponseMetadata | undefined;
   private events: CallEvents | undefined;
@@ -122,6 +127,12 @@ export class IncomingCall
     return this.controller.signal;
   }
 
+  /** The caller's request id, or one generated on first use. */
+  get requestId(): string {
+    this.givenRequestId ??= requestIdOf(this.ctx.metadata) ?? newRequestId();
+    return this.givenRequestId;
+  }
+
   deadlineExpired(): void {
     this.end(Status.DEADLINE_EXCEEDED, "deadline exceeded", true);
   }
@@ -137,6 +148,7 @@ export class IncomingCall
 
   /** Starts the handler with the REQUEST body (empty for request streams). */
   run(body: Uint8Array): void {
+    if (this.events !== undefined) this.events.requestBytes = body.length;
     const method = this.route.method;
     if (method.kind === "clientStream" || method.kind === "bidi") {
       this.prepare();
@@ -179,6 +191,7 @@ export class IncomingCall
       this.host.callProtocolError(`MESSAGE on call ${this.id}, which has no request stream`);
       return;
     }
+    if (this.events !== undefined) this.events.requestBytes += body.length;
     let value: unknown;
     try {
       value = this.route.method.requestCodec.decode(body, true); // owned: a received frame's payload
@@ -253,11 +266,20 @@ export class IncomingCall
   send(value: unknown): void {
     const body = this.route.method.responseCodec.encode(value);
     if (!this.fits(body)) return;
+    if (this.events !== undefined) this.events.responseBytes += body.length;
     if (!this.headersSent) this.sendHeaders();
     this.host.sendMessage(this.id, body);
   }
 
+  // Interceptors and the handler run in the call's scope (call-scope.ts), and so does everything they
+  // start: calls the handler makes inherit its deadline and cancellation.
   private invoke(request: unknown): void {
+    if (this.route.scoped) runInCallScope(this.ctx, dispatch, this, request);
+    else this.dispatch(request);
+  }
+
+  /** Runs the interceptors and the handler with the decoded request (or request stream). */
+  dispatch(request: unknown): void {
     const { method, handlers, chain } = this.route;
     let result: unknown;
     try {
@@ -286,7 +308,7 @@ export class IncomingCall
           () => this.finish(Status.OK, undefined),
           (error: unknown) => {
             this.host.logger.error(
-              { err: error, method: method.path, peer: this.host.peer },
+              { err: error, method: method.path, peer: this.host.peer, requestId: this.requestId },
               "oneway handler failed",
             );
             this.finish(Status.UNKNOWN, asRpcError(error));
@@ -317,6 +339,7 @@ export class IncomingCall
       return;
     }
     if (!this.fits(body)) return;
+    if (this.events !== undefined) this.events.responseBytes = body.length;
     this.sendEnd(Status.OK, "", undefined, undefined, body, false);
     this.finish(Status.OK, undefined);
   }
@@ -357,7 +380,7 @@ export class IncomingCall
 
   private internal(error: unknown): void {
     this.host.logger.error(
-      { err: error, method: this.route.method.path, peer: this.host.peer },
+      { err: error, method: this.route.method.path, peer: this.host.peer, requestId: this.requestId },
       "handler failed",
     );
     this.end(Status.INTERNAL, "internal error", true);
@@ -394,7 +417,10 @@ export class IncomingCall
     if (metadata === undefined) return undefined;
     const problem = unsendable(metadata, this.host.peerMaxFrameSize);
     if (problem === undefined) return metadata;
-    this.host.logger.warn({ method: this.route.method.path, problem }, `${what} dropped`);
+    this.host.logger.warn(
+      { method: this.route.method.path, requestId: this.requestId, problem },
+      `${what} dropped`,
+    );
     return undefined;
   }
 
@@ -418,6 +444,10 @@ export class IncomingCall
     this.abortReason = reason;
     this.controller?.abort(reason);
   }
+}
+
+function dispatch(call: IncomingCall, request: unknown): void {
+  call.dispatch(request);
 }
 
 function isThenable(value: unknown): boolean {

@@ -52,6 +52,11 @@ export interface ServerOptions {
   readonly interceptors?: readonly ServerInterceptor[];
   /** Metadata sent in every HELLO. */
   readonly metadata?: Metadata;
+  /**
+   * Run each handler in its call's scope (default true), so calls it makes inherit its deadline and
+   * cancellation and interceptors find its context (docs/observability.md); `false` saves its cost.
+   */
+  readonly callScope?: boolean;
   /** Rate limits, caps on calls running at once, and the queue over them (docs/resilience.md); default none. */
   readonly admission?: AdmissionOptions;
 }
@@ -64,6 +69,7 @@ export interface ResolvedServerOptions {
   readonly handshakeTimeoutMs: number;
   readonly logger: Logger;
   readonly interceptors: readonly ServerInterceptor[];
+  readonly callScope: boolean;
   readonly connection: ConnectionSettings;
   readonly admission: AdmissionOptions | undefined;
 }
@@ -78,6 +84,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     logger: o.logger ?? stderrLogger,
     interceptors: o.interceptors ?? [],
+    callScope: o.callScope ?? true,
     admission: o.admission,
     connection: resolveConnectionSettings(o, {
       keepalive: SERVER_KEEPALIVE,

@@ -51,6 +51,7 @@ export class Server implements ConnectionHost {
   private forceTimer: NodeJS.Timeout | undefined;
   private registration: Registration | undefined;
   private closeRequested: Promise<void> | undefined;
+  private drainListeners: (() => void)[] = [];
 
   constructor(options?: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -66,6 +67,17 @@ export class Server implements ConnectionHost {
     return this.connections.size;
   }
 
+  /** True once `close()` was called: the server is draining (or closed) and should get no new calls. */
+  get draining(): boolean {
+    return this.closeRequested !== undefined;
+  }
+
+  /** Calls `listener` once when `close()` is called (at once if it was); the health service uses it. */
+  onDraining(listener: () => void): void {
+    if (this.draining) listener();
+    else this.drainListeners.push(listener);
+  }
+
   /** Registers every method of `service` with its handlers; throws if a method is already registered. */
   add<H>(service: ServiceDescriptor<H>, handlers: H): this {
     for (const method of service.methods) {
@@ -79,7 +91,7 @@ export class Server implements ConnectionHost {
           Promise.resolve(method.invoke(handlers, call.request as never, call.ctx))) as ServerNext;
         chain = chainInterceptors(interceptors, terminal);
       }
-      this.routes.set(method.path, { method, handlers, chain });
+      this.routes.set(method.path, { method, handlers, chain, scoped: this.options.callScope });
     }
     return this;
   }
@@ -186,6 +198,10 @@ export class Server implements ConnectionHost {
    */
   close(options?: CloseOptions): Promise<void> {
     if (this.closeRequested !== undefined) return this.closeRequested;
+    // Before anything closes: the health service says NOT_SERVING while connections still carry it.
+    const listeners = this.drainListeners;
+    this.drainListeners = [];
+    for (const listener of listeners) listener();
     const registration = this.registration;
     this.registration = undefined;
     // A registered server deregisters first, so consumers stop sending new calls before connections drain.

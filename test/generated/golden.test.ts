@@ -57,6 +57,8 @@ const ALLOWED: Readonly<Record<string, string>> = {
   "runtime/cluster/etcd-client.ts": "reading or importing modules at run time",
   // The `cacheFile` option reads the last resolved endpoints (JSON data) back at start.
   "runtime/cluster/cached-resolver.ts": "reading or importing modules at run time",
+  // tsc writes the inferred type of the compiled health service's descriptor with type-only import()s.
+  "runtime/dist/health/generated/health.d.ts": "reading or importing modules at run time",
 };
 
 describe("generated/", () => {

@@ -50,7 +50,7 @@ describe("runtime logger", () => {
     assert.equal(lines.length, 1, text);
     assert.match(
       lines[0]!,
-      /^\d{4}-\d\d-\d\dT[\d:.]+Z rpcgen ERROR handler failed err=Error: secret internal detail \(at .*echo-service\.ts:\d+:\d+\)\) method=test\.Echo\/echo peer=in-memory$/,
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z rpcgen ERROR handler failed err=Error: secret internal detail \(at .*echo-service\.ts:\d+:\d+\)\) method=test\.Echo\/echo peer=in-memory requestId=[0-9a-f-]{36}$/,
     );
   });
 
@@ -86,7 +86,7 @@ describe("runtime logger", () => {
     assert.equal(records.length, 1);
     const [fields, message] = records[0]!;
     assert.equal(message, "handler failed");
-    assert.deepEqual(Object.keys(fields as object), ["err", "method", "peer"]);
+    assert.deepEqual(Object.keys(fields as object), ["err", "method", "peer", "requestId"]);
     assert.match(String((fields as { err: Error }).err), /secret internal detail/);
   });
 
