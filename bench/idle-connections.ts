@@ -78,11 +78,17 @@ async function serverChild(system: System, connections: number): Promise<void> {
   const before = measure();
   process.on("message", (message: { type: string }) => {
     if (message.type === "count") process.send!({ type: "count", count: count() });
-    if (message.type === "memory") process.send!({ type: "memory", memory: minus(measure(), before, count()) });
+    if (message.type === "memory")
+      process.send!({ type: "memory", memory: minus(measure(), before, count()) });
   });
 }
 
-async function clientChild(system: System, port: number, connections: number, pending: number): Promise<void> {
+async function clientChild(
+  system: System,
+  port: number,
+  connections: number,
+  pending: number,
+): Promise<void> {
   const held: unknown[] = [];
   let open: () => Promise<unknown>;
   if (system === "net") {
@@ -138,7 +144,10 @@ function spawn(args: string[]): ChildProcess {
   return child;
 }
 
-function next<T extends Message["type"]>(child: ChildProcess, type: T): Promise<Extract<Message, { type: T }>> {
+function next<T extends Message["type"]>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<Message, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} message within 120 s`)), 120_000);
     const onExit = (code: number | null): void => {
@@ -240,5 +249,6 @@ async function driver(): Promise<void> {
 
 const [role, system, ...rest] = process.argv.slice(2);
 if (role === "server") await serverChild(system as System, Number(rest[0]));
-else if (role === "client") await clientChild(system as System, Number(rest[0]), Number(rest[1]), Number(rest[2]));
+else if (role === "client")
+  await clientChild(system as System, Number(rest[0]), Number(rest[1]), Number(rest[2]));
 else await driver();
