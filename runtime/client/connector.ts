@@ -199,6 +199,8 @@ export class Connector {
   private connectionReady(connection: ClientConnection): void {
     if (connection !== this.active) return;
     clearTimeout(this.connectTimer);
+    // Not kept: a ready connection would otherwise hold the spent Timeout and its closure.
+    this.connectTimer = undefined;
     this.attempt = undefined;
     this.failures = 0;
     this.lastError = undefined;
