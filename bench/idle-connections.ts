@@ -3,13 +3,16 @@
 // Each child measures its own memory after full GCs before and after, so the figures are per connection
 // on each side; the client also times the opening (the same number of connects pending at once for both).
 //
-//   node --import tsx bench/idle-connections.ts [--connections 10000] [--rounds 3] [--pending 256]
+//   npm run build && node --import tsx bench/idle-connections.ts [--connections 10000] [--rounds 3] [--pending 256]
 //
-// Children run the runtime from its TypeScript sources (`--conditions=rpcgen-source`), with --expose-gc.
+// IDLE_HEAP_SNAPSHOTS=dir makes every child write a heap snapshot (open it in Chrome DevTools).
+// Children run the built runtime (dist/, as users do: run from its sources under tsx, every function
+// gets a name property defined on it, which inflates the heap per connection), with --expose-gc.
 
 import { type ChildProcess, fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { writeHeapSnapshot } from "node:v8";
 
 type System = "net" | "rpcgen";
 const SYSTEMS: readonly System[] = ["net", "rpcgen"];
@@ -40,6 +43,12 @@ function measure(): Memory {
   for (let i = 0; i < 4; i++) gc!();
   const m = process.memoryUsage();
   return { rss: m.rss, heap: m.heapUsed, external: m.external };
+}
+
+// With IDLE_HEAP_SNAPSHOTS=dir, each child writes a heap snapshot once its connections are open.
+function snapshot(name: string): void {
+  const dir = process.env.IDLE_HEAP_SNAPSHOTS;
+  if (dir !== undefined) writeHeapSnapshot(`${dir}/${name}-${process.pid}.heapsnapshot`);
 }
 
 function minus(a: Memory, b: Memory, n: number): Memory {
@@ -78,8 +87,10 @@ async function serverChild(system: System, connections: number): Promise<void> {
   const before = measure();
   process.on("message", (message: { type: string }) => {
     if (message.type === "count") process.send!({ type: "count", count: count() });
-    if (message.type === "memory")
-      process.send!({ type: "memory", memory: minus(measure(), before, count()) });
+    if (message.type !== "memory") return;
+    const memory = minus(measure(), before, count());
+    snapshot(`server-${system}`);
+    process.send!({ type: "memory", memory });
   });
 }
 
@@ -128,7 +139,9 @@ async function clientChild(
   };
   await Promise.all(Array.from({ length: Math.min(pending, connections) }, worker));
   const openMs = performance.now() - started;
-  process.send!({ type: "opened", memory: minus(measure(), before, connections), openMs });
+  const memory = minus(measure(), before, connections);
+  snapshot(`client-${system}`);
+  process.send!({ type: "opened", memory, openMs });
   // Stays connected until the driver kills it.
   setInterval(() => held.length, 1 << 30);
 }
@@ -137,7 +150,7 @@ async function clientChild(
 
 function spawn(args: string[]): ChildProcess {
   const child = fork(new URL(import.meta.url).pathname, args, {
-    execArgv: ["--import", "tsx", "--conditions=rpcgen-source", "--expose-gc"],
+    execArgv: ["--import", "tsx", "--expose-gc"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   child.on("error", () => {});
