@@ -31,7 +31,9 @@ export async function closedLoop(
       try {
         await call();
       } catch {
+        // A failed call is not a call served: it counts as an error only.
         errors++;
+        continue;
       }
       if (phase === 1) {
         calls++;

@@ -26,6 +26,8 @@ export interface CallHost {
   readonly budget: RetryBudget;
   readonly latency: LatencyTracker;
   readonly closed: boolean;
+  /** True when endpoints have adaptive concurrency limits (unary attempts take a slot). */
+  readonly limited: boolean;
   /** Parks `waiter` until an endpoint is available, or fails it at once when none can come in time. */
   wait(waiter: Waiter): void;
   /** Takes `waiter` out of the waiting room (its deadline passed, or it was cancelled). */

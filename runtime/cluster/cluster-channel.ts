@@ -16,6 +16,15 @@ import type {
   UnaryMethod,
 } from "../descriptors.js";
 import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
+import { resolveAdaptiveConcurrency } from "../resilience/adaptive-limit.js";
+import {
+  ADMITTED,
+  type Admit,
+  type CircuitBreaker,
+  CircuitBreakers,
+  REFUSED,
+} from "../resilience/circuit-breaker.js";
+import { guarded, observeStream, policyOptions } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
 import { balancerFactory } from "./balancers/balancers.js";
 import { cachedResolver } from "./cached-resolver.js";
@@ -26,6 +35,7 @@ import {
   endpointConnectOptions,
   type ResolvedClusterOptions,
   resolveClusterOptions,
+  withClusterTlsName,
 } from "./cluster-options.js";
 import { EndpointSet, type EndpointSetOwner } from "./endpoint-set.js";
 import { LatencyTracker } from "./latency-tracker.js";
@@ -60,6 +70,12 @@ function awaitIterable<T>(source: Promise<unknown>): AsyncGenerator<T> {
   return iterate(source);
 }
 
+// The response stream of a call refused before it started (its circuit is open).
+// biome-ignore lint/correctness/useYield: it only fails
+async function* refusedStream<T>(error: RpcError): AsyncGenerator<T> {
+  throw error;
+}
+
 /**
  * A Channel balancing calls over the providers a resolver reports (`etcd://`, `static://`, `dns://`, or
  * a custom Resolver). Calls wait for an available endpoint within their deadline; calls without a
@@ -73,6 +89,9 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   readonly options: ResolvedClusterOptions;
   readonly budget: RetryBudget;
   readonly latency = new LatencyTracker();
+  /** Per-method circuit breakers, with `circuitBreaker`. */
+  readonly breakers: CircuitBreakers | undefined;
+  readonly limited: boolean;
   closed = false;
   private readonly resolver: Resolver;
   private readonly chain: ClientNext | undefined;
@@ -95,12 +114,17 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     this.maxWaiting = connectOptions.maxQueuedCalls;
     this.budget = new RetryBudget(options.retryBudget);
     this.hashKey = options.hashKey;
+    const adaptive = policyOptions(options.adaptiveConcurrency);
+    const breaker = policyOptions(options.circuitBreaker);
+    this.breakers = breaker === undefined ? undefined : new CircuitBreakers(target, breaker);
+    this.limited = adaptive !== undefined;
     const resolver = options.resolver ?? resolverFor(target, this.options);
     this.resolver = options.cacheFile === undefined ? resolver : cachedResolver(resolver, options.cacheFile);
+    const endpointOptions = withClusterTlsName(target, options);
     this.set = new EndpointSet(
       {
         createChannel: (info) =>
-          new SocketChannel(info.address, endpointConnectOptions(options, info.address)),
+          new SocketChannel(info.address, endpointConnectOptions(endpointOptions, info.address)),
         balancer: balancerFactory(options.balancer)(random),
         subset: this.options.subset,
         zone:
@@ -108,10 +132,14 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
             ? undefined
             : { zone: options.zone, minReadyShare: this.options.zoneMinReadyShare },
         backoff: connectOptions.backoff,
+        target,
+        outlierEjection: policyOptions(options.outlierEjection),
+        adaptiveConcurrency: adaptive === undefined ? undefined : resolveAdaptiveConcurrency(adaptive),
       },
       this,
     );
-    const interceptors = connectOptions.interceptors;
+    // Credentials are left to the endpoint channels, so each attempt (a retry, a hedge) gets its own.
+    const interceptors = options.interceptors ?? [];
     this.chain =
       interceptors.length === 0
         ? undefined
@@ -175,7 +203,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   ): AsyncIterable<Res> {
     if (this.chain !== undefined)
       return awaitIterable(this.chain({ method, request, options: options ?? {} }));
-    return clusterServerStream(this, method, request, options, this.hashOf(method, request, options));
+    return this.startServerStream(method, request, options);
   }
 
   clientStream<Req, Res>(
@@ -184,7 +212,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     options?: CallOptions,
   ): Promise<Res> {
     if (this.chain !== undefined) return this.chain({ method, request: requests, options: options ?? {} });
-    return clusterClientStream(this, method, requests, options, this.hashOf(method, requests, options));
+    return this.startClientStream(method, requests, options);
   }
 
   bidi<Req, Res>(
@@ -195,7 +223,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     if (this.chain !== undefined) {
       return awaitIterable(this.chain({ method, request: requests, options: options ?? {} }));
     }
-    return clusterBidi(this, method, requests, options, this.hashOf(method, requests, options));
+    return this.startBidi(method, requests, options);
   }
 
   /** Stops resolving, fails waiting and open calls with UNAVAILABLE, and closes every connection. */
@@ -365,8 +393,58 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   ): Promise<any> {
     if (this.closed)
       return Promise.reject(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
-    return new UnaryClusterCall(this, method, request, options, this.hashOf(method, request, options))
-      .promise;
+    let breaker: CircuitBreaker | undefined;
+    let admit: Admit = ADMITTED;
+    if (this.breakers !== undefined) {
+      // An open circuit fails the call here, before anything is picked, encoded or sent.
+      breaker = this.breakers.of(method.path);
+      admit = breaker.acquire();
+      if (admit === REFUSED) return Promise.reject(breaker.refusal());
+    }
+    const hash = this.hashOf(method, request, options);
+    return new UnaryClusterCall(this, method, request, options, hash, breaker, admit).promise;
+  }
+
+  private startServerStream<Req, Res>(
+    method: ServerStreamMethod<Req, Res>,
+    request: Req,
+    options: CallOptions | undefined,
+  ): AsyncIterable<Res> {
+    const start = (): AsyncIterable<Res> =>
+      clusterServerStream(this, method, request, options, this.hashOf(method, request, options));
+    return this.breakers === undefined ? start() : this.guardStream(method, start);
+  }
+
+  private startClientStream<Req, Res>(
+    method: ClientStreamMethod<Req, Res>,
+    requests: AsyncIterable<Req>,
+    options: CallOptions | undefined,
+  ): Promise<Res> {
+    const start = (): Promise<Res> =>
+      clusterClientStream(this, method, requests, options, this.hashOf(method, requests, options));
+    if (this.breakers === undefined) return start();
+    const breaker = this.breakers.of(method.path);
+    const admit = breaker.acquire();
+    if (admit === REFUSED) return Promise.reject(breaker.refusal());
+    return guarded(breaker, admit, start);
+  }
+
+  private startBidi<Req, Res>(
+    method: BidiMethod<Req, Res>,
+    requests: AsyncIterable<Req>,
+    options: CallOptions | undefined,
+  ): AsyncIterable<Res> {
+    const start = (): AsyncIterable<Res> =>
+      clusterBidi(this, method, requests, options, this.hashOf(method, requests, options));
+    return this.breakers === undefined ? start() : this.guardStream(method, start);
+  }
+
+  // A response stream under its method's circuit: refused when open, its outcome recorded once.
+  private guardStream<Res>(method: MethodDescriptor, start: () => AsyncIterable<Res>): AsyncIterable<Res> {
+    const breaker = this.breakers!.of(method.path);
+    const admit = breaker.acquire();
+    if (admit === REFUSED) return refusedStream(breaker.refusal());
+    return observeStream(start(), (code) => breaker.record(admit, code, performance.now()));
   }
 
   private hashOf(method: MethodDescriptor, request: unknown, options: CallOptions | undefined): number {
@@ -378,17 +456,16 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   // The end of the interceptor chain: the call as the caller would have made it without interceptors.
   private direct(call: ClientCall): Promise<unknown> {
     const { method, request, options } = call;
-    const hash = this.hashOf(method, request, options);
     switch (method.kind) {
       case "unary":
       case "oneway":
         return this.startUnary(method, request, options);
       case "serverStream":
-        return Promise.resolve(clusterServerStream(this, method, request, options, hash));
+        return Promise.resolve(this.startServerStream(method, request, options));
       case "clientStream":
-        return clusterClientStream(this, method, request as AsyncIterable<unknown>, options, hash);
+        return this.startClientStream(method, request as AsyncIterable<unknown>, options);
       case "bidi":
-        return Promise.resolve(clusterBidi(this, method, request as AsyncIterable<unknown>, options, hash));
+        return Promise.resolve(this.startBidi(method, request as AsyncIterable<unknown>, options));
     }
   }
 }

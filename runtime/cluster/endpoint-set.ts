@@ -3,9 +3,12 @@
 // balancer picks from (ready endpoints, zone-preferred).
 
 import { type BackoffOptions, backoffDelay } from "../client/client-options.js";
+import { AdaptiveLimit, type ResolvedAdaptiveConcurrency } from "../resilience/adaptive-limit.js";
+import type { StatusCode } from "../status.js";
 import type { Balancer } from "./balancers/balancer.js";
 import { Endpoint, type EndpointChannel, type EndpointOwner } from "./endpoint.js";
 import { type EndpointInfo, sameInfo } from "./endpoint-info.js";
+import { type EjectionOwner, OutlierDetector, type OutlierEjectionOptions } from "./outlier-ejection.js";
 import { deterministicSubset, type SubsetOptions } from "./subset.js";
 import { preferZone, type ZonePreference } from "./zone-preference.js";
 
@@ -26,7 +29,16 @@ export interface EndpointSetOptions {
   readonly zone: ZonePreference | undefined;
   /** Backoff between background reconnect attempts of a failing endpoint. */
   readonly backoff: Required<BackoffOptions>;
+  /** The channel's target (named in events). */
+  readonly target?: string;
+  /** Outlier ejection of failing endpoints (default: none). */
+  readonly outlierEjection?: OutlierEjectionOptions | undefined;
+  /** Adaptive concurrency limits per endpoint (default: none). */
+  readonly adaptiveConcurrency?: ResolvedAdaptiveConcurrency | undefined;
 }
+
+/** What `pickWithRoom` returns when every available endpoint is at its concurrency limit. */
+export const AT_LIMIT: unique symbol = Symbol("every endpoint at its limit");
 
 /** How many endpoints are in each state. */
 export interface EndpointCounts {
@@ -41,7 +53,7 @@ export interface EndpointCounts {
  * for an attempt. Endpoints not ready are never picked; a failing endpoint reconnects in the background
  * and is picked again as soon as it is ready.
  */
-export class EndpointSet implements EndpointOwner {
+export class EndpointSet implements EndpointOwner, EjectionOwner {
   /** Endpoints in the current set, by address. */
   readonly members = new Map<string, Endpoint>();
   private readonly draining = new Set<Endpoint>();
@@ -51,10 +63,16 @@ export class EndpointSet implements EndpointOwner {
   private readonly unsubscribers = new Map<Endpoint, () => void>();
   private pickable: readonly Endpoint[] = [];
   private closing: Promise<void> | undefined;
+  /** Outlier ejection, when configured. */
+  readonly outliers: OutlierDetector | undefined;
 
+  /** Throws TypeError for ejection options that cannot work. */
   constructor(options: EndpointSetOptions, owner: EndpointSetOwner) {
     this.options = options;
     this.owner = owner;
+    const ejection = options.outlierEjection;
+    this.outliers =
+      ejection === undefined ? undefined : new OutlierDetector(ejection, options.target ?? "", this);
   }
 
   /** Endpoints calls may go to now. */
@@ -62,11 +80,43 @@ export class EndpointSet implements EndpointOwner {
     return this.pickable;
   }
 
-  /** An endpoint for an attempt, avoiding those in `avoid` while others are available. */
+  /** Endpoints in the set (EjectionOwner: the ejection cap is a share of them). */
+  get size(): number {
+    return this.members.size;
+  }
+
+  /**
+   * An endpoint for an attempt, avoiding those in `avoid` while others are available. A probe attempt for
+   * an ejected endpoint whose cool-down is over comes first.
+   */
   pick(hash: number, avoid: readonly Endpoint[] | undefined): Endpoint | undefined {
+    const outliers = this.outliers;
+    if (outliers?.hasProbes === true) {
+      const probe = outliers.pickProbe(avoid, performance.now());
+      if (probe !== undefined) return probe;
+    }
     const balancer = this.options.balancer;
     if (avoid === undefined || avoid.length === 0) return balancer.pick(hash, undefined);
     return balancer.pick(hash, avoid) ?? balancer.pick(hash, undefined);
+  }
+
+  /**
+   * As `pick`, for an attempt under adaptive concurrency: when the balancer's choice is at its limit, the
+   * available endpoint with the most room; AT_LIMIT when every available one is full. Takes no slot.
+   */
+  pickWithRoom(hash: number, avoid: readonly Endpoint[] | undefined): Endpoint | undefined | typeof AT_LIMIT {
+    const picked = this.pick(hash, avoid);
+    if (picked === undefined || picked.limit === undefined || picked.limit.hasRoom()) return picked;
+    let best: Endpoint | undefined;
+    let room = 0;
+    for (const e of this.pickable) {
+      const free = e.limit!.room();
+      if (free > room && avoid?.includes(e) !== true) {
+        best = e;
+        room = free;
+      }
+    }
+    return best ?? AT_LIMIT;
   }
 
   /** How many endpoints are in each state. */
@@ -117,6 +167,7 @@ export class EndpointSet implements EndpointOwner {
     for (const stop of this.unsubscribers.values()) stop();
     this.unsubscribers.clear();
     const all = [...this.members.values(), ...this.draining];
+    for (const e of all) this.outliers?.forget(e);
     this.members.clear();
     this.draining.clear();
     this.pickable = [];
@@ -134,9 +185,20 @@ export class EndpointSet implements EndpointOwner {
     if (this.draining.delete(endpoint)) this.retire(endpoint);
   }
 
+  attemptEnded(endpoint: Endpoint, code: StatusCode, now: number): void {
+    this.outliers?.observe(endpoint, code, now);
+  }
+
+  ejectionChanged(): void {
+    if (this.closing === undefined) this.recompute();
+  }
+
   private add(info: EndpointInfo): void {
     const channel = this.options.createChannel(info);
     const endpoint = new Endpoint(info, channel, this);
+    this.outliers?.track(endpoint);
+    const limits = this.options.adaptiveConcurrency;
+    if (limits !== undefined) endpoint.limit = new AdaptiveLimit(limits);
     this.members.set(info.address, endpoint);
     this.unsubscribers.set(
       endpoint,
@@ -147,6 +209,7 @@ export class EndpointSet implements EndpointOwner {
 
   private remove(endpoint: Endpoint): void {
     this.members.delete(endpoint.address);
+    this.outliers?.forget(endpoint);
     clearTimeout(this.timers.get(endpoint));
     this.timers.delete(endpoint);
     endpoint.state = "draining";
@@ -213,7 +276,16 @@ export class EndpointSet implements EndpointOwner {
 
   private recompute(): void {
     const ready: Endpoint[] = [];
-    for (const e of this.members.values()) if (e.state === "ready") ready.push(e);
+    let ejected = false;
+    for (const e of this.members.values()) {
+      // An ejected endpoint stays connected but takes only probe attempts (see `pick`)...
+      if (e.state !== "ready") continue;
+      if (e.ejection === undefined || e.ejection.phase === "in") ready.push(e);
+      else ejected = true;
+    }
+    // ...unless no other endpoint is ready: then balancing goes on over the ejected ones.
+    if (ready.length === 0 && ejected)
+      for (const e of this.members.values()) if (e.state === "ready") ready.push(e);
     this.pickable = preferZone(ready, this.members.values(), this.options.zone);
     this.options.balancer.update(this.pickable);
     this.owner.pickableChanged();

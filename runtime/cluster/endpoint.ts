@@ -2,8 +2,10 @@
 // and its observed latency. Balancers read these fields; the endpoint set and the cluster calls write them.
 
 import type { Channel } from "../channel.js";
-import type { RpcError } from "../status.js";
+import type { AdaptiveLimit } from "../resilience/adaptive-limit.js";
+import type { RpcError, StatusCode } from "../status.js";
 import type { EndpointInfo } from "./endpoint-info.js";
+import type { EjectionState } from "./outlier-ejection.js";
 
 /** Where an endpoint is in its life (docs/cluster.md has the picture). */
 export type EndpointState =
@@ -28,10 +30,12 @@ export interface EndpointChannel extends Channel {
   shed(): void;
 }
 
-/** What an endpoint tells its set when its load changes or it has drained. */
+/** What an endpoint tells its set when its load changes, an attempt ends, or it has drained. */
 export interface EndpointOwner {
   loadChanged(endpoint: Endpoint): void;
   drained(endpoint: Endpoint): void;
+  /** An attempt ended with `code` (Status.OK for a success) at `now` (for outlier ejection). */
+  attemptEnded?(endpoint: Endpoint, code: StatusCode, now: number): void;
 }
 
 /** Time constant of the latency EWMA (Finagle's and Linkerd's default): older samples fade over ~10 s. */
@@ -59,6 +63,10 @@ export class Endpoint {
   slot = -1;
   /** Scratch for the balancer: an EDF deadline or a pick sequence number. */
   rank = 0;
+  /** Outlier ejection state, when the channel has `outlierEjection`. */
+  ejection: EjectionState | undefined = undefined;
+  /** The adaptive limit of unary attempts in flight, when the channel has `adaptiveConcurrency`. */
+  limit: AdaptiveLimit | undefined = undefined;
   private readonly owner: EndpointOwner;
 
   constructor(info: EndpointInfo, channel: EndpointChannel, owner: EndpointOwner) {
@@ -75,13 +83,14 @@ export class Endpoint {
   }
 
   /**
-   * An attempt that began at `startedAt` (performance.now()) ended at `now`; its latency feeds the EWMA
-   * (failures too: a failing endpoint that answers fast is not made to look good by skipping them).
+   * An attempt that began at `startedAt` (performance.now()) ended at `now` with `code`; its latency feeds
+   * the EWMA (failures too: a failing endpoint that answers fast is not made to look good by skipping them).
    */
-  end(startedAt: number, now: number): void {
+  end(startedAt: number, now: number, code: StatusCode): void {
     this.outstanding--;
     this.observe(now - startedAt, now);
     this.owner.loadChanged(this);
+    this.owner.attemptEnded?.(this, code, now);
     if (this.outstanding === 0 && this.state === "draining") this.owner.drained(this);
   }
 

@@ -16,6 +16,7 @@ export type { ClusterOptions, HedgingOptions, RetryOptions } from "./cluster-opt
 export { type ClusterTarget, isClusterTarget, parseClusterTarget } from "./cluster-target.js";
 export { Endpoint, type EndpointState } from "./endpoint.js";
 export { type EndpointFields, type EndpointInfo, endpointInfo } from "./endpoint-info.js";
+export type { EjectionPhase, OutlierEjectionOptions } from "./outlier-ejection.js";
 export type { RegistryListenOptions } from "./registration.js";
 export type { Resolution, Resolver } from "./resolver.js";
 export type { RetryBudgetOptions } from "./retry-budget.js";

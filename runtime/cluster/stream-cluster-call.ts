@@ -7,7 +7,8 @@
 import type { CallOptions } from "../call-context.js";
 import { resolveDeadline } from "../deadline.js";
 import type { BidiMethod, ClientStreamMethod, MethodDescriptor, ServerStreamMethod } from "../descriptors.js";
-import { RpcError, Status } from "../status.js";
+import { attemptCode } from "../resilience/client-policies.js";
+import { RpcError, Status, type StatusCode } from "../status.js";
 import type { CallHost, Waiter } from "./call-host.js";
 import type { Endpoint } from "./endpoint.js";
 import { MAX_RESENDS } from "./retry-policy.js";
@@ -64,6 +65,11 @@ function acquire(
   });
 }
 
+// How a stream's failure counts for its endpoint (outlier ejection).
+function outcome(error: unknown): StatusCode {
+  return error instanceof RpcError ? attemptCode(error) : Status.UNKNOWN;
+}
+
 function deadlineOf(method: MethodDescriptor, options: CallOptions | undefined): number | undefined {
   return options === undefined && method.timeoutMs === undefined
     ? undefined
@@ -91,6 +97,7 @@ export async function* clusterServerStream<Req, Res>(
     endpoint.begin();
     const startedAt = performance.now();
     let received = false;
+    let code: StatusCode = Status.OK;
     try {
       const attemptOptions = resends === 0 ? options : laterAttempt(options, deadline);
       for await (const message of endpoint.channel.serverStream(method, request, attemptOptions)) {
@@ -99,10 +106,11 @@ export async function* clusterServerStream<Req, Res>(
       }
       return;
     } catch (error) {
+      code = outcome(error);
       const retry = error instanceof RpcError && error.unprocessed && !received && resends < MAX_RESENDS;
       if (!retry || host.closed) throw error;
     } finally {
-      endpoint.end(startedAt, performance.now());
+      endpoint.end(startedAt, performance.now(), code);
     }
   }
 }
@@ -118,10 +126,14 @@ export async function clusterClientStream<Req, Res>(
   const endpoint = await acquire(host, method, hash, undefined, deadlineOf(method, options), options?.signal);
   endpoint.begin();
   const startedAt = performance.now();
+  let code: StatusCode = Status.OK;
   try {
     return await endpoint.channel.clientStream(method, requests, options);
+  } catch (error) {
+    code = outcome(error);
+    throw error;
   } finally {
-    endpoint.end(startedAt, performance.now());
+    endpoint.end(startedAt, performance.now(), code);
   }
 }
 
@@ -136,9 +148,13 @@ export async function* clusterBidi<Req, Res>(
   const endpoint = await acquire(host, method, hash, undefined, deadlineOf(method, options), options?.signal);
   endpoint.begin();
   const startedAt = performance.now();
+  let code: StatusCode = Status.OK;
   try {
     yield* endpoint.channel.bidi(method, requests, options);
+  } catch (error) {
+    code = outcome(error);
+    throw error;
   } finally {
-    endpoint.end(startedAt, performance.now());
+    endpoint.end(startedAt, performance.now(), code);
   }
 }

@@ -5,10 +5,13 @@
 import type { CallOptions } from "../call-context.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
-import { RpcError, Status } from "../status.js";
+import type { Admit, CircuitBreaker } from "../resilience/circuit-breaker.js";
+import { attemptCode, ConcurrencyLimitError } from "../resilience/client-policies.js";
+import { RpcError, Status, type StatusCode } from "../status.js";
 import type { CallHost, Waiter } from "./call-host.js";
 import { clusterEvents, type RetryEvent } from "./cluster-events.js";
 import type { Endpoint } from "./endpoint.js";
+import { AT_LIMIT } from "./endpoint-set.js";
 import { decideRetry } from "./retry-policy.js";
 
 let capturedResolve: (value: any) => void;
@@ -53,6 +56,9 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   /** One per attempt when the call is hedged, so the loser can be cancelled. */
   private controllers: AbortController[] | undefined;
   private readonly hedged: boolean;
+  /** The method's circuit breaker (with `circuitBreaker`), told how the call ended. */
+  private readonly breaker: CircuitBreaker | undefined;
+  private readonly admit: Admit;
 
   constructor(
     host: CallHost,
@@ -60,8 +66,12 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     request: unknown,
     options: CallOptions | undefined,
     hash: number,
+    breaker: CircuitBreaker | undefined,
+    admit: Admit,
   ) {
     this.host = host;
+    this.breaker = breaker;
+    this.admit = admit;
     this.method = method;
     this.request = request;
     this.options = options;
@@ -92,7 +102,15 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   dispatch(): void {
     this.waiting = false;
     if (this.done) return;
-    const endpoint = this.host.set.pick(this.hash, this.tried);
+    const host = this.host;
+    const endpoint = host.limited
+      ? host.set.pickWithRoom(this.hash, this.tried)
+      : host.set.pick(this.hash, this.tried);
+    if (endpoint === AT_LIMIT) {
+      // Every endpoint is at its adaptive limit: shed the call here rather than queue it behind them.
+      this.settle(new ConcurrencyLimitError(host.target, this.host.set.available.length), Status.CANCELLED);
+      return;
+    }
     if (endpoint === undefined) {
       if (this.deadline !== undefined && this.deadline <= Date.now()) {
         this.fail(this.host.noEndpoint(this.method, true));
@@ -108,9 +126,7 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
 
   /** Fails the call (from the waiting room, the deadline, a cancel, or the last failed attempt). */
   fail(error: RpcError): void {
-    if (this.done) return;
-    this.finish();
-    this.reject(error);
+    this.settle(error, error.code);
   }
 
   /** The caller's signal aborted. */
@@ -141,6 +157,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     if (this.first === undefined) this.first = endpoint;
     else this.triedList().push(endpoint);
     endpoint.begin();
+    // The endpoint was picked with room under its limit (pickWithRoom); this takes the slot.
+    endpoint.limit?.tryAcquire();
     const startedAt = performance.now();
     let options = this.options;
     if (this.hedged || this.started > 1) {
@@ -171,16 +189,21 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
 
   private succeeded(endpoint: Endpoint, startedAt: number, value: unknown): void {
     const now = performance.now();
-    endpoint.end(startedAt, now);
+    endpoint.end(startedAt, now, Status.OK);
+    endpoint.limit?.release(now - startedAt, Status.OK, now);
     this.pending--;
     this.host.latency.record(now - startedAt);
     if (this.done) return;
     this.finish();
+    this.breaker?.record(this.admit, Status.OK, now);
     this.resolve(value);
   }
 
   private failed(endpoint: Endpoint, startedAt: number, error: RpcError): void {
-    endpoint.end(startedAt, performance.now());
+    const now = performance.now();
+    const code = attemptCode(error);
+    endpoint.end(startedAt, now, code);
+    endpoint.limit?.release(now - startedAt, code, now);
     this.pending--;
     // Another attempt (a hedge) is still running: it decides.
     if (this.done || this.pending > 0) return;
@@ -223,8 +246,9 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     this.timer = setTimeout(() => {
       if (this.done || this.pending === 0 || !this.host.budget.tryWithdraw()) return;
       const tried = this.triedList();
-      const endpoint = this.host.set.pick(this.hash, tried);
-      if (endpoint === undefined || tried.includes(endpoint)) return;
+      const set = this.host.set;
+      const endpoint = this.host.limited ? set.pickWithRoom(this.hash, tried) : set.pick(this.hash, tried);
+      if (endpoint === undefined || endpoint === AT_LIMIT || tried.includes(endpoint)) return;
       this.publish("hedge", running, undefined, delayMs);
       this.launch(endpoint);
     }, delayMs);
@@ -252,6 +276,14 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
       error,
       delayMs,
     } satisfies RetryEvent);
+  }
+
+  // Ends the call with `error`; `code` is how the circuit breaker counts it (CANCELLED: not at all).
+  private settle(error: RpcError, code: StatusCode): void {
+    if (this.done) return;
+    this.finish();
+    this.breaker?.record(this.admit, code, performance.now());
+    this.reject(error);
   }
 
   private finish(): void {

@@ -24,9 +24,12 @@ export interface ByteSink {
   write(chunk: Uint8Array): boolean;
   readonly writableLength: number;
   readonly destroyed: boolean;
+  /** True once `end()` was called: nothing more may be written (a transport has it; others may not). */
+  readonly writableEnded?: boolean;
 }
 
 const ARENA_BYTES = 64 * 1024;
+const NO_ARENA = Buffer.alloc(0);
 const COPY_LIMIT = 16 * 1024;
 const FLUSH_NOW_BYTES = 256 * 1024;
 
@@ -43,7 +46,6 @@ function freshArena(bytes: number): Buffer {
 // A settled promise to hang the flush on: `then` on it queues a plain microtask, where queueMicrotask
 // also makes an AsyncResource and a bound function per batch.
 const SETTLED = Promise.resolve();
-const EMPTY = Buffer.alloc(0);
 
 // Method paths are few and sent on every call: encode each once. Bounded in case paths are made up.
 const pathCache = new Map<string, Buffer>();
@@ -90,8 +92,9 @@ export function metadataLength(metadata: Metadata | undefined): number {
  */
 export class FrameEncoder {
   private readonly sink: ByteSink;
-  // The arena this encoder's open batch lies in, from `start` to `pos` (empty when start === pos).
-  private arena: Buffer = EMPTY;
+  // The arena this encoder's open batch lies in, from `start` to `pos` (empty when start === pos); a
+  // connection that has written nothing yet holds none.
+  private arena: Buffer = NO_ARENA;
   private start = 0;
   private pos = 0;
   private sealed: Buffer[] = [];
@@ -267,7 +270,9 @@ export class FrameEncoder {
     // Start the next batch in a fresh arena when little room is left, so small batches do not straddle
     // two arenas (one write instead of a writev of two pieces).
     if (this.arena === sharedArena && sharedArena.length - arenaPos < ARENA_BYTES / 4) freshArena(0);
-    if (this.sink.destroyed) return;
+    // Frames made after the connection was ended (answers of calls that finished after its GOAWAY) are
+    // dropped: writing after end would make the transport fail and close at once, without its FIN.
+    if (this.sink.destroyed || this.sink.writableEnded === true) return;
     if (chunks.length === 1) {
       this.sink.write(chunks[0]!);
       return;

@@ -13,7 +13,9 @@ import type { ServerNext } from "../interceptors.js";
 import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
+import type { AdmittedCall, Gate, Waiting } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import type { TransportInfo } from "../transport/listeners.js";
 import { type ContextTarget, HandlerContext } from "./handler-context.js";
 import { ResponseMetadata, unsendable } from "./response-metadata.js";
 
@@ -27,6 +29,8 @@ export interface Route {
 /** What a call needs from its connection. */
 export interface CallHost {
   readonly peer: string;
+  /** The connection's transport, as handlers see it (`ctx.transport`). */
+  readonly transportInfo: TransportInfo;
   readonly peerMetadata: Metadata;
   readonly logger: Logger;
   readonly initialWindow: number;
@@ -53,11 +57,15 @@ export interface CallHost {
 }
 
 /** A call from its REQUEST to its end; `ctx` is what the handler receives. */
-export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, StreamSink<unknown> {
+export class IncomingCall
+  implements ContextTarget, DeadlineOwner, InboxOwner, StreamSink<unknown>, AdmittedCall
+{
   readonly id: number;
   readonly deadline: number | undefined;
   readonly ctx: CallContext;
   deadlineTimer: NodeJS.Timeout | undefined;
+  /** The server's admission control's mark (its slot, or its place in a queue), when admission is on. */
+  admission: Gate | Waiting | undefined = undefined;
   private readonly host: CallHost;
   private readonly route: Route;
   private readonly oneway: boolean;
@@ -78,7 +86,15 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
     const deadline = deadlineFromWire(head.timeoutMs);
     this.deadline = deadline;
     const path = route.method.path;
-    this.ctx = new HandlerContext(this, path, head.metadata, deadline, host.peer, host.peerMetadata);
+    this.ctx = new HandlerContext(
+      this,
+      path,
+      head.metadata,
+      deadline,
+      host.peer,
+      host.peerMetadata,
+      host.transportInfo,
+    );
     if (callEventsWanted()) {
       this.events = new CallEvents({
         side: "server",
@@ -123,7 +139,7 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
   run(body: Uint8Array): void {
     const method = this.route.method;
     if (method.kind === "clientStream" || method.kind === "bidi") {
-      this.inbox = new MessageInbox(this, this.host.initialWindow);
+      this.prepare();
       this.invoke(this.inbox);
       return;
     }
@@ -140,6 +156,20 @@ export class IncomingCall implements ContextTarget, DeadlineOwner, InboxOwner, S
       return;
     }
     this.invoke(request);
+  }
+
+  /** Opens the request stream's inbox (before the handler runs, when the call waits in a queue). */
+  prepare(): void {
+    const kind = this.route.method.kind;
+    if (kind === "clientStream" || kind === "bidi")
+      this.inbox ??= new MessageInbox(this, this.host.initialWindow);
+  }
+
+  /** Answers with `status` without running the handler (admission refused the call, or dropped it). */
+  refuse(status: StatusCode, message: string, metadata: Metadata | undefined): void {
+    if (this.finished) return;
+    this.sendEnd(status, clipStatusMessage(message), metadata, undefined, undefined, false);
+    this.finish(status, new RpcError(status, message, metadata === undefined ? undefined : { metadata }));
   }
 
   /** A request stream element arrived. */

@@ -14,6 +14,7 @@ import {
   SERVER_KEEPALIVE,
 } from "../limits.js";
 import { type Logger, stderrLogger } from "../logger.js";
+import type { AdmissionOptions } from "../resilience/admission.js";
 
 /** Server limits and hooks. Every field is optional; docs/runtime.md lists the defaults. */
 export interface ServerOptions {
@@ -33,6 +34,13 @@ export interface ServerOptions {
   readonly keepalive?: Partial<KeepaliveOptions> | false;
   /** Request stream messages buffered per call (default 32). */
   readonly initialWindow?: number;
+  /**
+   * Entries accepted in one metadata block (default 128): a call with more is answered
+   * RESOURCE_EXHAUSTED without running its handler; a HELLO with more closes the connection.
+   */
+  readonly maxMetadataEntries?: number;
+  /** Bytes accepted in one metadata block as sent on the wire (default 16 KiB), likewise. */
+  readonly maxMetadataBytes?: number;
   /** Bytes buffered on a transport above which response streams wait (default 1 MiB). */
   readonly highWaterBytes?: number;
   /**
@@ -44,6 +52,8 @@ export interface ServerOptions {
   readonly interceptors?: readonly ServerInterceptor[];
   /** Metadata sent in every HELLO. */
   readonly metadata?: Metadata;
+  /** Rate limits, caps on calls running at once, and the queue over them (docs/resilience.md); default none. */
+  readonly admission?: AdmissionOptions;
 }
 
 /** ServerOptions with defaults applied. */
@@ -55,6 +65,7 @@ export interface ResolvedServerOptions {
   readonly logger: Logger;
   readonly interceptors: readonly ServerInterceptor[];
   readonly connection: ConnectionSettings;
+  readonly admission: AdmissionOptions | undefined;
 }
 
 /** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
@@ -67,6 +78,7 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     logger: o.logger ?? stderrLogger,
     interceptors: o.interceptors ?? [],
+    admission: o.admission,
     connection: resolveConnectionSettings(o, {
       keepalive: SERVER_KEEPALIVE,
       maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? DEFAULT_MAX_CONCURRENT_CALLS,
