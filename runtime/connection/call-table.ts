@@ -65,7 +65,7 @@ export class CallTable<T> {
       this.inSlots--;
       return true;
     }
-    return this.overflow !== undefined && this.overflow.delete(id);
+    return this.overflow?.delete(id) === true;
   }
 
   /** Every `[id, value]`, in increasing id order (a snapshot: the table may change while it is used). */
