@@ -54,15 +54,11 @@ function compileSchema(
     });
   };
   const notes: string[] = [];
+  // One run for both targets: a second run into the same directory prunes what the first wrote.
   try {
-    compile("ts");
+    compile("ts,proto");
   } catch (error) {
-    notes.push(`rpcgen compile --emit ts failed (${describeFailure(error)})`);
-  }
-  try {
-    compile("proto");
-  } catch (error) {
-    notes.push(`rpcgen compile --emit proto failed (${describeFailure(error)})`);
+    notes.push(`rpcgen compile --emit ts,proto failed (${describeFailure(error)})`);
   }
   const ts = filesEndingWith(genDir, ".ts").find((file) => !file.endsWith(".d.ts"));
   const proto = filesEndingWith(genDir, ".proto")[0];

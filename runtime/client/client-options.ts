@@ -84,7 +84,14 @@ export interface ResolvedConnectOptions {
 
 /** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
 export function resolveConnectOptions(options: ConnectOptions | undefined): ResolvedConnectOptions {
-  const o = options ?? {};
+  // Channels opened without options share one resolved set (it is read-only), not five objects each.
+  if (options === undefined) return (defaultOptions ??= resolveOptions({}));
+  return resolveOptions(options);
+}
+
+let defaultOptions: ResolvedConnectOptions | undefined;
+
+function resolveOptions(o: ConnectOptions): ResolvedConnectOptions {
   return {
     connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     backoff: {

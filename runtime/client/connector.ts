@@ -69,7 +69,7 @@ function asRpcError(error: unknown): RpcError {
  * One ready connection at a time (plus connections draining after a GOAWAY). Connects at once, then
  * again whenever calls wait and no connection is ready; failed attempts back off.
  */
-export class Connector {
+export class Connector implements ClientConnectionEvents {
   /** The connection calls start on now, if any (ready, or completing its handshake). */
   active: ClientConnection | undefined;
   /** Why the last attempt or connection failed; cleared when a connection becomes ready. */
@@ -86,14 +86,6 @@ export class Connector {
   private retryTimer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
   private closeWaiters: (() => void)[] = [];
-  private readonly connectionEvents: ClientConnectionEvents = {
-    onReady: (c) => this.connectionReady(c),
-    onCapacity: (c) => {
-      if (c === this.active) this.owner.connectionAvailable(c);
-    },
-    onGoAway: (c) => this.connectionGoingAway(c),
-    onClosed: (c, error) => this.connectionClosed(c, error),
-  };
 
   constructor(target: string, dialer: Dialer, options: ConnectorOptions, owner: ConnectorOwner) {
     this.target = target;
@@ -190,7 +182,7 @@ export class Connector {
       peer: remoteAddressOf(transport) ?? this.target,
       target: this.target,
     } as const;
-    const connection = new ClientConnection(transport, info, this.options.connection, this.connectionEvents);
+    const connection = new ClientConnection(transport, info, this.options.connection, this);
     attempt.connection = connection;
     this.active = connection;
     this.connections.add(connection);
@@ -212,9 +204,12 @@ export class Connector {
     if (attempt !== undefined && attempt.connection === undefined) attempt.controller.abort(reason);
   }
 
-  private connectionReady(connection: ClientConnection): void {
+  /** A connection's handshake completed (ClientConnectionEvents; the connector is every connection's listener). */
+  onReady(connection: ClientConnection): void {
     if (connection !== this.active) return;
     clearTimeout(this.connectTimer);
+    // Not kept: a ready connection would otherwise hold the spent Timeout and its closure.
+    this.connectTimer = undefined;
     this.attempt = undefined;
     this.failures = 0;
     this.lastError = undefined;
@@ -222,7 +217,13 @@ export class Connector {
     this.owner.connectionAvailable(connection);
   }
 
-  private connectionGoingAway(connection: ClientConnection): void {
+  /** Room appeared on a connection (ClientConnectionEvents). */
+  onCapacity(connection: ClientConnection): void {
+    if (connection === this.active) this.owner.connectionAvailable(connection);
+  }
+
+  /** A connection was told to go away (ClientConnectionEvents). */
+  onGoAway(connection: ClientConnection): void {
     // A GOAWAY during the handshake (a refused connection) is a failed attempt, handled on close.
     if (connection !== this.active || this.current !== "ready") return;
     this.active = undefined;
@@ -231,7 +232,8 @@ export class Connector {
     if (this.owner.hasWaitingCalls()) this.dial();
   }
 
-  private connectionClosed(connection: ClientConnection, error: RpcError): void {
+  /** A connection closed (ClientConnectionEvents). */
+  onClosed(connection: ClientConnection, error: RpcError): void {
     this.connections.delete(connection);
     if (this.current === "closed") {
       if (this.connections.size === 0) for (const resolve of this.closeWaiters.splice(0)) resolve();

@@ -2,7 +2,8 @@
 // increasing order, so a slot array indexed by the id's low bits finds a call without hashing or
 // allocating; an id whose slot is still held by an older call (a long-lived stream) goes to a Map.
 
-const INITIAL_SLOTS = 64;
+// Small to start with (an idle connection holds one of these per side); it doubles while crowded.
+const INITIAL_SLOTS = 8;
 
 /**
  * A map from stream id (1 to 2^32-1) to a value, never undefined. Memory stays proportional to the
@@ -14,18 +15,19 @@ export class CallTable<T> {
   private values: (T | undefined)[] = new Array<T | undefined>(INITIAL_SLOTS).fill(undefined);
   private mask = INITIAL_SLOTS - 1;
   private inSlots = 0;
-  private readonly overflow = new Map<number, T>();
+  // Made on first use: most connections never have a long-lived call.
+  private overflow: Map<number, T> | undefined;
 
   /** Values held. */
   get size(): number {
-    return this.inSlots + this.overflow.size;
+    return this.inSlots + (this.overflow?.size ?? 0);
   }
 
   /** The value for `id`, or undefined. */
   get(id: number): T | undefined {
     const i = id & this.mask;
     if (this.ids[i] === id) return this.values[i];
-    return this.overflow.size === 0 ? undefined : this.overflow.get(id);
+    return this.overflow === undefined ? undefined : this.overflow.get(id);
   }
 
   /** True when `id` is held. */
@@ -39,13 +41,13 @@ export class CallTable<T> {
     if (this.ids[i] !== 0) {
       // A crowded table grows; in a sparse one the slot belongs to a long-lived call: use the Map.
       if (this.inSlots * 4 < this.ids.length) {
-        this.overflow.set(id, value);
+        (this.overflow ??= new Map()).set(id, value);
         return;
       }
       this.grow();
       i = id & this.mask;
       if (this.ids[i] !== 0) {
-        this.overflow.set(id, value);
+        (this.overflow ??= new Map()).set(id, value);
         return;
       }
     }
@@ -63,7 +65,7 @@ export class CallTable<T> {
       this.inSlots--;
       return true;
     }
-    return this.overflow.size !== 0 && this.overflow.delete(id);
+    return this.overflow?.delete(id) === true;
   }
 
   /** Every `[id, value]`, in increasing id order (a snapshot: the table may change while it is used). */
@@ -71,7 +73,7 @@ export class CallTable<T> {
     const out: [number, T][] = [];
     const ids = this.ids;
     for (let i = 0; i < ids.length; i++) if (ids[i] !== 0) out.push([ids[i]!, this.values[i]!]);
-    for (const entry of this.overflow) out.push(entry);
+    if (this.overflow !== undefined) for (const entry of this.overflow) out.push(entry);
     return out.sort((a, b) => a[0] - b[0]);
   }
 
@@ -85,7 +87,7 @@ export class CallTable<T> {
     this.ids.fill(0);
     this.values.fill(undefined);
     this.inSlots = 0;
-    this.overflow.clear();
+    this.overflow = undefined;
   }
 
   private grow(): void {

@@ -20,7 +20,7 @@ import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import { describeClientTlsError } from "../tls/tls-errors.js";
 import { holdProcess, setNoDelay, type Transport } from "../transport/transport.js";
-import { Keepalive, type KeepaliveOptions } from "./keepalive.js";
+import { Keepalive, type KeepaliveHost, type KeepaliveOptions } from "./keepalive.js";
 
 /** Settings every connection needs, resolved (no defaults left to apply). */
 export interface ConnectionSettings extends MetadataLimits {
@@ -46,7 +46,7 @@ type Phase = (typeof Phase)[keyof typeof Phase];
  * about the connection's life through `onOpen`, `onGoAway`, `onWritable` and `onClosed` (called once).
  * Protocol errors close only this connection, after a GOAWAY naming the problem.
  */
-export abstract class FrameConnection {
+export abstract class FrameConnection implements KeepaliveHost {
   /** The transport; owned by this connection (destroyed when it closes). */
   readonly transport: Transport;
   /** Frames out. */
@@ -87,17 +87,7 @@ export abstract class FrameConnection {
     this.encoder = new FrameEncoder(transport);
     this.decoder = new FrameDecoder(settings.maxFrameSize);
     this.gate = new WriteGate(this.encoder, settings.highWaterBytes);
-    this.keepalive =
-      settings.keepalive === undefined
-        ? undefined
-        : new Keepalive(
-            {
-              isClosed: () => this.isClosed,
-              sendPing: (data) => this.encoder.ping(0, data),
-              timedOut: (timeoutMs) => this.keepaliveTimedOut(timeoutMs),
-            },
-            settings.keepalive,
-          );
+    this.keepalive = settings.keepalive === undefined ? undefined : new Keepalive(this, settings.keepalive);
     setNoDelay(transport);
     transport.on("data", this.onData);
     transport.on("drain", () => this.notifyWritable());
@@ -343,7 +333,13 @@ export abstract class FrameConnection {
     this.onGoAway(goAway);
   }
 
-  private keepaliveTimedOut(timeoutMs: number): void {
+  /** Sends a keepalive PING (KeepaliveHost). */
+  sendKeepalivePing(data: Buffer): void {
+    this.encoder.ping(0, data);
+  }
+
+  /** No answer to a keepalive PING in time: the peer is gone (KeepaliveHost). */
+  keepaliveTimedOut(timeoutMs: number): void {
     if (events.keepaliveTimeout.hasSubscribers) {
       events.keepaliveTimeout.publish({ connection: this.info, timeoutMs });
     }

@@ -78,7 +78,12 @@ export class FrameDecoder implements FramePayload {
   /** Decodes the next frame if it has fully arrived. */
   next(): boolean {
     if (this.bodyLength < 0) {
-      if (this.bufferedBytes < FRAME_HEADER_LENGTH) return false;
+      if (this.bufferedBytes < FRAME_HEADER_LENGTH) {
+        // The last frame is no longer in use: let its chunk go (an idle connection would hold it).
+        this.source = EMPTY;
+        this.view = EMPTY;
+        return false;
+      }
       const first = this.chunks[0]!;
       let header: Buffer;
       let at: number;

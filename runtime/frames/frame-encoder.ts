@@ -1,6 +1,8 @@
-// Frames -> bytes, batched. Frames are written straight into a pooled arena buffer and handed to the
-// socket once the current run of microtasks is over (or sooner when a batch grows large), so the many
-// calls that one received chunk sets off cost one socket write. Large bodies are passed by reference.
+// Frames -> bytes, batched. Frames are written straight into an arena buffer and handed to the socket
+// once the current run of microtasks is over (or sooner when a batch grows large), so the many calls that
+// one received chunk sets off cost one socket write. Large bodies are passed by reference. The arena is
+// shared by every encoder in the process and only ever appended to (bytes handed out are never written
+// again), so an idle connection holds no write buffer of its own.
 
 import type { Metadata } from "../call-context.js";
 import {
@@ -30,6 +32,17 @@ const ARENA_BYTES = 64 * 1024;
 const NO_ARENA = Buffer.alloc(0);
 const COPY_LIMIT = 16 * 1024;
 const FLUSH_NOW_BYTES = 256 * 1024;
+
+// The process-wide arena: bytes before `arenaPos` belong to some encoder's batch (pending or handed out).
+// An encoder whose batch is not at the arena's end (another encoder wrote since) seals it and starts anew.
+let sharedArena: Buffer | undefined;
+let arenaPos = 0;
+
+function freshArena(bytes: number): Buffer {
+  sharedArena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, bytes));
+  arenaPos = 0;
+  return sharedArena;
+}
 // A settled promise to hang the flush on: `then` on it queues a plain microtask, where queueMicrotask
 // also makes an AsyncResource and a bound function per batch.
 const SETTLED = Promise.resolve();
@@ -79,8 +92,8 @@ export function metadataLength(metadata: Metadata | undefined): number {
  */
 export class FrameEncoder {
   private readonly sink: ByteSink;
-  // Allocated by the first frame, not with the connection: a peer that never completes its handshake
-  // costs no arena.
+  // The arena this encoder's open batch lies in, from `start` to `pos` (empty when start === pos); a
+  // connection that has written nothing yet holds none.
   private arena: Buffer = NO_ARENA;
   private start = 0;
   private pos = 0;
@@ -254,13 +267,9 @@ export class FrameEncoder {
     if (chunks.length === 0) return;
     this.sealed = [];
     this.sealedBytes = 0;
-    // Start the next batch in a fresh arena (made by the next frame) when little room is left, so small
-    // batches do not straddle two arenas (one write instead of a writev of two pieces).
-    if (this.arena.length - this.pos < ARENA_BYTES / 4) {
-      this.arena = NO_ARENA;
-      this.start = 0;
-      this.pos = 0;
-    }
+    // Start the next batch in a fresh arena when little room is left, so small batches do not straddle
+    // two arenas (one write instead of a writev of two pieces).
+    if (this.arena === sharedArena && sharedArena.length - arenaPos < ARENA_BYTES / 4) freshArena(0);
     // Frames made after the connection was ended (answers of calls that finished after its GOAWAY) are
     // dropped: writing after end would make the transport fail and close at once, without its FIN.
     if (this.sink.destroyed || this.sink.writableEnded === true) return;
@@ -336,15 +345,22 @@ export class FrameEncoder {
     put16(b, countAt, count);
   }
 
-  // Makes room for n contiguous bytes at `pos`, starting a new arena when the current one is too full.
+  // Makes room for n contiguous bytes at `pos` (the end of the shared arena), and claims them: the bytes
+  // up to `pos + n` are this encoder's until it seals them. A frame's writer stays within its reservation.
   private reserve(n: number): Buffer {
-    if (this.arena.length - this.pos < n) {
+    let arena = sharedArena;
+    if (arena === undefined || arena.length - arenaPos < n) {
       this.seal();
-      this.arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, n));
-      this.start = 0;
-      this.pos = 0;
+      arena = freshArena(n);
     }
-    return this.arena;
+    if (this.arena !== arena || this.pos !== arenaPos) {
+      this.seal();
+      this.arena = arena;
+      this.start = arenaPos;
+      this.pos = arenaPos;
+    }
+    arenaPos = this.pos + n;
+    return arena;
   }
 
   private seal(): void {

@@ -101,12 +101,15 @@ export function decodeHello(payload: Buffer, limits?: MetadataLimits): Hello {
   return { maxFrameSize, maxConcurrentCalls, initialWindow, metadata };
 }
 
+// What a PathCache holds before its first request: one empty Buffer for all of them.
+const NO_PATH = Buffer.alloc(0);
+
 /**
  * Remembers the last method path decoded on a connection, so a run of calls to the same method decodes
  * its path without allocating a string.
  */
 export class PathCache {
-  bytes: Buffer = Buffer.alloc(0);
+  bytes: Buffer = NO_PATH;
   path = "";
 }
 

@@ -4,6 +4,7 @@
 import type { Metadata } from "../call-context.js";
 import { CallTable } from "../connection/call-table.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
+import { CallbackTimer } from "../connection/shared-timers.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
@@ -53,9 +54,9 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private lastStreamId = 0;
   private readonly paths = new PathCache();
   private goingAway = false;
-  private handshakeTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private idleSince = Date.now();
+  // The handshake deadline until the connection opens, then the idle deadline (armed whenever the last
+  // open call ends); one shared timer, not a Node timer per connection.
+  private readonly timer = new CallbackTimer(() => this.timerDue(), true);
   // The average size of this connection's answers (a moving average, starting high so a first read of
   // calls cannot claim much), the write-buffer bytes the calls started this turn may still claim, and
   // the pause for a turn of the event loop once they are claimed.
@@ -81,9 +82,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     this.logger = host.logger;
     this.transportInfo = transportInfo;
     this.remoteIp = transportInfo.remoteIp;
-    this.handshakeTimer = setTimeout(() => {
-      this.protocolError(`handshake not completed within ${host.handshakeTimeoutMs} ms`);
-    }, host.handshakeTimeoutMs);
+    this.timer.arm(host.handshakeTimeoutMs);
   }
 
   /** This side's stream window (CallHost). */
@@ -150,7 +149,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     this.calls.delete(call.id);
     const size = this.calls.size;
     if (size === 0) {
-      this.idleSince = Date.now();
+      if (this.host.idleTimeoutMs > 0 && !this.isClosed) this.timer.arm(this.host.idleTimeoutMs);
       if (this.goingAway) this.endSoon();
     }
     this.updateReading();
@@ -179,19 +178,20 @@ export class ServerConnection extends FrameConnection implements CallHost {
     // Answered only now, after the client's HELLO was accepted: a HELLO this server refuses (too much
     // metadata) then fails the client's connection attempt, rather than a connection it thinks is ready.
     this.sendHello();
-    clearTimeout(this.handshakeTimer);
-    const idleMs = this.host.idleTimeoutMs;
-    if (idleMs > 0) {
-      const check = (): void => {
-        if (this.isClosed) return;
-        const idleFor = Date.now() - this.idleSince;
-        if (this.calls.size === 0 && idleFor >= idleMs) {
-          this.goAway(Status.UNAVAILABLE, `idle for ${idleMs} ms`);
-          return;
-        }
-        this.idleTimer = setTimeout(check, this.calls.size === 0 ? idleMs - idleFor : idleMs).unref();
-      };
-      this.idleTimer = setTimeout(check, idleMs).unref();
+    this.timer.cancel();
+    // An idle connection does not keep the process alive (a pending handshake does).
+    this.timer.holdsProcess = false;
+    if (this.host.idleTimeoutMs > 0) this.timer.arm(this.host.idleTimeoutMs);
+  }
+
+  // Before the handshake: it took too long. After: idle for the idle timeout unless calls are open
+  // (then the last one to end arms the timer again).
+  private timerDue(): void {
+    if (this.isClosed) return;
+    if (!this.isOpen) {
+      this.protocolError(`handshake not completed within ${this.host.handshakeTimeoutMs} ms`);
+    } else if (this.calls.size === 0) {
+      this.goAway(Status.UNAVAILABLE, `idle for ${this.host.idleTimeoutMs} ms`);
     }
   }
 
@@ -243,8 +243,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   protected override onClosed(error: RpcError): void {
-    clearTimeout(this.handshakeTimer);
-    clearTimeout(this.idleTimer);
+    this.timer.cancel();
     clearImmediate(this.turnEnd);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
     for (const call of this.calls.snapshot()) call.disconnect(reason, false);

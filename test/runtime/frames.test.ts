@@ -147,6 +147,45 @@ describe("runtime frames", () => {
     assert.equal(sink.bytes().length, 100 * 11);
   });
 
+  it("keeps interleaved connections' frames apart in the shared arena and never rewrites bytes handed out", () => {
+    // Sinks that keep the very chunks they are given (as a socket or an in-process pair may), not copies.
+    const held: Buffer[][] = [[], []];
+    const encoders = held.map(
+      (chunks) =>
+        new FrameEncoder({
+          cork() {},
+          uncork() {},
+          write(chunk: Uint8Array) {
+            chunks.push(chunk as Buffer);
+            return true;
+          },
+          writableLength: 0,
+          destroyed: false,
+        }),
+    );
+    // 40 bodies of 9 KiB per encoder, alternating, flushed now and then: several arenas fill up.
+    for (let i = 0; i < 80; i++) {
+      const body = Buffer.alloc(9 * 1024, i);
+      encoders[i % 2]!.message(i, body);
+      if (i % 7 === 0) encoders[(i >> 1) % 2]!.flush();
+    }
+    for (const encoder of encoders) encoder.flush();
+    for (const [side, chunks] of held.entries()) {
+      const decoder = new FrameDecoder(1 << 20);
+      for (const chunk of chunks) decoder.push(chunk);
+      const seen: number[] = [];
+      while (decoder.next()) {
+        assert.equal(decoder.payload.length, 9 * 1024);
+        assert.ok(decoder.payload.every((byte) => byte === (decoder.streamId & 0xff)));
+        seen.push(decoder.streamId);
+      }
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 40 }, (_, k) => 2 * k + side),
+      );
+    }
+  });
+
   it("rejects an oversized frame from its header, before the body arrives", () => {
     const dec = new FrameDecoder(1024);
     const header = Buffer.alloc(10);

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { connect as netConnect } from "node:net";
 import {
   type CallContext,
+  channelNames,
   connect,
   type RpcError,
   Server,
@@ -71,6 +73,42 @@ describe("runtime limits", function () {
     assert.equal(server.connectionCount, 1);
     while (server.connectionCount > 0) await sleep(20);
     assert.equal((await channel.unary(echoMethod, { text: "again" })).text, "again");
+  });
+
+  it("the idle timeout waits for the last open call to end, then closes the connection", async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const base = echoHandlers().handlers;
+    const handlers: EchoHandlers = {
+      ...base,
+      async echo(request, ctx: CallContext) {
+        await released;
+        log.push("call ended");
+        return base.echo(request, ctx);
+      },
+    };
+    const onGoAway = (message: unknown): void => {
+      const { reason, connection } = message as { reason: string; connection: { side: string } };
+      if (connection.side === "server") log.push(reason);
+    };
+    subscribe(channelNames.goAwaySent, onGoAway);
+    try {
+      const { server, address } = await setup({ idleTimeoutMs: 40 }, handlers);
+      const channel = open(address);
+      const call = channel.unary(echoMethod, { text: "slow" });
+      // Several idle timeouts pass while the call is open: the connection stays.
+      await sleep(200);
+      assert.equal(server.connectionCount, 1);
+      release();
+      assert.equal((await call).text, "slow");
+      while (server.connectionCount > 0) await sleep(10);
+      assert.deepEqual(log, ["call ended", "idle for 40 ms"]);
+    } finally {
+      unsubscribe(channelNames.goAwaySent, onGoAway);
+    }
   });
 
   it("max concurrent calls per connection: the server never runs more, the client waits its turn", async () => {

@@ -1,0 +1,130 @@
+// Per-connection timeouts (handshake, idle, keepalive) without a Node timer and closures per connection.
+// Timers of one duration share a list that stays ordered by due time, because a timer is always appended
+// when it is (re)armed; one Node timer per list wakes for its head. Arming, re-arming and cancelling are
+// O(1) and allocate nothing, so ten thousand idle connections cost ten thousand small objects and a few
+// Node timers (one per distinct duration) instead of ten thousand Timeouts with their closures.
+
+// Lists by duration; a list is dropped when it empties, so the map holds only durations in use.
+const lists = new Map<number, TimerList>();
+
+class TimerList {
+  head: SharedTimer | undefined;
+  tail: SharedTimer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private holding = 0;
+  readonly durationMs: number;
+
+  constructor(durationMs: number) {
+    this.durationMs = durationMs;
+  }
+
+  append(t: SharedTimer, now: number): void {
+    t.due = now + this.durationMs;
+    t.list = this;
+    t.prev = this.tail;
+    if (this.tail === undefined) this.head = t;
+    else this.tail.next = t;
+    this.tail = t;
+    if (this.timer === undefined) {
+      this.timer = setTimeout(this.wake, this.durationMs);
+      if (t.holdsProcess) this.holding++;
+      this.setRef();
+    } else if (t.holdsProcess && this.holding++ === 0) this.setRef();
+  }
+
+  remove(t: SharedTimer): void {
+    if (t.prev === undefined) this.head = t.next;
+    else t.prev.next = t.next;
+    if (t.next === undefined) this.tail = t.prev;
+    else t.next.prev = t.prev;
+    t.prev = undefined;
+    t.next = undefined;
+    t.list = undefined;
+    if (this.head === undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.holding = 0;
+      if (lists.get(this.durationMs) === this) lists.delete(this.durationMs);
+    } else if (t.holdsProcess && --this.holding === 0) this.setRef();
+  }
+
+  // The list's Node timer keeps the process alive only while a timer in it asks to.
+  private setRef(): void {
+    if (this.holding > 0) this.timer?.ref();
+    else this.timer?.unref();
+  }
+
+  private readonly wake = (): void => {
+    this.timer = undefined;
+    const now = performance.now();
+    let t = this.head;
+    // A fired timer re-armed by its callback goes to the tail with a later due time, which ends the loop.
+    while (t !== undefined && t.due <= now) {
+      this.remove(t);
+      t.onTimer();
+      t = this.head;
+    }
+    if (t !== undefined && this.timer === undefined) {
+      this.timer = setTimeout(this.wake, Math.max(1, Math.ceil(t.due - now)));
+      this.setRef();
+    }
+  };
+}
+
+/**
+ * A re-armable timeout: `onTimer` runs once, `arm(ms)` after the last `arm`, unless `cancel` came first.
+ * `holdsProcess` says whether an armed timer keeps the Node process alive (as a ref'd setTimeout does).
+ * Owners extend it (so a connection's timer is one object, no closure), or use CallbackTimer.
+ */
+export abstract class SharedTimer {
+  /** When it is due (performance.now() time); meaningful while armed. */
+  due = 0;
+  // The list it is armed in, and its neighbours there (owned by the list).
+  list: TimerList | undefined;
+  prev: SharedTimer | undefined;
+  next: SharedTimer | undefined;
+  /** Whether it keeps the process alive while armed; change it only while it is not armed. */
+  holdsProcess: boolean;
+
+  constructor(holdsProcess: boolean) {
+    this.holdsProcess = holdsProcess;
+  }
+
+  /** The timer is due. */
+  abstract onTimer(): void;
+
+  /** True while armed and not yet fired. */
+  get armed(): boolean {
+    return this.list !== undefined;
+  }
+
+  /** (Re)arms the timer to fire `durationMs` from now, replacing any earlier arming. */
+  arm(durationMs: number): void {
+    this.list?.remove(this);
+    let list = lists.get(durationMs);
+    if (list === undefined) {
+      list = new TimerList(durationMs);
+      lists.set(durationMs, list);
+    }
+    list.append(this, performance.now());
+  }
+
+  /** Disarms the timer; it does not fire until armed again. */
+  cancel(): void {
+    this.list?.remove(this);
+  }
+}
+
+/** A SharedTimer that calls `callback`. */
+export class CallbackTimer extends SharedTimer {
+  private readonly callback: () => void;
+
+  constructor(callback: () => void, holdsProcess = false) {
+    super(holdsProcess);
+    this.callback = callback;
+  }
+
+  onTimer(): void {
+    this.callback();
+  }
+}
