@@ -1,6 +1,8 @@
 // What a caller may say about a call, and what a handler knows about the call it serves.
 
+import type { CallCredentials } from "./auth/credentials.js";
 import type { CallValues } from "./call-values.js";
+import type { TransportInfo } from "./transport/listeners.js";
 
 /** Call metadata: string keys (lower-case by convention), string or binary values. */
 export type Metadata = Readonly<Record<string, string | Uint8Array>>;
@@ -19,6 +21,11 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
   /** Metadata sent with the request. */
   readonly metadata?: Metadata | undefined;
+  /**
+   * Credentials for this call, instead of the channel's (`connect(…, { credentials })`): their metadata
+   * is merged over `metadata`. A call whose credentials fail never leaves the client.
+   */
+  readonly credentials?: CallCredentials | undefined;
   /**
    * Called once with the server's response headers (an empty object when it set none), before the first
    * response message or the result, whenever the server answered (also with an error).
@@ -51,6 +58,12 @@ export interface CallContext {
   readonly peer: string;
   /** Metadata the client sent once for its connection (its HELLO; `connect(…, { metadata })`). */
   readonly connectionMetadata: Metadata;
+  /**
+   * The connection's transport: `peer`, `remoteIp`, and for TLS `tls` (version, cipher and, with mutual
+   * TLS, the client's verified certificate as `tls.peerCertificate`). The same object for every call
+   * of one connection.
+   */
+  readonly transport: TransportInfo;
   /** Per-call values under typed keys, written by interceptors and read by handlers. */
   readonly values: CallValues;
   /**

@@ -1,5 +1,17 @@
 // The runtime's public entry (`@rpcgen/runtime`): the only module generated code imports.
 
+export { type AccessPolicy, type AccessRule, checkPolicy } from "./auth/access-policy.js";
+export { type AuthOptions, authInterceptor } from "./auth/auth-interceptor.js";
+export { type BearerOptions, bearerCredentials, bearerToken, type Token } from "./auth/bearer.js";
+export type { CallCredentials, CredentialsRequest } from "./auth/credentials.js";
+export {
+  type Authenticator,
+  certificateAuthenticator,
+  certificateIdentity,
+  IDENTITY,
+  type Identity,
+  unauthenticated,
+} from "./auth/identity.js";
 export type { CallContext, CallOptions, Metadata } from "./call-context.js";
 export { CallValues, type ContextKey, contextKey } from "./call-values.js";
 export type { Channel } from "./channel.js";
@@ -162,10 +174,13 @@ export {
   type StatusCode,
   statusName,
 } from "./status.js";
+export { ALPN_PROTOCOL, type PeerIdentity, type TlsInfo } from "./tls/tls-info.js";
+export type { ClientTlsOptions, ServerTlsOptions } from "./tls/tls-options.js";
 export {
   type DialContext,
   type Dialer,
   dialerFor,
+  FatalDialError,
   parseTarget,
   type Target,
   tcpDialer,

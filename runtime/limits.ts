@@ -33,6 +33,14 @@ export const DEFAULT_MAX_QUEUED_CALLS = 1024;
 export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Calls a server serves at once per connection; at the limit it stops reading (TCP pushes back). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 1000;
+/**
+ * What a server assumes each answer on a new connection takes (bytes) until it has measured them (a
+ * moving average of the answers sent). It stops reading for a turn of the event loop once the calls it
+ * started in that turn may answer with `highWaterBytes`, so their answers reach the write buffer before
+ * more calls are read: a client that asks for large answers and does not read them makes the server hold
+ * about `highWaterBytes` more than it already did, not one answer per request it managed to send.
+ */
+export const FIRST_ANSWER_ESTIMATE = 16 * 1024;
 /** Connections a server keeps open at once; more are refused with GOAWAY RESOURCE_EXHAUSTED. */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 /** Connections open at once from one remote IP address; more are refused likewise. */
@@ -41,8 +49,26 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 /** Time a new server connection has to send its preface and HELLO; then GOAWAY INTERNAL and close. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
+/**
+ * Times a call that a server's GOAWAY says it never processed is sent again transparently; after that it
+ * fails with the GOAWAY's error (still `unprocessed`), so a server that keeps refusing cannot keep a call
+ * going round for ever.
+ */
+export const MAX_TRANSPARENT_RETRIES = 3;
 /** Time `server.close()` gives open calls before they are ended with UNAVAILABLE. */
 export const DEFAULT_GRACE_MS = 5_000;
+/**
+ * Entries a receiver accepts in one metadata block (a call's metadata, response headers or trailers,
+ * HELLO metadata): `maxMetadataEntries`. Beyond it a server answers the call RESOURCE_EXHAUSTED without
+ * running a handler; a client fails the call RESOURCE_EXHAUSTED (and cancels it); in a HELLO it is a
+ * protocol error.
+ */
+export const DEFAULT_MAX_METADATA_ENTRIES = 128;
+/**
+ * Bytes of one received metadata block as sent on the wire (2 + per entry 7 + key + value bytes):
+ * `maxMetadataBytes`, with the same consequences as `maxMetadataEntries`.
+ */
+export const DEFAULT_MAX_METADATA_BYTES = 16 * 1024;
 /** Entries in one metadata block, and bytes in one key; more fails the call with INVALID_ARGUMENT. */
 export const MAX_METADATA_ENTRIES = 0xffff;
 /** Bytes in one metadata key. */
@@ -67,6 +93,18 @@ export function metadataProblem(metadata: Metadata): string | undefined {
       return `value of "${key}" is not a string or bytes`;
   }
   return count > MAX_METADATA_ENTRIES ? `more than ${MAX_METADATA_ENTRIES} entries` : undefined;
+}
+
+/** Throws TypeError unless `value` (the option `name`) is undefined or an integer from `min` up. */
+export function checkCount(name: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+    throw new TypeError(`${name} must be an integer of at least ${min}, got ${value}`);
+  }
+}
+
+/** The status message for metadata received beyond this side's limits. */
+export function metadataTooLarge(what: string, detail: string): string {
+  return `${what} refused: ${detail}`;
 }
 
 /** Throws TypeError unless `value` is a usable `maxFrameSize` (or undefined). */

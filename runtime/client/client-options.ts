@@ -1,5 +1,6 @@
 // Options of `connect`, their defaults (from limits.ts), and resolution into connection settings.
 
+import { type CallCredentials, credentialsInterceptor } from "../auth/credentials.js";
 import type { Metadata } from "../call-context.js";
 import { resolveConnectionSettings } from "../connection/connection-settings.js";
 import type { ConnectionSettings } from "../connection/frame-connection.js";
@@ -12,6 +13,7 @@ import {
   DEFAULT_MAX_QUEUED_CALLS,
 } from "../limits.js";
 import type { ClientPolicyOptions } from "../resilience/client-policies.js";
+import type { ClientTlsOptions } from "../tls/tls-options.js";
 import type { Dialer } from "../transport/dialers.js";
 
 /** Reconnect backoff: the n-th failed attempt waits min(maxMs, initialMs * multiplier^(n-1)) ± jitter. */
@@ -33,6 +35,12 @@ export interface ConnectOptions extends ClientPolicyOptions {
    * Unix socket). The target string is then only the channel's name in errors and events.
    */
   readonly dialer?: Dialer;
+  /**
+   * Speak TLS over the transport (the built-in dialer's or `dialer`'s): `ca`, `cert` and `key` (mutual
+   * TLS), `servername`, and any other option of Node's secure contexts. The server's certificate is always
+   * verified; failures name the reason (untrusted, expired, wrong name, not a TLS port).
+   */
+  readonly tls?: ClientTlsOptions;
   /** Time allowed for dialling plus the handshake (default 5000). */
   readonly connectTimeoutMs?: number;
   /** Keepalive pings (default every 10 s of silence, 5 s to answer); `false` disables them. */
@@ -49,10 +57,19 @@ export interface ConnectOptions extends ClientPolicyOptions {
   readonly maxFrameSize?: number;
   /** Response stream messages buffered per call before the server must wait (default 32). */
   readonly initialWindow?: number;
+  /** Entries accepted in a metadata block from the server (default 128); beyond, the call fails RESOURCE_EXHAUSTED. */
+  readonly maxMetadataEntries?: number;
+  /** Bytes accepted in a metadata block from the server (default 16 KiB), likewise. */
+  readonly maxMetadataBytes?: number;
   /** Metadata sent once per connection in HELLO (the server sees it as `ctx.connectionMetadata`). */
   readonly metadata?: Metadata;
   /** Client interceptors, outermost first. */
   readonly interceptors?: readonly ClientInterceptor[];
+  /**
+   * Supplies metadata for every call (a bearer token it may refresh: `bearerCredentials`), after the
+   * interceptors; a call's own `credentials` option replaces it.
+   */
+  readonly credentials?: CallCredentials;
 }
 
 /** ConnectOptions with every default applied. */
@@ -78,7 +95,12 @@ export function resolveConnectOptions(options: ConnectOptions | undefined): Reso
     },
     maxQueuedCalls: o.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS,
     maxQueuedBytes: o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
-    interceptors: o.interceptors ?? [],
+    // Credentials go innermost, so every call an outer interceptor makes (a retry) gets fresh ones. A
+    // channel without interceptors or credentials has no chain (calls with their own credentials get one).
+    interceptors:
+      o.credentials === undefined && (o.interceptors ?? []).length === 0
+        ? []
+        : [...(o.interceptors ?? []), credentialsInterceptor(o.credentials)],
     connection: resolveConnectionSettings(o, { keepalive: CLIENT_KEEPALIVE, maxConcurrentCalls: 0 }),
   };
 }

@@ -6,7 +6,7 @@ import { ClientConnection, type ClientConnectionEvents } from "../connection/cli
 import type { ConnectionSettings } from "../connection/frame-connection.js";
 import { events } from "../diagnostics.js";
 import { RpcError, Status } from "../status.js";
-import type { Dialer } from "../transport/dialers.js";
+import { type Dialer, FatalDialError } from "../transport/dialers.js";
 import { remoteAddressOf, type Transport, whenConnected } from "../transport/transport.js";
 import { type BackoffOptions, backoffDelay } from "./client-options.js";
 
@@ -26,8 +26,12 @@ export interface ConnectorOwner {
   hasWaitingCalls(): boolean;
   /** A connection became ready, or got room: start waiting calls on it. */
   connectionAvailable(connection: ClientConnection): void;
-  /** A connection attempt failed with `error`; calls that must not wait for the next one fail now. */
-  attemptFailed(error: RpcError): void;
+  /**
+   * A connection attempt failed with `error`; calls that must not wait for the next one fail now. When
+   * `fatal`, retrying will not help soon (a certificate that does not verify, a refused client): no call
+   * should wait.
+   */
+  attemptFailed(error: RpcError, fatal: boolean): void;
 }
 
 /** The connector's part of the channel options. */
@@ -41,6 +45,18 @@ export interface ConnectorOptions {
 interface Attempt {
   readonly controller: AbortController;
   connection: ClientConnection | undefined;
+}
+
+// Failures that retrying will not fix soon: a dialer that says so, or a server that refused this client
+// during the handshake for who it is or what it speaks (GOAWAY UNAUTHENTICATED, PERMISSION_DENIED,
+// FAILED_PRECONDITION) rather than for now (shutting down, too many connections).
+function isFatal(error: RpcError): boolean {
+  return (
+    error.cause instanceof FatalDialError ||
+    error.code === Status.UNAUTHENTICATED ||
+    error.code === Status.PERMISSION_DENIED ||
+    error.code === Status.FAILED_PRECONDITION
+  );
 }
 
 function asRpcError(error: unknown): RpcError {
@@ -239,7 +255,7 @@ export class Connector {
     this.active = undefined;
     this.lastError = error;
     this.failures++;
-    this.owner.attemptFailed(error);
+    this.owner.attemptFailed(error, isFatal(error));
     if (!this.owner.hasWaitingCalls()) {
       this.setState("idle", error);
       return;

@@ -8,7 +8,7 @@ import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js
 import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
 import { metadataLength } from "../frames/frame-encoder.js";
-import { metadataProblem, requestTooLarge } from "../limits.js";
+import { MAX_TRANSPARENT_RETRIES, metadataProblem, requestTooLarge } from "../limits.js";
 import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
@@ -59,6 +59,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
   private readonly options: CallOptions | undefined;
   private startedAt = 0;
   private headersSeen = false;
+  private retries = 0;
   private events: CallEvents | undefined;
 
   constructor(scheduler: CallScheduler, method: MethodDescriptor, options: CallOptions | undefined) {
@@ -166,7 +167,8 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
     this.connection = undefined;
     if (unprocessedCall) {
       this.sent = false;
-      if (this.canRetry()) {
+      if (this.canRetry() && this.retries < MAX_TRANSPARENT_RETRIES) {
+        this.retries++;
         this.id = 0;
         this.scheduler.submit(this);
         return;

@@ -2,6 +2,7 @@
 // interceptors, starts it on the ready connection or queues it (bounded) until one is ready or has room.
 // Connecting, reconnecting and backoff belong to the Connector; the waiting room to the CallQueue.
 
+import { credentialsInterceptor } from "../auth/credentials.js";
 import type { CallOptions } from "../call-context.js";
 import type { Channel } from "../channel.js";
 import type { ClientConnection } from "../connection/client-connection.js";
@@ -18,7 +19,7 @@ import { type ClientCall, type ClientNext, chainInterceptors } from "../intercep
 import { queueFull } from "../limits.js";
 import { withClientPolicies } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
-import { dialerFor } from "../transport/dialers.js";
+import { channelDialer } from "../transport/dialers.js";
 import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
 import { type ChannelState, Connector, type StateChange } from "./connector.js";
 import type { CallScheduler, OutgoingCall } from "./outgoing-call.js";
@@ -49,6 +50,8 @@ export class SocketChannel implements Channel, CallScheduler {
   readonly target: string;
   private readonly options: ResolvedConnectOptions;
   private readonly chain: ClientNext | undefined;
+  // For calls with their own credentials on a channel without interceptors; made on first use.
+  private credentialsChain: ClientNext | undefined;
   private readonly queue: CallQueue<OutgoingCall>;
   private readonly connector: Connector;
   private closed = false;
@@ -56,7 +59,7 @@ export class SocketChannel implements Channel, CallScheduler {
   /** Prefer `connect(target, options)`. Throws TypeError for a target or options that cannot work. */
   constructor(target: string, options?: ConnectOptions) {
     this.target = target;
-    const dialer = options?.dialer ?? dialerFor(target);
+    const dialer = channelDialer(target, options);
     this.options = resolveConnectOptions(options);
     this.queue = new CallQueue(this.options.maxQueuedCalls, this.options.maxQueuedBytes);
     const interceptors = withClientPolicies(this.options.interceptors, options, target);
@@ -69,7 +72,7 @@ export class SocketChannel implements Channel, CallScheduler {
       connectionAvailable: (connection) => {
         if (this.queue.size > 0) this.pump(connection);
       },
-      attemptFailed: (error) => this.failQueued(this.unavailable(error), false),
+      attemptFailed: (error, fatal) => this.failQueued(this.unavailable(error), fatal),
     });
     this.connector.connect();
   }
@@ -111,12 +114,14 @@ export class SocketChannel implements Channel, CallScheduler {
   }
 
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
-    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
+    const chain = this.chainFor(options);
+    if (chain !== undefined) return chain({ method, request, options: options ?? {} });
     return this.startUnary(method, request, options);
   }
 
   oneway<Req>(method: OnewayMethod<Req>, request: Req, options?: CallOptions): Promise<void> {
-    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
+    const chain = this.chainFor(options);
+    if (chain !== undefined) return chain({ method, request, options: options ?? {} });
     return this.startUnary(method, request, options);
   }
 
@@ -125,8 +130,8 @@ export class SocketChannel implements Channel, CallScheduler {
     request: Req,
     options?: CallOptions,
   ): AsyncIterable<Res> {
-    if (this.chain !== undefined)
-      return awaitIterable(this.chain({ method, request, options: options ?? {} }));
+    const chain = this.chainFor(options);
+    if (chain !== undefined) return awaitIterable(chain({ method, request, options: options ?? {} }));
     return this.startStream(method, request, undefined, options).inbox as AsyncIterable<Res>;
   }
 
@@ -135,7 +140,8 @@ export class SocketChannel implements Channel, CallScheduler {
     requests: AsyncIterable<Req>,
     options?: CallOptions,
   ): Promise<Res> {
-    if (this.chain !== undefined) return this.chain({ method, request: requests, options: options ?? {} });
+    const chain = this.chainFor(options);
+    if (chain !== undefined) return chain({ method, request: requests, options: options ?? {} });
     return this.startStream(method, undefined, requests, options).promise!;
   }
 
@@ -144,8 +150,9 @@ export class SocketChannel implements Channel, CallScheduler {
     requests: AsyncIterable<Req>,
     options?: CallOptions,
   ): AsyncIterable<Res> {
-    if (this.chain !== undefined)
-      return awaitIterable(this.chain({ method, request: requests, options: options ?? {} }));
+    const chain = this.chainFor(options);
+    if (chain !== undefined)
+      return awaitIterable(chain({ method, request: requests, options: options ?? {} }));
     return this.startStream(method, undefined, requests, options).inbox as AsyncIterable<Res>;
   }
 
@@ -225,6 +232,17 @@ export class SocketChannel implements Channel, CallScheduler {
     if (failure !== undefined) call.fail(failure);
     else this.submit(call);
     return call;
+  }
+
+  // The chain a call goes through, or undefined for the direct path. A channel's chain ends with its
+  // credentials, if it has any; a call with its own credentials needs a chain even when the channel has none.
+  private chainFor(options: CallOptions | undefined): ClientNext | undefined {
+    if (this.chain !== undefined || options?.credentials === undefined) return this.chain;
+    this.credentialsChain ??= chainInterceptors<ClientNext>(
+      [credentialsInterceptor(undefined)],
+      (call) => this.direct(call) as Promise<any>,
+    );
+    return this.credentialsChain;
   }
 
   // The end of the interceptor chain: the call as the caller would have made it without interceptors.

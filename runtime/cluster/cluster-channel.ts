@@ -40,6 +40,7 @@ import {
   endpointConnectOptions,
   type ResolvedClusterOptions,
   resolveClusterOptions,
+  withClusterTlsName,
 } from "./cluster-options.js";
 import { EndpointSet, type EndpointSetOwner } from "./endpoint-set.js";
 import { LatencyTracker } from "./latency-tracker.js";
@@ -124,10 +125,11 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     this.limited = adaptive !== undefined;
     const resolver = options.resolver ?? resolverFor(target, this.options);
     this.resolver = options.cacheFile === undefined ? resolver : cachedResolver(resolver, options.cacheFile);
+    const endpointOptions = withClusterTlsName(target, options);
     this.set = new EndpointSet(
       {
         createChannel: (info) =>
-          new SocketChannel(info.address, endpointConnectOptions(options, info.address)),
+          new SocketChannel(info.address, endpointConnectOptions(endpointOptions, info.address)),
         balancer: balancerFactory(options.balancer)(random),
         subset: this.options.subset,
         zone:
@@ -141,7 +143,8 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
       },
       this,
     );
-    const interceptors = connectOptions.interceptors;
+    // Credentials are left to the endpoint channels, so each attempt (a retry, a hedge) gets its own.
+    const interceptors = options.interceptors ?? [];
     this.chain =
       interceptors.length === 0
         ? undefined

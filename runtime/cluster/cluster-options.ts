@@ -1,11 +1,13 @@
 // Options of a cluster channel (`connect("etcd://…" | "static://…" | "dns://…", options)`), their
 // defaults, and their checks. Every ConnectOptions field applies to each endpoint's connection.
 
+import { isIP } from "node:net";
 import type { BackoffOptions, ConnectOptions } from "../client/client-options.js";
 import type { ClientCall } from "../interceptors.js";
 import { Status, type StatusCode } from "../status.js";
 import type { Dialer } from "../transport/dialers.js";
 import type { BalancerFactory, BalancerName } from "./balancers/balancer.js";
+import { isClusterTarget, parseClusterTarget } from "./cluster-target.js";
 import type { OutlierEjectionOptions } from "./outlier-ejection.js";
 import type { Resolver } from "./resolver.js";
 import type { RetryBudgetOptions } from "./retry-budget.js";
@@ -145,4 +147,18 @@ export function endpointConnectOptions(options: ClusterOptions, address: string)
   for (const name of CLUSTER_ONLY_OPTIONS) delete copy[name];
   if (options.endpointDialer !== undefined) copy.dialer = options.endpointDialer(address);
   return copy as ConnectOptions;
+}
+
+/**
+ * `options` with the name every endpoint's TLS certificate must carry: for a `dns://` target, the DNS
+ * name the addresses came from (as a browser checks the name it looked up, not the address), unless
+ * `tls.servername` says otherwise. Other targets verify each endpoint by its own host.
+ */
+export function withClusterTlsName(target: string, options: ClusterOptions): ClusterOptions {
+  const tls = options.tls;
+  if (tls === undefined || tls.servername !== undefined || options.resolver !== undefined) return options;
+  if (!isClusterTarget(target)) return options;
+  const parsed = parseClusterTarget(target);
+  if (parsed.kind !== "dns" || isIP(parsed.host) !== 0) return options;
+  return { ...options, tls: { ...tls, servername: parsed.host } };
 }

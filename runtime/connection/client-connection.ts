@@ -6,7 +6,9 @@
 import type { Metadata } from "../call-context.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
+import { metadataTooLarge } from "../limits.js";
 import { FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
+import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import {
   decodeHeaders,
   decodeResponse,
@@ -15,7 +17,7 @@ import {
   okBody,
   type ResponsePayload,
 } from "../protocol/payloads.js";
-import { ProtocolError } from "../protocol/protocol-error.js";
+import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import { type RpcError, Status, type StatusCode } from "../status.js";
 import type { Transport } from "../transport/transport.js";
 import { CallTable } from "./call-table.js";
@@ -175,7 +177,13 @@ export class ClientConnection extends FrameConnection {
         const sink = this.calls.get(streamId);
         if (sink === undefined) return;
         const body = okBody(frame.source, flags, frame.start, frame.end);
-        const response = body === undefined ? decodeResponse(frame.payload, flags) : undefined;
+        let response: ResponsePayload | undefined;
+        try {
+          response = body === undefined ? decodeResponse(frame.payload, flags, this.settings) : undefined;
+        } catch (error) {
+          if (!(error instanceof MetadataTooLarge)) throw error;
+          response = refusedMetadata("response trailers", error);
+        }
         this.calls.delete(streamId);
         if (response === undefined) sink.onResult(body!);
         else sink.onResponse(response);
@@ -187,7 +195,18 @@ export class ClientConnection extends FrameConnection {
         return;
       case FrameType.HEADERS: {
         const sink = this.calls.get(streamId);
-        if (sink !== undefined) sink.onHeaders(decodeHeaders(frame.payload));
+        if (sink === undefined) return;
+        let headers: Metadata;
+        try {
+          headers = decodeHeaders(frame.payload, this.settings);
+        } catch (error) {
+          if (!(error instanceof MetadataTooLarge)) throw error;
+          // The call cannot go on without its headers: it ends here, and the server is told to stop.
+          this.cancel(streamId, Status.CANCELLED);
+          sink.onResponse(refusedMetadata("response headers", error));
+          return;
+        }
+        sink.onHeaders(headers);
         return;
       }
       case FrameType.WINDOW: {
@@ -240,4 +259,16 @@ export class ClientConnection extends FrameConnection {
     }
     this.events.onCapacity(this);
   }
+}
+
+// What a call gets in place of a response whose metadata exceeded this side's limits.
+function refusedMetadata(what: string, error: MetadataTooLarge): ResponsePayload {
+  return {
+    status: Status.RESOURCE_EXHAUSTED,
+    message: metadataTooLarge(what, error.message),
+    metadata: EMPTY_METADATA,
+    typeName: undefined,
+    body: new Uint8Array(0),
+    unprocessed: false,
+  };
 }

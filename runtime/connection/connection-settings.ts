@@ -3,10 +3,13 @@
 
 import type { Metadata } from "../call-context.js";
 import {
+  checkCount,
   checkMaxFrameSize,
   DEFAULT_HIGH_WATER_BYTES,
   DEFAULT_INITIAL_WINDOW,
   DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_MAX_METADATA_BYTES,
+  DEFAULT_MAX_METADATA_ENTRIES,
   metadataProblem,
 } from "../limits.js";
 import type { ConnectionSettings } from "./frame-connection.js";
@@ -19,6 +22,8 @@ export interface ConnectionOptions {
   readonly highWaterBytes?: number;
   readonly keepalive?: Partial<KeepaliveOptions> | false;
   readonly metadata?: Metadata;
+  readonly maxMetadataEntries?: number;
+  readonly maxMetadataBytes?: number;
 }
 
 /** The defaults that differ between the two sides. */
@@ -33,6 +38,8 @@ export function resolveConnectionSettings(o: ConnectionOptions, side: SideDefaul
   const problem = o.metadata === undefined ? undefined : metadataProblem(o.metadata);
   if (problem !== undefined) throw new TypeError(`invalid connection metadata: ${problem}`);
   checkMaxFrameSize(o.maxFrameSize);
+  checkCount("maxMetadataEntries", o.maxMetadataEntries, 1);
+  checkCount("maxMetadataBytes", o.maxMetadataBytes, 64);
   return {
     maxFrameSize: o.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
     initialWindow: o.initialWindow ?? DEFAULT_INITIAL_WINDOW,
@@ -46,5 +53,7 @@ export function resolveConnectionSettings(o: ConnectionOptions, side: SideDefaul
             timeoutMs: o.keepalive?.timeoutMs ?? side.keepalive.timeoutMs,
           },
     metadata: o.metadata,
+    maxMetadataEntries: o.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
+    maxMetadataBytes: o.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
   };
 }

@@ -14,14 +14,16 @@ import {
   FrameType,
   Setting,
 } from "../protocol/frame-types.js";
+import type { MetadataLimits } from "../protocol/payload-reader.js";
 import { checkPreface, decodeGoAway, decodeHello, type GoAway, type Hello } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import { describeClientTlsError } from "../tls/tls-errors.js";
 import { holdProcess, setNoDelay, type Transport } from "../transport/transport.js";
 import { Keepalive, type KeepaliveOptions } from "./keepalive.js";
 
 /** Settings every connection needs, resolved (no defaults left to apply). */
-export interface ConnectionSettings {
+export interface ConnectionSettings extends MetadataLimits {
   /** Largest frame payload this side accepts. */
   readonly maxFrameSize: number;
   /** Stream messages per call this side accepts before granting more. */
@@ -69,7 +71,10 @@ export abstract class FrameConnection {
   private readPaused = false;
   private pumping = false;
   private prefaceSent = false;
+  private discarding = false;
+  private destroyTimer: NodeJS.Timeout | undefined;
   private readonly onData = (chunk: Buffer): void => {
+    if (this.discarding) return;
     if (this.keepalive !== undefined) this.keepalive.received = true;
     this.decoder.push(chunk);
     this.pump();
@@ -97,13 +102,11 @@ export abstract class FrameConnection {
     transport.on("data", this.onData);
     transport.on("drain", () => this.notifyWritable());
     transport.on("error", (err: Error) => {
-      this.closeError ??= new RpcError(
-        Status.UNAVAILABLE,
-        `connection to ${this.peer} failed: ${err.message}`,
-        {
-          cause: err,
-        },
-      );
+      // A TLS alert after the handshake (a server refusing this client's certificate) reads as a sentence.
+      const detail = describeClientTlsError(err) ?? err.message;
+      this.closeError ??= new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} failed: ${detail}`, {
+        cause: err,
+      });
     });
     transport.on("close", () => this.closed());
   }
@@ -177,6 +180,15 @@ export abstract class FrameConnection {
     if (!this.pumping) this.pump();
   }
 
+  /**
+   * Drops everything the peer sends from now on (a connection that is refused or broke the protocol):
+   * the transport is still read, so its close is seen at once, but no frame is decoded or handled.
+   */
+  protected discardInput(): void {
+    this.discarding = true;
+    this.decoder.clear();
+  }
+
   /** Sends a GOAWAY (a preface first if none was sent, so the peer can read it) and reports it. */
   protected sendGoAway(lastStreamId: number, status: StatusCode, reason: string): void {
     if (!this.prefaceSent) {
@@ -204,11 +216,20 @@ export abstract class FrameConnection {
     }
     this.encoder.flush();
     this.transport.end();
-    setTimeout(() => this.transport.destroy(), 1000).unref();
+    // Cleared when the transport closes first: a closed connection must not stay reachable for a second.
+    this.destroyTimer ??= setTimeout(() => this.transport.destroy(), 1000).unref();
+  }
+
+  /**
+   * The last stream id a GOAWAY sent now would report: calls above it were certainly not processed. A
+   * server reports the last call it accepted; a client, which processes none, 0.
+   */
+  protected get lastProcessedId(): number {
+    return 0;
   }
 
   /** A protocol error by the peer: GOAWAY with the reason, then close. */
-  protected protocolError(reason: string, lastStreamId = 0): void {
+  protected protocolError(reason: string, lastStreamId = this.lastProcessedId): void {
     if (this.isClosed) return;
     this.closeError ??= new RpcError(
       Status.UNAVAILABLE,
@@ -216,7 +237,23 @@ export abstract class FrameConnection {
     );
     if (events.protocolError.hasSubscribers) events.protocolError.publish({ connection: this.info, reason });
     this.sendGoAwayAndEnd(lastStreamId, Status.INTERNAL, reason);
-    this.pauseReading();
+    this.discardInput();
+  }
+
+  /**
+   * Handling a frame threw something other than a ProtocolError: a bug on this side. Only this
+   * connection pays for it (GOAWAY INTERNAL, then close; its calls fail), never the process.
+   */
+  protected internalError(error: unknown): void {
+    if (this.isClosed) return;
+    const detail = error instanceof Error ? error.message : String(error);
+    this.closeError ??= new RpcError(
+      Status.INTERNAL,
+      `internal error on connection to ${this.peer}: ${detail}`,
+      { cause: error },
+    );
+    this.sendGoAwayAndEnd(this.lastProcessedId, Status.INTERNAL, "internal error");
+    this.discardInput();
   }
 
   /** The peer's HELLO arrived: the connection is open. */
@@ -229,8 +266,6 @@ export abstract class FrameConnection {
   protected abstract onWritable(): void;
   /** The connection closed (called once); `error` says why. */
   protected abstract onClosed(error: RpcError): void;
-  /** Preface checked (servers answer with their own preface and HELLO here). */
-  protected onPreface(): void {}
 
   private pump(): void {
     this.pumping = true;
@@ -240,16 +275,15 @@ export abstract class FrameConnection {
         if (preface === undefined) return;
         checkPreface(preface);
         this.phase = Phase.HELLO;
-        this.onPreface();
       }
       const d = this.decoder;
       while (!this.readPaused && this.phase !== Phase.CLOSED && d.next()) {
         this.frame(d);
       }
     } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err;
       this.decoder.clear();
-      this.protocolError(err.message);
+      if (err instanceof ProtocolError) this.protocolError(err.message);
+      else this.internalError(err);
     } finally {
       this.pumping = false;
     }
@@ -264,7 +298,7 @@ export abstract class FrameConnection {
         return;
       }
       if (type !== FrameType.HELLO) throw new ProtocolError(`expected HELLO, got frame type ${type}`);
-      const hello = decodeHello(payload);
+      const hello = decodeHello(payload, this.settings);
       this.peerMaxFrameSize = hello.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
       this.peerMaxConcurrentCalls = hello.maxConcurrentCalls ?? 0;
       this.peerInitialWindow = hello.initialWindow ?? DEFAULT_INITIAL_WINDOW;
@@ -324,6 +358,7 @@ export abstract class FrameConnection {
   private closed(): void {
     if (this.phase === Phase.CLOSED) return;
     this.phase = Phase.CLOSED;
+    clearTimeout(this.destroyTimer);
     this.keepalive?.stop();
     this.decoder.clear();
     this.notifyWritable();

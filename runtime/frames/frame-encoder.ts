@@ -22,9 +22,12 @@ export interface ByteSink {
   write(chunk: Uint8Array): boolean;
   readonly writableLength: number;
   readonly destroyed: boolean;
+  /** True once `end()` was called: nothing more may be written (a transport has it; others may not). */
+  readonly writableEnded?: boolean;
 }
 
 const ARENA_BYTES = 64 * 1024;
+const NO_ARENA = Buffer.alloc(0);
 const COPY_LIMIT = 16 * 1024;
 const FLUSH_NOW_BYTES = 256 * 1024;
 // A settled promise to hang the flush on: `then` on it queues a plain microtask, where queueMicrotask
@@ -76,7 +79,9 @@ export function metadataLength(metadata: Metadata | undefined): number {
  */
 export class FrameEncoder {
   private readonly sink: ByteSink;
-  private arena: Buffer = Buffer.allocUnsafe(ARENA_BYTES);
+  // Allocated by the first frame, not with the connection: a peer that never completes its handshake
+  // costs no arena.
+  private arena: Buffer = NO_ARENA;
   private start = 0;
   private pos = 0;
   private sealed: Buffer[] = [];
@@ -249,14 +254,16 @@ export class FrameEncoder {
     if (chunks.length === 0) return;
     this.sealed = [];
     this.sealedBytes = 0;
-    // Start the next batch in a fresh arena when little room is left, so small batches do not straddle
-    // two arenas (one write instead of a writev of two pieces).
+    // Start the next batch in a fresh arena (made by the next frame) when little room is left, so small
+    // batches do not straddle two arenas (one write instead of a writev of two pieces).
     if (this.arena.length - this.pos < ARENA_BYTES / 4) {
-      this.arena = Buffer.allocUnsafe(ARENA_BYTES);
+      this.arena = NO_ARENA;
       this.start = 0;
       this.pos = 0;
     }
-    if (this.sink.destroyed) return;
+    // Frames made after the connection was ended (answers of calls that finished after its GOAWAY) are
+    // dropped: writing after end would make the transport fail and close at once, without its FIN.
+    if (this.sink.destroyed || this.sink.writableEnded === true) return;
     if (chunks.length === 1) {
       this.sink.write(chunks[0]!);
       return;

@@ -1,10 +1,16 @@
 // Bounds-checked reads from one frame payload; every overrun is a ProtocolError, never a crash.
 
 import type { Metadata } from "../call-context.js";
-import { ProtocolError } from "./protocol-error.js";
+import { MetadataTooLarge, ProtocolError } from "./protocol-error.js";
 
 /** Metadata shared by every message that carried none; frozen so nobody mutates it. */
 export const EMPTY_METADATA: Metadata = Object.freeze({});
+
+/** The most a receiver accepts in one metadata block: entries, and bytes of the block on the wire. */
+export interface MetadataLimits {
+  readonly maxMetadataEntries: number;
+  readonly maxMetadataBytes: number;
+}
 
 /** Value kinds in a metadata entry. */
 export const METADATA_STRING = 0;
@@ -64,16 +70,35 @@ export class PayloadReader {
     return s;
   }
 
-  /** A metadata block: u16 count, then entries of (u8 kind, u16 key length, key, u32 value length, value). */
-  metadata(): Metadata {
+  /**
+   * A metadata block: u16 count, then entries of (u8 kind, u16 key length, key, u32 value length, value).
+   * With `limits`, a block with more entries or wire bytes than allowed throws MetadataTooLarge as soon as
+   * its count or an entry's lengths say so, before that entry is decoded (a block cut short is a
+   * ProtocolError, whatever it claims).
+   */
+  metadata(limits?: MetadataLimits): Metadata {
+    const begin = this.pos;
     const count = this.u16("metadata count");
     if (count === 0) return EMPTY_METADATA;
+    if (limits !== undefined && count > limits.maxMetadataEntries) {
+      throw new MetadataTooLarge(
+        `metadata of ${count} entries exceeds the limit of ${limits.maxMetadataEntries}`,
+      );
+    }
+    const maxBytes = limits === undefined ? Number.POSITIVE_INFINITY : limits.maxMetadataBytes;
     const out: Record<string, string | Uint8Array> = {};
     for (let i = 0; i < count; i++) {
       const kind = this.u8("metadata kind");
-      const key = this.string16("metadata key");
+      // A block that is cut short is malformed whatever its size; one that is whole but large is refused.
+      const keyLength = this.u16("metadata key");
+      this.need(keyLength, "metadata key");
+      if (this.pos + keyLength + 4 - begin > maxBytes) throw metadataTooLarge(maxBytes);
+      const keyAt = this.pos;
+      this.pos += keyLength;
       const len = this.u32("metadata value");
       this.need(len, "metadata value");
+      if (this.pos + len - begin > maxBytes) throw metadataTooLarge(maxBytes);
+      const key = this.buf.toString("utf8", keyAt, keyAt + keyLength);
       let value: string | Uint8Array;
       if (kind === METADATA_STRING) value = this.buf.toString("utf8", this.pos, this.pos + len);
       else if (kind === METADATA_BINARY) value = new Uint8Array(this.buf.subarray(this.pos, this.pos + len));
@@ -99,4 +124,8 @@ export class PayloadReader {
  */
 export function byteView(buf: Uint8Array, start: number, end: number): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset + start, end - start);
+}
+
+function metadataTooLarge(maxBytes: number): MetadataTooLarge {
+  return new MetadataTooLarge(`metadata larger than the limit of ${maxBytes} bytes`);
 }

@@ -11,7 +11,7 @@ import {
   PROTOCOL_MAJOR,
   Setting,
 } from "./frame-types.js";
-import { byteView, EMPTY_METADATA, PayloadReader } from "./payload-reader.js";
+import { byteView, EMPTY_METADATA, type MetadataLimits, PayloadReader } from "./payload-reader.js";
 import { ProtocolError } from "./protocol-error.js";
 
 /** A decoded HELLO: the peer's settings (unknown ones dropped) and connection metadata. */
@@ -50,10 +50,29 @@ export interface GoAway {
   readonly reason: string;
 }
 
-/** Checks a preface; throws ProtocolError naming what is wrong (not our protocol, or another major version). */
+// What the first bytes of a connection that is not ours usually are, so the error can say what came.
+function notOurs(bytes: Buffer): string {
+  // A TLS record of type handshake (22): a ClientHello from a client configured for TLS.
+  if (bytes[0] === 0x16 && bytes[1] === 0x03) {
+    return "not an rpcgen peer (a TLS handshake on a plain port: the client uses TLS, this server does not)";
+  }
+  // An alert record: a TLS server refusing what it read.
+  if (bytes[0] === 0x15 && bytes[1] === 0x03) return "not an rpcgen peer (a TLS alert: the peer speaks TLS)";
+  const text = bytes.toString("latin1");
+  if (/^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT) /.test(text) || text.startsWith("PRI * HT")) {
+    return "not an rpcgen peer (an HTTP request)";
+  }
+  if (text.startsWith("HTTP/")) return "not an rpcgen peer (an HTTP response)";
+  return "not an rpcgen peer (bad preface magic)";
+}
+
+/**
+ * Checks a preface; throws ProtocolError naming what is wrong (not our protocol, saying what it looks
+ * like when it is TLS or HTTP, or another major version).
+ */
 export function checkPreface(bytes: Buffer): void {
   if (bytes.length < PREFACE_LENGTH || bytes.readUInt32BE(0) !== PREFACE_MAGIC) {
-    throw new ProtocolError("not an rpcgen peer (bad preface magic)");
+    throw new ProtocolError(notOurs(bytes));
   }
   const major = bytes[4]!;
   if (major !== PROTOCOL_MAJOR) {
@@ -63,8 +82,8 @@ export function checkPreface(bytes: Buffer): void {
   }
 }
 
-/** Decodes a HELLO payload. */
-export function decodeHello(payload: Buffer): Hello {
+/** Decodes a HELLO payload; `limits` bound its metadata (MetadataTooLarge beyond them). */
+export function decodeHello(payload: Buffer, limits?: MetadataLimits): Hello {
   const r = new PayloadReader(payload);
   const count = r.u16("settings count");
   let maxFrameSize: number | undefined;
@@ -78,7 +97,7 @@ export function decodeHello(payload: Buffer): Hello {
     else if (id === Setting.INITIAL_WINDOW) initialWindow = value;
   }
   if (maxFrameSize !== undefined && maxFrameSize < 1024) throw new ProtocolError("MAX_FRAME_SIZE below 1024");
-  const metadata = r.metadata();
+  const metadata = r.metadata(limits);
   return { maxFrameSize, maxConcurrentCalls, initialWindow, metadata };
 }
 
@@ -97,8 +116,17 @@ function sameBytes(expected: Buffer, buf: Buffer, at: number): boolean {
   return true;
 }
 
-/** Decodes a REQUEST payload: `buf` from `start` to `end` (the whole buffer by default). */
-export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = buf.length): RequestHead {
+/**
+ * Decodes a REQUEST payload: `buf` from `start` to `end` (the whole buffer by default). `limits` bound
+ * its metadata: beyond them it throws MetadataTooLarge, which the server answers without closing.
+ */
+export function decodeRequest(
+  buf: Buffer,
+  cache?: PathCache,
+  start = 0,
+  end = buf.length,
+  limits?: MetadataLimits,
+): RequestHead {
   if (cache !== undefined && end - start >= 2) {
     const length = (buf[start]! << 8) | buf[start + 1]!;
     const cached = cache.bytes;
@@ -110,7 +138,7 @@ export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = b
         return { path: cache.path, timeoutMs, metadata: EMPTY_METADATA, body: byteView(buf, at + 6, end) };
       }
       const r = new PayloadReader(buf, at + 4, end);
-      const metadata = r.metadata();
+      const metadata = r.metadata(limits);
       return { path: cache.path, timeoutMs, metadata, body: r.rest() };
     }
   }
@@ -121,26 +149,29 @@ export function decodeRequest(buf: Buffer, cache?: PathCache, start = 0, end = b
     cache.path = path;
   }
   const timeoutMs = r.u32("timeout");
-  const metadata = r.metadata();
+  const metadata = r.metadata(limits);
   return { path, timeoutMs, metadata, body: r.rest() };
 }
 
-/** Decodes a RESPONSE payload; an unknown status code becomes UNKNOWN, as gRPC does. */
-export function decodeResponse(payload: Buffer, flags: number): ResponsePayload {
+/**
+ * Decodes a RESPONSE payload; an unknown status code becomes UNKNOWN, as gRPC does. `limits` bound its
+ * metadata (MetadataTooLarge beyond them).
+ */
+export function decodeResponse(payload: Buffer, flags: number, limits?: MetadataLimits): ResponsePayload {
   const r = new PayloadReader(payload);
   const code = r.u8("status");
   const message = r.string16("status message");
-  const metadata = r.metadata();
+  const metadata = r.metadata(limits);
   const typeName = flags & FLAG_TYPED_ERROR ? r.string16("error type name") : undefined;
   const status = isStatusCode(code) ? code : Status.UNKNOWN;
   const unprocessed = (flags & FLAG_UNPROCESSED) !== 0;
   return { status, message, metadata, typeName, body: r.rest(), unprocessed };
 }
 
-/** Decodes a HEADERS payload: one metadata block. */
-export function decodeHeaders(payload: Buffer): Metadata {
+/** Decodes a HEADERS payload: one metadata block, within `limits` if given (MetadataTooLarge beyond). */
+export function decodeHeaders(payload: Buffer, limits?: MetadataLimits): Metadata {
   const r = new PayloadReader(payload);
-  const metadata = r.metadata();
+  const metadata = r.metadata(limits);
   if (r.remaining !== 0) throw new ProtocolError("HEADERS payload longer than its metadata");
   return metadata;
 }

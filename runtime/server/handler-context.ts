@@ -6,6 +6,7 @@
 import { inspect } from "node:util";
 import type { CallContext, Metadata } from "../call-context.js";
 import { CallValues } from "../call-values.js";
+import type { TransportInfo } from "../transport/listeners.js";
 
 /** What the context's members act on: the call being served. */
 export interface ContextTarget {
@@ -47,6 +48,7 @@ export class HandlerContext implements CallContext, Linked {
   declare readonly signal: AbortSignal;
   readonly peer: string;
   readonly connectionMetadata: Metadata;
+  readonly transport: TransportInfo;
   readonly values = new CallValues();
   readonly setHeader = setHeader;
   readonly setTrailer = setTrailer;
@@ -59,6 +61,7 @@ export class HandlerContext implements CallContext, Linked {
     deadline: number | undefined,
     peer: string,
     connectionMetadata: Metadata,
+    transport: TransportInfo,
   ) {
     this.method = method;
     this.metadata = metadata;
@@ -66,12 +69,13 @@ export class HandlerContext implements CallContext, Linked {
     Object.defineProperty(this, "signal", SIGNAL);
     this.peer = peer;
     this.connectionMetadata = connectionMetadata;
+    this.transport = transport;
     this[TARGET] = target;
   }
 
   // Logged contexts show what a handler can use, not the call behind them.
   [inspect.custom](): object {
-    const { method, metadata, deadline, peer, connectionMetadata, values } = this;
-    return { method, metadata, deadline, peer, connectionMetadata, values };
+    const { method, metadata, deadline, peer, connectionMetadata, transport, values } = this;
+    return { method, metadata, deadline, peer, connectionMetadata, transport, values };
   }
 }

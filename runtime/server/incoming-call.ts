@@ -15,6 +15,7 @@ import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
 import type { AdmittedCall, Gate, Waiting } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import type { TransportInfo } from "../transport/listeners.js";
 import { type ContextTarget, HandlerContext } from "./handler-context.js";
 import { ResponseMetadata, unsendable } from "./response-metadata.js";
 
@@ -28,6 +29,8 @@ export interface Route {
 /** What a call needs from its connection. */
 export interface CallHost {
   readonly peer: string;
+  /** The connection's transport, as handlers see it (`ctx.transport`). */
+  readonly transportInfo: TransportInfo;
   readonly peerMetadata: Metadata;
   readonly logger: Logger;
   readonly initialWindow: number;
@@ -83,7 +86,15 @@ export class IncomingCall
     const deadline = deadlineFromWire(head.timeoutMs);
     this.deadline = deadline;
     const path = route.method.path;
-    this.ctx = new HandlerContext(this, path, head.metadata, deadline, host.peer, host.peerMetadata);
+    this.ctx = new HandlerContext(
+      this,
+      path,
+      head.metadata,
+      deadline,
+      host.peer,
+      host.peerMetadata,
+      host.transportInfo,
+    );
     if (callEventsWanted()) {
       this.events = new CallEvents({
         side: "server",

@@ -6,14 +6,25 @@ import { CallTable } from "../connection/call-table.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
+import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
-import { decodeCancel, decodeRequest, decodeWindow, PathCache } from "../protocol/payloads.js";
-import { ProtocolError } from "../protocol/protocol-error.js";
+import {
+  decodeCancel,
+  decodeRequest,
+  decodeWindow,
+  PathCache,
+  type RequestHead,
+} from "../protocol/payloads.js";
+import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import type { Admission } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import type { TransportInfo } from "../transport/listeners.js";
 import type { Transport } from "../transport/transport.js";
 import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
+
+// Bytes a RESPONSE takes besides its body (header, status, lengths), for the answer-size average.
+const ANSWER_OVERHEAD = 16;
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -35,6 +46,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
   readonly logger: Logger;
   /** The remote IP address counted against per-address limits, if the transport has one. */
   readonly remoteIp: string | undefined;
+  /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
+  readonly transportInfo: TransportInfo;
   private readonly host: ConnectionHost;
   private readonly calls = new CallTable<IncomingCall>();
   private lastStreamId = 0;
@@ -43,18 +56,31 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private idleSince = Date.now();
+  // The average size of this connection's answers (a moving average, starting high so a first read of
+  // calls cannot claim much), the write-buffer bytes the calls started this turn may still claim, and
+  // the pause for a turn of the event loop once they are claimed.
+  private answerBytes = FIRST_ANSWER_ESTIMATE;
+  private turnBudget: number;
+  private turnEnd: NodeJS.Immediate | undefined;
+  private readonly endTurn = (): void => {
+    this.turnEnd = undefined;
+    this.turnBudget = this.settings.highWaterBytes;
+    if (!this.isClosed) this.updateReading();
+  };
 
   constructor(
     transport: Transport,
     info: ConnectionInfo,
-    remoteIp: string | undefined,
+    transportInfo: TransportInfo,
     settings: ConnectionSettings,
     host: ConnectionHost,
   ) {
     super(transport, info, settings);
+    this.turnBudget = settings.highWaterBytes;
     this.host = host;
     this.logger = host.logger;
-    this.remoteIp = remoteIp;
+    this.transportInfo = transportInfo;
+    this.remoteIp = transportInfo.remoteIp;
     this.handshakeTimer = setTimeout(() => {
       this.protocolError(`handshake not completed within ${host.handshakeTimeoutMs} ms`);
     }, host.handshakeTimeoutMs);
@@ -74,7 +100,9 @@ export class ServerConnection extends FrameConnection implements CallHost {
   goAway(status: StatusCode, reason: string): void {
     if (this.isClosed) return;
     if (!this.isOpen) {
+      // Refused before the handshake (a limit, a TLS refusal, shutdown): nothing the peer sends is read.
       this.sendGoAwayAndEnd(0, status, reason);
+      this.discardInput();
       return;
     }
     if (!this.goingAway) {
@@ -112,7 +140,9 @@ export class ServerConnection extends FrameConnection implements CallHost {
     body: Uint8Array | undefined,
     unprocessed = false,
   ): void {
-    if (!this.isClosed) this.encoder.response(id, status, message, metadata, typeName, body, unprocessed);
+    if (this.isClosed) return;
+    this.encoder.response(id, status, message, metadata, typeName, body, unprocessed);
+    this.answerBytes += ((body === undefined ? 0 : body.length) + ANSWER_OVERHEAD - this.answerBytes) / 8;
   }
 
   callDone(call: IncomingCall): void {
@@ -127,19 +157,28 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   callProtocolError(reason: string): void {
-    this.protocolError(reason, this.lastStreamId);
+    this.protocolError(reason);
   }
 
-  protected override protocolError(reason: string, lastStreamId = 0): void {
+  // Calls up to the last one accepted may have run; the GOAWAY must not tell the client otherwise.
+  protected override get lastProcessedId(): number {
+    return this.lastStreamId;
+  }
+
+  protected override protocolError(reason: string, lastStreamId = this.lastStreamId): void {
     if (!this.isClosed) this.logger.warn({ peer: this.peer, reason }, "protocol error from a client");
     super.protocolError(reason, lastStreamId);
   }
 
-  protected override onPreface(): void {
-    this.sendHello();
+  protected override internalError(error: unknown): void {
+    if (!this.isClosed) this.logger.error({ err: error, peer: this.peer }, "connection failed on a frame");
+    super.internalError(error);
   }
 
   protected override onOpen(): void {
+    // Answered only now, after the client's HELLO was accepted: a HELLO this server refuses (too much
+    // metadata) then fails the client's connection attempt, rather than a connection it thinks is ready.
+    this.sendHello();
     clearTimeout(this.handshakeTimer);
     const idleMs = this.host.idleTimeoutMs;
     if (idleMs > 0) {
@@ -191,17 +230,22 @@ export class ServerConnection extends FrameConnection implements CallHost {
     this.updateReading();
   }
 
-  // Reading pauses at the call limit and while answers pile up unread (a client that sends but does not
-  // read), so TCP pushes back on the client instead of this server buffering without bound.
+  // Reading pauses at the call limit, while answers pile up unread (a client that sends but does not
+  // read), and for a turn of the event loop once the calls started in this turn may answer with more than
+  // the write buffer holds: answers are made after the frames that asked for them are read, so without
+  // that pause one read of small requests for large answers would buffer them all before the write
+  // buffer could say it is full. TCP then pushes back on the client instead of this server buffering.
   private updateReading(): void {
     const limit = this.settings.maxConcurrentCalls;
-    if ((limit > 0 && this.calls.size >= limit) || !this.writable) this.pauseReading();
-    else this.resumeReading();
+    if ((limit > 0 && this.calls.size >= limit) || !this.writable || this.turnEnd !== undefined) {
+      this.pauseReading();
+    } else this.resumeReading();
   }
 
   protected override onClosed(error: RpcError): void {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.idleTimer);
+    clearImmediate(this.turnEnd);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
     for (const call of this.calls.snapshot()) call.disconnect(reason, false);
     this.calls.clear();
@@ -213,8 +257,20 @@ export class ServerConnection extends FrameConnection implements CallHost {
     // After our GOAWAY: ignored; the GOAWAY's last stream id tells the client it was never processed.
     if (this.goingAway) return;
     this.lastStreamId = id;
-    const head = decodeRequest(frame.source, this.paths, frame.start, frame.end);
     const oneway = (flags & FLAG_ONEWAY) !== 0;
+    let head: RequestHead;
+    try {
+      head = decodeRequest(frame.source, this.paths, frame.start, frame.end, this.settings);
+    } catch (error) {
+      if (!(error instanceof MetadataTooLarge)) throw error;
+      // Refused before any handler: the client may send it again, with less metadata.
+      const message = metadataTooLarge("call metadata", error.message);
+      this.logger.debug({ peer: this.peer, reason: message }, "call refused");
+      if (!oneway) {
+        this.sendResponse(id, Status.RESOURCE_EXHAUSTED, message, undefined, undefined, undefined, true);
+      }
+      return;
+    }
     const route = this.host.routes.get(head.path);
     if (route === undefined) {
       if (!oneway) {
@@ -235,6 +291,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
     const admission = this.host.admission;
     if (admission === undefined) call.run(head.body);
     else admission.admit(call, head.body, this.remoteIp ?? this.peer);
+    this.turnBudget -= this.answerBytes;
+    if (this.turnBudget <= 0 && this.turnEnd === undefined) this.turnEnd = setImmediate(this.endTurn);
     this.updateReading();
   }
 }

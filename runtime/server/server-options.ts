@@ -34,6 +34,13 @@ export interface ServerOptions {
   readonly keepalive?: Partial<KeepaliveOptions> | false;
   /** Request stream messages buffered per call (default 32). */
   readonly initialWindow?: number;
+  /**
+   * Entries accepted in one metadata block (default 128): a call with more is answered
+   * RESOURCE_EXHAUSTED without running its handler; a HELLO with more closes the connection.
+   */
+  readonly maxMetadataEntries?: number;
+  /** Bytes accepted in one metadata block as sent on the wire (default 16 KiB), likewise. */
+  readonly maxMetadataBytes?: number;
   /** Bytes buffered on a transport above which response streams wait (default 1 MiB). */
   readonly highWaterBytes?: number;
   /**

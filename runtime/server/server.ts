@@ -1,6 +1,7 @@
 // The Server: registers services, serves the transports its listener accepts (or that it is handed with
 // `serve`) within its connection limits, and closes gracefully.
 
+import type { SecureContextOptions } from "node:tls";
 import { type Registration, type RegistryListenOptions, registerServer } from "../cluster/registration.js";
 import type { ServiceDescriptor } from "../descriptors.js";
 import { chainInterceptors, type ServerNext } from "../interceptors.js";
@@ -8,6 +9,8 @@ import { DEFAULT_GRACE_MS } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { Admission } from "../resilience/admission.js";
 import { Status } from "../status.js";
+import { tlsListener } from "../tls/tls-listener.js";
+import type { ServerTlsOptions } from "../tls/tls-options.js";
 import {
   type ListenAddress,
   type Listener,
@@ -83,23 +86,59 @@ export class Server implements ConnectionHost {
 
   /**
    * Starts listening on a TCP host and port (defaults 127.0.0.1 and 0, a free port) or on a Unix socket
-   * `path`; resolves with the bound address. One listener per server.
+   * `path`; resolves with the bound address. With `tls`, connections speak TLS (ALPN `rpcgen/1`; with
+   * `tls.requestCert`, mutual TLS). One listener per server. Rejects with TypeError for TLS options that
+   * make no secure context.
    */
-  listen(options: { readonly path: string }): Promise<{ readonly path: string }>;
+  listen(options: {
+    readonly path: string;
+    readonly tls?: ServerTlsOptions;
+  }): Promise<{ readonly path: string }>;
   listen(
     options?: {
       readonly host?: string;
       readonly port?: number;
+      readonly tls?: ServerTlsOptions;
     } & RegistryListenOptions,
   ): Promise<{ host: string; port: number }>;
   listen(options?: ListenOptions & RegistryListenOptions): Promise<ListenAddress> {
-    const listening = this.listenOn(
-      netListener(options ?? {}, (error) => this.logger.error({ err: error }, "listening socket failed")),
-    );
-    const registry = options?.registry;
+    const o = options ?? {};
+    const onError = (error: Error): void => this.logger.error({ err: error }, "listening socket failed");
+    let listener: Listener;
+    try {
+      listener =
+        o.tls === undefined
+          ? netListener(o, onError)
+          : tlsListener(
+              o,
+              o.tls,
+              {
+                handshakeTimeoutMs: this.handshakeTimeoutMs,
+                maxHandshakes: this.options.maxConnections,
+                maxHandshakesPerAddress: this.options.maxConnectionsPerAddress,
+              },
+              onError,
+              this.logger,
+            );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const listening = this.listenOn(listener);
+    const registry = o.registry;
     return registry === undefined
       ? listening
-      : listening.then((address) => this.register({ ...options, registry }, address));
+      : listening.then((address) => this.register({ ...o, registry }, address));
+  }
+
+  /**
+   * Replaces the TLS key, certificate and authorities of a server listening with TLS: connections
+   * accepted from now on use them; open ones keep going with theirs. Throws TypeError for options that
+   * make no secure context (the old ones then stay), Error when the server does not listen with TLS.
+   */
+  setTlsOptions(options: SecureContextOptions): void {
+    const listener = this.listener;
+    if (listener?.setSecureContext === undefined) throw new Error("server is not listening with TLS");
+    listener.setSecureContext(options);
   }
 
   /**
@@ -113,7 +152,7 @@ export class Server implements ConnectionHost {
     const connection = new ServerConnection(
       transport,
       { side: "server", peer, target: undefined },
-      remoteIp,
+      Object.freeze({ peer, remoteIp, tls: info?.tls }),
       this.options.connection,
       this,
     );
@@ -123,8 +162,12 @@ export class Server implements ConnectionHost {
       count = (this.perAddress.get(remoteIp) ?? 0) + 1;
       this.perAddress.set(remoteIp, count);
     }
+    const refusal = info?.refusal;
     if (this.closing !== undefined) {
       connection.goAway(Status.UNAVAILABLE, "server shutting down");
+    } else if (refusal !== undefined) {
+      this.logger.warn({ peer, reason: refusal.reason }, "connection refused");
+      connection.goAway(refusal.status, refusal.reason);
     } else if (this.connections.size > this.options.maxConnections) {
       this.logger.warn({ peer, open: this.connections.size - 1 }, "connection refused: too many connections");
       connection.goAway(Status.RESOURCE_EXHAUSTED, "too many connections");

@@ -1,8 +1,11 @@
 // How a client channel reaches its server: a Dialer opens one transport per connection attempt. The
 // built-in dialers cover TCP (`host:port`, `tcp://host:port`) and Unix domain sockets (`unix:///abs`,
-// `unix:relative`); TLS, a test pair or a tunnel are one more function of the same type.
+// `unix:relative`); with TLS options, any of them (or a custom dialer) is upgraded to TLS; a test pair or
+// a tunnel are one more function of the same type.
 
 import { connect as netConnect, type Socket } from "node:net";
+import { tlsDialer } from "../tls/tls-dialer.js";
+import type { ClientTlsOptions } from "../tls/tls-options.js";
 import { type Transport, whenConnected } from "./transport.js";
 
 /** What a dialer is told about the attempt it makes. */
@@ -20,6 +23,17 @@ export interface DialContext {
  * failed; the channel reports that message as the connection's last error and retries with backoff.
  */
 export type Dialer = (context: DialContext) => Transport | Promise<Transport>;
+
+/**
+ * A dial failure that retrying will not fix (a server certificate that does not verify, a TLS client at a
+ * plain port): calls waiting for the connection fail at once with UNAVAILABLE, instead of waiting out
+ * their deadlines. Custom dialers may throw it too.
+ */
+export class FatalDialError extends Error {
+  override get name(): string {
+    return "FatalDialError";
+  }
+}
 
 /** A parsed connection target. */
 export type Target =
@@ -81,8 +95,35 @@ export function unixDialer(path: string): Dialer {
   return (context) => dialSocket(netConnect({ path }), context);
 }
 
-/** The built-in dialer for a target string (see `parseTarget`). */
-export function dialerFor(target: string | Target): Dialer {
+/**
+ * The built-in dialer for a target string (see `parseTarget`); with `tls`, the same dialer speaking TLS
+ * (the target's host is the name the server's certificate must carry, unless `tls.servername` says).
+ */
+export function dialerFor(target: string | Target, tls?: ClientTlsOptions): Dialer {
   const parsed = typeof target === "string" ? parseTarget(target) : target;
-  return parsed.kind === "tcp" ? tcpDialer(parsed.host, parsed.port) : unixDialer(parsed.path);
+  const plain = parsed.kind === "tcp" ? tcpDialer(parsed.host, parsed.port) : unixDialer(parsed.path);
+  return tls === undefined ? plain : tlsDialer(plain, tls, parsed.kind === "tcp" ? parsed.host : undefined);
+}
+
+/**
+ * The dialer a channel to `target` uses: `options.dialer`, or the built-in one for the target; either
+ * upgraded to TLS when `options.tls` is set. Throws TypeError for a target or TLS options that cannot work.
+ */
+export function channelDialer(
+  target: string,
+  options: { readonly dialer?: Dialer | undefined; readonly tls?: ClientTlsOptions | undefined } | undefined,
+): Dialer {
+  const tls = options?.tls;
+  const dialer = options?.dialer;
+  if (dialer === undefined) return dialerFor(target, tls);
+  if (tls === undefined) return dialer;
+  // A custom dialer's target is only a name; when it reads as host:port, its host is the default name.
+  let host: string | undefined;
+  try {
+    const parsed = parseTarget(target);
+    if (parsed.kind === "tcp") host = parsed.host;
+  } catch {
+    host = undefined;
+  }
+  return tlsDialer(dialer, tls, host);
 }
