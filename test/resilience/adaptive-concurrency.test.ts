@@ -115,7 +115,11 @@ describe("adaptive concurrency", function () {
     }
 
     it("a cluster channel keeps at most the limit in flight per endpoint; the rest wait, and beyond the waiting room are shed", async () => {
-      const c = connect(staticTarget(providers), { adaptiveConcurrency: fixed, retry: false, maxQueuedCalls: 4 });
+      const c = connect(staticTarget(providers), {
+        adaptiveConcurrency: fixed,
+        retry: false,
+        maxQueuedCalls: 4,
+      });
       channel = c;
       await waitForAvailable(c, 2);
       const pending = burst(c, 20);
@@ -129,7 +133,10 @@ describe("adaptive concurrency", function () {
         assert.ok(error instanceof ConcurrencyLimitError);
         assert.equal(error.code, Status.RESOURCE_EXHAUSTED);
         assert.equal(error.unprocessed, true);
-        assert.match(error.message, /concurrency limit reached for static:\/\/.*4 waiting\); the call was not sent/);
+        assert.match(
+          error.message,
+          /concurrency limit reached for static:\/\/.*4 waiting\); the call was not sent/,
+        );
       }
       assert.equal(c.queued, 0);
       // Slots are given back: the next burst gets as far.
@@ -154,7 +161,10 @@ describe("adaptive concurrency", function () {
       assert.deepEqual(failures, []);
       assert.equal(providers[0]!.calls + providers[1]!.calls, 1500);
       const probes = [...c.set.members.values()].map((e) => e.limit!.probes);
-      assert.ok(probes.every((n) => n >= 1), `probes per endpoint: ${probes}`);
+      assert.ok(
+        probes.every((n) => n >= 1),
+        `probes per endpoint: ${probes}`,
+      );
     });
 
     it("a waiting call whose deadline passes fails with DEADLINE_EXCEEDED, never sent", async () => {
