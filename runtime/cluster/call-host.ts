@@ -40,6 +40,8 @@ export interface CallHost {
   slotFreed(limit: AdaptiveLimit): void;
   /** Takes `waiter` out of the waiting room (its deadline passed, or it was cancelled). */
   unwait(waiter: Waiter): void;
+  /** DEADLINE_EXCEEDED for a call whose deadline passed while every endpoint stayed at its limit. */
+  limitExpired(method: MethodDescriptor): RpcError;
   /** Why no endpoint took the call: UNAVAILABLE, or DEADLINE_EXCEEDED when `deadlinePassed`. */
   noEndpoint(method: MethodDescriptor, deadlinePassed: boolean): RpcError;
 }

@@ -283,6 +283,14 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     }
   }
 
+  limitExpired(method: MethodDescriptor): RpcError {
+    return new RpcError(
+      Status.DEADLINE_EXCEEDED,
+      `deadline exceeded for ${method.path}: every endpoint of ${this.target} stayed at its concurrency limit; the call was not sent`,
+      { unprocessed: true },
+    );
+  }
+
   unwait(waiter: Waiter): void {
     this.waiters.delete(waiter);
   }

@@ -44,8 +44,10 @@ function acquire(
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     };
+    let atLimit = false;
     const park = (picked: typeof AT_LIMIT | undefined): void => {
-      if (picked === AT_LIMIT) host.waitForRoom(waiter);
+      atLimit = picked === AT_LIMIT;
+      if (atLimit) host.waitForRoom(waiter);
       else host.wait(waiter);
     };
     const waiter: Waiter = {
@@ -73,7 +75,7 @@ function acquire(
       timer = setTimeout(
         () => {
           host.unwait(waiter);
-          waiter.fail(host.noEndpoint(method, true));
+          waiter.fail(atLimit ? host.limitExpired(method) : host.noEndpoint(method, true));
         },
         Math.max(0, deadline - Date.now()),
       );

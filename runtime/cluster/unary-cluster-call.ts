@@ -150,12 +150,7 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
 
   // Why the call's deadline passed before it could be sent.
   private waitExpired(): RpcError {
-    if (!this.atLimit) return this.host.noEndpoint(this.method, true);
-    return new RpcError(
-      Status.DEADLINE_EXCEEDED,
-      `deadline exceeded for ${this.method.path}: every endpoint of ${this.host.target} stayed at its concurrency limit; the call was not sent`,
-      { unprocessed: true },
-    );
+    return this.atLimit ? this.host.limitExpired(this.method) : this.host.noEndpoint(this.method, true);
   }
 
   private armDeadline(): void {

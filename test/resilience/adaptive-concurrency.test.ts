@@ -232,6 +232,28 @@ describe("adaptive concurrency", function () {
       assert.equal(providers[0]!.calls, 2);
     });
 
+    it("a stream whose deadline passes while it waits for room fails with DEADLINE_EXCEEDED, never sent", async () => {
+      providers[0]!.behaviour.stall = true;
+      const c = connect(staticTarget([providers[0]!]), {
+        adaptiveConcurrency: { initialLimit: 1, minLimit: 1, maxLimit: 1 },
+        retry: false,
+      });
+      channel = c;
+      await waitForAvailable(c, 1);
+      const holder = new AbortController();
+      const first = c.unary(readMethod, {}, { signal: holder.signal }).catch((e: RpcError) => e);
+      const error = await (async () => {
+        for await (const _ of c.serverStream(listMethod, { n: 1 }, { timeoutMs: 50 })) {
+        }
+      })().catch((e: RpcError) => e);
+      assert.equal((error as RpcError).code, Status.DEADLINE_EXCEEDED);
+      assert.match((error as RpcError).message, /stayed at its concurrency limit/);
+      assert.equal(c.queued, 0);
+      holder.abort();
+      await first;
+      assert.ok(providers[0]!.calls <= 1);
+    });
+
     it("a plain channel does the same with one limit", async () => {
       const c = connect(providers[0]!.address, { adaptiveConcurrency: fixed });
       channel = c;
