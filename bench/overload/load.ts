@@ -1,7 +1,8 @@
 // The overload benchmark's load generator (a child process): an open loop that starts calls at a fixed
 // rate whatever happened to earlier ones (as real traffic does), each with a deadline; latency counts from
 // the moment a call was due, so a generator that falls behind cannot hide queueing. With `--adaptive` the
-// channel has the client's adaptive concurrency limit. Sends its figures over IPC when done.
+// channel has the client's adaptive concurrency limit (`--headroom`), and `--max-queued` bounds its waiting
+// room. Sends its figures over IPC when done.
 
 import { parseArgs } from "node:util";
 import { type ClusterOptions, connect, RpcError } from "@rpcgen/runtime";
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     "warmup-ms": { type: "string", default: "1000" },
     "timeout-ms": { type: "string", default: "100" },
     adaptive: { type: "boolean", default: false },
+    "max-queued": { type: "string" },
+    headroom: { type: "string" },
     closed: { type: "string" },
   },
 });
@@ -34,7 +37,8 @@ export interface LoadResult {
 
 const options: ClusterOptions = {
   retry: false,
-  ...(values.adaptive ? { adaptiveConcurrency: true } : {}),
+  ...(values.adaptive ? { adaptiveConcurrency: { headroom: Number(values.headroom ?? 2) } } : {}),
+  ...(values["max-queued"] === undefined ? {} : { maxQueuedCalls: Number(values["max-queued"]) }),
 };
 const channel = connect(`static://${values.address}`, options);
 const orders = new OrderServiceClient(channel);

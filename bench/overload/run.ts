@@ -4,6 +4,10 @@
 // against C and the unloaded p99, all from one run, with the load average (the machine is shared).
 //
 //   node --conditions=rpcgen-source --import tsx bench/overload/run.ts [--work-ms 2] [--duration-ms 5000]
+//     [--max-queued 4] [--headroom 2]
+//
+// With protection the client's waiting room (calls at the limit wait there) holds `--max-queued` calls:
+// a room as long as the deadline would turn shedding into queueing on the client.
 
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -16,8 +20,11 @@ const { values } = parseArgs({
     "work-ms": { type: "string", default: "2" },
     "duration-ms": { type: "string", default: "5000" },
     "timeout-ms": { type: "string", default: "100" },
+    "max-queued": { type: "string", default: "4" },
+    headroom: { type: "string", default: "2" },
   },
 });
+const protectArgs = ["--adaptive", "--max-queued", values["max-queued"]!, "--headroom", values.headroom!];
 const here = path.dirname(new URL(import.meta.url).pathname);
 const nodeFlags = ["--conditions=rpcgen-source"];
 process.on("exit", killChildren);
@@ -71,7 +78,7 @@ for (const multiple of [1, 2, 4]) {
   for (const protect of [false, true]) {
     const rate = String(Math.round(C * multiple));
     const before = loadavg()[0]!;
-    const r = await withServer(protect, (a) => load(a, ["--rate", rate, ...(protect ? ["--adaptive"] : [])]));
+    const r = await withServer(protect, (a) => load(a, ["--rate", rate, ...(protect ? protectArgs : [])]));
     const row = {
       offered: `${multiple}×C`,
       protection: protect ? "server cap + adaptive limit" : "none",

@@ -6,7 +6,8 @@
 //
 //   node --conditions=rpcgen-source --import tsx bench/resilience/policy-cost.ts [rounds] [--no-adaptive]
 //
-// --no-adaptive leaves the adaptive limit out, to tell its cost (its probe drains shed calls) from the rest.
+// --no-adaptive leaves the adaptive limit out, to tell its cost (its probes drain the endpoint to one call
+// now and then; calls wait for it in the waiting room) from the rest.
 
 import { loadavg } from "node:os";
 import path from "node:path";

@@ -1,7 +1,8 @@
 // What a cluster call needs from its channel: the endpoint set, the policies, and a waiting room for
-// calls that find no endpoint available.
+// calls that find no endpoint available, or every endpoint at its adaptive concurrency limit.
 
 import type { MethodDescriptor } from "../descriptors.js";
+import type { AdaptiveLimit } from "../resilience/adaptive-limit.js";
 import type { RpcError } from "../status.js";
 import type { ResolvedClusterOptions } from "./cluster-options.js";
 import type { EndpointSet } from "./endpoint-set.js";
@@ -30,8 +31,17 @@ export interface CallHost {
   readonly limited: boolean;
   /** Parks `waiter` until an endpoint is available, or fails it at once when none can come in time. */
   wait(waiter: Waiter): void;
+  /**
+   * Parks `waiter`, which found every endpoint at its limit, until a slot frees (`slotFreed`); fails it
+   * with ConcurrencyLimitError when the waiting room is full.
+   */
+  waitForRoom(waiter: Waiter): void;
+  /** An attempt released a slot of `limit`: wakes the oldest waiters, one per slot now free. */
+  slotFreed(limit: AdaptiveLimit): void;
   /** Takes `waiter` out of the waiting room (its deadline passed, or it was cancelled). */
   unwait(waiter: Waiter): void;
+  /** DEADLINE_EXCEEDED for a call whose deadline passed while every endpoint stayed at its limit. */
+  limitExpired(method: MethodDescriptor): RpcError;
   /** Why no endpoint took the call: UNAVAILABLE, or DEADLINE_EXCEEDED when `deadlinePassed`. */
   noEndpoint(method: MethodDescriptor, deadlinePassed: boolean): RpcError;
 }

@@ -16,7 +16,7 @@ import type {
   UnaryMethod,
 } from "../descriptors.js";
 import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
-import { resolveAdaptiveConcurrency } from "../resilience/adaptive-limit.js";
+import { type AdaptiveLimit, resolveAdaptiveConcurrency } from "../resilience/adaptive-limit.js";
 import {
   ADMITTED,
   type Admit,
@@ -24,7 +24,12 @@ import {
   CircuitBreakers,
   REFUSED,
 } from "../resilience/circuit-breaker.js";
-import { guarded, observeStream, policyOptions } from "../resilience/client-policies.js";
+import {
+  ConcurrencyLimitError,
+  guarded,
+  observeStream,
+  policyOptions,
+} from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
 import { balancerFactory } from "./balancers/balancers.js";
 import { cachedResolver } from "./cached-resolver.js";
@@ -256,6 +261,35 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
         ),
       );
     } else this.waiters.add(waiter);
+  }
+
+  waitForRoom(waiter: Waiter): void {
+    if (this.closed) {
+      waiter.fail(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
+    } else if (this.waiters.size >= this.maxWaiting) {
+      let inflight = 0;
+      for (const e of this.set.available) inflight += e.limit?.inflight ?? 0;
+      waiter.fail(new ConcurrencyLimitError(this.target, inflight, this.waiters.size));
+    } else this.waiters.add(waiter);
+  }
+
+  slotFreed(limit: AdaptiveLimit): void {
+    const waiters = this.waiters;
+    // Oldest first, while the limit has room: a unary waiter takes the slot, a stream (which holds none)
+    // lets the next one go. Bounded by the waiters there were, as a waiter may come straight back.
+    for (let n = waiters.size; n > 0 && limit.hasRoom(); n--) {
+      const first = waiters.values().next().value as Waiter;
+      waiters.delete(first);
+      first.dispatch();
+    }
+  }
+
+  limitExpired(method: MethodDescriptor): RpcError {
+    return new RpcError(
+      Status.DEADLINE_EXCEEDED,
+      `deadline exceeded for ${method.path}: every endpoint of ${this.target} stayed at its concurrency limit; the call was not sent`,
+      { unprocessed: true },
+    );
   }
 
   unwait(waiter: Waiter): void {

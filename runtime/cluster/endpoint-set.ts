@@ -116,21 +116,25 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
 
   /**
    * As `pick`, for an attempt under adaptive concurrency: when the balancer's choice is at its limit, the
-   * available endpoint with the most room; AT_LIMIT when every available one is full. Takes no slot.
+   * available endpoint with the most room (one in `avoid` only when no other has room); AT_LIMIT when
+   * every available one is full. Takes no slot.
    */
   pickWithRoom(hash: number, avoid: readonly Endpoint[] | undefined): Endpoint | undefined | typeof AT_LIMIT {
     const picked = this.pick(hash, avoid);
     if (picked === undefined || picked.limit === undefined || picked.limit.hasRoom()) return picked;
     let best: Endpoint | undefined;
     let room = 0;
+    let avoided: Endpoint | undefined;
     for (const e of this.pickable) {
       const free = e.limit!.room();
-      if (free > room && avoid?.includes(e) !== true) {
+      if (free === 0) continue;
+      if (avoid?.includes(e) === true) avoided ??= e;
+      else if (free > room) {
         best = e;
         room = free;
       }
     }
-    return best ?? AT_LIMIT;
+    return best ?? avoided ?? AT_LIMIT;
   }
 
   /** How many endpoints are in each state. */

@@ -12,9 +12,23 @@ import { attemptCode } from "../resilience/client-policies.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { CallHost, Waiter } from "./call-host.js";
 import type { Endpoint } from "./endpoint.js";
+import { AT_LIMIT } from "./endpoint-set.js";
 import { MAX_RESENDS } from "./retry-policy.js";
 
-/** Resolves with an endpoint for `method`, waiting in the host's waiting room within the deadline. */
+// The endpoint for a stream: as unary attempts, only one under its adaptive limit (a stream takes no
+// slot: its lifetime is no round trip, and a long-lived one would hold the slot for good).
+function pickFor(
+  host: CallHost,
+  hash: number,
+  avoid: readonly Endpoint[] | undefined,
+): Endpoint | undefined | typeof AT_LIMIT {
+  return host.limited ? host.set.pickWithRoom(hash, avoid) : host.set.pick(hash, avoid);
+}
+
+/**
+ * Resolves with an endpoint for `method`, waiting in the host's waiting room within the deadline (while
+ * none is available, or every one is at its adaptive limit).
+ */
 function acquire(
   host: CallHost,
   method: MethodDescriptor,
@@ -23,23 +37,29 @@ function acquire(
   deadline: number | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Endpoint> {
-  const now = host.set.pick(hash, avoid);
-  if (now !== undefined) return Promise.resolve(now);
+  const first = pickFor(host, hash, avoid);
+  if (first !== undefined && first !== AT_LIMIT) return Promise.resolve(first);
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     const cleanup = (): void => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     };
+    let atLimit = false;
+    const park = (picked: typeof AT_LIMIT | undefined): void => {
+      atLimit = picked === AT_LIMIT;
+      if (atLimit) host.waitForRoom(waiter);
+      else host.wait(waiter);
+    };
     const waiter: Waiter = {
       method,
       deadline,
       dispatch() {
-        const endpoint = host.set.pick(hash, avoid);
-        if (endpoint !== undefined) {
+        const endpoint = pickFor(host, hash, avoid);
+        if (endpoint !== undefined && endpoint !== AT_LIMIT) {
           cleanup();
           resolve(endpoint);
-        } else host.wait(waiter);
+        } else park(endpoint);
       },
       fail(error) {
         cleanup();
@@ -56,13 +76,13 @@ function acquire(
       timer = setTimeout(
         () => {
           host.unwait(waiter);
-          waiter.fail(host.noEndpoint(method, true));
+          waiter.fail(atLimit ? host.limitExpired(method) : host.noEndpoint(method, true));
         },
         Math.max(0, deadline - Date.now()),
       );
     }
     signal?.addEventListener("abort", onAbort, { once: true });
-    host.wait(waiter);
+    park(first);
   });
 }
 

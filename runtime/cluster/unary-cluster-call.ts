@@ -45,6 +45,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   private reject!: (error: RpcError) => void;
   private done = false;
   private waiting = false;
+  /** The last pick found every endpoint at its limit (rather than none available). */
+  private atLimit = false;
   /** The first attempt's endpoint; `tried` lists them all once there is a second attempt. */
   private first: Endpoint | undefined;
   /** Endpoints this call used, avoided by later attempts while others are available. */
@@ -109,19 +111,17 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     const endpoint = host.limited
       ? host.set.pickWithRoom(this.hash, this.tried)
       : host.set.pick(this.hash, this.tried);
-    if (endpoint === AT_LIMIT) {
-      // Every endpoint is at its adaptive limit: shed the call here rather than queue it behind them.
-      this.settle(new ConcurrencyLimitError(host.target, this.host.set.available.length), Status.CANCELLED);
-      return;
-    }
-    if (endpoint === undefined) {
+    if (endpoint === undefined || endpoint === AT_LIMIT) {
+      this.atLimit = endpoint === AT_LIMIT;
       if (this.deadline !== undefined && this.deadline <= Date.now()) {
-        this.fail(this.host.noEndpoint(this.method, true));
+        this.fail(this.waitExpired());
         return;
       }
       this.waiting = true;
       this.armDeadline();
-      this.host.wait(this);
+      // Every endpoint at its adaptive limit: wait for a slot (a probe's drain, a burst) rather than shed.
+      if (this.atLimit) host.waitForRoom(this);
+      else host.wait(this);
       return;
     }
     this.launch(endpoint);
@@ -129,7 +129,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
 
   /** Fails the call (from the waiting room, the deadline, a cancel, or the last failed attempt). */
   fail(error: RpcError): void {
-    this.settle(error, error.code);
+    // A call the full waiting room shed was never sent: the circuit breaker does not count it.
+    this.settle(error, error instanceof ConcurrencyLimitError ? Status.CANCELLED : error.code);
   }
 
   /** The caller's signal aborted. */
@@ -147,7 +148,12 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     this.deadlineTimer = undefined;
     if (this.done || this.pending > 0) return;
     if (this.waiting) this.host.unwait(this);
-    this.fail(this.host.noEndpoint(this.method, true));
+    this.fail(this.waitExpired());
+  }
+
+  // Why the call's deadline passed before it could be sent.
+  private waitExpired(): RpcError {
+    return this.atLimit ? this.host.limitExpired(this.method) : this.host.noEndpoint(this.method, true);
   }
 
   private armDeadline(): void {
@@ -193,7 +199,11 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   private succeeded(endpoint: Endpoint, startedAt: number, value: unknown): void {
     const now = performance.now();
     endpoint.end(startedAt, now, Status.OK);
-    endpoint.limit?.release(now - startedAt, Status.OK, now);
+    const limit = endpoint.limit;
+    if (limit !== undefined) {
+      limit.release(now - startedAt, Status.OK, now);
+      this.host.slotFreed(limit);
+    }
     this.pending--;
     this.host.latency.record(now - startedAt);
     if (this.done) return;
@@ -206,7 +216,11 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     const now = performance.now();
     const code = attemptCode(error);
     endpoint.end(startedAt, now, code);
-    endpoint.limit?.release(now - startedAt, code, now);
+    const limit = endpoint.limit;
+    if (limit !== undefined) {
+      limit.release(now - startedAt, code, now);
+      this.host.slotFreed(limit);
+    }
     this.pending--;
     // Another attempt (a hedge) is still running: it decides.
     if (this.done || this.pending > 0) return;

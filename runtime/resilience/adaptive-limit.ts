@@ -22,6 +22,12 @@ export interface AdaptiveConcurrencyOptions {
   readonly tolerance?: number;
   /** Multiplier of the limit after a call the endpoint shed or that timed out (default 0.9). */
   readonly backoffRatio?: number;
+  /**
+   * Gradient only: calls allowed beyond what the latency ratio alone would keep in flight (Gradient2's
+   * `queueSize`, default 2). Under overload the gradient bottoms out at ½, so the limit settles near
+   * 2 × headroom on a server that runs one call at a time: enough queued there to cover a round trip.
+   */
+  readonly headroom?: number;
 }
 
 /** AdaptiveConcurrencyOptions with the defaults applied. */
@@ -32,6 +38,7 @@ export interface ResolvedAdaptiveConcurrency {
   readonly maxLimit: number;
   readonly tolerance: number;
   readonly backoffRatio: number;
+  readonly headroom: number;
 }
 
 /** Applies the defaults; throws TypeError for values that cannot work. */
@@ -43,6 +50,7 @@ export function resolveAdaptiveConcurrency(options: AdaptiveConcurrencyOptions):
     maxLimit: options.maxLimit ?? 1000,
     tolerance: options.tolerance ?? 1.5,
     backoffRatio: options.backoffRatio ?? 0.9,
+    headroom: options.headroom ?? 2,
   } as const;
   const ok =
     (r.algorithm === "gradient" || r.algorithm === "aimd") &&
@@ -52,7 +60,8 @@ export function resolveAdaptiveConcurrency(options: AdaptiveConcurrencyOptions):
     r.initialLimit <= r.maxLimit &&
     r.tolerance >= 1 &&
     r.backoffRatio > 0 &&
-    r.backoffRatio < 1;
+    r.backoffRatio < 1 &&
+    r.headroom > 0;
   if (!ok) throw new TypeError(`adaptiveConcurrency: options out of range: ${JSON.stringify(r)}`);
   return r;
 }
@@ -76,6 +85,8 @@ export class AdaptiveLimit {
   limit: number;
   /** Calls in flight under this limit. */
   inflight = 0;
+  /** Probes of the unloaded latency completed so far. */
+  probes = 0;
   /** The unloaded latency: the lowest seen since the last probe (which measured it afresh). */
   private minimum = Number.POSITIVE_INFINITY;
   private lastDecrease = Number.NEGATIVE_INFINITY;
@@ -132,6 +143,7 @@ export class AdaptiveLimit {
     if (this.probe === 2 && inflight === 1) {
       // The probe: the one call in flight. Its latency is the unloaded latency from now on.
       this.probe = 0;
+      this.probes++;
       this.untilProbe = this.probeDistance();
       if (code === Status.OK) this.minimum = rttMs;
       return;
@@ -151,7 +163,7 @@ export class AdaptiveLimit {
     if (o.algorithm === "gradient") {
       const gradient = Math.max(0.5, Math.min(1, (o.tolerance * minRtt) / recent));
       if (gradient === 1 && !limited) return;
-      const target = this.limit * gradient + 1;
+      const target = this.limit * gradient + o.headroom;
       this.set(this.limit * (1 - SMOOTHING) + target * SMOOTHING);
     } else if (recent > o.tolerance * minRtt) this.decrease(now, rttMs);
     else if (limited) this.set(this.limit + 1 / this.limit);

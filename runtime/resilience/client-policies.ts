@@ -31,12 +31,15 @@ export function policyOptions<T extends object>(value: T | boolean | undefined):
   return value === true ? ({} as T) : value;
 }
 
-/** A call refused because every endpoint is at its adaptive concurrency limit: never sent. */
+/**
+ * A call refused because every endpoint is at its adaptive concurrency limit and the channel's waiting
+ * room (`maxQueuedCalls`) is full: never sent.
+ */
 export class ConcurrencyLimitError extends RpcError {
-  constructor(target: string, inflight: number) {
+  constructor(target: string, inflight: number, waiting = 0) {
     super(
       Status.RESOURCE_EXHAUSTED,
-      `concurrency limit reached for ${target} (${inflight} calls in flight); the call was not sent`,
+      `concurrency limit reached for ${target} (${inflight} calls in flight, ${waiting} waiting); the call was not sent`,
       { unprocessed: true },
     );
   }

@@ -1,5 +1,6 @@
 // Adaptive concurrency: the limit itself (fed latencies and statuses), and over real servers, where calls
-// beyond every endpoint's limit fail at once (RESOURCE_EXHAUSTED, never sent) instead of queueing.
+// beyond every endpoint's limit wait in the channel's bounded waiting room (within their deadline) and
+// are shed (RESOURCE_EXHAUSTED, never sent) only when it is full.
 
 import assert from "node:assert/strict";
 import {
@@ -14,6 +15,7 @@ import { AdaptiveLimit, resolveAdaptiveConcurrency } from "../../runtime/resilie
 import { waitForAvailable } from "../cluster/fixtures/wait-for.js";
 import {
   closeProviders,
+  listMethod,
   type Provider,
   readMethod,
   startProviders,
@@ -112,23 +114,144 @@ describe("adaptive concurrency", function () {
       return { ok: results.filter((r) => r.status === "fulfilled").length, limited };
     }
 
-    it("a cluster channel keeps at most the limit in flight per endpoint and sheds the rest at once", async () => {
-      const c = connect(staticTarget(providers), { adaptiveConcurrency: fixed, retry: false });
+    it("a cluster channel keeps at most the limit in flight per endpoint; the rest wait, and beyond the waiting room are shed", async () => {
+      const c = connect(staticTarget(providers), {
+        adaptiveConcurrency: fixed,
+        retry: false,
+        maxQueuedCalls: 4,
+      });
       channel = c;
       await waitForAvailable(c, 2);
-      const { ok, limited } = await burst(c, 20);
-      assert.equal(ok, 8);
-      assert.equal(providers[0]!.calls, 4);
-      assert.equal(providers[1]!.calls, 4);
-      assert.equal(limited.length, 12);
+      const pending = burst(c, 20);
+      // 8 sent (4 per endpoint), 4 waiting (the room's bound), the 13th call on is shed before anything answers.
+      assert.equal(c.queued, 4);
+      const { ok, limited } = await pending;
+      assert.equal(ok, 12);
+      assert.equal(providers[0]!.calls + providers[1]!.calls, 12);
+      assert.equal(limited.length, 8);
       for (const error of limited) {
         assert.ok(error instanceof ConcurrencyLimitError);
         assert.equal(error.code, Status.RESOURCE_EXHAUSTED);
         assert.equal(error.unprocessed, true);
-        assert.match(error.message, /concurrency limit reached for static:\/\/.*; the call was not sent/);
+        assert.match(
+          error.message,
+          /concurrency limit reached for static:\/\/.*4 waiting\); the call was not sent/,
+        );
       }
+      assert.equal(c.queued, 0);
       // Slots are given back: the next burst gets as far.
-      assert.equal((await burst(c, 8)).ok, 8);
+      assert.equal((await burst(c, 12)).ok, 12);
+    });
+
+    it("at a load the endpoints can serve, calls wait through the limit's probes and none fails", async () => {
+      for (const p of providers) p.behaviour.delayMs = 0;
+      const c = connect(staticTarget(providers), {
+        adaptiveConcurrency: { initialLimit: 2, minLimit: 2, maxLimit: 2 },
+        retry: false,
+      });
+      channel = c;
+      await waitForAvailable(c, 2);
+      // 8 closed-loop callers for 4 slots: calls wait for a slot, and every probe drains an endpoint to one.
+      let left = 1500;
+      const failures: unknown[] = [];
+      const caller = async (): Promise<void> => {
+        while (left-- > 0) await c.unary(readMethod, {}).catch((e: unknown) => failures.push(e));
+      };
+      await Promise.all(Array.from({ length: 8 }, caller));
+      assert.deepEqual(failures, []);
+      assert.equal(providers[0]!.calls + providers[1]!.calls, 1500);
+      const probes = [...c.set.members.values()].map((e) => e.limit!.probes);
+      assert.ok(
+        probes.every((n) => n >= 1),
+        `probes per endpoint: ${probes}`,
+      );
+    });
+
+    it("a waiting call whose deadline passes fails with DEADLINE_EXCEEDED, never sent", async () => {
+      providers[0]!.behaviour.stall = true;
+      const c = connect(staticTarget([providers[0]!]), {
+        adaptiveConcurrency: { initialLimit: 1, minLimit: 1, maxLimit: 1 },
+        retry: false,
+      });
+      channel = c;
+      await waitForAvailable(c, 1);
+      const holder = new AbortController();
+      const first = c.unary(readMethod, {}, { signal: holder.signal }).catch((e: RpcError) => e);
+      const late = await c.unary(readMethod, {}, { timeoutMs: 50 }).catch((e: RpcError) => e);
+      assert.equal((late as RpcError).code, Status.DEADLINE_EXCEEDED);
+      assert.equal((late as RpcError).unprocessed, true);
+      assert.match((late as RpcError).message, /stayed at its concurrency limit/);
+      assert.equal(providers[0]!.calls, 1);
+      assert.equal(c.queued, 0);
+      holder.abort();
+      assert.equal(((await first) as RpcError).code, Status.CANCELLED);
+    });
+
+    it("a cancelled waiter leaves the waiting room", async () => {
+      providers[0]!.behaviour.stall = true;
+      const c = connect(staticTarget([providers[0]!]), {
+        adaptiveConcurrency: { initialLimit: 1, minLimit: 1, maxLimit: 1 },
+        retry: false,
+      });
+      channel = c;
+      await waitForAvailable(c, 1);
+      const holder = new AbortController();
+      const reached = new Promise<void>((resolve) => {
+        providers[0]!.behaviour.onCall = resolve;
+      });
+      const first = c.unary(readMethod, {}, { signal: holder.signal }).catch((e: RpcError) => e);
+      await reached;
+      const waiter = new AbortController();
+      const second = c.unary(readMethod, {}, { signal: waiter.signal }).catch((e: RpcError) => e);
+      assert.equal(c.queued, 1);
+      waiter.abort();
+      assert.equal(((await second) as RpcError).code, Status.CANCELLED);
+      assert.equal(c.queued, 0);
+      holder.abort();
+      await first;
+      assert.equal(providers[0]!.calls, 1);
+    });
+
+    it("a stream waits for room under the limit too", async () => {
+      providers[0]!.behaviour.delayMs = 100;
+      const c = connect(staticTarget([providers[0]!]), {
+        adaptiveConcurrency: { initialLimit: 1, minLimit: 1, maxLimit: 1 },
+        retry: false,
+      });
+      channel = c;
+      await waitForAvailable(c, 1);
+      const order: string[] = [];
+      const unary = c.unary(readMethod, {}).then(() => order.push("unary"));
+      const stream = (async () => {
+        for await (const _ of c.serverStream(listMethod, { n: 1 })) order.push("stream");
+      })();
+      assert.equal(c.queued, 1);
+      await Promise.all([unary, stream]);
+      // The stream was sent only when the unary call gave its slot back.
+      assert.deepEqual(order, ["unary", "stream"]);
+      assert.equal(providers[0]!.calls, 2);
+    });
+
+    it("a stream whose deadline passes while it waits for room fails with DEADLINE_EXCEEDED, never sent", async () => {
+      providers[0]!.behaviour.stall = true;
+      const c = connect(staticTarget([providers[0]!]), {
+        adaptiveConcurrency: { initialLimit: 1, minLimit: 1, maxLimit: 1 },
+        retry: false,
+      });
+      channel = c;
+      await waitForAvailable(c, 1);
+      const holder = new AbortController();
+      const first = c.unary(readMethod, {}, { signal: holder.signal }).catch((e: RpcError) => e);
+      const error = await (async () => {
+        for await (const _ of c.serverStream(listMethod, { n: 1 }, { timeoutMs: 50 })) {
+        }
+      })().catch((e: RpcError) => e);
+      assert.equal((error as RpcError).code, Status.DEADLINE_EXCEEDED);
+      assert.match((error as RpcError).message, /stayed at its concurrency limit/);
+      assert.equal(c.queued, 0);
+      holder.abort();
+      await first;
+      assert.ok(providers[0]!.calls <= 1);
     });
 
     it("a plain channel does the same with one limit", async () => {
