@@ -9,6 +9,7 @@ import { registerCompile } from "./commands/compile.js";
 import { registerFmt } from "./commands/fmt.js";
 import { registerHelp } from "./commands/help.js";
 import { type CliIo, ExitCode } from "./commands/io.js";
+import { registerList } from "./commands/list.js";
 import { registerLsp } from "./commands/lsp.js";
 
 /**
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerCompile(program, context);
   registerFmt(program, context);
   registerCompat(program, context);
+  registerList(program, context);
   registerLsp(program, context);
   registerHelp(program, context);
   for (const command of program.commands)
