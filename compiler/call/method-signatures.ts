@@ -35,7 +35,8 @@ export function methodSignature(method: MethodModel): string {
   if (method.methodKind === "oneway") return `${method.name}(${params})`;
   const streamsOut = method.methodKind === "serverStream" || method.methodKind === "bidi";
   const result = method.result === undefined ? "void" : idlType(method.result);
-  const throws = method.throws.length === 0 ? "" : ` throws ${method.throws.map((e) => e.fullName).join(", ")}`;
+  const throws =
+    method.throws.length === 0 ? "" : ` throws ${method.throws.map((e) => e.fullName).join(", ")}`;
   return `${method.name}(${params}): ${streamsOut ? "stream " : ""}${result}${throws}`;
 }
 
