@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
+import { registerCall } from "./commands/call.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompat } from "./commands/compat.js";
 import { registerCompile } from "./commands/compile.js";
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerFmt(program, context);
   registerCompat(program, context);
   registerList(program, context);
+  registerCall(program, context);
   registerLsp(program, context);
   registerHelp(program, context);
   for (const command of program.commands)

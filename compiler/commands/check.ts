@@ -78,6 +78,7 @@ export function registerCheck(program: Command, context: CommandContext): void {
   });
 }
 
-function collect(value: string, previous: string[]): string[] {
+/** Commander argument parser of a repeatable option: each value appended to the earlier ones. */
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

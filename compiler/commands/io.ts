@@ -6,6 +6,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Whether human output may use ANSI colours (a TTY and no NO_COLOR). */
   readonly color: boolean;
+  /** Where `rpcgen call` reads streamed requests from; defaults to the process's stdin. */
+  readonly stdin?: NodeJS.ReadableStream;
   /** Directory relative paths are taken from. */
   readonly cwd: string;
   /** Ends a long-running command (`compile --watch`, `lsp`) when aborted; SIGINT and SIGTERM also do. */

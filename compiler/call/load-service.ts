@@ -1,0 +1,141 @@
+// Turns `.rpc` files and a method path into live objects for `rpcgen call`: the front end checks the
+// files, the js target (the same emitter `rpcgen compile --target js+dts` uses) writes the service's file
+// and the files it imports into a temporary directory with the runtime import pointing at the resolved
+// `@rpcgen/runtime`, and Node imports them. The generated service descriptor, codecs and error classes
+// are then the ones a compiled application would use; the directory is removed once imported.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { didYouMean } from "../check/did-you-mean.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { runFrontEnd } from "../driver.js";
+import { emitFile } from "../emit/index.js";
+import type { FileModel, MethodModel, SchemaModel, ServiceModel } from "../model.js";
+import { servicesOf } from "./method-signatures.js";
+import type { MethodLike, RuntimeModule, ServiceLike } from "./runtime-types.js";
+
+/** A method ready to call: its model (names, types, errors) and its generated descriptor. */
+export interface LoadedMethod {
+  readonly kind: "loaded";
+  readonly service: ServiceModel;
+  readonly method: MethodModel;
+  readonly descriptor: MethodLike;
+  readonly runtime: RuntimeModule;
+}
+
+/** Why no method was loaded: schema diagnostics, or a method path that names nothing. */
+export type LoadFailure =
+  | {
+      readonly kind: "diagnostics";
+      readonly diagnostics: readonly Diagnostic[];
+      readonly sources: ReadonlyMap<string, string>;
+    }
+  | { readonly kind: "unknown"; readonly message: string };
+
+/** Where the schemas are and which method to load. */
+export interface LoadRequest {
+  readonly inputs: readonly string[];
+  readonly includeDirs: readonly string[];
+  readonly cwd: string;
+  /** `<package>.<Service>/<method>` (a `.` before the method is accepted too, as grpcurl writes it). */
+  readonly methodPath: string;
+}
+
+/** The URL `@rpcgen/runtime` resolves to from the compiler (the installed package, or the sources). */
+export function runtimeUrl(): string {
+  return import.meta.resolve("@rpcgen/runtime");
+}
+
+/** Checks the schemas, finds the method, and imports its generated module. */
+export async function loadMethod(request: LoadRequest): Promise<LoadedMethod | LoadFailure> {
+  const front = runFrontEnd({ inputs: request.inputs, includeDirs: request.includeDirs, cwd: request.cwd });
+  if (front.model === undefined)
+    return { kind: "diagnostics", diagnostics: front.diagnostics, sources: front.sources };
+  const found = findMethod(front.model, request.methodPath);
+  if ("message" in found) return { kind: "unknown", message: found.message };
+
+  const url = runtimeUrl();
+  const runtime = (await import(url)) as RuntimeModule;
+  const module = await importGenerated(front.model, found.service.file, url);
+  const descriptor = (module[found.service.tsName] as ServiceLike | undefined)?.methods.find(
+    (m) => m.path === found.method.path,
+  );
+  if (descriptor === undefined)
+    throw new Error(`internal error: the generated module has no descriptor for ${found.method.path}`);
+  return { kind: "loaded", ...found, descriptor, runtime };
+}
+
+/** The service and method `methodPath` names, or a message saying what it does not name. */
+export function findMethod(
+  model: SchemaModel,
+  methodPath: string,
+): { service: ServiceModel; method: MethodModel } | { message: string } {
+  const services = servicesOf(model);
+  const slash = methodPath.includes("/") ? methodPath.lastIndexOf("/") : methodPath.lastIndexOf(".");
+  if (slash <= 0 || slash === methodPath.length - 1)
+    return { message: `\`${methodPath}\` is not a method path: write <package>.<Service>/<method>` };
+  const serviceName = methodPath.slice(0, slash);
+  const methodName = methodPath.slice(slash + 1);
+  const service = services.find((s) => s.fullName === serviceName);
+  if (service === undefined) {
+    const names = services.map((s) => s.fullName);
+    const guess = didYouMean(serviceName, names);
+    const known = names.length === 0 ? "the inputs declare no service" : `services: ${names.join(", ")}`;
+    return {
+      message: `no service \`${serviceName}\` in the inputs${guess === undefined ? "" : `; did you mean \`${guess}\`?`} (${known})`,
+    };
+  }
+  const method = service.methods.find((m) => m.name === methodName);
+  if (method === undefined) {
+    const names = service.methods.map((m) => m.name);
+    const guess = didYouMean(methodName, names);
+    return {
+      message: `service \`${serviceName}\` has no method \`${methodName}\`${guess === undefined ? "" : `; did you mean \`${guess}\`?`} (methods: ${names.join(", ")})`,
+    };
+  }
+  return { service, method };
+}
+
+/**
+ * Emits `file` and every file it imports as JavaScript into a fresh temporary directory, imports `file`'s
+ * module and removes the directory (Node holds the loaded modules in memory).
+ */
+async function importGenerated(
+  model: SchemaModel,
+  file: FileModel,
+  runtimeImport: string,
+): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(tmpdir(), "rpcgen-call-"));
+  try {
+    // ES modules whatever Node's defaults for a directory without package.json.
+    writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
+    const options = { codeTarget: "js+dts", runtimeImport } as const;
+    let entry = "";
+    for (const needed of withImports(file)) {
+      for (const [name, text] of emitFile(needed, model, options)) {
+        if (!name.endsWith(".js")) continue;
+        const target = path.join(dir, name);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, text);
+        if (needed === file) entry = target;
+      }
+    }
+    return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `file` and the files it imports, transitively, each once. */
+function withImports(file: FileModel): FileModel[] {
+  const seen = new Set<FileModel>();
+  const visit = (f: FileModel): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const i of f.imports) visit(i);
+  };
+  visit(file);
+  return [...seen];
+}
