@@ -1,7 +1,7 @@
 // What a user does with the packed packages: pack both, install the tarballs into a fresh project, compile
 // its contract with the installed `rpcgen`, type-check the output with strict flags, and make a call between
-// two plain `node` processes. Also: a service that installs only the runtime gets that one small package and
-// nothing else (the runtime has no dependencies).
+// two plain `node` processes, then one with `rpcgen call`. Also: a service that installs only the runtime
+// gets that one small package and nothing else (the runtime has no dependencies).
 
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
@@ -169,6 +169,21 @@ describe("packed packages, installed as a user installs them", function () {
         at: String(2n ** 60n),
         missing: "NotFound o-2",
       });
+      // `rpcgen call` from the installed package: compiles idl/ at call time, runtime from the project.
+      const called = await run(
+        rpcgen,
+        [
+          "call",
+          `127.0.0.1:${port}`,
+          "shop.orders.OrderService/getOrder",
+          '{"id":"o-1"}',
+          "-I",
+          "idl",
+          "--compact",
+        ],
+        { cwd: app, timeout: 30_000 },
+      );
+      assert.equal(JSON.parse(called.stdout).labels.via, "packed");
     } finally {
       server.stdin.end();
       if (server.exitCode === null) await once(server, "exit");
