@@ -2,6 +2,7 @@
 // servers. Dispatch goes through the `invoke` functions here: no reflection at run time.
 
 import type { CallContext } from "./call-context.js";
+import type { JsonCodec } from "./codec/json-value.js";
 import type { MessageCodec } from "./codec/message-codec.js";
 import type { RpcError } from "./status.js";
 
@@ -10,9 +11,10 @@ export type MethodKind = "unary" | "serverStream" | "clientStream" | "bidi" | "o
 
 /**
  * A generated error class: constructible, with a codec for its fields, so a thrown instance can be
- * encoded by the server and rebuilt as the same class on the client.
+ * encoded by the server and rebuilt as the same class on the client (in binary or, on a JSON
+ * connection, as JSON).
  */
-export interface ErrorType<E extends RpcError = RpcError> {
+export interface ErrorType<E extends RpcError = RpcError> extends JsonCodec<E> {
   /** Fully-qualified IDL name, e.g. `shop.orders.OutOfStock`; sent on the wire to identify it. */
   readonly typeName: string;
   /** Encodes the error's fields. */

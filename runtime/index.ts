@@ -23,9 +23,11 @@ export type { ChannelState, StateChange } from "./client/connector.js";
 export { SocketChannel } from "./client/socket-channel.js";
 export * from "./cluster/index.js";
 export {
+  type FromJson,
   messageCodec,
   type ReadFields,
   readMessageField,
+  type ToJson,
   type WriteFields,
   writeMessageField,
 } from "./codec/codec-factory.js";
@@ -61,6 +63,40 @@ export {
   writeUint64,
   writeUint64List,
 } from "./codec/field-writers.js";
+export {
+  type JsonFieldReader,
+  listFromJson,
+  listToJson,
+  mapFromJson,
+  mapToJson,
+  readJsonFields,
+  readJsonUnion,
+  stringKeyFromJson,
+} from "./codec/json-fields.js";
+export {
+  boolFromJson,
+  boolKeyFromJson,
+  bytesFromJson,
+  bytesToJson,
+  doubleFromJson,
+  enumNumberFromJson,
+  floatFromJson,
+  floatToJson,
+  int32FromJson,
+  int64FromJson,
+  int64ToJson,
+  stringFromJson,
+  uint32FromJson,
+  uint64FromJson,
+} from "./codec/json-scalars.js";
+export {
+  type FromJsonOptions,
+  type JsonCodec,
+  JsonError,
+  type JsonObject,
+  type JsonValue,
+  type ToJsonOptions,
+} from "./codec/json-value.js";
 export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
 export { decodeMessage, encodeFailure, encodeMessage } from "./codec/message-io.js";
 export { readBytes } from "./codec/read-bytes.js";

@@ -57,6 +57,9 @@ const OBJECT_MEMBERS = [
 /** Properties of the runtime's error base class (and of `Error`), which generated error classes extend. */
 const ERROR_PROPERTIES = ["name", "message", "stack", "cause", "code", "metadata", "unprocessed"];
 
+/** Members of generated enum objects besides their values: the JSON conversions. */
+const ENUM_MEMBERS = ["toJson", "fromJson"];
+
 /** Members of generated client classes. */
 const CLIENT_MEMBERS = ["channel", "close"];
 
@@ -77,7 +80,7 @@ const TAKEN: Readonly<Record<NamePosition, ReadonlySet<string>>> = {
   param: new Set([...RESERVED_WORDS, ...EXTRA_PARAMS, ...OBJECT_MEMBERS]),
   field: new Set(OBJECT_MEMBERS),
   errorField: new Set([...OBJECT_MEMBERS, ...ERROR_PROPERTIES]),
-  enumValue: new Set(OBJECT_MEMBERS),
+  enumValue: new Set([...OBJECT_MEMBERS, ...ENUM_MEMBERS]),
   method: new Set([...OBJECT_MEMBERS, ...CLIENT_MEMBERS, THEN]),
 };
 

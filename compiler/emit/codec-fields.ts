@@ -31,6 +31,8 @@ export const id = {
 
 /** What the codec emitters need of a struct field, union case, method parameter or wrapped value. */
 export interface WireField {
+  /** The IDL (and `.proto`) name: JSON names derive from it. */
+  readonly name: string;
   readonly tsName: string;
   readonly number: number;
   readonly type: TypeModel;

@@ -15,6 +15,14 @@ import {
 } from "./codec-fields.js";
 import type { EmitContext } from "./emit-context.js";
 import { lib } from "./generated-names.js";
+import {
+  FROM_JSON_PARAMS,
+  jid,
+  writeFieldsToJson,
+  writeReadJsonFields,
+  writeUnionFromJson,
+  writeUnionToJson,
+} from "./json-codec.js";
 import { tsType, zeroValue } from "./ts-type.js";
 
 /** The generated pieces of one `messageCodec(...)` call. */
@@ -29,6 +37,10 @@ interface CodecCall {
   readonly write: (() => void) | undefined;
   /** Body of `read(r, end)`. */
   readonly read: () => void;
+  /** Writes the `toJson` function expression. */
+  readonly toJson: () => void;
+  /** Writes the `fromJson` function expression. */
+  readonly fromJson: () => void;
   /** Writes a `create` function expression, when "read nothing, then apply init" is not right. */
   readonly create?: () => void;
 }
@@ -42,6 +54,10 @@ function writeCodecCall(w: CodeBlockWriter, ctx: EmitContext, call: CodecCall): 
     if (call.write === undefined) w.writeLine("() => {},");
     else w.write(`(${id.m}, ${id.w}) => `).inlineBlock(call.write).write(",").newLine();
     w.write(`(${id.r}, ${id.end}) => `).inlineBlock(call.read).write(",").newLine();
+    call.toJson();
+    w.write(",").newLine();
+    call.fromJson();
+    w.write(",").newLine();
     if (call.create !== undefined) {
       call.create();
       w.write(",").newLine();
@@ -96,39 +112,81 @@ function writeFieldsRead(
   fields: readonly WireField[],
   init?: string,
 ): void {
-  const m = id.m;
-  if (init !== undefined) w.writeLine(`const ${m} = ${init};`);
-  else {
-    const required = fields.filter((f) => !f.optional);
-    // `new Map()` takes its type arguments from the annotated literal.
-    const zero = (f: WireField): string =>
-      isRequiredMessage(f)
-        ? `${lib("undefined")}!`
-        : f.type.kind === "map"
-          ? `new ${lib("Map")}()`
-          : zeroValue(ctx, f.type);
-    const values = required.map((f) => `${f.tsName}: ${zero(f)}`);
-    const oneLine = `const ${m}: ${valueType} = { ${values.join(", ")} };`;
-    if (values.length === 0) w.writeLine(`const ${m}: ${valueType} = {};`);
-    else if (oneLine.length <= MAX_LITERAL_LINE) w.writeLine(oneLine);
-    else {
-      w.write(`const ${m}: ${valueType} = `).inlineBlock(() => {
-        for (const v of values) w.writeLine(`${v},`);
-      });
-      w.write(";").newLine();
-    }
-  }
+  writeInitialValue(w, ctx, valueType, fields, init);
   writeReadLoop(
     w,
     ctx,
-    fields.map((f) => fieldReadCase(ctx, f, `${m}.${f.tsName}`)),
+    fields.map((f) => fieldReadCase(ctx, f, `${id.m}.${f.tsName}`)),
   );
-  if (init === undefined) {
-    for (const f of fields) {
-      if (isRequiredMessage(f)) w.writeLine(`${m}.${f.tsName} ??= ${zeroValue(ctx, f.type)};`);
-    }
+  if (init === undefined) writeRequiredDefaults(w, ctx, fields);
+  w.writeLine(`return ${id.m};`);
+}
+
+/**
+ * Declares `m`, the value a reader fills: `init` when given, else every required field at zero (a
+ * required message field `undefined!` until `writeRequiredDefaults`).
+ */
+function writeInitialValue(
+  w: CodeBlockWriter,
+  ctx: EmitContext,
+  valueType: string,
+  fields: readonly WireField[],
+  init: string | undefined,
+): void {
+  const m = id.m;
+  if (init !== undefined) {
+    w.writeLine(`const ${m} = ${init};`);
+    return;
   }
-  w.writeLine(`return ${m};`);
+  const required = fields.filter((f) => !f.optional);
+  // `new Map()` takes its type arguments from the annotated literal.
+  const zero = (f: WireField): string =>
+    isRequiredMessage(f)
+      ? `${lib("undefined")}!`
+      : f.type.kind === "map"
+        ? `new ${lib("Map")}()`
+        : zeroValue(ctx, f.type);
+  const values = required.map((f) => `${f.tsName}: ${zero(f)}`);
+  const oneLine = `const ${m}: ${valueType} = { ${values.join(", ")} };`;
+  if (values.length === 0) w.writeLine(`const ${m}: ${valueType} = {};`);
+  else if (oneLine.length <= MAX_LITERAL_LINE) w.writeLine(oneLine);
+  else {
+    w.write(`const ${m}: ${valueType} = `).inlineBlock(() => {
+      for (const v of values) w.writeLine(`${v},`);
+    });
+    w.write(";").newLine();
+  }
+}
+
+/** Gives each required message field that stayed absent its zero message. */
+function writeRequiredDefaults(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
+  for (const f of fields) {
+    if (isRequiredMessage(f)) w.writeLine(`${id.m}.${f.tsName} ??= ${zeroValue(ctx, f.type)};`);
+  }
+}
+
+/**
+ * The body of `fromJson` for an interface-shaped message: as `read`, with the JSON object's keys;
+ * returns `m` (or the expression `returned`).
+ */
+function writeFieldsFromJson(
+  w: CodeBlockWriter,
+  ctx: EmitContext,
+  valueType: string,
+  typeName: string,
+  fields: readonly WireField[],
+  init?: string,
+  returned: string = id.m,
+): void {
+  writeInitialValue(w, ctx, valueType, fields, init);
+  writeReadJsonFields(w, ctx, typeName, fields, (f) => `${id.m}.${f.tsName}`);
+  if (init === undefined) writeRequiredDefaults(w, ctx, fields);
+  w.writeLine(`return ${returned};`);
+}
+
+/** Writes a `toJson` arrow function's parameters (see writeFieldsToJson). */
+function arrowParams(w: CodeBlockWriter): (p: { value: string; options: string } | undefined) => void {
+  return (p) => w.write(p === undefined ? "() => " : `(${p.value}, ${p.options}) => `);
 }
 
 /** Writes `export const <name> = messageCodec<name>(...)` for a struct or a method's argument message. */
@@ -145,6 +203,11 @@ export function writeStructCodec(
     typeName,
     write: fields.length === 0 ? undefined : () => writeFieldsWrite(w, ctx, fields),
     read: () => writeFieldsRead(w, ctx, name, fields),
+    toJson: () => writeStructToJson(w, ctx, fields),
+    fromJson: () => {
+      w.write(`(${FROM_JSON_PARAMS}) => `);
+      w.inlineBlock(() => writeFieldsFromJson(w, ctx, name, typeName, fields));
+    },
   });
 }
 
@@ -181,6 +244,29 @@ export function writeErrorCodecMembers(
   w.write(`static read(${r}: ${reader}, ${end}: number): ${name}`).block(() =>
     writeFieldsRead(w, ctx, name, fields, `new ${name}()`),
   );
+  w.blankLine();
+  const jsonValue = ctx.runtimeType("JsonValue");
+  writeFieldsToJson(
+    w,
+    ctx,
+    fields,
+    (f) => `${m}.${f.tsName}`,
+    (p) => {
+      const typed =
+        p === undefined ? "" : `${p.value}: ${name}, ${p.options}?: ${ctx.runtimeType("ToJsonOptions")}`;
+      w.write(`static toJson(${typed}): ${jsonValue} `);
+    },
+  );
+  w.newLine().blankLine();
+  const fromParams = `${jid.json}: unknown, ${jid.options}?: ${ctx.runtimeType("FromJsonOptions")}`;
+  w.write(`static fromJson(${fromParams}): ${name}`).block(() =>
+    writeFieldsFromJson(w, ctx, name, typeName, fields, `new ${name}()`),
+  );
+}
+
+/** Writes the `toJson` arrow function of an interface-shaped message. */
+function writeStructToJson(w: CodeBlockWriter, ctx: EmitContext, fields: readonly WireField[]): void {
+  writeFieldsToJson(w, ctx, fields, (f) => `${id.m}.${f.tsName}`, arrowParams(w));
 }
 
 function caseElement(union: UnionModel, c: FieldModel): ElementType {
@@ -242,6 +328,8 @@ export function writeUnionCodec(w: CodeBlockWriter, ctx: EmitContext, union: Uni
       w.writeLine(`if (${m} === ${undef}) throw new ${ctx.runtime("DecodeError")}(${message});`);
       w.writeLine(`return ${m};`);
     },
+    toJson: () => writeUnionToJson(w, ctx, union),
+    fromJson: () => writeUnionFromJson(w, ctx, union),
     create: () => writeUnionCreate(w, ctx, union),
   });
 }
@@ -261,7 +349,7 @@ export function writeValueCodec(
   const undef = lib("undefined");
   const valueType = type === undefined ? undef : tsType(ctx, type);
   const field: WireField | undefined =
-    type === undefined ? undefined : { tsName: "value", number: 1, type, optional: false };
+    type === undefined ? undefined : { name: "value", tsName: "value", number: 1, type, optional: false };
   const isMessage = type?.kind === "message";
   writeCodecCall(w, ctx, {
     name,
@@ -278,6 +366,19 @@ export function writeValueCodec(
       else w.writeLine(`let ${v}: ${valueType} = ${zeroValue(ctx, type)};`);
       writeReadLoop(w, ctx, [fieldReadCase(ctx, field, v)]);
       w.writeLine(isMessage ? `return ${v} ?? ${zeroValue(ctx, type)};` : `return ${v};`);
+    },
+    toJson: () => writeFieldsToJson(w, ctx, field === undefined ? [] : [field], () => m, arrowParams(w)),
+    fromJson: () => {
+      w.write(`(${FROM_JSON_PARAMS}) => `);
+      w.inlineBlock(() => {
+        if (field === undefined) {
+          writeReadJsonFields(w, ctx, typeName, [], () => m);
+          w.writeLine(`return ${undef};`);
+          return;
+        }
+        // The value is read into a one-field object, as a struct's field would be.
+        writeFieldsFromJson(w, ctx, `{ value: ${valueType} }`, typeName, [field], undefined, `${m}.value`);
+      });
     },
     create: () => {
       if (type === undefined) w.write(`() => ${undef}`);

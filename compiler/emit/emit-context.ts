@@ -1,6 +1,6 @@
 // The seam between the file printer and the emitters that write into it.
 
-import type { FileModel, TypeDefinitionModel } from "../model.js";
+import type { EnumModel, EnumValueModel, FileModel, TypeDefinitionModel } from "../model.js";
 import type { MapEntryCodecs } from "./map-entries.js";
 
 /**
@@ -21,6 +21,8 @@ export interface EmitContext {
    * it), recording an import when it lives in another file.
    */
   ref(decl: TypeDefinitionModel): string;
+  /** The `.proto` name of a value of an enum of this file (what protobuf's JSON mapping writes). */
+  protoEnumValueName(decl: EnumModel, value: EnumValueModel): string;
   /** The map entry helpers this file's codecs use; written at the end of the file. */
   readonly maps: MapEntryCodecs;
 }

@@ -35,6 +35,11 @@ const LOCAL_NAMES = [
   "owned",
   "tag",
   "map",
+  // JSON: toJson(m, options | _options) building j (defaults: emitDefaultValues), fromJson(json, options)
+  "j",
+  "json",
+  "_options",
+  "defaults",
   // error classes: constructor(init | _init, message, options)
   "message",
   "options",

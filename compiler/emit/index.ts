@@ -48,9 +48,9 @@ export function emitFile(file: FileModel, model: SchemaModel, options: EmitOptio
   const out: [string, string][] = [];
   if (targets.includes("ts")) {
     if ((options.codeTarget ?? "ts") === "ts") {
-      out.push([outputPath(file.relativePath, ".ts"), emitFileTypeScript(file, options)]);
+      out.push([outputPath(file.relativePath, ".ts"), emitFileTypeScript(file, options, model)]);
     } else {
-      const source = emitFileTypeScript(file, { ...options, isolatedDeclarations: true });
+      const source = emitFileTypeScript(file, { ...options, isolatedDeclarations: true }, model);
       const { js, dts } = splitJsAndDeclarations(file.relativePath, source);
       out.push([outputPath(file.relativePath, ".js"), js], [outputPath(file.relativePath, ".d.ts"), dts]);
     }
@@ -59,8 +59,12 @@ export function emitFile(file: FileModel, model: SchemaModel, options: EmitOptio
   return out;
 }
 
-/** The generated TypeScript module of one file. */
-export function emitFileTypeScript(file: FileModel, options: PrintOptions = {}): string {
+/** The generated TypeScript module of one file (`schema`: the compilation it belongs to, see `printFile`). */
+export function emitFileTypeScript(
+  file: FileModel,
+  options: PrintOptions = {},
+  schema?: SchemaModel,
+): string {
   const services: ServiceModel[] = [];
   const reserved: string[] = [];
   for (const def of file.definitions) {
@@ -70,16 +74,22 @@ export function emitFileTypeScript(file: FileModel, options: PrintOptions = {}):
     reserved.push(names.handlers, names.client);
     for (const method of def.methods) reserved.push(argsName(def, method), resultName(def, method));
   }
-  return printFile(file, options, reserved, (w, ctx) => {
-    // Data definitions first, in source order; services after them, because a descriptor refers to codecs
-    // and error classes while the module loads and a later `const`/`class` would not be initialised yet.
-    for (const def of file.definitions) {
-      if (def.kind === "service") continue;
-      writeDefinition(w, ctx, def);
-      w.blankLineIfLastNot();
-    }
-    for (const service of services) writeService(w, ctx, service);
-  });
+  return printFile(
+    file,
+    options,
+    reserved,
+    (w, ctx) => {
+      // Data definitions first, in source order; services after them, because a descriptor refers to codecs
+      // and error classes while the module loads and a later `const`/`class` would not be initialised yet.
+      for (const def of file.definitions) {
+        if (def.kind === "service") continue;
+        writeDefinition(w, ctx, def);
+        w.blankLineIfLastNot();
+      }
+      for (const service of services) writeService(w, ctx, service);
+    },
+    schema?.files,
+  );
 }
 
 function writeService(w: CodeBlockWriter, ctx: EmitContext, service: ServiceModel): void {

@@ -4,12 +4,13 @@
 // so a file is one string build, never AST surgery.
 
 import CodeBlockWriter from "code-block-writer";
-import type { Deprecation, FileModel, TypeDefinitionModel } from "../model.js";
+import type { Deprecation, EnumModel, EnumValueModel, FileModel, TypeDefinitionModel } from "../model.js";
 import { FastCodeWriter } from "./code-writer.js";
 import type { EmitContext } from "./emit-context.js";
 import { generatedMark } from "./generated-mark.js";
 import { GENERATED_CODE_NAMES } from "./generated-names.js";
 import { MapEntryCodecs } from "./map-entries.js";
+import { importClosure, prefixedEnums, protoEnumValueName } from "./proto-names.js";
 
 /** The module specifier generated code imports the runtime from unless told otherwise. */
 export const DEFAULT_RUNTIME_IMPORT = "@rpcgen/runtime";
@@ -62,18 +63,22 @@ export function setReferenceWriter(on: boolean): void {
  * first, then other generated files by relative path, each group sorted), then the body and the map
  * entry helpers its codecs asked for. `reserved` lists identifiers the body declares at top level
  * besides the file's definitions (e.g. `OrderServiceClient`, `OrderService_getOrder_Args`), so that
- * imports never clash with them. Identical input gives byte-identical output.
+ * imports never clash with them. `scope` is every file of the compilation (the files visible from
+ * `file` through imports when absent): the `.proto` names of enum values, which the JSON mapping uses,
+ * depend on the other files of the package. Identical input gives byte-identical output.
  */
 export function printFile(
   file: FileModel,
   options: PrintOptions,
   reserved: readonly string[],
   body: BodyWriter,
+  scope: readonly FileModel[] = importClosure(file),
 ): string {
   const imports = new ImportSet(
     file,
     options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
     options.isolatedDeclarations === true,
+    scope,
   );
   // An import is never bound to a name generated code uses for a global or a local, either.
   for (const name of GENERATED_CODE_NAMES) imports.claimLocal(name);
@@ -126,9 +131,17 @@ class ImportSet implements EmitContext {
   readonly #runtimeValues = new Map<string, string>();
   /** Specifier of each imported file, by its IDL relative path. */
   readonly #specifiers = new Map<string, string>();
+  readonly #scope: readonly FileModel[];
+  #prefixed: Set<EnumModel> | undefined;
 
-  constructor(file: FileModel, runtimeSpecifier: string, isolatedDeclarations: boolean) {
+  constructor(
+    file: FileModel,
+    runtimeSpecifier: string,
+    isolatedDeclarations: boolean,
+    scope: readonly FileModel[],
+  ) {
     this.file = file;
+    this.#scope = scope;
     this.isolatedDeclarations = isolatedDeclarations;
     this.#runtimeSpecifier = runtimeSpecifier;
     const slash = file.relativePath.lastIndexOf("/");
@@ -161,6 +174,11 @@ class ImportSet implements EmitContext {
       this.#specifiers.set(target, specifier);
     }
     return this.#bind(specifier, decl.tsName, true);
+  }
+
+  protoEnumValueName(decl: EnumModel, value: EnumValueModel): string {
+    this.#prefixed ??= prefixedEnums(this.file, this.#scope);
+    return protoEnumValueName(decl, value, this.#prefixed);
   }
 
   #bind(specifier: string, name: string, value: boolean): string {

@@ -17,6 +17,7 @@ import type {
   UnionModel,
 } from "../model.js";
 import { generatedMark } from "./generated-mark.js";
+import { prefixedEnums, protoEnumValueName } from "./proto-names.js";
 import { argsName, requestShape, responseShape, resultName } from "./wire-shapes.js";
 
 const PROTO_SCALAR: Readonly<Record<ScalarName, string>> = {
@@ -42,7 +43,7 @@ export function emitProto(file: FileModel, schema: SchemaModel): string {
     out.push("");
     for (const imp of file.imports) out.push(`import ${JSON.stringify(protoPath(imp))};`);
   }
-  const prefixed = prefixedEnums(file, schema);
+  const prefixed = prefixedEnums(file, schema.files);
   for (const def of file.definitions) {
     const text = definitionText(def, prefixed);
     if (text.length > 0) out.push("", ...text);
@@ -70,7 +71,7 @@ function definitionText(def: DefinitionModel, prefixed: ReadonlySet<EnumModel>):
       if (def.deprecated !== undefined) out.push("  option deprecated = true;");
       for (const v of def.values) {
         pushComment(out, "  ", v.doc);
-        const name = prefixed.has(def) ? `${def.name}_${v.name}` : v.name;
+        const name = protoEnumValueName(def, v, prefixed);
         out.push(`  ${name} = ${v.number}${v.deprecated !== undefined ? " [deprecated = true]" : ""};`);
       }
       pushReserved(out, def.reserved);
@@ -232,34 +233,4 @@ function pushReserved(out: string[], reserved: Reserved): void {
 function pushComment(out: string[], indent: string, doc: string | undefined): void {
   if (doc === undefined) return;
   for (const line of doc.split("\n")) out.push(line.trim() === "" ? `${indent}//` : `${indent}// ${line}`);
-}
-
-/**
- * Enums whose value names would clash in protobuf's scope (enum values are siblings of their enum, so
- * two enums of a package may not share a value name, nor a value a definition's name). Those enums get
- * their values prefixed `<Enum>_`; numbers, and so the wire, are unchanged.
- */
-function prefixedEnums(file: FileModel, schema: SchemaModel): Set<EnumModel> {
-  const counts = new Map<string, number>();
-  const add = (name: string): void => {
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  };
-  for (const f of schema.files) {
-    if (f.package !== file.package) continue;
-    for (const def of f.definitions) {
-      add(def.name);
-      if (def.kind === "enum") for (const v of def.values) add(v.name);
-      if (def.kind === "service") {
-        for (const m of def.methods) {
-          add(argsName(def, m));
-          add(resultName(def, m));
-        }
-      }
-    }
-  }
-  const out = new Set<EnumModel>();
-  for (const def of file.definitions) {
-    if (def.kind === "enum" && def.values.some((v) => (counts.get(v.name) ?? 0) > 1)) out.add(def);
-  }
-  return out;
 }

@@ -8,6 +8,7 @@ import type { ConstModel, EnumModel, StructModel, UnionModel } from "../model.js
 import { writeErrorCodecMembers, writeStructCodec, writeUnionCodec } from "./codecs.js";
 import type { EmitContext } from "./emit-context.js";
 import { lib, local } from "./generated-names.js";
+import { writeEnumJsonMembers } from "./json-codec.js";
 import { writeJsDoc } from "./printer.js";
 import { tsType, zeroValue } from "./ts-type.js";
 
@@ -24,7 +25,7 @@ export function writeDefinition(
       writeConst(w, ctx, def);
       return;
     case "enum":
-      writeEnum(w, def);
+      writeEnum(w, ctx, def);
       return;
     case "struct":
       writeStruct(w, ctx, def);
@@ -77,13 +78,14 @@ function writeConst(w: CodeBlockWriter, ctx: EmitContext, def: ConstModel): void
 /** A literal whose type a declaration emitter reads off without a checker: a number, bigint, string or boolean. */
 const PLAIN_LITERAL = /^(?:-?[0-9][0-9a-fA-FxXn.eE+-]*|"(?:[^"\\]|\\.)*"|true|false)$/;
 
-function writeEnum(w: CodeBlockWriter, def: EnumModel): void {
+function writeEnum(w: CodeBlockWriter, ctx: EmitContext, def: EnumModel): void {
   writeJsDoc(w, def.doc, def.deprecated);
   w.write(`export const ${def.tsName} = `).inlineBlock(() => {
     for (const v of def.values) {
       writeJsDoc(w, v.doc, v.deprecated);
       w.writeLine(`${v.tsName}: ${v.number},`);
     }
+    writeEnumJsonMembers(w, ctx, def);
   });
   w.write(" as const;").newLine();
   writeJsDoc(
@@ -91,9 +93,9 @@ function writeEnum(w: CodeBlockWriter, def: EnumModel): void {
     `A value of \`${def.tsName}\`; other numbers come from a newer schema and are kept as they are.`,
     undefined,
   );
-  w.writeLine(
-    `export type ${def.tsName} = (typeof ${def.tsName})[keyof typeof ${def.tsName}] | (number & {});`,
-  );
+  // The known numbers spelt out: the object also holds its JSON functions.
+  const known = [...new Set(def.values.map((v) => String(v.number)))];
+  w.writeLine(`export type ${def.tsName} = ${known.join(" | ")} | (number & {});`);
 }
 
 function writeStruct(w: CodeBlockWriter, ctx: EmitContext, def: StructModel): void {

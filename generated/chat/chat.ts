@@ -6,25 +6,38 @@ import {
 	type CallOptions,
 	type Channel,
 	DecodeError,
+	type FromJsonOptions,
+	type JsonObject,
+	type JsonValue,
 	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
 	Status,
+	type ToJsonOptions,
 	type Writer,
 	bidiMethod,
 	clientStreamMethod,
 	decodeMessage,
 	encodeMessage,
+	int64FromJson,
+	int64ToJson,
+	listFromJson,
+	listToJson,
 	messageCodec,
 	nextTag,
 	readInt64,
+	readJsonFields,
+	readJsonUnion,
 	readMessageField,
 	readString,
 	readUint32,
 	readUint64,
 	serverStreamMethod,
 	skipField,
+	stringFromJson,
+	uint32FromJson,
+	uint64FromJson,
 	unaryMethod,
 	writeInt64,
 	writeMessageField,
@@ -69,6 +82,30 @@ export const ChatMessage: MessageCodec<ChatMessage> = messageCodec<ChatMessage>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.room !== "") j.room = m.room;
+		if (defaults || m.author !== "") j.author = m.author;
+		if (defaults || m.text !== "") j.text = m.text;
+		if (defaults || m.sentAtMs !== 0n) j.sentAtMs = int64ToJson(m.sentAtMs);
+		if (defaults || m.seq !== 0n) j.seq = int64ToJson(m.seq);
+		return j;
+	},
+	(json, options) => {
+		const m: ChatMessage = { room: "", author: "", text: "", sentAtMs: 0n, seq: 0n };
+		readJsonFields("chat.ChatMessage", json, options, (k, v) => {
+			switch (k) {
+				case "room": m.room = stringFromJson(v); return true;
+				case "author": m.author = stringFromJson(v); return true;
+				case "text": m.text = stringFromJson(v); return true;
+				case "sentAtMs": m.sentAtMs = int64FromJson(v); return true;
+				case "seq": m.seq = uint64FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Someone joined, left, or said something. */
@@ -99,6 +136,21 @@ export const RoomEvent: MessageCodec<RoomEvent> = messageCodec<RoomEvent>(
 		if (m === undefined) throw new DecodeError("no known case of union chat.RoomEvent is set");
 		return m;
 	},
+	(m, options) => {
+		switch (m.kind) {
+			case "joined": return { joined: m.value };
+			case "left": return { left: m.value };
+			case "message": return { message: ChatMessage.toJson(m.value, options) };
+		}
+	},
+	(json, options) => readJsonUnion<RoomEvent>("chat.RoomEvent", json, options, (k, v) => {
+		switch (k) {
+			case "joined": return { kind: "joined", value: stringFromJson(v) };
+			case "left": return { kind: "left", value: stringFromJson(v) };
+			case "message": return { kind: "message", value: ChatMessage.fromJson(v, options) };
+			default: return undefined;
+		}
+	}),
 	(init?: Partial<RoomEvent>): RoomEvent => {
 		switch (init?.kind) {
 			case "left": return { kind: "left", value: (init.value as string | undefined) ?? "" };
@@ -148,6 +200,26 @@ export class RoomFull extends RpcError {
 		}
 		return m;
 	}
+
+	static toJson(m: RoomFull, options?: ToJsonOptions): JsonValue {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.room !== "") j.room = m.room;
+		if (defaults || m.capacity !== 0) j.capacity = m.capacity;
+		return j;
+	}
+
+	static fromJson(json: unknown, options?: FromJsonOptions): RoomFull {
+		const m = new RoomFull();
+		readJsonFields("chat.RoomFull", json, options, (k, v) => {
+			switch (k) {
+				case "room": m.room = stringFromJson(v); return true;
+				case "capacity": m.capacity = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	}
 }
 
 /** Arguments of `ChatService.post`, as one message. */
@@ -175,6 +247,26 @@ export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = messag
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.room !== "") j.room = m.room;
+		if (defaults || m.author !== "") j.author = m.author;
+		if (defaults || m.text !== "") j.text = m.text;
+		return j;
+	},
+	(json, options) => {
+		const m: ChatService_post_Args = { room: "", author: "", text: "" };
+		readJsonFields("chat.ChatService_post_Args", json, options, (k, v) => {
+			switch (k) {
+				case "room": m.room = stringFromJson(v); return true;
+				case "author": m.author = stringFromJson(v); return true;
+				case "text": m.text = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Arguments of `ChatService.history`, as one message. */
@@ -199,6 +291,24 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.room !== "") j.room = m.room;
+		if (m.limit !== undefined) j.limit = m.limit;
+		return j;
+	},
+	(json, options) => {
+		const m: ChatService_history_Args = { room: "" };
+		readJsonFields("chat.ChatService_history_Args", json, options, (k, v) => {
+			switch (k) {
+				case "room": m.room = stringFromJson(v); return true;
+				case "limit": m.limit = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Result of `ChatService.history`, as a message. */
@@ -216,6 +326,22 @@ export const ChatService_history_Result: MessageCodec<ChatMessage[]> = messageCo
 			}
 		}
 		return v;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.length !== 0) j.value = listToJson(m, (v) => ChatMessage.toJson(v, options));
+		return j;
+	},
+	(json, options) => {
+		const m: { value: ChatMessage[] } = { value: [] };
+		readJsonFields("chat.ChatService_history_Result", json, options, (k, v) => {
+			switch (k) {
+				case "value": listFromJson(v, options, (e) => ChatMessage.fromJson(e, options), m.value); return true;
+				default: return false;
+			}
+		});
+		return m.value;
 	},
 	() => [],
 );
@@ -242,6 +368,24 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.room !== "") j.room = m.room;
+		if (defaults || m.author !== "") j.author = m.author;
+		return j;
+	},
+	(json, options) => {
+		const m: ChatService_subscribe_Args = { room: "", author: "" };
+		readJsonFields("chat.ChatService_subscribe_Args", json, options, (k, v) => {
+			switch (k) {
+				case "room": m.room = stringFromJson(v); return true;
+				case "author": m.author = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Result of `ChatService.postMany`, as a message. */
@@ -259,6 +403,22 @@ export const ChatService_postMany_Result: MessageCodec<number> = messageCodec<nu
 			}
 		}
 		return v;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m !== 0) j.value = m;
+		return j;
+	},
+	(json, options) => {
+		const m: { value: number } = { value: 0 };
+		readJsonFields("chat.ChatService_postMany_Result", json, options, (k, v) => {
+			switch (k) {
+				case "value": m.value = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m.value;
 	},
 	() => 0,
 );

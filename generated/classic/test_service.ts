@@ -6,16 +6,34 @@ import {
 	type CallOptions,
 	type Channel,
 	EMPTY_BYTES,
+	type FromJsonOptions,
+	type JsonObject,
+	type JsonValue,
 	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
 	Status,
+	type ToJsonOptions,
 	type Writer,
 	beginMessageField,
+	boolFromJson,
+	bytesFromJson,
+	bytesToJson,
 	decodeMessage,
+	doubleFromJson,
 	encodeMessage,
 	endMessageField,
+	enumNumberFromJson,
+	floatFromJson,
+	floatToJson,
+	int32FromJson,
+	int64FromJson,
+	int64ToJson,
+	listFromJson,
+	listToJson,
+	mapFromJson,
+	mapToJson,
 	messageCodec,
 	nextTag,
 	readBool,
@@ -25,12 +43,17 @@ import {
 	readInt32,
 	readInt32List,
 	readInt64,
+	readJsonFields,
 	readLengthEnd,
 	readMessageField,
 	readString,
 	readUint32,
 	readUint64,
 	skipField,
+	stringFromJson,
+	stringKeyFromJson,
+	uint32FromJson,
+	uint64FromJson,
 	unaryMethod,
 	writeBool,
 	writeBytes,
@@ -57,9 +80,31 @@ export const Numberz = {
 	TWO: 2,
 	FIVE: 5,
 	EIGHT: 8,
+	/** Protobuf JSON of a `Numberz`: its name, or its number when this schema has no name for it. */
+	toJson(v: Numberz, _options?: ToJsonOptions): JsonValue {
+		switch (v) {
+			case 0: return "ZERO";
+			case 1: return "ONE";
+			case 2: return "TWO";
+			case 5: return "FIVE";
+			case 8: return "EIGHT";
+			default: return v;
+		}
+	},
+	/** Reads a `Numberz` from protobuf JSON: a value name (`.proto` or IDL spelling) or an int32. */
+	fromJson(json: unknown, _options?: FromJsonOptions): Numberz {
+		switch (json) {
+			case "ZERO": return 0;
+			case "ONE": return 1;
+			case "TWO": return 2;
+			case "FIVE": return 5;
+			case "EIGHT": return 8;
+			default: return enumNumberFromJson("classic.Numberz", json);
+		}
+	},
 } as const;
 /** A value of `Numberz`; other numbers come from a newer schema and are kept as they are. */
-export type Numberz = (typeof Numberz)[keyof typeof Numberz] | (number & {});
+export type Numberz = 0 | 1 | 2 | 5 | 8 | (number & {});
 
 /** Arguments to printTest: one field of every kind. */
 export interface TestArgs {
@@ -141,6 +186,67 @@ export const TestArgs: MessageCodec<TestArgs> = messageCodec<TestArgs>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.flag) j.flag = m.flag;
+		if (defaults || m.small !== 0) j.small = m.small;
+		if (defaults || m.big !== 0n) j.big = int64ToJson(m.big);
+		if (defaults || m.usmall !== 0) j.usmall = m.usmall;
+		if (defaults || m.ubig !== 0n) j.ubig = int64ToJson(m.ubig);
+		if (defaults || (m.ratio !== 0 || 1 / m.ratio < 0)) j.ratio = floatToJson(m.ratio);
+		if (defaults || (m.precise !== 0 || 1 / m.precise < 0)) j.precise = floatToJson(m.precise);
+		if (defaults || m.text !== "") j.text = m.text;
+		if (defaults || m.blob.length !== 0) j.blob = bytesToJson(m.blob);
+		if (defaults || m.numbers.length !== 0) j.numbers = listToJson(m.numbers);
+		if (defaults || m.names.length !== 0) j.names = listToJson(m.names);
+		if (defaults || m.scores.size !== 0) j.scores = mapToJson(m.scores, floatToJson);
+		if (defaults || m.byId.size !== 0) j.byId = mapToJson(m.byId);
+		if (defaults || m.kind !== 0) j.kind = Numberz.toJson(m.kind);
+		if (m.maybe !== undefined) j.maybe = m.maybe;
+		if (m.nested !== undefined) j.nested = TestArgs.toJson(m.nested, options);
+		return j;
+	},
+	(json, options) => {
+		const m: TestArgs = {
+			flag: false,
+			small: 0,
+			big: 0n,
+			usmall: 0,
+			ubig: 0n,
+			ratio: 0,
+			precise: 0,
+			text: "",
+			blob: EMPTY_BYTES,
+			numbers: [],
+			names: [],
+			scores: new Map(),
+			byId: new Map(),
+			kind: 0,
+		};
+		readJsonFields("classic.TestArgs", json, options, (k, v) => {
+			switch (k) {
+				case "flag": m.flag = boolFromJson(v); return true;
+				case "small": m.small = int32FromJson(v); return true;
+				case "big": m.big = int64FromJson(v); return true;
+				case "usmall": m.usmall = uint32FromJson(v); return true;
+				case "ubig": m.ubig = uint64FromJson(v); return true;
+				case "ratio": m.ratio = floatFromJson(v); return true;
+				case "precise": m.precise = doubleFromJson(v); return true;
+				case "text": m.text = stringFromJson(v); return true;
+				case "blob": m.blob = bytesFromJson(v); return true;
+				case "numbers": listFromJson(v, options, int32FromJson, m.numbers); return true;
+				case "names": listFromJson(v, options, stringFromJson, m.names); return true;
+				case "scores": mapFromJson(v, options, stringKeyFromJson, doubleFromJson, m.scores); return true;
+				case "byId": mapFromJson(v, options, int64FromJson, stringFromJson, m.byId); return true;
+				case "kind": m.kind = Numberz.fromJson(v, options); return true;
+				case "maybe": m.maybe = int32FromJson(v); return true;
+				case "nested": m.nested = TestArgs.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** What printTest reports back. */
@@ -164,6 +270,25 @@ export const TestResult: MessageCodec<TestResult> = messageCodec<TestResult>(
 				default: skipField(r, t, end);
 			}
 		}
+		m.echo ??= TestArgs.create();
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.printed !== "") j.printed = m.printed;
+		j.echo = TestArgs.toJson(m.echo, options);
+		return j;
+	},
+	(json, options) => {
+		const m: TestResult = { printed: "", echo: undefined! };
+		readJsonFields("classic.TestResult", json, options, (k, v) => {
+			switch (k) {
+				case "printed": m.printed = stringFromJson(v); return true;
+				case "echo": m.echo = TestArgs.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
 		m.echo ??= TestArgs.create();
 		return m;
 	},
@@ -209,6 +334,26 @@ export class Xception extends RpcError {
 		}
 		return m;
 	}
+
+	static toJson(m: Xception, options?: ToJsonOptions): JsonValue {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.errorCode !== 0) j.errorCode = m.errorCode;
+		if (defaults || m.detail !== "") j.detail = m.detail;
+		return j;
+	}
+
+	static fromJson(json: unknown, options?: FromJsonOptions): Xception {
+		const m = new Xception();
+		readJsonFields("classic.Xception", json, options, (k, v) => {
+			switch (k) {
+				case "errorCode": m.errorCode = int32FromJson(v); return true;
+				case "detail": m.detail = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	}
 }
 
 /** Arguments of `TestService.printTest`, as one message. */
@@ -228,6 +373,22 @@ export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args
 				default: skipField(r, t, end);
 			}
 		}
+		m.args ??= TestArgs.create();
+		return m;
+	},
+	(m, options) => {
+		const j: JsonObject = {};
+		j.args = TestArgs.toJson(m.args, options);
+		return j;
+	},
+	(json, options) => {
+		const m: TestService_printTest_Args = { args: undefined! };
+		readJsonFields("classic.TestService_printTest_Args", json, options, (k, v) => {
+			switch (k) {
+				case "args": m.args = TestArgs.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
 		m.args ??= TestArgs.create();
 		return m;
 	},
@@ -252,6 +413,22 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.value !== "") j.value = m.value;
+		return j;
+	},
+	(json, options) => {
+		const m: TestService_echoString_Args = { value: "" };
+		readJsonFields("classic.TestService_echoString_Args", json, options, (k, v) => {
+			switch (k) {
+				case "value": m.value = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Result of `TestService.echoString`, as a message. */
@@ -270,6 +447,22 @@ export const TestService_echoString_Result: MessageCodec<string> = messageCodec<
 		}
 		return v;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m !== "") j.value = m;
+		return j;
+	},
+	(json, options) => {
+		const m: { value: string } = { value: "" };
+		readJsonFields("classic.TestService_echoString_Result", json, options, (k, v) => {
+			switch (k) {
+				case "value": m.value = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m.value;
+	},
 	() => "",
 );
 
@@ -286,6 +479,14 @@ export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> 
 		}
 		return m;
 	},
+	() => {
+		return {};
+	},
+	(json, options) => {
+		const m: TestService_testVoid_Args = {};
+		readJsonFields("classic.TestService_testVoid_Args", json, options, () => false);
+		return m;
+	},
 );
 
 /** Empty response of `TestService.testVoid`, as a message. */
@@ -296,6 +497,13 @@ export const TestService_testVoid_Result: MessageCodec<undefined> = messageCodec
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			skipField(r, t, end);
 		}
+		return undefined;
+	},
+	() => {
+		return {};
+	},
+	(json, options) => {
+		readJsonFields("classic.TestService_testVoid_Result", json, options, () => false);
 		return undefined;
 	},
 	() => undefined,
@@ -320,6 +528,22 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.arg !== "") j.arg = m.arg;
+		return j;
+	},
+	(json, options) => {
+		const m: TestService_testException_Args = { arg: "" };
+		readJsonFields("classic.TestService_testException_Args", json, options, (k, v) => {
+			switch (k) {
+				case "arg": m.arg = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Result of `TestService.testException`, as a message. */
@@ -337,6 +561,22 @@ export const TestService_testException_Result: MessageCodec<string> = messageCod
 			}
 		}
 		return v;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m !== "") j.value = m;
+		return j;
+	},
+	(json, options) => {
+		const m: { value: string } = { value: "" };
+		readJsonFields("classic.TestService_testException_Result", json, options, (k, v) => {
+			switch (k) {
+				case "value": m.value = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m.value;
 	},
 	() => "",
 );

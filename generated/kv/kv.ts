@@ -6,22 +6,35 @@ import {
 	type CallOptions,
 	type Channel,
 	EMPTY_BYTES,
+	type FromJsonOptions,
+	type JsonObject,
+	type JsonValue,
 	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
 	Status,
+	type ToJsonOptions,
 	type Writer,
 	beginMessageField,
+	boolFromJson,
+	bytesFromJson,
+	bytesToJson,
 	decodeMessage,
 	encodeMessage,
 	endMessageField,
+	enumNumberFromJson,
+	int64FromJson,
+	int64ToJson,
+	mapFromJson,
+	mapToJson,
 	messageCodec,
 	nextTag,
 	readBool,
 	readBytes,
 	readInt32,
 	readInt64,
+	readJsonFields,
 	readLengthEnd,
 	readMessageField,
 	readString,
@@ -29,6 +42,10 @@ import {
 	readUint64,
 	serverStreamMethod,
 	skipField,
+	stringFromJson,
+	stringKeyFromJson,
+	uint32FromJson,
+	uint64FromJson,
 	unaryMethod,
 	writeBool,
 	writeBytes,
@@ -76,6 +93,28 @@ export const Entry: MessageCodec<Entry> = messageCodec<Entry>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.key !== "") j.key = m.key;
+		if (defaults || m.value.length !== 0) j.value = bytesToJson(m.value);
+		if (defaults || m.version !== 0n) j.version = int64ToJson(m.version);
+		if (m.expiresAtMs !== undefined) j.expiresAtMs = int64ToJson(m.expiresAtMs);
+		return j;
+	},
+	(json, options) => {
+		const m: Entry = { key: "", value: EMPTY_BYTES, version: 0n };
+		readJsonFields("kv.Entry", json, options, (k, v) => {
+			switch (k) {
+				case "key": m.key = stringFromJson(v); return true;
+				case "value": m.value = bytesFromJson(v); return true;
+				case "version": m.version = uint64FromJson(v); return true;
+				case "expiresAtMs": m.expiresAtMs = int64FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** The key does not exist. */
@@ -112,6 +151,24 @@ export class KeyNotFound extends RpcError {
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	}
+
+	static toJson(m: KeyNotFound, options?: ToJsonOptions): JsonValue {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.key !== "") j.key = m.key;
+		return j;
+	}
+
+	static fromJson(json: unknown, options?: FromJsonOptions): KeyNotFound {
+		const m = new KeyNotFound();
+		readJsonFields("kv.KeyNotFound", json, options, (k, v) => {
+			switch (k) {
+				case "key": m.key = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	}
 }
@@ -160,15 +217,53 @@ export class VersionMismatch extends RpcError {
 		}
 		return m;
 	}
+
+	static toJson(m: VersionMismatch, options?: ToJsonOptions): JsonValue {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.key !== "") j.key = m.key;
+		if (defaults || m.expected !== 0n) j.expected = int64ToJson(m.expected);
+		if (defaults || m.actual !== 0n) j.actual = int64ToJson(m.actual);
+		return j;
+	}
+
+	static fromJson(json: unknown, options?: FromJsonOptions): VersionMismatch {
+		const m = new VersionMismatch();
+		readJsonFields("kv.VersionMismatch", json, options, (k, v) => {
+			switch (k) {
+				case "key": m.key = stringFromJson(v); return true;
+				case "expected": m.expected = uint64FromJson(v); return true;
+				case "actual": m.actual = uint64FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	}
 }
 
 /** What changed. */
 export const ChangeKind = {
 	PUT: 0,
 	DELETE: 1,
+	/** Protobuf JSON of a `ChangeKind`: its name, or its number when this schema has no name for it. */
+	toJson(v: ChangeKind, _options?: ToJsonOptions): JsonValue {
+		switch (v) {
+			case 0: return "PUT";
+			case 1: return "DELETE";
+			default: return v;
+		}
+	},
+	/** Reads a `ChangeKind` from protobuf JSON: a value name (`.proto` or IDL spelling) or an int32. */
+	fromJson(json: unknown, _options?: FromJsonOptions): ChangeKind {
+		switch (json) {
+			case "PUT": return 0;
+			case "DELETE": return 1;
+			default: return enumNumberFromJson("kv.ChangeKind", json);
+		}
+	},
 } as const;
 /** A value of `ChangeKind`; other numbers come from a newer schema and are kept as they are. */
-export type ChangeKind = (typeof ChangeKind)[keyof typeof ChangeKind] | (number & {});
+export type ChangeKind = 0 | 1 | (number & {});
 
 /** A change to one key. */
 export interface Change {
@@ -194,6 +289,25 @@ export const Change: MessageCodec<Change> = messageCodec<Change>(
 		m.entry ??= Entry.create();
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.kind !== 0) j.kind = ChangeKind.toJson(m.kind);
+		j.entry = Entry.toJson(m.entry, options);
+		return j;
+	},
+	(json, options) => {
+		const m: Change = { kind: 0, entry: undefined! };
+		readJsonFields("kv.Change", json, options, (k, v) => {
+			switch (k) {
+				case "kind": m.kind = ChangeKind.fromJson(v, options); return true;
+				case "entry": m.entry = Entry.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
+		m.entry ??= Entry.create();
+		return m;
+	},
 );
 
 /** Arguments of `KeyValue.get`, as one message. */
@@ -213,6 +327,22 @@ export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = messageCodec<K
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.key !== "") j.key = m.key;
+		return j;
+	},
+	(json, options) => {
+		const m: KeyValue_get_Args = { key: "" };
+		readJsonFields("kv.KeyValue_get_Args", json, options, (k, v) => {
+			switch (k) {
+				case "key": m.key = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
@@ -245,6 +375,28 @@ export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = messageCodec<K
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.key !== "") j.key = m.key;
+		if (defaults || m.value.length !== 0) j.value = bytesToJson(m.value);
+		if (m.expectedVersion !== undefined) j.expectedVersion = int64ToJson(m.expectedVersion);
+		if (m.ttlMs !== undefined) j.ttlMs = m.ttlMs;
+		return j;
+	},
+	(json, options) => {
+		const m: KeyValue_put_Args = { key: "", value: EMPTY_BYTES };
+		readJsonFields("kv.KeyValue_put_Args", json, options, (k, v) => {
+			switch (k) {
+				case "key": m.key = stringFromJson(v); return true;
+				case "value": m.value = bytesFromJson(v); return true;
+				case "expectedVersion": m.expectedVersion = uint64FromJson(v); return true;
+				case "ttlMs": m.ttlMs = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Arguments of `KeyValue.delete`, as one message. */
@@ -266,6 +418,22 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = messageC
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.key !== "") j.key = m.key;
+		return j;
+	},
+	(json, options) => {
+		const m: KeyValue_delete_Args = { key: "" };
+		readJsonFields("kv.KeyValue_delete_Args", json, options, (k, v) => {
+			switch (k) {
+				case "key": m.key = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Result of `KeyValue.delete`, as a message. */
@@ -283,6 +451,22 @@ export const KeyValue_delete_Result: MessageCodec<boolean> = messageCodec<boolea
 			}
 		}
 		return v;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m) j.value = m;
+		return j;
+	},
+	(json, options) => {
+		const m: { value: boolean } = { value: false };
+		readJsonFields("kv.KeyValue_delete_Result", json, options, (k, v) => {
+			switch (k) {
+				case "value": m.value = boolFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m.value;
 	},
 	() => false,
 );
@@ -309,6 +493,24 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = messageCodec
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.prefix !== "") j.prefix = m.prefix;
+		if (m.limit !== undefined) j.limit = m.limit;
+		return j;
+	},
+	(json, options) => {
+		const m: KeyValue_scan_Args = { prefix: "" };
+		readJsonFields("kv.KeyValue_scan_Args", json, options, (k, v) => {
+			switch (k) {
+				case "prefix": m.prefix = stringFromJson(v); return true;
+				case "limit": m.limit = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Result of `KeyValue.scan`, as a message. */
@@ -326,6 +528,22 @@ export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = messa
 			}
 		}
 		return v;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.size !== 0) j.value = mapToJson(m, bytesToJson);
+		return j;
+	},
+	(json, options) => {
+		const m: { value: Map<string, Uint8Array> } = { value: new Map() };
+		readJsonFields("kv.KeyValue_scan_Result", json, options, (k, v) => {
+			switch (k) {
+				case "value": mapFromJson(v, options, stringKeyFromJson, bytesFromJson, m.value); return true;
+				default: return false;
+			}
+		});
+		return m.value;
 	},
 	() => new Map<string, Uint8Array>(),
 );
@@ -347,6 +565,22 @@ export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = messageCod
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.prefix !== "") j.prefix = m.prefix;
+		return j;
+	},
+	(json, options) => {
+		const m: KeyValue_watch_Args = { prefix: "" };
+		readJsonFields("kv.KeyValue_watch_Args", json, options, (k, v) => {
+			switch (k) {
+				case "prefix": m.prefix = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );

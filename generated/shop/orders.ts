@@ -6,18 +6,30 @@ import {
 	type CallOptions,
 	type Channel,
 	DecodeError,
+	type FromJsonOptions,
+	type JsonObject,
+	type JsonValue,
 	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
 	Status as Status$1,
+	type ToJsonOptions,
 	type Writer,
 	beginMessageField,
 	bidiMethod,
+	boolFromJson,
 	clientStreamMethod,
 	decodeMessage,
 	encodeMessage,
 	endMessageField,
+	enumNumberFromJson,
+	int64FromJson,
+	int64ToJson,
+	listFromJson,
+	listToJson,
+	mapFromJson,
+	mapToJson,
 	messageCodec,
 	nextTag,
 	onewayMethod,
@@ -25,12 +37,17 @@ import {
 	readInt32,
 	readInt32List,
 	readInt64,
+	readJsonFields,
+	readJsonUnion,
 	readLengthEnd,
 	readMessageField,
 	readString,
 	readUint32,
 	serverStreamMethod,
 	skipField,
+	stringFromJson,
+	stringKeyFromJson,
+	uint32FromJson,
 	unaryMethod,
 	writeBool,
 	writeBoolField,
@@ -53,9 +70,27 @@ export const Status = {
 	UNKNOWN: 0,
 	PAID: 1,
 	SHIPPED: 2,
+	/** Protobuf JSON of a `Status`: its name, or its number when this schema has no name for it. */
+	toJson(v: Status, _options?: ToJsonOptions): JsonValue {
+		switch (v) {
+			case 0: return "UNKNOWN";
+			case 1: return "PAID";
+			case 2: return "SHIPPED";
+			default: return v;
+		}
+	},
+	/** Reads a `Status` from protobuf JSON: a value name (`.proto` or IDL spelling) or an int32. */
+	fromJson(json: unknown, _options?: FromJsonOptions): Status {
+		switch (json) {
+			case "UNKNOWN": return 0;
+			case "PAID": return 1;
+			case "SHIPPED": return 2;
+			default: return enumNumberFromJson("shop.orders.Status", json);
+		}
+	},
 } as const;
 /** A value of `Status`; other numbers come from a newer schema and are kept as they are. */
-export type Status = (typeof Status)[keyof typeof Status] | (number & {});
+export type Status = 0 | 1 | 2 | (number & {});
 
 /** An order line. */
 export interface Item {
@@ -81,6 +116,27 @@ export const Item: MessageCodec<Item> = messageCodec<Item>(
 				default: skipField(r, t, end);
 			}
 		}
+		m.price ??= Money.create();
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.sku !== "") j.sku = m.sku;
+		if (defaults || m.quantity !== 0) j.quantity = m.quantity;
+		j.price = Money.toJson(m.price, options);
+		return j;
+	},
+	(json, options) => {
+		const m: Item = { sku: "", quantity: 0, price: undefined! };
+		readJsonFields("shop.orders.Item", json, options, (k, v) => {
+			switch (k) {
+				case "sku": m.sku = stringFromJson(v); return true;
+				case "quantity": m.quantity = uint32FromJson(v); return true;
+				case "price": m.price = Money.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
 		m.price ??= Money.create();
 		return m;
 	},
@@ -112,6 +168,26 @@ export const Card: MessageCodec<Card> = messageCodec<Card>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.last4 !== "") j.last4 = m.last4;
+		if (defaults || m.expiryMonth !== 0) j.expiryMonth = m.expiryMonth;
+		if (defaults || m.expiryYear !== 0) j.expiryYear = m.expiryYear;
+		return j;
+	},
+	(json, options) => {
+		const m: Card = { last4: "", expiryMonth: 0, expiryYear: 0 };
+		readJsonFields("shop.orders.Card", json, options, (k, v) => {
+			switch (k) {
+				case "last4": m.last4 = stringFromJson(v); return true;
+				case "expiryMonth": m.expiryMonth = uint32FromJson(v); return true;
+				case "expiryYear": m.expiryYear = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** How an order was paid. */
@@ -139,6 +215,19 @@ export const Payment: MessageCodec<Payment> = messageCodec<Payment>(
 		if (m === undefined) throw new DecodeError("no known case of union shop.orders.Payment is set");
 		return m;
 	},
+	(m, options) => {
+		switch (m.kind) {
+			case "card": return { card: Card.toJson(m.value, options) };
+			case "voucher": return { voucher: m.value };
+		}
+	},
+	(json, options) => readJsonUnion<Payment>("shop.orders.Payment", json, options, (k, v) => {
+		switch (k) {
+			case "card": return { kind: "card", value: Card.fromJson(v, options) };
+			case "voucher": return { kind: "voucher", value: stringFromJson(v) };
+			default: return undefined;
+		}
+	}),
 	(init?: Partial<Payment>): Payment => {
 		switch (init?.kind) {
 			case "voucher": return { kind: "voucher", value: (init.value as string | undefined) ?? "" };
@@ -197,6 +286,43 @@ export const Order: MessageCodec<Order> = messageCodec<Order>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.id !== "") j.id = m.id;
+		if (defaults || m.items.length !== 0) j.items = listToJson(m.items, (v) => Item.toJson(v, options));
+		if (m.note !== undefined) j.note = m.note;
+		if (defaults || m.labels.size !== 0) j.labels = mapToJson(m.labels);
+		if (m.payment !== undefined) j.payment = Payment.toJson(m.payment, options);
+		if (defaults || m.status !== 0) j.status = Status.toJson(m.status);
+		if (defaults || m.legacyTag !== "") j.legacyTag = m.legacyTag;
+		if (defaults || m.createdAtMs !== 0n) j.createdAtMs = int64ToJson(m.createdAtMs);
+		return j;
+	},
+	(json, options) => {
+		const m: Order = {
+			id: "",
+			items: [],
+			labels: new Map(),
+			status: 0,
+			legacyTag: "",
+			createdAtMs: 0n,
+		};
+		readJsonFields("shop.orders.Order", json, options, (k, v) => {
+			switch (k) {
+				case "id": m.id = stringFromJson(v); return true;
+				case "items": listFromJson(v, options, (e) => Item.fromJson(e, options), m.items); return true;
+				case "note": m.note = stringFromJson(v); return true;
+				case "labels": mapFromJson(v, options, stringKeyFromJson, stringFromJson, m.labels); return true;
+				case "payment": m.payment = Payment.fromJson(v, options); return true;
+				case "status": m.status = Status.fromJson(v, options); return true;
+				case "legacyTag": m.legacyTag = stringFromJson(v); return true;
+				case "createdAtMs": m.createdAtMs = int64FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** What the customer gets back for a placed order. */
@@ -226,6 +352,27 @@ export const Receipt: MessageCodec<Receipt> = messageCodec<Receipt>(
 		m.total ??= Money.create();
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.orderId !== "") j.orderId = m.orderId;
+		j.total = Money.toJson(m.total, options);
+		if (defaults || m.dryRun) j.dryRun = m.dryRun;
+		return j;
+	},
+	(json, options) => {
+		const m: Receipt = { orderId: "", total: undefined!, dryRun: false };
+		readJsonFields("shop.orders.Receipt", json, options, (k, v) => {
+			switch (k) {
+				case "orderId": m.orderId = stringFromJson(v); return true;
+				case "total": m.total = Money.fromJson(v, options); return true;
+				case "dryRun": m.dryRun = boolFromJson(v); return true;
+				default: return false;
+			}
+		});
+		m.total ??= Money.create();
+		return m;
+	},
 );
 
 /** Which orders `watch` reports. */
@@ -249,6 +396,24 @@ export const Filter: MessageCodec<Filter> = messageCodec<Filter>(
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.statuses.length !== 0) j.statuses = listToJson(m.statuses, Status.toJson);
+		if (m.customerId !== undefined) j.customerId = m.customerId;
+		return j;
+	},
+	(json, options) => {
+		const m: Filter = { statuses: [] };
+		readJsonFields("shop.orders.Filter", json, options, (k, v) => {
+			switch (k) {
+				case "statuses": listFromJson(v, options, Status.fromJson, m.statuses); return true;
+				case "customerId": m.customerId = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
@@ -279,6 +444,26 @@ export const OrderEvent: MessageCodec<OrderEvent> = messageCodec<OrderEvent>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.orderId !== "") j.orderId = m.orderId;
+		if (defaults || m.status !== 0) j.status = Status.toJson(m.status);
+		if (defaults || m.atMs !== 0n) j.atMs = int64ToJson(m.atMs);
+		return j;
+	},
+	(json, options) => {
+		const m: OrderEvent = { orderId: "", status: 0, atMs: 0n };
+		readJsonFields("shop.orders.OrderEvent", json, options, (k, v) => {
+			switch (k) {
+				case "orderId": m.orderId = stringFromJson(v); return true;
+				case "status": m.status = Status.fromJson(v, options); return true;
+				case "atMs": m.atMs = int64FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** What `upload` made of the items it received. */
@@ -302,6 +487,25 @@ export const Summary: MessageCodec<Summary> = messageCodec<Summary>(
 				default: skipField(r, t, end);
 			}
 		}
+		m.total ??= Money.create();
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.count !== 0) j.count = m.count;
+		j.total = Money.toJson(m.total, options);
+		return j;
+	},
+	(json, options) => {
+		const m: Summary = { count: 0, total: undefined! };
+		readJsonFields("shop.orders.Summary", json, options, (k, v) => {
+			switch (k) {
+				case "count": m.count = uint32FromJson(v); return true;
+				case "total": m.total = Money.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
 		m.total ??= Money.create();
 		return m;
 	},
@@ -330,6 +534,24 @@ export const Message: MessageCodec<Message> = messageCodec<Message>(
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.orderId !== "") j.orderId = m.orderId;
+		if (defaults || m.text !== "") j.text = m.text;
+		return j;
+	},
+	(json, options) => {
+		const m: Message = { orderId: "", text: "" };
+		readJsonFields("shop.orders.Message", json, options, (k, v) => {
+			switch (k) {
+				case "orderId": m.orderId = stringFromJson(v); return true;
+				case "text": m.text = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Something that happened, reported without waiting for an answer. */
@@ -353,6 +575,24 @@ export const Event: MessageCodec<Event> = messageCodec<Event>(
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.name !== "") j.name = m.name;
+		if (defaults || m.attributes.size !== 0) j.attributes = mapToJson(m.attributes);
+		return j;
+	},
+	(json, options) => {
+		const m: Event = { name: "", attributes: new Map() };
+		readJsonFields("shop.orders.Event", json, options, (k, v) => {
+			switch (k) {
+				case "name": m.name = stringFromJson(v); return true;
+				case "attributes": mapFromJson(v, options, stringKeyFromJson, stringFromJson, m.attributes); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
@@ -397,6 +637,26 @@ export class OutOfStock extends RpcError {
 		}
 		return m;
 	}
+
+	static toJson(m: OutOfStock, options?: ToJsonOptions): JsonValue {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.sku !== "") j.sku = m.sku;
+		if (defaults || m.available !== 0) j.available = m.available;
+		return j;
+	}
+
+	static fromJson(json: unknown, options?: FromJsonOptions): OutOfStock {
+		const m = new OutOfStock();
+		readJsonFields("shop.orders.OutOfStock", json, options, (k, v) => {
+			switch (k) {
+				case "sku": m.sku = stringFromJson(v); return true;
+				case "available": m.available = uint32FromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	}
 }
 
 /** Arguments of `OrderService.getOrder`, as one message. */
@@ -416,6 +676,22 @@ export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.id !== "") j.id = m.id;
+		return j;
+	},
+	(json, options) => {
+		const m: OrderService_getOrder_Args = { id: "" };
+		readJsonFields("shop.orders.OrderService_getOrder_Args", json, options, (k, v) => {
+			switch (k) {
+				case "id": m.id = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
@@ -443,6 +719,24 @@ export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_
 		m.order ??= Order.create();
 		return m;
 	},
+	(m, options) => {
+		const j: JsonObject = {};
+		j.order = Order.toJson(m.order, options);
+		if (m.dryRun !== undefined) j.dryRun = m.dryRun;
+		return j;
+	},
+	(json, options) => {
+		const m: OrderService_placeOrder_Args = { order: undefined! };
+		readJsonFields("shop.orders.OrderService_placeOrder_Args", json, options, (k, v) => {
+			switch (k) {
+				case "order": m.order = Order.fromJson(v, options); return true;
+				case "dryRun": m.dryRun = boolFromJson(v); return true;
+				default: return false;
+			}
+		});
+		m.order ??= Order.create();
+		return m;
+	},
 );
 
 /** Arguments of `OrderService.watch`, as one message. */
@@ -462,6 +756,22 @@ export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = me
 				default: skipField(r, t, end);
 			}
 		}
+		m.filter ??= Filter.create();
+		return m;
+	},
+	(m, options) => {
+		const j: JsonObject = {};
+		j.filter = Filter.toJson(m.filter, options);
+		return j;
+	},
+	(json, options) => {
+		const m: OrderService_watch_Args = { filter: undefined! };
+		readJsonFields("shop.orders.OrderService_watch_Args", json, options, (k, v) => {
+			switch (k) {
+				case "filter": m.filter = Filter.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
 		m.filter ??= Filter.create();
 		return m;
 	},
@@ -487,6 +797,22 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
 		m.event ??= Event.create();
 		return m;
 	},
+	(m, options) => {
+		const j: JsonObject = {};
+		j.event = Event.toJson(m.event, options);
+		return j;
+	},
+	(json, options) => {
+		const m: OrderService_notify_Args = { event: undefined! };
+		readJsonFields("shop.orders.OrderService_notify_Args", json, options, (k, v) => {
+			switch (k) {
+				case "event": m.event = Event.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
+		m.event ??= Event.create();
+		return m;
+	},
 );
 
 /** Empty response of `OrderService.notify`, as a message. */
@@ -497,6 +823,13 @@ export const OrderService_notify_Result: MessageCodec<undefined> = messageCodec<
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			skipField(r, t, end);
 		}
+		return undefined;
+	},
+	() => {
+		return {};
+	},
+	(json, options) => {
+		readJsonFields("shop.orders.OrderService_notify_Result", json, options, () => false);
 		return undefined;
 	},
 	() => undefined,
@@ -515,6 +848,14 @@ export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = mess
 		}
 		return m;
 	},
+	() => {
+		return {};
+	},
+	(json, options) => {
+		const m: OrderService_ping_Args = {};
+		readJsonFields("shop.orders.OrderService_ping_Args", json, options, () => false);
+		return m;
+	},
 );
 
 /** Empty response of `OrderService.ping`, as a message. */
@@ -525,6 +866,13 @@ export const OrderService_ping_Result: MessageCodec<undefined> = messageCodec<un
 		for (let t = nextTag(r, end); t !== 0; t = nextTag(r, end)) {
 			skipField(r, t, end);
 		}
+		return undefined;
+	},
+	() => {
+		return {};
+	},
+	(json, options) => {
+		readJsonFields("shop.orders.OrderService_ping_Result", json, options, () => false);
 		return undefined;
 	},
 	() => undefined,

@@ -2,6 +2,7 @@
 // everything else a MessageCodec offers (whole-message encode/decode, nesting, create) is the same
 // code for every type, so it lives here once instead of in every generated file.
 
+import type { FromJsonOptions, JsonValue, ToJsonOptions } from "./json-value.js";
 import type { MessageCodec } from "./message-codec.js";
 import { decodeMessage, encodeMessage } from "./message-io.js";
 import { Reader } from "./reader.js";
@@ -17,6 +18,11 @@ export type ReadFields<T> = (r: Reader, end: number) => T;
 // Reading from it yields a value with every field at zero: what `create` starts from. Reading up to
 // offset 0 never moves it, so sharing it is safe.
 const EMPTY_READER = new Reader(new Uint8Array(0));
+
+/** A generated `toJson`: the value in protobuf's canonical JSON mapping. */
+export type ToJson<T> = (value: T, options?: ToJsonOptions) => JsonValue;
+/** A generated `fromJson`: a value read from parsed JSON (JsonError on bad input). */
+export type FromJson<T> = (json: unknown, options?: FromJsonOptions) => T;
 
 /** Writes `value` with `write` as a nested message field: tag, length, fields. */
 export function writeMessageField<T>(w: Writer, tag: number, write: WriteFields<T>, value: T): void {
@@ -48,14 +54,16 @@ export function assignDefined<T extends object>(target: T, init: Partial<T> | un
 }
 
 /**
- * The companion codec of a generated struct or argument message: `write` and `read` are generated,
- * the rest derives from them. `create` defaults to reading nothing (all zero) and applying `init`;
+ * The companion codec of a generated struct or argument message: `write` and `read` (binary) and
+ * `toJson` and `fromJson` are generated, the rest derives from them. `create` defaults to reading nothing (all zero) and applying `init`;
  * unions and wrapped values, whose zero is not "no fields", pass their own.
  */
 export function messageCodec<T>(
   typeName: string,
   write: WriteFields<T>,
   read: ReadFields<T>,
+  toJson: ToJson<T>,
+  fromJson: FromJson<T>,
   create: (init?: Partial<T>) => T = (init) =>
     assignDefined(read(EMPTY_READER, 0) as T & object, init as Partial<T & object>),
 ): MessageCodec<T> {
@@ -68,5 +76,7 @@ export function messageCodec<T>(
     read,
     writeField: (w, tag, value) => writeMessageField(w, tag, write, value),
     readField: (r, end) => readMessageField(r, end, read),
+    toJson,
+    fromJson,
   };
 }

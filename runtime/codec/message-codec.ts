@@ -1,14 +1,16 @@
 // The contract between generated codecs and everything that moves bytes.
 
+import type { JsonCodec } from "./json-value.js";
 import type { Reader } from "./reader.js";
 import type { Writer } from "./writer.js";
 
 /**
  * Encodes and decodes one message type (a struct, union, error, method arguments, or a wrapped
  * result/stream element) in protobuf's binary format. Generated companions implement it without
- * reflection (runtime/codec/codec-factory.ts builds one from a generated `write` and `read`). `decode` never trusts its input: malformed bytes raise a `DecodeError`, never hang.
+ * reflection (runtime/codec/codec-factory.ts builds one from a generated `write` and `read`); as a
+ * JsonCodec it also converts to and from protobuf's canonical JSON mapping. `decode` never trusts its input: malformed bytes raise a `DecodeError`, never hang.
  */
-export interface MessageCodec<T> {
+export interface MessageCodec<T> extends JsonCodec<T> {
   /** Fully-qualified protobuf message name, e.g. `shop.orders.Order`. */
   readonly typeName: string;
   /** Serializes `value` to a new byte array. */

@@ -50,6 +50,8 @@ const NodeCodec: MessageCodec<Node> = messageCodec<Node>(
     }
     return m;
   },
+  () => ({}),
+  () => ({ blob: EMPTY_BYTES }),
 );
 
 function blob(seed: number, n = 12): Uint8Array {

@@ -303,6 +303,8 @@ describe("runtime Writer and Reader", () => {
         if (m.fail) throw new TypeError("refused");
       },
       () => ({ fail: false }),
+      () => ({}),
+      () => ({ fail: false }),
     );
     assert.throws(() => codec.encode({ fail: true }), /cannot encode test\.Big: refused/);
     const bytes = codec.encode({ fail: false });

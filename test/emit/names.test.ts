@@ -94,7 +94,9 @@ describe("names generated code must not trip over", () => {
       { kind: "toString_", value: { x: 3 } },
     ])
       assert.deepStrictEqual(m.Choice.decode(m.Choice.encode(value)), value);
-    assert.deepEqual(m.Mode, { valueOf_: 0, hasOwnProperty_: 1, __proto___: 2 });
+    const { toJson, fromJson, ...values } = m.Mode;
+    assert.deepEqual(values, { valueOf_: 0, hasOwnProperty_: 1, __proto___: 2 });
+    assert.equal(fromJson(toJson(2)), 2);
   });
 
   it("gives a module exporting nothing named `then`, and an error without fields", () => {

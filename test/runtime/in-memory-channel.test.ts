@@ -40,6 +40,8 @@ function jsonCodec<T>(typeName: string, check: (v: any) => boolean = () => true)
     read: () => ({}) as T,
     writeField: () => {},
     readField: () => ({}) as T,
+    toJson: (v) => v as never,
+    fromJson: (json) => json as T,
   };
   return { codec, counts };
 }
@@ -58,6 +60,12 @@ function errorClass() {
     }
     static decode(b: Uint8Array): Oops {
       return new Oops(JSON.parse(text.decode(b)).reason, "");
+    }
+    static toJson(e: Oops): { reason: string } {
+      return { reason: e.reason };
+    }
+    static fromJson(json: unknown): Oops {
+      return new Oops((json as { reason: string }).reason, "");
     }
   };
 }

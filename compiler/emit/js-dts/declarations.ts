@@ -243,6 +243,9 @@ class DeclarationWriter {
     if (ts.isObjectLiteralExpression(node)) {
       const inner = `${indent}\t`;
       const props = node.properties.map((p) => {
+        // A method (an enum's JSON functions) is declared as TypeScript does: a readonly function type.
+        if (ts.isMethodDeclaration(p))
+          return `${inner}readonly ${p.name.getText(this.sourceFile)}: ${this.typeParameters(p.typeParameters)}(${this.parameters(p.parameters)}) => ${this.required(p.type, p)};`;
         if (!ts.isPropertyAssignment(p))
           throw unsupported(
             ts,

@@ -2,21 +2,30 @@
 // Money and other types shared by every shop service.
 
 import {
+	type FromJsonOptions,
+	type JsonObject,
+	type JsonValue,
 	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
 	Status,
+	type ToJsonOptions,
 	type Writer,
 	decodeMessage,
 	encodeMessage,
+	enumNumberFromJson,
+	int64FromJson,
+	int64ToJson,
 	messageCodec,
 	nextTag,
 	readInt32,
 	readInt64,
+	readJsonFields,
 	readMessageField,
 	readString,
 	skipField,
+	stringFromJson,
 	writeInt32,
 	writeInt64,
 	writeMessageField,
@@ -29,9 +38,29 @@ export const Currency = {
 	EUR: 1,
 	USD: 2,
 	GBP: 3,
+	/** Protobuf JSON of a `Currency`: its name, or its number when this schema has no name for it. */
+	toJson(v: Currency, _options?: ToJsonOptions): JsonValue {
+		switch (v) {
+			case 0: return "CURRENCY_UNKNOWN";
+			case 1: return "EUR";
+			case 2: return "USD";
+			case 3: return "GBP";
+			default: return v;
+		}
+	},
+	/** Reads a `Currency` from protobuf JSON: a value name (`.proto` or IDL spelling) or an int32. */
+	fromJson(json: unknown, _options?: FromJsonOptions): Currency {
+		switch (json) {
+			case "CURRENCY_UNKNOWN": return 0;
+			case "EUR": return 1;
+			case "USD": return 2;
+			case "GBP": return 3;
+			default: return enumNumberFromJson("shop.common.Currency", json);
+		}
+	},
 } as const;
 /** A value of `Currency`; other numbers come from a newer schema and are kept as they are. */
-export type Currency = (typeof Currency)[keyof typeof Currency] | (number & {});
+export type Currency = 0 | 1 | 2 | 3 | (number & {});
 
 /** An amount of money in minor units (cents), exact to the last unit. */
 export interface Money {
@@ -55,6 +84,24 @@ export const Money: MessageCodec<Money> = messageCodec<Money>(
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.currency !== 0) j.currency = Currency.toJson(m.currency);
+		if (defaults || m.units !== 0n) j.units = int64ToJson(m.units);
+		return j;
+	},
+	(json, options) => {
+		const m: Money = { currency: 0, units: 0n };
+		readJsonFields("shop.common.Money", json, options, (k, v) => {
+			switch (k) {
+				case "currency": m.currency = Currency.fromJson(v, options); return true;
+				case "units": m.units = int64FromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
@@ -97,6 +144,26 @@ export class NotFound extends RpcError {
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	}
+
+	static toJson(m: NotFound, options?: ToJsonOptions): JsonValue {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.kind !== "") j.kind = m.kind;
+		if (defaults || m.id !== "") j.id = m.id;
+		return j;
+	}
+
+	static fromJson(json: unknown, options?: FromJsonOptions): NotFound {
+		const m = new NotFound();
+		readJsonFields("shop.common.NotFound", json, options, (k, v) => {
+			switch (k) {
+				case "kind": m.kind = stringFromJson(v); return true;
+				case "id": m.id = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	}
 }

@@ -6,13 +6,20 @@ import {
 	type CallContext,
 	type CallOptions,
 	type Channel,
+	type FromJsonOptions,
+	type JsonObject,
+	type JsonValue,
 	type MessageCodec,
+	type ToJsonOptions,
+	enumNumberFromJson,
 	messageCodec,
 	nextTag,
 	readInt32,
+	readJsonFields,
 	readString,
 	serverStreamMethod,
 	skipField,
+	stringFromJson,
 	unaryMethod,
 	writeInt32,
 	writeString,
@@ -26,9 +33,29 @@ export const ServingStatus = {
 	NOT_SERVING: 2,
 	/** Only from `watch`: the server has no service of that name (`check` fails with NOT_FOUND instead). */
 	SERVICE_UNKNOWN: 3,
+	/** Protobuf JSON of a `ServingStatus`: its name, or its number when this schema has no name for it. */
+	toJson(v: ServingStatus, _options?: ToJsonOptions): JsonValue {
+		switch (v) {
+			case 0: return "UNKNOWN";
+			case 1: return "SERVING";
+			case 2: return "NOT_SERVING";
+			case 3: return "SERVICE_UNKNOWN";
+			default: return v;
+		}
+	},
+	/** Reads a `ServingStatus` from protobuf JSON: a value name (`.proto` or IDL spelling) or an int32. */
+	fromJson(json: unknown, _options?: FromJsonOptions): ServingStatus {
+		switch (json) {
+			case "UNKNOWN": return 0;
+			case "SERVING": return 1;
+			case "NOT_SERVING": return 2;
+			case "SERVICE_UNKNOWN": return 3;
+			default: return enumNumberFromJson("rpcgen.health.ServingStatus", json);
+		}
+	},
 } as const;
 /** A value of `ServingStatus`; other numbers come from a newer schema and are kept as they are. */
-export type ServingStatus = (typeof ServingStatus)[keyof typeof ServingStatus] | (number & {});
+export type ServingStatus = 0 | 1 | 2 | 3 | (number & {});
 
 /** A service's status. */
 export interface HealthCheckResponse {
@@ -48,6 +75,22 @@ export const HealthCheckResponse: MessageCodec<HealthCheckResponse> = messageCod
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.status !== 0) j.status = ServingStatus.toJson(m.status);
+		return j;
+	},
+	(json, options) => {
+		const m: HealthCheckResponse = { status: 0 };
+		readJsonFields("rpcgen.health.HealthCheckResponse", json, options, (k, v) => {
+			switch (k) {
+				case "status": m.status = ServingStatus.fromJson(v, options); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
@@ -71,6 +114,22 @@ export const Health_check_Args: MessageCodec<Health_check_Args> = messageCodec<H
 		}
 		return m;
 	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.service !== "") j.service = m.service;
+		return j;
+	},
+	(json, options) => {
+		const m: Health_check_Args = { service: "" };
+		readJsonFields("rpcgen.health.Health_check_Args", json, options, (k, v) => {
+			switch (k) {
+				case "service": m.service = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
+		return m;
+	},
 );
 
 /** Arguments of `Health.watch`, as one message. */
@@ -90,6 +149,22 @@ export const Health_watch_Args: MessageCodec<Health_watch_Args> = messageCodec<H
 				default: skipField(r, t, end);
 			}
 		}
+		return m;
+	},
+	(m, options) => {
+		const defaults = options?.emitDefaultValues === true;
+		const j: JsonObject = {};
+		if (defaults || m.service !== "") j.service = m.service;
+		return j;
+	},
+	(json, options) => {
+		const m: Health_watch_Args = { service: "" };
+		readJsonFields("rpcgen.health.Health_watch_Args", json, options, (k, v) => {
+			switch (k) {
+				case "service": m.service = stringFromJson(v); return true;
+				default: return false;
+			}
+		});
 		return m;
 	},
 );
