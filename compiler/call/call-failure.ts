@@ -1,8 +1,8 @@
 // How `rpcgen call` reports a failed call on stderr: the status code's name and the message, then, for an
 // error the method declares, its IDL name and fields as JSON, and any metadata the server attached.
 
-import { type ErrorModel, errorToJson } from "./json-values.js";
 import type { LoadedMethod } from "./load-service.js";
+import type { JsonOptions } from "./runtime-types.js";
 
 /**
  * The report of `error` (what the call rejected with), or undefined when it is not an RpcError of the
@@ -12,14 +12,14 @@ export function describeCallFailure(
   error: unknown,
   loaded: LoadedMethod,
   compact: boolean,
+  json: JsonOptions,
 ): string | undefined {
-  const { runtime, descriptor, method } = loaded;
+  const { runtime, descriptor } = loaded;
   if (!(error instanceof runtime.RpcError)) return undefined;
   const lines = [`error: ${runtime.statusName(error.code)}: ${error.message}`];
   const declared = descriptor.errors.find((e) => error instanceof e);
   if (declared !== undefined) {
-    const model = method.throws.find((e) => e.fullName === declared.typeName);
-    const fields = errorToJson(declared, model satisfies ErrorModel | undefined, error);
+    const fields = declared.toJson(error, json);
     lines.push(`${declared.typeName} ${JSON.stringify(fields, null, compact ? 0 : 2)}`);
   }
   const metadata = Object.entries(error.metadata);

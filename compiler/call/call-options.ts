@@ -11,6 +11,8 @@ export interface CallCliOptions {
   readonly metadata: string[];
   readonly timeout?: string;
   readonly compact?: boolean;
+  readonly emitDefaults?: boolean;
+  readonly ignoreUnknownFields?: boolean;
   readonly tls?: boolean;
   readonly cacert?: string;
   readonly cert?: string;

@@ -2,7 +2,6 @@
 // unless compact), stream messages as JSON lines as they arrive. Request messages are converted from
 // JSON before they are sent; a bad one cancels the call and is reported as a usage error.
 
-import { messageFromJson, messageToJson } from "./json-values.js";
 import type { LoadedMethod } from "./load-service.js";
 import {
   BadRequestError,
@@ -10,13 +9,15 @@ import {
   readRequestLines,
   readSingleRequest,
 } from "./request-source.js";
-import type { CallOptionsLike, ChannelLike, CompanionLike } from "./runtime-types.js";
+import type { CallOptionsLike, ChannelLike, CompanionLike, JsonOptions } from "./runtime-types.js";
 
 /** What a call needs besides the method and channel. */
 export interface CallRun {
   readonly source: RequestSource;
   readonly options: CallOptionsLike;
   readonly compact: boolean;
+  /** Passed to the companions' toJson and fromJson. */
+  readonly json: JsonOptions;
   readonly stdin: NodeJS.ReadableStream;
   readonly write: (text: string) => void;
 }
@@ -27,19 +28,19 @@ export interface CallRun {
  */
 export async function runCall(loaded: LoadedMethod, channel: ChannelLike, run: CallRun): Promise<void> {
   const { descriptor } = loaded;
+  const { requestCodec, responseCodec } = descriptor;
+  const indent = run.compact ? 0 : 2;
   const printResult = (value: unknown): void =>
-    run.write(
-      `${JSON.stringify(messageToJson(descriptor.responseCodec, value), null, run.compact ? 0 : 2)}\n`,
-    );
+    run.write(`${JSON.stringify(responseCodec.toJson(value, run.json), null, indent)}\n`);
   const printLine = (value: unknown): void =>
-    run.write(`${JSON.stringify(messageToJson(descriptor.responseCodec, value))}\n`);
+    run.write(`${JSON.stringify(responseCodec.toJson(value, run.json))}\n`);
 
   switch (descriptor.kind) {
     case "unary":
     case "oneway":
     case "serverStream": {
       const json = await readSingleRequest(run.source, run.stdin);
-      const request = convert(descriptor.requestCodec, json, "request");
+      const request = convert(requestCodec, json, run.json, "request");
       if (descriptor.kind === "unary") printResult(await channel.unary(descriptor, request, run.options));
       else if (descriptor.kind === "oneway") await channel.oneway(descriptor, request, run.options);
       else
@@ -56,7 +57,7 @@ export async function runCall(loaded: LoadedMethod, channel: ChannelLike, run: C
         try {
           let n = 0;
           for await (const json of readRequestLines(run.source, run.stdin))
-            yield convert(descriptor.requestCodec, json, `request ${++n}`);
+            yield convert(requestCodec, json, run.json, `request ${++n}`);
         } catch (error) {
           if (error instanceof BadRequestError) bad = error;
           throw error;
@@ -75,10 +76,10 @@ export async function runCall(loaded: LoadedMethod, channel: ChannelLike, run: C
   }
 }
 
-function convert(codec: CompanionLike, json: unknown, what: string): unknown {
+function convert(codec: CompanionLike, json: unknown, options: JsonOptions, what: string): unknown {
   try {
-    return messageFromJson(codec, json);
+    return codec.fromJson(json, options);
   } catch (error) {
-    throw new BadRequestError(`${what} is not a ${codec.typeName}: ${(error as Error).message}`);
+    throw new BadRequestError(`${what} does not fit ${codec.typeName}: ${(error as Error).message}`);
   }
 }

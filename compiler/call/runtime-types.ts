@@ -2,12 +2,17 @@
 // shape: the runtime and the generated modules are loaded at call time from URLs, so the compiler's
 // build never includes the runtime's sources.
 
-/** A message companion (MessageCodec), with the JSON functions generated companions carry. */
+/** Options of the generated `toJson` and `fromJson` (ToJsonOptions, FromJsonOptions), both at once. */
+export interface JsonOptions {
+  readonly emitDefaultValues?: boolean;
+  readonly ignoreUnknownFields?: boolean;
+}
+
+/** A message companion (MessageCodec) with its JSON functions (protobuf's canonical JSON mapping). */
 export interface CompanionLike {
   readonly typeName: string;
-  create(init?: unknown): unknown;
-  toJson?(value: unknown, options?: object): unknown;
-  fromJson?(json: unknown, options?: object): unknown;
+  toJson(value: unknown, options?: JsonOptions): unknown;
+  fromJson(json: unknown, options?: JsonOptions): unknown;
 }
 
 /** A generated error class (ErrorType): its companion statics, and `instanceof`. */

@@ -62,6 +62,8 @@ export function registerCall(program: Command, context: CommandContext): void {
     )
     .option("--timeout <duration>", "deadline of the call: milliseconds (500) or 250ms, 5s, 2m")
     .option("--compact", "print results as one line of JSON")
+    .option("--emit-defaults", 'also print fields that hold their zero value (0, "", false, [], {})')
+    .option("--ignore-unknown-fields", "skip request fields and enum names the schema does not know")
     .option("--tls", "speak TLS, trusting Node's root certificates unless --cacert is given")
     .option("--cacert <file>", "trust the server certificate's authority in this PEM file (implies --tls)")
     .option("--cert <file>", "client certificate, PEM, for mutual TLS (with --key; implies --tls)")
@@ -114,6 +116,10 @@ async function callCommand(
     return CallExit.usage;
   }
 
+  const json = {
+    emitDefaultValues: options.emitDefaults === true,
+    ignoreUnknownFields: options.ignoreUnknownFields === true,
+  };
   let channel: ReturnType<typeof loaded.runtime.connect>;
   try {
     channel = loaded.runtime.connect(target, settings.connect);
@@ -125,13 +131,14 @@ async function callCommand(
       source,
       options: settings.call,
       compact: options.compact === true,
+      json,
       stdin: io.stdin ?? process.stdin,
       write: io.stdout,
     });
     return CallExit.ok;
   } catch (error) {
     if (error instanceof BadRequestError) return usage(error.message);
-    const report = describeCallFailure(error, loaded, options.compact === true);
+    const report = describeCallFailure(error, loaded, options.compact === true, json);
     if (report === undefined) throw error;
     io.stderr(report);
     return CallExit.failed;

@@ -65,6 +65,18 @@ describe("rpcgen call (child processes)", function () {
     assert.equal(order.id, "o-1");
     assert.deepEqual(order.labels, { gift: "yes" });
     assert.equal(order.createdAtMs, String(2n ** 60n), "i64 travels as a JSON string");
+    assert.equal(order.status, "PAID", "enums by name");
+    assert.equal(order.legacyTag, undefined, "zero values are left out");
+
+    const defaults = await rpcgen([
+      "call",
+      target,
+      "shop.orders.OrderService/getOrder",
+      '{"id":"o-1"}',
+      ...IDL,
+      "--emit-defaults",
+    ]);
+    assert.equal(JSON.parse(defaults.stdout).legacyTag, "", "--emit-defaults writes them");
 
     // Through a cluster channel (static://), and the grpcurl spelling of the method path.
     const compact = await rpcgen([
@@ -82,12 +94,22 @@ describe("rpcgen call (child processes)", function () {
   });
 
   it("prints a server stream as JSON lines", async () => {
-    const run = await rpcgen(["call", target, "shop.orders.OrderService/watch", '{"filter":{}}', ...IDL]);
+    const run = await rpcgen([
+      "call",
+      target,
+      "shop.orders.OrderService/watch",
+      '{"filter":{"statuses":["SHIPPED"]}}',
+      ...IDL,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trimEnd().split("\n");
     assert.deepEqual(
       lines.map((l) => JSON.parse(l).orderId),
       ["o-1", "o-2", "o-3"],
+    );
+    assert.ok(
+      lines.every((l) => JSON.parse(l).status === "SHIPPED"),
+      "the request's enum by name arrived",
     );
   });
 
@@ -172,6 +194,10 @@ describe("rpcgen call (child processes)", function () {
     const json = await rpcgen(["call", target, "shop.orders.OrderService/getOrder", '{"id":', ...IDL]);
     assert.equal(json.code, 2);
     assert.match(json.stderr, /^error: request is not JSON: /);
+
+    const typed = await rpcgen(["call", target, "shop.orders.OrderService/getOrder", '{"id":3}', ...IDL]);
+    assert.equal(typed.code, 2);
+    assert.match(typed.stderr, /^error: request does not fit shop\.orders\.OrderService_getOrder_Args: id: /);
 
     const line = await rpcgen(
       ["call", target, "shop.orders.OrderService/upload", ...IDL],
