@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { makeTestPki, type TestPki } from "../security/fixtures/pki.js";
 
 const SOURCE = ["--conditions=rpcgen-source", "--import", "tsx"];
 const IDL = ["-I", "idl-examples/shop"];
@@ -33,6 +34,31 @@ function rpcgen(args: readonly string[], input = ""): Promise<Run> {
   });
 }
 
+/** Starts the fixture server; resolves with it and its `127.0.0.1:<port>` (rejects if it exits first). */
+async function startServer(
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ server: ChildProcessWithoutNullStreams; target: string }> {
+  const server = spawn(process.execPath, [...SOURCE, "test/cli/fixtures/orders-server.ts"], {
+    env: { ...process.env, ...env },
+  });
+  let stderr = "";
+  server.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.stdout.once("data", (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10)));
+    server.once("exit", (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
+  });
+  return { server, target: `127.0.0.1:${port}` };
+}
+
+/** Stops a fixture server and waits for it to go. */
+async function stopServer(server: ChildProcessWithoutNullStreams | undefined): Promise<void> {
+  if (server === undefined || server.exitCode !== null) return;
+  server.kill();
+  await once(server, "exit");
+}
+
 describe("rpcgen call (child processes)", function () {
   this.timeout(120_000);
   let server: ChildProcessWithoutNullStreams;
@@ -41,19 +67,11 @@ describe("rpcgen call (child processes)", function () {
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "rpcgen-call-test-"));
-    server = spawn(process.execPath, [...SOURCE, "test/cli/fixtures/orders-server.ts"]);
-    server.stderr.pipe(process.stderr);
-    const [first] = (await once(server.stdout, "data")) as [Buffer];
-    const port = Number.parseInt(first.toString(), 10);
-    assert.ok(port > 0, `the server printed no port: ${first.toString()}`);
-    target = `127.0.0.1:${port}`;
+    ({ server, target } = await startServer());
   });
 
   after(async () => {
-    if (server !== undefined && server.exitCode === null) {
-      server.kill();
-      await once(server, "exit");
-    }
+    await stopServer(server);
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -233,6 +251,41 @@ describe("rpcgen call (child processes)", function () {
     ]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^error: UNAVAILABLE: /);
+  });
+});
+
+describe("rpcgen call over mutual TLS", function () {
+  this.timeout(120_000);
+  let pki: TestPki;
+  let server: ChildProcessWithoutNullStreams;
+  let target: string;
+
+  before(async () => {
+    pki = makeTestPki();
+    ({ server, target } = await startServer({ TLS_DIR: pki.dir }));
+  });
+
+  after(async () => {
+    await stopServer(server);
+    pki?.remove();
+  });
+
+  it("calls with --cacert, --cert and --key, and fails UNAVAILABLE without the client certificate", async () => {
+    const file = (name: string) => path.join(pki.dir, name);
+    const echo = (...options: string[]) =>
+      rpcgen(["call", target, "shop.orders.OrderService/getOrder", '{"id":"echo"}', ...IDL, ...options]);
+    const trust = ["--cacert", file("ca.pem"), "--servername", "localhost"];
+    const run = await echo(...trust, "--cert", file("alice.pem"), "--key", file("alice.key"));
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).labels.client, "alice", "the server saw alice's certificate");
+
+    const anonymous = await echo(...trust);
+    assert.equal(anonymous.code, 1);
+    assert.match(anonymous.stderr, /^error: UNAVAILABLE: .*client certificate required/);
+
+    const half = await echo("--cert", file("alice.pem"));
+    assert.equal(half.code, 2);
+    assert.match(half.stderr, /--cert and --key go together/);
   });
 });
 
