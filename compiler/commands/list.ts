@@ -1,8 +1,8 @@
 // `rpcgen list <inputs...> [-I dir]... [--json]`: the services of the schemas and their methods'
-// signatures (kind, parameters, result, declared errors), for finding what `rpcgen call` can call.
+// signatures (kind, parameters, result, declared errors), for finding what `rpcgen call` can call. The
+// listing code is imported when the command runs, so `compile` never loads it.
 
 import type { Command } from "commander";
-import { listingJson, renderListing, servicesOf } from "../call/method-signatures.js";
 import { runFrontEnd } from "../driver.js";
 import { addInputOptions, type Format, printDiagnostics } from "./check.js";
 import { type CommandContext, ExitCode } from "./io.js";
@@ -19,8 +19,9 @@ export function registerList(program: Command, context: CommandContext): void {
         "after",
         "\nExit status: 0 listed, 1 errors in the input (printed to stderr), 2 bad usage.\n\nExamples:\n  rpcgen list idl-examples\n  rpcgen list api/orders.rpc -I vendor/schemas --json\n",
       ),
-  ).action((inputs: string[], options: { include: string[]; format: Format; json?: boolean }) => {
+  ).action(async (inputs: string[], options: { include: string[]; format: Format; json?: boolean }) => {
     const { io } = context;
+    const { listingJson, renderListing, servicesOf } = await import("../call/method-signatures.js");
     const result = runFrontEnd({ inputs, includeDirs: options.include, cwd: io.cwd });
     // stdout is for the listing: diagnostics (errors, or warnings alongside a listing) go to stderr.
     const status = printDiagnostics(result.diagnostics, result.sources, options.format, {

@@ -1,8 +1,12 @@
 // The tools' heavy dependencies load only for the tool that needs them: `rpcgen check` and `compile
-// --target ts` never load vscode-languageserver (the language server) or ts-morph (js+dts).
+// --target ts` never load vscode-languageserver (the language server) or ts-morph (js+dts), nor the
+// code of `rpcgen call`/`list` and the runtime it loads.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 
 /** The CommonJS modules a fresh process has loaded after running the CLI with `args` in process. */
 function loadedAfter(args: string[]): string[] {
@@ -27,6 +31,37 @@ function loadedAfter(args: string[]): string[] {
   return loaded.filter((file) => /vscode-languageserver|ts-morph/.test(file));
 }
 
+// A module resolve hook, registered after tsx's so it sees the URLs tsx resolves to, that reports the
+// ES modules of `rpcgen call`/`list` and the runtime's entry on stderr.
+const REPORT_HOOKS = `export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  if (/\\/compiler\\/call\\/|\\/runtime\\/(dist\\/)?index\\.[jt]s$/.test(resolved.url)) process.stderr.write("LOADED " + resolved.url + "\\n");
+  return resolved;
+}`;
+const REGISTER = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(REPORT_HOOKS)}`)});`;
+
+/** The ES modules of call/list and the runtime that running the CLI with `args` resolves. */
+function esmLoadedAfter(args: string[]): string[] {
+  const run = spawnSync(
+    process.execPath,
+    [
+      "--conditions=rpcgen-source",
+      "--import",
+      "tsx",
+      "--import",
+      `data:text/javascript,${encodeURIComponent(REGISTER)}`,
+      "compiler/cli.ts",
+      ...args,
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  return run.stderr
+    .split("\n")
+    .filter((line) => line.startsWith("LOADED "))
+    .map((line) => line.slice("LOADED ".length));
+}
+
 describe("lazy tool dependencies", () => {
   it("check and compile --target ts load neither the language server nor ts-morph", () => {
     assert.deepEqual(loadedAfter(["check", "idl-examples"]), []);
@@ -40,5 +75,20 @@ describe("lazy tool dependencies", () => {
       loaded.join(),
     );
     assert.ok(!loaded.some((f) => f.includes("vscode-languageserver")), loaded.join());
+  });
+
+  it("compile loads neither the code of rpcgen call and list nor the runtime; list loads no runtime", () => {
+    const out = mkdtempSync(path.join(tmpdir(), "rpcgen-lazy-"));
+    try {
+      assert.deepEqual(esmLoadedAfter(["compile", "idl-examples", "--out", out]), []);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    const list = esmLoadedAfter(["list", "idl-examples"]);
+    assert.ok(
+      list.some((url) => url.endsWith("/compiler/call/method-signatures.ts")),
+      list.join(),
+    );
+    assert.ok(!list.some((url) => url.includes("/runtime/")), list.join());
   });
 });
