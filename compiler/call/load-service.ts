@@ -12,6 +12,7 @@ import { didYouMean } from "../check/did-you-mean.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { runFrontEnd } from "../driver.js";
 import { emitFile } from "../emit/index.js";
+import { JsDtsUnavailableError } from "../emit/js-dts/index.js";
 import type { FileModel, MethodModel, SchemaModel, ServiceModel } from "../model.js";
 import { servicesOf } from "./method-signatures.js";
 import type { MethodLike, RuntimeModule, ServiceLike } from "./runtime-types.js";
@@ -25,14 +26,15 @@ export interface LoadedMethod {
   readonly runtime: RuntimeModule;
 }
 
-/** Why no method was loaded: schema diagnostics, or a method path that names nothing. */
+/** Why no method was loaded: schema diagnostics, or a message saying what else went wrong. */
 export type LoadFailure =
   | {
       readonly kind: "diagnostics";
       readonly diagnostics: readonly Diagnostic[];
       readonly sources: ReadonlyMap<string, string>;
     }
-  | { readonly kind: "unknown"; readonly message: string };
+  /** The path names no method, or the schemas cannot be loaded as code here (ts-morph missing). */
+  | { readonly kind: "problem"; readonly message: string };
 
 /** Where the schemas are and which method to load. */
 export interface LoadRequest {
@@ -54,11 +56,17 @@ export async function loadMethod(request: LoadRequest): Promise<LoadedMethod | L
   if (front.model === undefined)
     return { kind: "diagnostics", diagnostics: front.diagnostics, sources: front.sources };
   const found = findMethod(front.model, request.methodPath);
-  if ("message" in found) return { kind: "unknown", message: found.message };
+  if ("message" in found) return { kind: "problem", message: found.message };
 
   const url = runtimeUrl();
   const runtime = (await import(url)) as RuntimeModule;
-  const module = await importGenerated(front.model, found.service.file, url);
+  let module: Record<string, unknown>;
+  try {
+    module = await importGenerated(front.model, found.service.file, url);
+  } catch (error) {
+    if (!(error instanceof JsDtsUnavailableError)) throw error;
+    return { kind: "problem", message: `cannot compile the schemas to call them: ${error.message}` };
+  }
   const descriptor = (module[found.service.tsName] as ServiceLike | undefined)?.methods.find(
     (m) => m.path === found.method.path,
   );

@@ -109,7 +109,7 @@ async function callCommand(
   const inputs = options.include;
   const includeDirs = inputs.filter((p) => isDirectory(path.resolve(io.cwd, p)));
   const loaded = await loadMethod({ inputs, includeDirs, cwd: io.cwd, methodPath });
-  if (loaded.kind === "unknown") return usage(loaded.message);
+  if (loaded.kind === "problem") return usage(loaded.message);
   if (loaded.kind === "diagnostics") {
     const { renderHuman } = await import("../diagnostics/render-human.js");
     io.stderr(renderHuman(loaded.diagnostics, loaded.sources, { color: false }));
