@@ -39,13 +39,14 @@ export function parseTimeout(text: string): number | string {
 
 /** `--metadata k=v` entries as a record; a key given twice keeps its last value. */
 export function parseMetadata(entries: readonly string[]): Record<string, string> | string {
-  const metadata: Record<string, string> = {};
+  // Through a Map, so a key such as `__proto__` is an ordinary key of the record.
+  const metadata = new Map<string, string>();
   for (const entry of entries) {
     const eq = entry.indexOf("=");
     if (eq <= 0) return `--metadata \`${entry}\`: expected key=value`;
-    metadata[entry.slice(0, eq).trim().toLowerCase()] = entry.slice(eq + 1);
+    metadata.set(entry.slice(0, eq).trim().toLowerCase(), entry.slice(eq + 1));
   }
-  return metadata;
+  return Object.fromEntries(metadata);
 }
 
 /** The settings the options ask for, or a message saying what is wrong with them. */
