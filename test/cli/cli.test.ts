@@ -132,7 +132,7 @@ describe("rpcgen CLI (in process)", () => {
     assert.equal(frob.stdout, "");
     assert.match(
       frob.stderr,
-      /^error: there is no command `frob`; the commands are `check`, `compile`, `fmt`, `compat`, `lsp`, `help`\n$/,
+      /^error: there is no command `frob`; the commands are `check`, `compile`, `fmt`, `compat`, `list`, `call`, `lsp`, `help`\n$/,
     );
     const typo = await rpcgen(["help", "compiel"]);
     assert.equal(typo.code, 2);
