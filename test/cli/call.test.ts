@@ -34,7 +34,10 @@ function rpcgen(args: readonly string[], input = ""): Promise<Run> {
   });
 }
 
-/** Starts the fixture server; resolves with it and its `127.0.0.1:<port>` (rejects if it exits first). */
+/**
+ * Starts the fixture server; resolves with it and its target, `127.0.0.1:<port>` or `unix:<path>` with
+ * SOCKET in `env` (rejects if it exits first).
+ */
 async function startServer(
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ server: ChildProcessWithoutNullStreams; target: string }> {
@@ -45,11 +48,11 @@ async function startServer(
   server.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.stdout.once("data", (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10)));
+  const bound = await new Promise<string>((resolve, reject) => {
+    server.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
     server.once("exit", (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
   });
-  return { server, target: `127.0.0.1:${port}` };
+  return { server, target: env.SOCKET === undefined ? `127.0.0.1:${bound}` : `unix:${bound}` };
 }
 
 /** Stops a fixture server and waits for it to go. */
@@ -109,6 +112,23 @@ describe("rpcgen call (child processes)", function () {
     assert.equal(compact.code, 0, compact.stderr);
     assert.equal(compact.stdout.split("\n").length, 2, "one line and the final newline");
     assert.deepEqual(JSON.parse(compact.stdout), order);
+  });
+
+  it("calls a server on a Unix socket", async () => {
+    const unix = await startServer({ SOCKET: path.join(dir, "orders.sock") });
+    try {
+      const run = await rpcgen([
+        "call",
+        unix.target,
+        "shop.orders.OrderService/getOrder",
+        '{"id":"o-1"}',
+        ...IDL,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(JSON.parse(run.stdout).id, "o-1");
+    } finally {
+      await stopServer(unix.server);
+    }
   });
 
   it("prints a server stream as JSON lines", async () => {
