@@ -87,8 +87,15 @@ export class Server implements ConnectionHost {
     for (const method of service.methods) {
       let chain: ServerNext | undefined;
       if (interceptors.length > 0) {
-        const terminal = ((call) =>
-          Promise.resolve(method.invoke(handlers, call.request as never, call.ctx))) as ServerNext;
+        // A handler that throws instead of rejecting is a failed call to the interceptors too (their
+        // access-log line, span end), not an exception that skips them.
+        const terminal = ((call) => {
+          try {
+            return Promise.resolve(method.invoke(handlers, call.request as never, call.ctx));
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        }) as ServerNext;
         chain = chainInterceptors(interceptors, terminal);
       }
       this.routes.set(method.path, { method, handlers, chain, scoped: this.options.callScope });

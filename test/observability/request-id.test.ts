@@ -145,4 +145,25 @@ describe("request ids", function () {
     assert.ok(lines[1]!.fields.err instanceof RpcError);
     await channel.close();
   });
+
+  it("the access log sees a handler that throws instead of rejecting", async () => {
+    const { logger, lines } = recordingLogger();
+    const channel = new InMemoryChannel({
+      server: { logger: silentLogger, interceptors: [accessLogInterceptor({ logger })] },
+    }).add(EchoService, {
+      ...echoHandlers().handlers,
+      echo() {
+        throw new RpcError(Status.NOT_FOUND, "gone");
+      },
+    });
+    await assert.rejects(
+      channel.unary(echoMethod, { text: "a" }),
+      (e: RpcError) => e.code === Status.NOT_FOUND,
+    );
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.fields.status]),
+      [["warn", "NOT_FOUND"]],
+    );
+    await channel.close();
+  });
 });
