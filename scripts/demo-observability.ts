@@ -46,11 +46,16 @@ const registry = new Registry();
 rpcMetrics({ registry });
 const metrics = await serveMetrics({ registry, port: 9464 });
 
-// Access-log lines as JSON on stderr (a pino logger would do the same).
-const info: LogFn = (obj: object | string, msg?: string) =>
-  void process.stderr.write(`${JSON.stringify(typeof obj === "string" ? { msg: obj } : { ...obj, msg })}\n`);
+// Access-log lines as JSON on stderr, as a pino logger writes them (a failed call's `err` as its message).
+const jsonLine =
+  (level: string): LogFn =>
+  (obj: object | string, msg?: string) => {
+    const fields = typeof obj === "string" ? { msg: obj } : { level, ...obj, msg };
+    process.stderr.write(`${JSON.stringify(fields, (k, v) => (k === "err" ? String(v) : v))}\n`);
+  };
+const logger = { ...stderrLogger, info: jsonLine("info"), warn: jsonLine("warn") };
 const server = new Server({
-  interceptors: [accessLogInterceptor({ logger: { ...stderrLogger, info } }), tracingServerInterceptor()],
+  interceptors: [accessLogInterceptor({ logger }), tracingServerInterceptor()],
 });
 
 const orders = new Map([["o-1", Order.create({ id: "o-1", status: 1, createdAtMs: 1_764_000_000_000n })]]);
