@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { createServer, type Server as NetServer, type Socket } from "node:net";
-import { connect, RpcError, Server, Status, silentLogger } from "@rpcgen/runtime";
+import { connect, InMemoryChannel, RpcError, Server, Status, silentLogger } from "@rpcgen/runtime";
 import { Money, NotFound } from "../../generated/shop/common/money.js";
 import {
   type Item,
@@ -207,6 +207,17 @@ describe("runtime: the JSON encoding, negotiated per connection", function () {
     } finally {
       await json.close();
       await new Promise((resolve) => old.close(resolve));
+    }
+  });
+
+  it("negotiates JSON through the in-memory channel (a server and a client over an in-process pair)", async () => {
+    const channel = new InMemoryChannel({ client: { encoding: "json" } }).add(OrderService, handlers);
+    try {
+      const client = new OrderServiceClient(channel);
+      assert.deepStrictEqual(await client.getOrder("o-1"), ORDER);
+      await assert.rejects(client.getOrder("o-9"), NotFound);
+    } finally {
+      await channel.close();
     }
   });
 
