@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { fromBinary, fromJson, toJson } from "@bufbuild/protobuf";
 import { emitProto } from "../compiler/emit/proto.js";
 import { compileSchema, emitDataModule, ROOT } from "../test/codec/support/schema.js";
-import { closeClock, formatRate, keep, measure } from "./codecs/measure.js";
+import { closeClock, formatRate, keep, measureRounds } from "./codecs/measure.js";
 import { matrixValues } from "./codecs/values.js";
 
 const { values: args } = parseArgs({
@@ -118,14 +118,7 @@ function report(list: readonly Cell[], rates: Map<string, number[][]>): void {
 async function main(): Promise<void> {
   const { ours, es } = await load();
   const list = cells(ours, es);
-  for (const cell of list) for (const fn of cell.run) measure(fn, 50); // warm every path up
-  const rates = new Map<string, number[][]>(list.map((c) => [c.name, LIBS.map(() => [])]));
-  // Rounds interleave libraries and cells, so a noisy moment on a shared machine hits all of them.
-  for (let round = 0; round < Number(args.rounds); round++) {
-    for (const cell of list) {
-      for (const [i, fn] of cell.run.entries()) rates.get(cell.name)![i]!.push(measure(fn, Number(args.ms)));
-    }
-  }
+  const rates = measureRounds(list, Number(args.rounds), Number(args.ms));
   closeClock();
   report(list, rates);
   if (keep() === Symbol.for("never")) console.log(keep());

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { isAbsolute, join } from "node:path";
 import fc from "fast-check";
 import protobuf from "protobufjs";
 import { assertNever } from "../../compiler/ast.js";
 import { jsonName } from "../../compiler/emit/json-codec.js";
-import type { TypeModel } from "../../compiler/model.js";
+import type { MapKeyScalar, TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "../codec/support/arbitrary.js";
 import {
   type GeneratedSchema,
@@ -13,38 +12,41 @@ import {
   removeGenerated,
 } from "../codec/support/schema.js";
 import { protobufjsCanRepresent } from "../wire/canonical.js";
+import { loadReflectionRoot } from "../wire/reflection-root.js";
 
 // protobufjs's JSON conversion (`toObject` with `json: true`, `fromObject`), on the `.proto` files
 // rpcgen emits, loaded keeping the declared field names: its objects differ from canonical JSON only in
 // their keys (declared names, not json_name) and in 64-bit map keys (hashes), which `canonical` maps.
 const TO_JSON = { longs: String, enums: String, bytes: String, json: true } as const;
 
-/** protobufjs's `toObject` result as canonical JSON: json_name keys, 64-bit map keys as decimal strings. */
-function canonical(type: TypeModel, v: any): unknown {
+/** How `rekey` renames: the key a field is read under, the key it is written under, and map keys. */
+interface Keys {
+  readonly from: (name: string) => string;
+  readonly to: (name: string) => string;
+  readonly mapKey: (key: MapKeyScalar, k: string) => string;
+}
+
+/** `v` (JSON-like, of `type`) with every message's keys renamed by `keys`, absent and null fields dropped. */
+function rekey(type: TypeModel, v: any, keys: Keys): unknown {
   switch (type.kind) {
     case "scalar":
     case "enum":
       return v;
     case "list":
-      return (v as unknown[]).map((x) => canonical(type.element, x));
+      return (v as unknown[]).map((x) => rekey(type.element, x, keys));
     case "map": {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const wide = (type.key === "i64" || type.key === "u64") && !/^-?\d+$/.test(k);
-        const key = wide
-          ? protobuf.util.LongBits.fromHash(k)
-              .toLong(type.key === "u64")
-              .toString()
-          : k;
-        out[key] = canonical(type.value, x);
-      }
+      for (const [k, x] of Object.entries(v as Record<string, unknown>))
+        out[keys.mapKey(type.key, k)] = rekey(type.value, x, keys);
       return out;
     }
     case "message": {
       const decl = type.decl;
-      const fields = decl.kind === "union" ? decl.cases : decl.fields;
       const out: Record<string, unknown> = {};
-      for (const f of fields) if (v[f.name] != null) out[jsonName(f.name)] = canonical(f.type, v[f.name]);
+      for (const f of decl.kind === "union" ? decl.cases : decl.fields) {
+        const x = v[keys.from(f.name)];
+        if (x != null) out[keys.to(f.name)] = rekey(f.type, x, keys);
+      }
       return out;
     }
     default:
@@ -52,33 +54,20 @@ function canonical(type: TypeModel, v: any): unknown {
   }
 }
 
+/** protobufjs's `toObject` result as canonical JSON: json_name keys, 64-bit map keys (hashes) as decimal. */
+const CANONICAL: Keys = {
+  from: (name) => name,
+  to: jsonName,
+  mapKey: (key, k) =>
+    (key === "i64" || key === "u64") && !/^-?\d+$/.test(k)
+      ? protobuf.util.LongBits.fromHash(k)
+          .toLong(key === "u64")
+          .toString()
+      : k,
+};
+
 /** Canonical JSON with its keys back to the declared names, for protobufjs's `fromObject`. */
-function declaredKeys(type: TypeModel, v: any): unknown {
-  switch (type.kind) {
-    case "scalar":
-    case "enum":
-      return v;
-    case "list":
-      return (v as unknown[]).map((x) => declaredKeys(type.element, x));
-    case "map": {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = declaredKeys(type.value, x);
-      return out;
-    }
-    case "message": {
-      const decl = type.decl;
-      const fields = decl.kind === "union" ? decl.cases : decl.fields;
-      const out: Record<string, unknown> = {};
-      for (const f of fields) {
-        const x = v[jsonName(f.name)];
-        if (x !== undefined) out[f.name] = declaredKeys(f.type, x);
-      }
-      return out;
-    }
-    default:
-      return assertNever(type);
-  }
-}
+const DECLARED: Keys = { from: jsonName, to: (name) => name, mapKey: (_key, k) => k };
 
 describe("JSON mapping: protobufjs's JSON conversion on the emitted .proto", () => {
   let generated: GeneratedSchema[] = [];
@@ -88,21 +77,10 @@ describe("JSON mapping: protobufjs's JSON conversion on the emitted .proto", () 
   });
   after(() => removeGenerated(generated));
 
-  function loadRoot(g: GeneratedSchema): protobuf.Root {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(g.outDir, target));
-    root.loadSync(
-      g.protoFiles.map((p) => join(g.outDir, p)),
-      { keepCase: true },
-    );
-    root.resolveAll();
-    return root;
-  }
-
   it("toJson equals protobufjs's toObject(json: true) of the same bytes, and fromObject reads our JSON", () => {
     let checked = 0;
     for (const g of generated) {
-      const root = loadRoot(g);
+      const root = loadReflectionRoot(g);
       const arbs = new ValueArbitraries(g.modules);
       for (const def of messageDefinitions(g.schema)) {
         const codec = arbs.companion(def);
@@ -114,9 +92,11 @@ describe("JSON mapping: protobufjs's JSON conversion on the emitted .proto", () 
             const bytes = codec.encode(value);
             const ours = codec.toJson(value);
             const theirs = reflected.toObject(reflected.decode(bytes), TO_JSON);
-            assert.deepStrictEqual(ours, canonical(type, theirs), def.fullName);
+            assert.deepStrictEqual(ours, rekey(type, theirs, CANONICAL), def.fullName);
             const text = JSON.parse(JSON.stringify(ours));
-            const back = reflected.encode(reflected.fromObject(declaredKeys(type, text) as object)).finish();
+            const back = reflected
+              .encode(reflected.fromObject(rekey(type, text, DECLARED) as object))
+              .finish();
             assert.deepStrictEqual(
               JSON.stringify(codec.toJson(codec.decode(back))),
               JSON.stringify(codec.toJson(codec.fromJson(text))),

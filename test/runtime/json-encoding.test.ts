@@ -20,18 +20,9 @@ import {
 import { FrameDecoder } from "../../runtime/frames/frame-decoder.js";
 import { Encoding, FrameType, Setting } from "../../runtime/protocol/frame-types.js";
 import { decodeResponse } from "../../runtime/protocol/payloads.js";
+import { collect, from } from "../emit/support/streams.js";
 import { encodeFrames } from "./fixtures/frame-bytes.js";
 import { RawPeer } from "./fixtures/raw-peer.js";
-
-async function* from<T>(values: readonly T[]): AsyncGenerator<T> {
-  for (const v of values) yield v;
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const v of it) out.push(v);
-  return out;
-}
 
 const ORDER = Order.create({
   id: "o-1",
