@@ -177,7 +177,12 @@ describe("runtime: the JSON encoding, negotiated per connection", function () {
         if (decoder.takePreface() === undefined) return;
         while (decoder.next()) {
           if (decoder.type === FrameType.HELLO)
-            socket.write(encodeFrames((e) => (e.preface(), e.hello([], undefined))));
+            socket.write(
+              encodeFrames((e) => {
+                e.preface();
+                e.hello([], undefined);
+              }),
+            );
           else if (decoder.type === FrameType.REQUEST) requests.push(decoder.streamId);
         }
       });
