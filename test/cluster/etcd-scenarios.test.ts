@@ -57,12 +57,16 @@ describe("cluster scenarios with etcd and provider processes", function () {
   }
 
   const order = (n: number) => Order.create({ id: `o-${n}` });
+  // getOrder's contract deadline is 500 ms. These scenarios count calls lost to failover, not latency, and
+  // they start provider processes (a tsx compile each) on a shared two-core machine, which can stall the
+  // consumer for longer than that; a 5 s deadline keeps a slow machine from reading as a lost call.
+  const patient = { timeoutMs: 5000 };
 
   it("a provider SIGKILLed under a steady load of idempotent calls: zero failed calls", async () => {
     const [p0] = await startChildren(3);
     const { channel, orders } = consumer();
     await waitFor(channel, (c) => c.resolution.available === 3);
-    const load = startLoad((n) => orders.getOrder(`o-${n}`), {
+    const load = startLoad((n) => orders.getOrder(`o-${n}`, patient), {
       concurrency: 8,
       maxCalls: 6000,
       maxMs: 30_000,
@@ -86,9 +90,9 @@ describe("cluster scenarios with etcd and provider processes", function () {
     let placed = 0;
     const load = startLoad(
       async (n) => {
-        if (n % 2 === 0) await orders.getOrder(`o-${n}`);
+        if (n % 2 === 0) await orders.getOrder(`o-${n}`, patient);
         else {
-          await orders.placeOrder(order(n));
+          await orders.placeOrder(order(n), undefined, patient);
           placed++;
         }
       },
@@ -114,7 +118,7 @@ describe("cluster scenarios with etcd and provider processes", function () {
     await startChildren(2);
     const { channel, orders } = consumer();
     await waitFor(channel, (c) => c.resolution.available === 2);
-    const load = startLoad((n) => orders.getOrder(`o-${n}`), {
+    const load = startLoad((n) => orders.getOrder(`o-${n}`, patient), {
       concurrency: 4,
       maxCalls: 1_000_000,
       maxMs: 60_000,
@@ -148,7 +152,7 @@ describe("cluster scenarios with etcd and provider processes", function () {
       await first.channel.close();
       await etcd.stop();
       const { channel, orders } = consumer({ cacheFile });
-      const result = await startLoad((n) => orders.getOrder(`o-${n}`), {
+      const result = await startLoad((n) => orders.getOrder(`o-${n}`, patient), {
         concurrency: 2,
         maxCalls: 200,
         maxMs: 20_000,
@@ -168,7 +172,7 @@ describe("cluster scenarios with etcd and provider processes", function () {
     inProcess.push(await startOrderProvider({ name: "b", registry: etcd.uri }));
     const { channel, orders } = consumer();
     await waitFor(channel, (c) => c.resolution.available === 2);
-    const load = startLoad((n) => orders.getOrder(`o-${n}`), {
+    const load = startLoad((n) => orders.getOrder(`o-${n}`, patient), {
       concurrency: 4,
       maxCalls: 1_000_000,
       maxMs: 30_000,

@@ -185,7 +185,7 @@ describe("packed packages, installed as a user installs them", function () {
     assert.equal(loaded.stdout.trim(), "function");
   });
 
-  it("a service that installs only the runtime gets it alone: no dependencies, under 512 KiB", async () => {
+  it("a service that installs only the runtime gets it alone: no dependencies, under 1 MiB", async () => {
     const service = path.join(work, "service");
     mkdirSync(service, { recursive: true });
     writeFileSync(path.join(service, "package.json"), JSON.stringify({ name: "service", private: true }));
@@ -193,8 +193,9 @@ describe("packed packages, installed as a user installs them", function () {
     const modules = readdirSync(path.join(service, "node_modules")).filter((n) => !n.startsWith("."));
     assert.deepEqual(modules, ["@rpcgen"], "the runtime installed other packages");
     assert.deepEqual(readdirSync(path.join(service, "node_modules/@rpcgen")), ["runtime"]);
-    // The built runtime (JavaScript and declarations) is about 270 KiB; the bound leaves room to grow.
+    // The built runtime (JavaScript and declarations, with doc comments) is about 760 KiB with the cluster,
+    // security, resilience and observability layers; the bound catches a bundled dependency or stray files.
     const bytes = treeBytes(path.join(service, "node_modules"));
-    assert.ok(bytes < 512 * 1024, `runtime install is ${(bytes / 1024).toFixed(0)} KiB`);
+    assert.ok(bytes < 1024 * 1024, `runtime install is ${(bytes / 1024).toFixed(0)} KiB`);
   });
 });
