@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type Library, loadLibraries } from "./codecs/libraries.js";
-import { closeClock, formatRate, keep, measure, repeat } from "./codecs/measure.js";
+import { closeClock, formatRate, keep, measureRounds, repeat } from "./codecs/measure.js";
 import { matrixValues } from "./codecs/values.js";
 
 /** One measured figure: a message, an operation and one closure per library. */
@@ -102,14 +102,7 @@ async function main(): Promise<void> {
     repeat(list[0]!.run[lib]!, Number(args.repeat));
     return;
   }
-  for (const cell of list) for (const fn of cell.run) measure(fn, 50); // warm every path up
-  const rates = new Map<string, number[][]>(list.map((c) => [c.name, libs.map(() => [])]));
-  // Rounds interleave libraries and cells, so a noisy moment on a shared machine hits all of them.
-  for (let round = 0; round < Number(args.rounds); round++) {
-    for (const cell of list) {
-      for (const [i, fn] of cell.run.entries()) rates.get(cell.name)![i]!.push(measure(fn, Number(args.ms)));
-    }
-  }
+  const rates = measureRounds(list, Number(args.rounds), Number(args.ms));
   closeClock();
   report(libs, list, rates);
   if (keep() === Symbol.for("never")) console.log(keep());

@@ -48,6 +48,26 @@ export function measure(fn: () => unknown, ms: number): number {
   return ops / (used / 1e9);
 }
 
+/**
+ * Best-of-`rounds` operations per second of every closure of every cell (`ms` of CPU time each), after
+ * warming every path up. Rounds interleave cells and closures, so a noisy moment on a shared machine
+ * hits all of them. Keyed by cell name; one list of rates per closure.
+ */
+export function measureRounds(
+  cells: readonly { readonly name: string; readonly run: readonly (() => unknown)[] }[],
+  rounds: number,
+  ms: number,
+): Map<string, number[][]> {
+  for (const cell of cells) for (const fn of cell.run) measure(fn, 50);
+  const rates = new Map<string, number[][]>(cells.map((c) => [c.name, c.run.map(() => [])]));
+  for (let round = 0; round < rounds; round++) {
+    for (const cell of cells) {
+      for (const [i, fn] of cell.run.entries()) rates.get(cell.name)![i]!.push(measure(fn, ms));
+    }
+  }
+  return rates;
+}
+
 /** Calls `fn` `n` times (for profilers and instruction counters, which need no clock). */
 export function repeat(fn: () => unknown, n: number): void {
   for (let i = 0; i < n; i++) sink = fn();

@@ -2,7 +2,12 @@
 
 import { type CallCredentials, credentialsInterceptor } from "../auth/credentials.js";
 import type { Metadata } from "../call-context.js";
-import { resolveConnectionSettings } from "../connection/connection-settings.js";
+import {
+  encodingBits,
+  encodingCode,
+  type MessageEncoding,
+  resolveConnectionSettings,
+} from "../connection/connection-settings.js";
 import type { ConnectionSettings } from "../connection/frame-connection.js";
 import type { KeepaliveOptions } from "../connection/keepalive.js";
 import type { ClientInterceptor } from "../interceptors.js";
@@ -63,6 +68,12 @@ export interface ConnectOptions extends ClientPolicyOptions {
   readonly maxMetadataBytes?: number;
   /** Metadata sent once per connection in HELLO (the server sees it as `ctx.connectionMetadata`). */
   readonly metadata?: Metadata;
+  /**
+   * How message bodies travel (default `"binary"`, protobuf's encoding). `"json"` asks the server in the
+   * handshake for protobuf's canonical JSON mapping (the generated `toJson`/`fromJson`); a server that
+   * does not speak it fails the connection and its calls with UNAVAILABLE saying so.
+   */
+  readonly encoding?: MessageEncoding;
   /** Client interceptors, outermost first. */
   readonly interceptors?: readonly ClientInterceptor[];
   /**
@@ -108,7 +119,12 @@ function resolveOptions(o: ConnectOptions): ResolvedConnectOptions {
       o.credentials === undefined && (o.interceptors ?? []).length === 0
         ? []
         : [...(o.interceptors ?? []), credentialsInterceptor(o.credentials)],
-    connection: resolveConnectionSettings(o, { keepalive: CLIENT_KEEPALIVE, maxConcurrentCalls: 0 }),
+    connection: resolveConnectionSettings(o, {
+      keepalive: CLIENT_KEEPALIVE,
+      maxConcurrentCalls: 0,
+      encodings: encodingBits(["json"]),
+      messageEncoding: encodingCode(o.encoding ?? "binary"),
+    }),
   };
 }
 

@@ -25,6 +25,8 @@ export interface CallScheduler {
   submit(call: OutgoingCall): void;
   /** The call left the queue without starting (deadline, cancel). */
   unqueue(call: OutgoingCall): void;
+  /** Message bodies are JSON (`connect(target, { encoding: "json" })`), not binary protobuf. */
+  readonly json: boolean;
 }
 
 /** The same error, marked as one the server certainly never processed. */
@@ -158,7 +160,7 @@ export abstract class OutgoingCall implements CallSink, DeadlineOwner {
     this.countReceived(response.body.length);
     if (!this.answered(response.metadata)) return;
     if (response.status === Status.OK) this.complete(response.body);
-    else this.fail(errorFromResponse(this.method, response));
+    else this.fail(errorFromResponse(this.method, response, this.scheduler.json));
   }
 
   onResult(body: Uint8Array): void {

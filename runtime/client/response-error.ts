@@ -1,18 +1,24 @@
 // Turning a failed RESPONSE into the error a caller sees: the generated class of a declared error, or
 // an RpcError with the status.
 
+import { decodeJsonBody } from "../codec/json-body.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import type { ResponsePayload } from "../protocol/payloads.js";
 import { RpcError, Status } from "../status.js";
 
-/** The error for a non-OK response of `method`. Never throws. */
-export function errorFromResponse(method: MethodDescriptor, response: ResponsePayload): RpcError {
+/** The error for a non-OK response of `method` (its typed error's fields in JSON when `json`). Never throws. */
+export function errorFromResponse(
+  method: MethodDescriptor,
+  response: ResponsePayload,
+  json: boolean,
+): RpcError {
   const options = { metadata: response.metadata, unprocessed: response.unprocessed };
   if (response.typeName !== undefined) {
     for (const type of method.errors) {
       if (type.typeName !== response.typeName) continue;
       try {
-        const error = type.decode(response.body, true); // owned: a received frame's payload
+        // owned: a received frame's payload
+        const error = json ? decodeJsonBody(type, response.body) : type.decode(response.body, true);
         error.message = response.message;
         if (Object.keys(response.metadata).length > 0) {
           Object.defineProperty(error, "metadata", { value: response.metadata, enumerable: true });

@@ -5,6 +5,7 @@
 import { credentialsInterceptor } from "../auth/credentials.js";
 import type { CallOptions } from "../call-context.js";
 import type { Channel } from "../channel.js";
+import { encodeJsonBody } from "../codec/json-body.js";
 import type { ClientConnection } from "../connection/client-connection.js";
 import type {
   BidiMethod,
@@ -17,6 +18,7 @@ import type {
 import { CallQueue } from "../flow/call-queue.js";
 import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
 import { queueFull } from "../limits.js";
+import { Encoding } from "../protocol/frame-types.js";
 import { withClientPolicies } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
 import { channelDialer } from "../transport/dialers.js";
@@ -48,6 +50,8 @@ async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
 export class SocketChannel implements Channel, CallScheduler {
   /** The target given to `connect` (`127.0.0.1:7000`, `unix:///run/orders.sock`, or a dialer's name). */
   readonly target: string;
+  /** Message bodies are JSON (the `encoding: "json"` option), negotiated on every connection. */
+  readonly json: boolean;
   private readonly options: ResolvedConnectOptions;
   private readonly chain: ClientNext | undefined;
   // For calls with their own credentials on a channel without interceptors; made on first use.
@@ -61,6 +65,7 @@ export class SocketChannel implements Channel, CallScheduler {
     this.target = target;
     const dialer = channelDialer(target, options);
     this.options = resolveConnectOptions(options);
+    this.json = this.options.connection.messageEncoding === Encoding.JSON;
     this.queue = new CallQueue(this.options.maxQueuedCalls, this.options.maxQueuedBytes);
     const interceptors = withClientPolicies(this.options.interceptors, options, target);
     this.chain =
@@ -203,7 +208,8 @@ export class SocketChannel implements Channel, CallScheduler {
   ): Promise<any> {
     let body: Uint8Array;
     try {
-      body = method.requestCodec.encode(request);
+      const codec = method.requestCodec;
+      body = this.json ? encodeJsonBody(codec, request) : codec.encode(request);
     } catch (cause) {
       return Promise.reject(encodeFailure(method, cause));
     }
@@ -222,7 +228,8 @@ export class SocketChannel implements Channel, CallScheduler {
     let failure: RpcError | undefined;
     if (requests === undefined) {
       try {
-        body = method.requestCodec.encode(request);
+        const codec = method.requestCodec;
+        body = this.json ? encodeJsonBody(codec, request) : codec.encode(request);
       } catch (cause) {
         failure = encodeFailure(method, cause);
       }

@@ -2,6 +2,7 @@
 // streaming (a request stream, one result) or bidi (both).
 
 import type { CallOptions } from "../call-context.js";
+import { decodeJsonBody, encodeJsonBody } from "../codec/json-body.js";
 import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { BidiMethod, ClientStreamMethod, ServerStreamMethod } from "../descriptors.js";
@@ -94,7 +95,8 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
 
   send(value: unknown): void {
     const connection = this.connection!;
-    const body = this.method.requestCodec.encode(value);
+    const codec = this.method.requestCodec;
+    const body = this.scheduler.json ? encodeJsonBody(codec, value) : codec.encode(value);
     if (!this.fits(connection, body.length, false)) return;
     this.countSent(body.length);
     connection.message(this.id, body);
@@ -115,7 +117,9 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     this.countReceived(body.length);
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload
+      const codec = this.method.responseCodec;
+      // owned: a received frame's payload
+      value = this.scheduler.json ? decodeJsonBody(codec, body) : codec.decode(body, true);
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;
@@ -150,7 +154,9 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
     }
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload
+      const codec = this.method.responseCodec;
+      // owned: a received frame's payload
+      value = this.scheduler.json ? decodeJsonBody(codec, body) : codec.decode(body, true);
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;

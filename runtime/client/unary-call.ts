@@ -1,6 +1,7 @@
 // A unary or oneway call: one encoded request, one promise.
 
 import type { CallOptions } from "../call-context.js";
+import { decodeJsonBody } from "../codec/json-body.js";
 import type { ClientConnection } from "../connection/client-connection.js";
 import { wireTimeout } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
@@ -78,7 +79,9 @@ export class UnaryCall extends OutgoingCall {
   protected complete(body: Uint8Array): void {
     let value: unknown;
     try {
-      value = this.method.responseCodec.decode(body, true); // owned: a received frame's payload
+      const codec = this.method.responseCodec;
+      // owned: a received frame's payload
+      value = this.scheduler.json ? decodeJsonBody(codec, body) : codec.decode(body, true);
     } catch (cause) {
       this.fail(decodeFailure(this.method, cause));
       return;

@@ -7,20 +7,22 @@ import type { Metadata } from "../call-context.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { metadataTooLarge } from "../limits.js";
-import { FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
+import { Encoding, encodingBit, FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
 import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import {
   decodeHeaders,
   decodeResponse,
   decodeWindow,
   type GoAway,
+  type Hello,
   okBody,
   type ResponsePayload,
 } from "../protocol/payloads.js";
 import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
-import { type RpcError, Status, type StatusCode } from "../status.js";
+import { RpcError, Status, type StatusCode } from "../status.js";
 import type { Transport } from "../transport/transport.js";
 import { CallTable } from "./call-table.js";
+import { encodingName, encodingNames } from "./connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
 
 /** What a call registers to receive its frames. Exactly one of onResponse/onClosed ends it. */
@@ -166,7 +168,18 @@ export class ClientConnection extends FrameConnection {
     this.endSoon();
   }
 
-  protected override onOpen(): void {
+  protected override onOpen(hello: Hello): void {
+    const wanted = this.settings.messageEncoding;
+    const spoken = hello.encodings ?? encodingBit(Encoding.BINARY);
+    if ((spoken & encodingBit(wanted)) === 0) {
+      // Refused here, before any call is sent: the server would read the bodies as binary. Not worth
+      // retrying, so the channel fails its waiting calls at once (FAILED_PRECONDITION is fatal there).
+      const message =
+        `the server does not speak the ${encodingName(wanted)} encoding ` +
+        `(its handshake lists ${encodingNames(hello.encodings)}): connect with encoding "binary"`;
+      this.destroy(new RpcError(Status.FAILED_PRECONDITION, message));
+      return;
+    }
     if (this.calls.size === 0) this.hold(false);
     this.events.onReady(this);
   }

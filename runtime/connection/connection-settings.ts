@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_METADATA_ENTRIES,
   metadataProblem,
 } from "../limits.js";
+import { Encoding, type EncodingCode, encodingBit } from "../protocol/frame-types.js";
 import type { ConnectionSettings } from "./frame-connection.js";
 import type { KeepaliveOptions } from "./keepalive.js";
 
@@ -26,11 +27,53 @@ export interface ConnectionOptions {
   readonly maxMetadataBytes?: number;
 }
 
+/** A message body encoding, as options name it: protobuf's binary encoding or its canonical JSON mapping. */
+export type MessageEncoding = "binary" | "json";
+
+const ENCODING_CODES: Readonly<Record<MessageEncoding, EncodingCode>> = {
+  binary: Encoding.BINARY,
+  json: Encoding.JSON,
+};
+
+/** The protocol code of an encoding option; TypeError for an unknown name. */
+export function encodingCode(encoding: MessageEncoding): EncodingCode {
+  const code = ENCODING_CODES[encoding];
+  if (code === undefined)
+    throw new TypeError(`unknown encoding ${JSON.stringify(encoding)} (binary or json)`);
+  return code;
+}
+
+/** The names of the encodings an ENCODINGS value lists (a peer older than 1.2 sends none: binary). */
+export function encodingNames(bits: number | undefined): string {
+  if (bits === undefined) return "none, so binary only";
+  const names = (Object.keys(ENCODING_CODES) as MessageEncoding[]).filter(
+    (name) => (bits & encodingBit(ENCODING_CODES[name])) !== 0,
+  );
+  return names.length === 0 ? "none" : names.join(", ");
+}
+
+/** The option name of an encoding code, or `encoding <n>` for one this side does not know. */
+export function encodingName(code: number): string {
+  const name = (Object.keys(ENCODING_CODES) as MessageEncoding[]).find((n) => ENCODING_CODES[n] === code);
+  return name ?? `encoding ${code}`;
+}
+
+/** The ENCODINGS bits of a list of encodings; binary is always spoken. */
+export function encodingBits(encodings: readonly MessageEncoding[]): number {
+  let bits = encodingBit(Encoding.BINARY);
+  for (const e of encodings) bits |= encodingBit(encodingCode(e));
+  return bits;
+}
+
 /** The defaults that differ between the two sides. */
 export interface SideDefaults {
   readonly keepalive: KeepaliveOptions;
   /** Calls served at once (0 for no limit). */
   readonly maxConcurrentCalls: number;
+  /** ENCODINGS bits this side speaks. */
+  readonly encodings: number;
+  /** The encoding this side asks for. */
+  readonly messageEncoding: EncodingCode;
 }
 
 /** Applies defaults; throws TypeError for options that cannot work (bad metadata, a frame limit under 1024). */
@@ -53,6 +96,8 @@ export function resolveConnectionSettings(o: ConnectionOptions, side: SideDefaul
             timeoutMs: o.keepalive?.timeoutMs ?? side.keepalive.timeoutMs,
           },
     metadata: o.metadata,
+    encodings: side.encodings,
+    messageEncoding: side.messageEncoding,
     maxMetadataEntries: o.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
     maxMetadataBytes: o.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
   };

@@ -10,6 +10,8 @@ import { FrameEncoder } from "../frames/frame-encoder.js";
 import {
   DEFAULT_INITIAL_WINDOW,
   DEFAULT_MAX_FRAME_SIZE,
+  Encoding,
+  type EncodingCode,
   FLAG_ACK,
   FrameType,
   Setting,
@@ -36,6 +38,10 @@ export interface ConnectionSettings extends MetadataLimits {
   readonly keepalive: KeepaliveOptions | undefined;
   /** Metadata sent in HELLO. */
   readonly metadata: Metadata | undefined;
+  /** ENCODINGS bits of the message encodings this side speaks (binary always). */
+  readonly encodings: number;
+  /** The encoding of message bodies this side asks for (clients; a server follows its client's). */
+  readonly messageEncoding: EncodingCode;
 }
 
 const Phase = { PREFACE: 0, HELLO: 1, OPEN: 2, CLOSED: 3 } as const;
@@ -145,7 +151,11 @@ export abstract class FrameConnection implements KeepaliveHost {
     const settings: [number, number][] = [
       [Setting.MAX_FRAME_SIZE, this.settings.maxFrameSize],
       [Setting.INITIAL_WINDOW, this.settings.initialWindow],
+      [Setting.ENCODINGS, this.settings.encodings],
     ];
+    if (this.settings.messageEncoding !== Encoding.BINARY) {
+      settings.push([Setting.MESSAGE_ENCODING, this.settings.messageEncoding]);
+    }
     if (this.settings.maxConcurrentCalls > 0) {
       settings.push([Setting.MAX_CONCURRENT_CALLS, this.settings.maxConcurrentCalls]);
     }

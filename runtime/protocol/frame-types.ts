@@ -6,8 +6,11 @@ export const PREFACE_MAGIC = 0x52504347;
 export const PREFACE_LENGTH = 8;
 /** Protocol major version this runtime speaks; a peer with another major version is refused. */
 export const PROTOCOL_MAJOR = 1;
-/** Protocol minor version; differences in minor versions are compatible (1.1 added HEADERS, UNPROCESSED, CANCEL reasons). */
-export const PROTOCOL_MINOR = 1;
+/**
+ * Protocol minor version; differences in minor versions are compatible (1.1 added HEADERS, UNPROCESSED,
+ * CANCEL reasons; 1.2 the ENCODINGS and MESSAGE_ENCODING settings).
+ */
+export const PROTOCOL_MINOR = 2;
 
 /** Fixed frame header length: u32 payload length, u8 type, u8 flags, u32 stream id. */
 export const FRAME_HEADER_LENGTH = 10;
@@ -49,7 +52,27 @@ export const Setting = {
   MAX_CONCURRENT_CALLS: 2,
   /** Stream messages the sender accepts per call before granting more with WINDOW. */
   INITIAL_WINDOW: 3,
+  /** Since 1.2: the message encodings the sender speaks, a bit per `Encoding` (binary protobuf is bit 0). */
+  ENCODINGS: 4,
+  /** Since 1.2, clients: the `Encoding` of every message body on this connection (binary when absent). */
+  MESSAGE_ENCODING: 5,
 } as const;
+
+/** Message body encodings (HELLO settings ENCODINGS and MESSAGE_ENCODING). */
+export const Encoding = {
+  /** Protobuf's binary encoding: always spoken, the default. */
+  BINARY: 0,
+  /** Protobuf's canonical JSON mapping, as UTF-8 text. */
+  JSON: 1,
+} as const;
+
+/** One of the values of `Encoding`. */
+export type EncodingCode = (typeof Encoding)[keyof typeof Encoding];
+
+/** The ENCODINGS bit of `encoding`. */
+export function encodingBit(encoding: EncodingCode): number {
+  return 1 << encoding;
+}
 
 /** Protocol defaults, used when a peer does not announce a setting. */
 export const DEFAULT_MAX_FRAME_SIZE = 4 * 1024 * 1024;

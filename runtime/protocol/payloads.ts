@@ -19,6 +19,10 @@ export interface Hello {
   readonly maxFrameSize: number | undefined;
   readonly maxConcurrentCalls: number | undefined;
   readonly initialWindow: number | undefined;
+  /** ENCODINGS: a bit per encoding the peer speaks; undefined from a peer older than 1.2 (binary only). */
+  readonly encodings: number | undefined;
+  /** MESSAGE_ENCODING: the encoding a client's messages use on this connection (undefined: binary). */
+  readonly messageEncoding: number | undefined;
   readonly metadata: Metadata;
 }
 
@@ -89,16 +93,20 @@ export function decodeHello(payload: Buffer, limits?: MetadataLimits): Hello {
   let maxFrameSize: number | undefined;
   let maxConcurrentCalls: number | undefined;
   let initialWindow: number | undefined;
+  let encodings: number | undefined;
+  let messageEncoding: number | undefined;
   for (let i = 0; i < count; i++) {
     const id = r.u16("setting id");
     const value = r.u32("setting value");
     if (id === Setting.MAX_FRAME_SIZE) maxFrameSize = value;
     else if (id === Setting.MAX_CONCURRENT_CALLS) maxConcurrentCalls = value;
     else if (id === Setting.INITIAL_WINDOW) initialWindow = value;
+    else if (id === Setting.ENCODINGS) encodings = value;
+    else if (id === Setting.MESSAGE_ENCODING) messageEncoding = value;
   }
   if (maxFrameSize !== undefined && maxFrameSize < 1024) throw new ProtocolError("MAX_FRAME_SIZE below 1024");
   const metadata = r.metadata(limits);
-  return { maxFrameSize, maxConcurrentCalls, initialWindow, metadata };
+  return { maxFrameSize, maxConcurrentCalls, initialWindow, encodings, messageEncoding, metadata };
 }
 
 // What a PathCache holds before its first request: one empty Buffer for all of them.

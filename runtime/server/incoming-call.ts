@@ -4,6 +4,7 @@
 
 import type { CallContext, Metadata } from "../call-context.js";
 import { runInCallScope } from "../call-scope.js";
+import { decodeJsonBody, encodeJsonBody } from "../codec/json-body.js";
 import { armDeadline, type DeadlineOwner, deadlineFromWire } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
@@ -40,6 +41,8 @@ export interface CallHost {
   readonly initialWindow: number;
   readonly peerInitialWindow: number;
   readonly peerMaxFrameSize: number;
+  /** Message bodies on this connection are JSON (the client asked for it in its HELLO). */
+  readonly json: boolean;
   readonly writable: boolean;
   whenWritable(): Promise<void>;
   sendHeaders(id: number, headers: Metadata): void;
@@ -157,7 +160,10 @@ export class IncomingCall
     }
     let request: unknown;
     try {
-      request = method.requestCodec.decode(body, true); // owned: a received frame's payload
+      // owned: a received frame's payload
+      request = this.host.json
+        ? decodeJsonBody(method.requestCodec, body)
+        : method.requestCodec.decode(body, true);
     } catch (cause) {
       // No handler ran: the client may send the call again (after fixing it) wherever it likes.
       this.answer(
@@ -194,7 +200,9 @@ export class IncomingCall
     if (this.events !== undefined) this.events.requestBytes += body.length;
     let value: unknown;
     try {
-      value = this.route.method.requestCodec.decode(body, true); // owned: a received frame's payload
+      const codec = this.route.method.requestCodec;
+      // owned: a received frame's payload
+      value = this.host.json ? decodeJsonBody(codec, body) : codec.decode(body, true);
     } catch (cause) {
       this.end(
         Status.INVALID_ARGUMENT,
@@ -264,7 +272,8 @@ export class IncomingCall
   }
 
   send(value: unknown): void {
-    const body = this.route.method.responseCodec.encode(value);
+    const codec = this.route.method.responseCodec;
+    const body = this.host.json ? encodeJsonBody(codec, value) : codec.encode(value);
     if (!this.fits(body)) return;
     if (this.events !== undefined) this.events.responseBytes += body.length;
     if (!this.headersSent) this.sendHeaders();
@@ -333,7 +342,8 @@ export class IncomingCall
     if (this.finished) return;
     let body: Uint8Array;
     try {
-      body = this.route.method.responseCodec.encode(value);
+      const codec = this.route.method.responseCodec;
+      body = this.host.json ? encodeJsonBody(codec, value) : codec.encode(value);
     } catch (error) {
       this.fail(error);
       return;
@@ -365,7 +375,7 @@ export class IncomingCall
     for (const type of this.route.method.errors) {
       if (!(error instanceof type)) continue;
       try {
-        fields = type.encode(error);
+        fields = this.host.json ? encodeJsonBody(type, error) : type.encode(error);
       } catch (cause) {
         this.internal(cause);
         return;

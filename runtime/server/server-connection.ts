@@ -3,17 +3,19 @@
 
 import type { Metadata } from "../call-context.js";
 import { CallTable } from "../connection/call-table.js";
+import { encodingName, encodingNames } from "../connection/connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import { CallbackTimer } from "../connection/shared-timers.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
-import { FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
+import { Encoding, encodingBit, FLAG_ONEWAY, FrameType } from "../protocol/frame-types.js";
 import {
   decodeCancel,
   decodeRequest,
   decodeWindow,
+  type Hello,
   PathCache,
   type RequestHead,
 } from "../protocol/payloads.js";
@@ -49,6 +51,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
   readonly remoteIp: string | undefined;
   /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
   readonly transportInfo: TransportInfo;
+  /** True when the client asked for JSON message bodies in its HELLO (and this server speaks JSON). */
+  json = false;
   private readonly host: ConnectionHost;
   private readonly calls = new CallTable<IncomingCall>();
   private lastStreamId = 0;
@@ -174,7 +178,17 @@ export class ServerConnection extends FrameConnection implements CallHost {
     super.internalError(error);
   }
 
-  protected override onOpen(): void {
+  protected override onOpen(hello: Hello): void {
+    const wanted = hello.messageEncoding ?? Encoding.BINARY;
+    const known = wanted === Encoding.BINARY || wanted === Encoding.JSON;
+    if (!known || (this.settings.encodings & encodingBit(wanted)) === 0) {
+      // Refused before this side's HELLO, so the client's attempt fails naming the reason.
+      const reason = `this server does not speak the ${encodingName(wanted)} encoding (it speaks ${encodingNames(this.settings.encodings)})`;
+      this.sendGoAwayAndEnd(0, Status.FAILED_PRECONDITION, reason);
+      this.discardInput();
+      return;
+    }
+    this.json = wanted === Encoding.JSON;
     // Answered only now, after the client's HELLO was accepted: a HELLO this server refuses (too much
     // metadata) then fails the client's connection attempt, rather than a connection it thinks is ready.
     this.sendHello();

@@ -1,7 +1,11 @@
 // Options of `new Server(options)` and their defaults (from limits.ts).
 
 import type { Metadata } from "../call-context.js";
-import { resolveConnectionSettings } from "../connection/connection-settings.js";
+import {
+  encodingBits,
+  type MessageEncoding,
+  resolveConnectionSettings,
+} from "../connection/connection-settings.js";
 import type { ConnectionSettings } from "../connection/frame-connection.js";
 import type { KeepaliveOptions } from "../connection/keepalive.js";
 import type { ServerInterceptor } from "../interceptors.js";
@@ -14,6 +18,7 @@ import {
   SERVER_KEEPALIVE,
 } from "../limits.js";
 import { type Logger, stderrLogger } from "../logger.js";
+import { Encoding } from "../protocol/frame-types.js";
 import type { AdmissionOptions } from "../resilience/admission.js";
 
 /** Server limits and hooks. Every field is optional; docs/runtime.md lists the defaults. */
@@ -53,6 +58,12 @@ export interface ServerOptions {
   /** Metadata sent in every HELLO. */
   readonly metadata?: Metadata;
   /**
+   * Message encodings this server speaks besides binary protobuf, listed in its HELLO (default
+   * `["json"]`): a client asks for one per connection (`connect(target, { encoding: "json" })`); `[]`
+   * makes the server refuse such clients with a GOAWAY saying so.
+   */
+  readonly encodings?: readonly MessageEncoding[];
+  /**
    * Run each handler in its call's scope (default true), so calls it makes inherit its deadline and
    * cancellation and interceptors find its context (docs/observability.md); `false` saves its cost.
    */
@@ -89,6 +100,8 @@ export function resolveServerOptions(options: ServerOptions | undefined): Resolv
     connection: resolveConnectionSettings(o, {
       keepalive: SERVER_KEEPALIVE,
       maxConcurrentCalls: o.maxConcurrentCallsPerConnection ?? DEFAULT_MAX_CONCURRENT_CALLS,
+      encodings: encodingBits(o.encodings ?? ["json"]),
+      messageEncoding: Encoding.BINARY,
     }),
   };
 }

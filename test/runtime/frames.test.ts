@@ -39,6 +39,8 @@ function encodeSample(): Buffer {
       [1, 65536],
       [2, 100],
       [3, 8],
+      [4, 3],
+      [5, 1],
       [77, 1],
     ],
     { client: "test" },
@@ -107,6 +109,8 @@ describe("runtime frames", () => {
       maxFrameSize: 65536,
       maxConcurrentCalls: 100,
       initialWindow: 8,
+      encodings: 3,
+      messageEncoding: 1,
       metadata: { client: "test" },
     });
     const req = decodeRequest(f[1]!.payload);

@@ -70,12 +70,12 @@ describe("runtime protocol 1.1 on the wire", function () {
     await server.close({ graceMs: 100 });
   });
 
-  it("announces minor version 1 in its preface", async () => {
+  it("announces minor version 2 in its preface", async () => {
     peer = new RawPeer(port);
     peer.write(clientHandshake());
     await receivedUntil(peer, (frames) => frames.length > 0);
     assert.equal(Buffer.concat(peer.received)[5], PROTOCOL_MINOR);
-    assert.equal(PROTOCOL_MINOR, 1);
+    assert.equal(PROTOCOL_MINOR, 2);
   });
 
   it("sends HEADERS before the RESPONSE, whose metadata block holds the trailers", async () => {

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { isAbsolute, join } from "node:path";
 import fc from "fast-check";
-import protobuf from "protobufjs";
 import type { TypeModel } from "../../compiler/model.js";
 import { ValueArbitraries } from "../codec/support/arbitrary.js";
 import {
@@ -17,6 +15,7 @@ import {
   TO_OBJECT,
   toProtobufjsObject,
 } from "./canonical.js";
+import { loadReflectionRoot } from "./reflection-root.js";
 
 // protobufjs reflection (a library we did not write) loads the `.proto` files rpcgen emits and must
 // agree with our codecs on every example type, in both directions.
@@ -29,21 +28,10 @@ describe("wire compatibility: protobufjs reflection on the emitted .proto", () =
     generated = await generateTestSchemas("pbjs-reflection");
   });
 
-  function loadRoot(g: GeneratedSchema): protobuf.Root {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(g.outDir, target));
-    root.loadSync(
-      g.protoFiles.map((p) => join(g.outDir, p)),
-      { keepCase: true },
-    );
-    root.resolveAll();
-    return root;
-  }
-
   it("decodes what our codecs encode, field for field", () => {
     let checked = 0;
     for (const g of generated) {
-      const root = loadRoot(g);
+      const root = loadReflectionRoot(g);
       // Unknown enum numbers are covered by the round-trip tests; protobufjs reflection keeps them too.
       const arbs = new ValueArbitraries(g.modules, { unknownEnums: true });
       for (const def of messageDefinitions(g.schema)) {
@@ -69,7 +57,7 @@ describe("wire compatibility: protobufjs reflection on the emitted .proto", () =
 
   it("encodes what our codecs decode to the same value", () => {
     for (const g of generated) {
-      const root = loadRoot(g);
+      const root = loadReflectionRoot(g);
       const arbs = new ValueArbitraries(g.modules);
       for (const def of messageDefinitions(g.schema)) {
         const codec = arbs.companion(def);
@@ -90,7 +78,7 @@ describe("wire compatibility: protobufjs reflection on the emitted .proto", () =
 
   it("agrees on method argument and result messages", () => {
     const g = generated[0]!;
-    const root = loadRoot(g);
+    const root = loadReflectionRoot(g);
     const kv = g.modules.get("kv/kv.rpc")!;
     const put = { key: "k", value: new Uint8Array([1, 2]), expectedVersion: 0n };
     const decoded = root.lookupType("kv.KeyValue_put_Args").decode(kv.KeyValue_put_Args.encode(put)) as any;

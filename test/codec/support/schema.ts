@@ -75,10 +75,18 @@ export interface GeneratedSchema {
   readonly modules: Map<string, Record<string, any>>;
 }
 
-/** The example schemas (idl-examples/) and the shapes fixture, compiled, emitted and imported. */
-export async function generateTestSchemas(name: string): Promise<GeneratedSchema[]> {
+/** The example schemas (idl-examples/) and the shapes fixture. */
+export const TEST_SCHEMA_ROOTS: readonly string[] = [
+  join(ROOT, "idl-examples"),
+  join(ROOT, "test/codec/fixtures/shapes"),
+];
+
+/** The schemas under `sets` (by default TEST_SCHEMA_ROOTS), each compiled, emitted and imported. */
+export async function generateTestSchemas(
+  name: string,
+  sets: readonly string[] = TEST_SCHEMA_ROOTS,
+): Promise<GeneratedSchema[]> {
   const out = tempOutDir(name);
-  const sets = [join(ROOT, "idl-examples"), join(ROOT, "test/codec/fixtures/shapes")];
   const result: GeneratedSchema[] = [];
   for (const [i, root] of sets.entries()) {
     const schema = compileSchema(root);
