@@ -42,6 +42,27 @@ export async function observeCall<R>(
   return observeStream(value as AsyncIterable<unknown>, ended, onMessage) as R;
 }
 
+/**
+ * The request a call sends, with `onMessage` run for each message a client-streaming or bidi request
+ * stream yields (the request itself for other kinds, or when there is no `onMessage`).
+ */
+export function observeRequests<R>(
+  method: MethodDescriptor,
+  request: R,
+  onMessage: (() => void) | undefined,
+): R {
+  if (onMessage === undefined || (method.kind !== "clientStream" && method.kind !== "bidi")) return request;
+  return countMessages(request as AsyncIterable<unknown>, onMessage) as R;
+}
+
+// Closing the wrapper (the reader stops early) closes the source too: `for await` returns it.
+async function* countMessages(source: AsyncIterable<unknown>, onMessage: () => void): AsyncIterable<unknown> {
+  for await (const message of source) {
+    onMessage();
+    yield message;
+  }
+}
+
 async function* observeStream(
   source: AsyncIterable<unknown>,
   ended: (outcome: CallOutcome) => void,

@@ -15,7 +15,7 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
-import { observeCall } from "../call-outcome.js";
+import { observeCall, observeRequests } from "../call-outcome.js";
 import { currentCallContext } from "../call-scope.js";
 import { type ContextKey, contextKey } from "../call-values.js";
 import type { ClientInterceptor, ClientNext, ServerInterceptor, ServerNext } from "../interceptors.js";
@@ -26,7 +26,7 @@ import { endSpan, methodAttributes, peerAttributes } from "./span-attributes.js"
 export interface TracingOptions {
   /** Where spans go (default: the globally registered provider, looked up at each call). */
   readonly tracerProvider?: TracerProvider;
-  /** Add an event per response message (`rpc.message.type`, `rpc.message.id`); default true. */
+  /** Add an event per stream message, either way (`rpc.message.type`, `rpc.message.id`); default true. */
   readonly messageEvents?: boolean;
 }
 
@@ -73,7 +73,8 @@ export function tracingClientInterceptor(options: TracingOptions = {}): ClientIn
     const carrier: Record<string, string> = {};
     propagation.inject(trace.setSpan(parent, span), carrier, metadataSetter);
     const metadata = { ...call.options.metadata, ...carrier };
-    const result = next({ ...call, options: { ...call.options, metadata } });
+    const request = observeRequests(call.method, call.request, messageCounter(span, "SENT", events));
+    const result = next({ ...call, request, options: { ...call.options, metadata } });
     return observeCall(
       call.method,
       result,
@@ -100,7 +101,9 @@ export function tracingServerInterceptor(options: TracingOptions = {}): ServerIn
     };
     const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER, attributes }, parent);
     ctx.values.set(serverSpanKey, span);
-    const result = context.with(trace.setSpan(parent, span), next, undefined, call);
+    const request = observeRequests(call.method, call.request, messageCounter(span, "RECEIVED", events));
+    const traced = request === call.request ? call : { ...call, request };
+    const result = context.with(trace.setSpan(parent, span), next, undefined, traced);
     return observeCall(
       call.method,
       result,

@@ -14,7 +14,14 @@ import {
   silentLogger,
 } from "@rpcgen/runtime";
 import { tracingClientInterceptor, tracingServerInterceptor } from "@rpcgen/runtime/opentelemetry";
-import { countToMethod, EchoService, echoHandlers, echoMethod } from "../runtime/fixtures/echo-service.js";
+import {
+  chatMethod,
+  countToMethod,
+  EchoService,
+  echoHandlers,
+  echoMethod,
+  sumMethod,
+} from "../runtime/fixtures/echo-service.js";
 import { installSdk, type SpanData } from "./support/otel-sdk.js";
 
 const SERVER = fileURLToPath(new URL("./support/traced-server.ts", import.meta.url));
@@ -156,8 +163,48 @@ describe("opentelemetry tracing", function () {
       const client = one(spans, CLIENT_KIND);
       const server = one(spans, SERVER_KIND);
       assert.equal(server.parentSpanId, client.spanId);
-      assert.deepEqual(client.events, ["message", "message", "message"]);
-      assert.deepEqual(server.events, ["message", "message", "message"]);
+      assert.deepEqual(client.messages, ["RECEIVED#1", "RECEIVED#2", "RECEIVED#3"]);
+      assert.deepEqual(server.messages, ["SENT#1", "SENT#2", "SENT#3"]);
+      await channel.close();
+    });
+
+    it("request streams get an event per message too: sent on the client, received on the server", async () => {
+      const channel = new InMemoryChannel({
+        server: { logger: silentLogger, interceptors: [tracingServerInterceptor()] },
+        client: { interceptors: [tracingClientInterceptor()] },
+      }).add(EchoService, echoHandlers().handlers);
+      async function* numbers() {
+        yield* [{ n: 1 }, { n: 2 }, { n: 3 }];
+      }
+      assert.deepEqual(await channel.clientStream(sumMethod, numbers()), { total: 6 });
+      async function* lines() {
+        yield* [{ text: "a" }, { text: "b" }];
+      }
+      const replies: string[] = [];
+      for await (const { text } of channel.bidi(chatMethod, lines())) replies.push(text);
+      assert.deepEqual(replies, ["A", "B"]);
+      while (sdk.spans().length < 4) await new Promise((resolve) => setImmediate(resolve));
+      const spans = sdk.spans();
+      const of = (kind: number, name: string) =>
+        one(
+          spans.filter((s) => s.name === name),
+          kind,
+        );
+      assert.deepEqual(of(CLIENT_KIND, "test.Echo/sum").messages, ["SENT#1", "SENT#2", "SENT#3"]);
+      assert.deepEqual(of(SERVER_KIND, "test.Echo/sum").messages, ["RECEIVED#1", "RECEIVED#2", "RECEIVED#3"]);
+      // Both directions of a bidi call, each numbered from 1; their interleaving is the scheduler's.
+      assert.deepEqual(of(CLIENT_KIND, "test.Echo/chat").messages.sort(), [
+        "RECEIVED#1",
+        "RECEIVED#2",
+        "SENT#1",
+        "SENT#2",
+      ]);
+      assert.deepEqual(of(SERVER_KIND, "test.Echo/chat").messages.sort(), [
+        "RECEIVED#1",
+        "RECEIVED#2",
+        "SENT#1",
+        "SENT#2",
+      ]);
       await channel.close();
     });
 

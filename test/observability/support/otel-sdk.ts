@@ -23,6 +23,8 @@ export interface SpanData {
   readonly status: number;
   readonly attributes: Record<string, unknown>;
   readonly events: string[];
+  /** The `message` events as `TYPE#id` (`SENT#1`), in the order they were added. */
+  readonly messages: string[];
 }
 
 function spanData(span: ReadableSpan): SpanData {
@@ -35,6 +37,9 @@ function spanData(span: ReadableSpan): SpanData {
     status: span.status.code,
     attributes: { ...span.attributes },
     events: span.events.map((e) => e.name),
+    messages: span.events
+      .filter((e) => e.name === "message")
+      .map((e) => `${e.attributes?.["rpc.message.type"]}#${e.attributes?.["rpc.message.id"]}`),
   };
 }
 
