@@ -41,6 +41,8 @@ export interface ClientCall<M extends MethodDescriptor = MethodDescriptor> {
   /** The argument message, or the AsyncIterable of requests for client-streaming and bidi methods. */
   readonly request: RequestOf<M>;
   readonly options: CallOptions;
+  /** The target of the channel the call was made on, as given to `connect` (`127.0.0.1:7000`, `etcd://...`). */
+  readonly target?: string;
 }
 
 /**

@@ -120,13 +120,13 @@ export class SocketChannel implements Channel, CallScheduler {
 
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
     const chain = this.chainFor(options);
-    if (chain !== undefined) return chain({ method, request, options: options ?? {} });
+    if (chain !== undefined) return chain({ method, request, options: options ?? {}, target: this.target });
     return this.startUnary(method, request, options);
   }
 
   oneway<Req>(method: OnewayMethod<Req>, request: Req, options?: CallOptions): Promise<void> {
     const chain = this.chainFor(options);
-    if (chain !== undefined) return chain({ method, request, options: options ?? {} });
+    if (chain !== undefined) return chain({ method, request, options: options ?? {}, target: this.target });
     return this.startUnary(method, request, options);
   }
 
@@ -136,7 +136,8 @@ export class SocketChannel implements Channel, CallScheduler {
     options?: CallOptions,
   ): AsyncIterable<Res> {
     const chain = this.chainFor(options);
-    if (chain !== undefined) return awaitIterable(chain({ method, request, options: options ?? {} }));
+    if (chain !== undefined)
+      return awaitIterable(chain({ method, request, options: options ?? {}, target: this.target }));
     return this.startStream(method, request, undefined, options).inbox as AsyncIterable<Res>;
   }
 
@@ -146,7 +147,8 @@ export class SocketChannel implements Channel, CallScheduler {
     options?: CallOptions,
   ): Promise<Res> {
     const chain = this.chainFor(options);
-    if (chain !== undefined) return chain({ method, request: requests, options: options ?? {} });
+    if (chain !== undefined)
+      return chain({ method, request: requests, options: options ?? {}, target: this.target });
     return this.startStream(method, undefined, requests, options).promise!;
   }
 
@@ -157,7 +159,7 @@ export class SocketChannel implements Channel, CallScheduler {
   ): AsyncIterable<Res> {
     const chain = this.chainFor(options);
     if (chain !== undefined)
-      return awaitIterable(chain({ method, request: requests, options: options ?? {} }));
+      return awaitIterable(chain({ method, request: requests, options: options ?? {}, target: this.target }));
     return this.startStream(method, undefined, requests, options).inbox as AsyncIterable<Res>;
   }
 

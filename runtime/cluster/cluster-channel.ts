@@ -193,12 +193,14 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   }
 
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
-    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
+    if (this.chain !== undefined)
+      return this.chain({ method, request, options: options ?? {}, target: this.target });
     return this.startUnary(method, request, options);
   }
 
   oneway<Req>(method: OnewayMethod<Req>, request: Req, options?: CallOptions): Promise<void> {
-    if (this.chain !== undefined) return this.chain({ method, request, options: options ?? {} });
+    if (this.chain !== undefined)
+      return this.chain({ method, request, options: options ?? {}, target: this.target });
     return this.startUnary(method, request, options);
   }
 
@@ -208,7 +210,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     options?: CallOptions,
   ): AsyncIterable<Res> {
     if (this.chain !== undefined)
-      return awaitIterable(this.chain({ method, request, options: options ?? {} }));
+      return awaitIterable(this.chain({ method, request, options: options ?? {}, target: this.target }));
     return this.startServerStream(method, request, options);
   }
 
@@ -217,7 +219,8 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     requests: AsyncIterable<Req>,
     options?: CallOptions,
   ): Promise<Res> {
-    if (this.chain !== undefined) return this.chain({ method, request: requests, options: options ?? {} });
+    if (this.chain !== undefined)
+      return this.chain({ method, request: requests, options: options ?? {}, target: this.target });
     return this.startClientStream(method, requests, options);
   }
 
@@ -227,7 +230,9 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     options?: CallOptions,
   ): AsyncIterable<Res> {
     if (this.chain !== undefined) {
-      return awaitIterable(this.chain({ method, request: requests, options: options ?? {} }));
+      return awaitIterable(
+        this.chain({ method, request: requests, options: options ?? {}, target: this.target }),
+      );
     }
     return this.startBidi(method, requests, options);
   }

@@ -26,6 +26,22 @@ export function peerAttributes(peer: string): Attributes {
   return { "network.peer.address": host, "network.peer.port": port };
 }
 
+/**
+ * The server a client span calls, from its channel's target: `server.address` and `server.port` of a
+ * `host:port` target, `server.address` (the path) of a Unix socket, and for the URI of a cluster
+ * (`etcd://`, `static://`, `dns://`) `rpcgen.target`, since the endpoint is picked below the interceptor.
+ */
+export function serverAttributes(target: string | undefined): Attributes {
+  if (target === undefined) return {};
+  if (target.startsWith("tcp://")) return serverAttributes(target.slice("tcp://".length));
+  if (target.startsWith("unix:")) return { "server.address": target.replace(/^unix:(\/\/)?/, "") };
+  if (target.includes("://")) return { "rpcgen.target": target };
+  const colon = target.lastIndexOf(":");
+  const port = Number(target.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port)) return { "server.address": target };
+  return { "server.address": target.slice(0, colon).replace(/^\[(.*)\]$/, "$1"), "server.port": port };
+}
+
 /** Records how the call ended on `span` (status attribute, error status and exception) and ends it. */
 export function endSpan(span: Span, outcome: CallOutcome): void {
   span.setAttribute("rpc.response.status_code", statusName(outcome.status));

@@ -20,7 +20,7 @@ import { currentCallContext } from "../call-scope.js";
 import { type ContextKey, contextKey } from "../call-values.js";
 import type { ClientInterceptor, ClientNext, ServerInterceptor, ServerNext } from "../interceptors.js";
 import { metadataGetter, metadataSetter } from "./metadata-carrier.js";
-import { endSpan, methodAttributes, peerAttributes } from "./span-attributes.js";
+import { endSpan, methodAttributes, peerAttributes, serverAttributes } from "./span-attributes.js";
 
 /** Options of the tracing interceptors. */
 export interface TracingOptions {
@@ -67,7 +67,7 @@ export function tracingClientInterceptor(options: TracingOptions = {}): ClientIn
     const parent = parentContext();
     const span = tracer.startSpan(
       path,
-      { kind: SpanKind.CLIENT, attributes: methodAttributes(path) },
+      { kind: SpanKind.CLIENT, attributes: { ...methodAttributes(path), ...serverAttributes(call.target) } },
       parent,
     );
     const carrier: Record<string, string> = {};

@@ -122,6 +122,10 @@ describe("opentelemetry tracing", function () {
       assert.equal(middleServer.parentSpanId, client.spanId);
       assert.equal(middleClient.parentSpanId, middleServer.spanId);
       assert.equal(backServer.parentSpanId, middleClient.spanId);
+      assert.equal(client.attributes["server.address"], "127.0.0.1");
+      assert.equal(client.attributes["server.port"], middle.port);
+      assert.equal(middleClient.attributes["server.address"], "127.0.0.1");
+      assert.equal(typeof middleClient.attributes["server.port"], "number");
       assert.equal(middleServer.attributes["network.peer.address"], "127.0.0.1");
       assert.equal(typeof middleServer.attributes["network.peer.port"], "number");
       assert.equal(middleServer.attributes["rpcgen.request_id"], backServer.attributes["rpcgen.request_id"]);
