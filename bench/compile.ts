@@ -166,6 +166,8 @@ try {
     es: path.join(work, "out-es"),
     tsProto: path.join(work, "out-ts-proto"),
     rpcgenJs: path.join(work, "out-rpcgen-js"),
+    rpcgenNoJson: path.join(work, "out-rpcgen-no-json"),
+    rpcgenJsNoJson: path.join(work, "out-rpcgen-js-no-json"),
     esJs: path.join(work, "out-es-js"),
   };
 
@@ -174,7 +176,7 @@ try {
       .map((l) => l.toFixed(1))
       .join(" ")}`,
   );
-  const rpcgenArgs = (out: string, target: string) => [
+  const rpcgenArgs = (out: string, target: string, ...more: string[]) => [
     process.execPath,
     path.join(ROOT, "compiler/bin/rpcgen.js"),
     "compile",
@@ -183,12 +185,26 @@ try {
     out,
     "--target",
     target,
+    ...more,
   ];
   const rpcgen = generate("rpcgen compile", outs.rpcgen, rpcgenArgs(outs.rpcgen, "ts"), RUNS);
   const rpcgenJs = generate(
     "rpcgen --target js+dts",
     outs.rpcgenJs,
     rpcgenArgs(outs.rpcgenJs, "js+dts"),
+    RUNS,
+    true,
+  );
+  const rpcgenNoJson = generate(
+    "rpcgen --no-json",
+    outs.rpcgenNoJson,
+    rpcgenArgs(outs.rpcgenNoJson, "ts", "--no-json"),
+    RUNS,
+  );
+  const rpcgenJsNoJson = generate(
+    "rpcgen js+dts --no-json",
+    outs.rpcgenJsNoJson,
+    rpcgenArgs(outs.rpcgenJsNoJson, "js+dts", "--no-json"),
     RUNS,
     true,
   );
@@ -213,7 +229,7 @@ try {
   );
 
   console.log("\ncompile (wall best / median of runs, CPU best, output size: .ts, or .js + .d.ts)");
-  for (const r of [rpcgen, es, tsProto, rpcgenJs, esJs]) {
+  for (const r of [rpcgen, es, tsProto, rpcgenJs, esJs, rpcgenNoJson, rpcgenJsNoJson]) {
     console.log(
       `  ${r.name.padEnd(24)} ${s(r.bestWall).padStart(8)} / ${s(r.medianWall).padStart(8)}   cpu ${s(r.bestCpu).padStart(8)}   ${mb(r.size.bytes).padStart(9)} in ${r.size.files} files`,
     );
@@ -226,6 +242,9 @@ try {
   );
   console.log(`  output size rpcgen / protoc-gen-es: ${ratio(rpcgen.size.bytes, es.size.bytes)}`);
   console.log(
+    `  --no-json: output size rpcgen / protoc-gen-es ${ratio(rpcgenNoJson.size.bytes, es.size.bytes)} (ts), ${ratio(rpcgenJsNoJson.size.bytes, esJs.size.bytes)} (js+dts)`,
+  );
+  console.log(
     `  js+dts: protoc-gen-es / rpcgen: wall ${ratio(esJs.bestWall, rpcgenJs.bestWall)}, cpu ${ratio(esJs.bestCpu, rpcgenJs.bestCpu)}; size rpcgen / protoc-gen-es ${ratio(rpcgenJs.size.bytes, esJs.size.bytes)}`,
   );
 
@@ -236,6 +255,8 @@ try {
     ["ts-proto", typecheck(outs.tsProto)],
     ["rpcgen .d.ts", typecheck(outs.rpcgenJs)],
     ["es .d.ts", typecheck(outs.esJs)],
+    ["rpcgen no-json", typecheck(outs.rpcgenNoJson)],
+    ["rpcgen no-json .d.ts", typecheck(outs.rpcgenJsNoJson)],
   ] as const;
   for (const [name, run] of checks) {
     const outcome = run.timedOut
@@ -250,6 +271,8 @@ try {
   for (const [label, a, b] of [
     ["ts", ours, theirs],
     ["js+dts", oursJs, theirsJs],
+    ["ts --no-json", checks[5][1], theirs],
+    ["js+dts --no-json", checks[6][1], theirsJs],
   ] as const) {
     if (a.timedOut || b.timedOut) continue;
     console.log(

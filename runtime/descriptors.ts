@@ -14,7 +14,7 @@ export type MethodKind = "unary" | "serverStream" | "clientStream" | "bidi" | "o
  * encoded by the server and rebuilt as the same class on the client (in binary or, on a JSON
  * connection, as JSON).
  */
-export interface ErrorType<E extends RpcError = RpcError> extends JsonCodec<E> {
+export interface ErrorType<E extends RpcError = RpcError> extends Partial<JsonCodec<E>> {
   /** Fully-qualified IDL name, e.g. `shop.orders.OutOfStock`; sent on the wire to identify it. */
   readonly typeName: string;
   /** Encodes the error's fields. */

@@ -97,7 +97,7 @@ export {
   type JsonValue,
   type ToJsonOptions,
 } from "./codec/json-value.js";
-export type { AnyMessageCodec, MessageCodec } from "./codec/message-codec.js";
+export type { AnyMessageCodec, JsonMessageCodec, MessageCodec } from "./codec/message-codec.js";
 export { decodeMessage, encodeFailure, encodeMessage } from "./codec/message-io.js";
 export { readBytes } from "./codec/read-bytes.js";
 export { Reader } from "./codec/reader.js";

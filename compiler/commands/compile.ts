@@ -1,5 +1,5 @@
 // `rpcgen compile <inputs...> --out <dir> [-I dir]... [--emit ts,proto] [--target ts|js+dts]
-// [--runtime-import <specifier>] [--watch]`: check, then write one generated file per `.rpc` file (two
+// [--runtime-import <specifier>] [--no-json] [--watch]`: check, then write one generated file per `.rpc` file (two
 // for js+dts), only when there are no errors, and prune the files an earlier run generated that this one
 // did not. With --watch, keep doing so after every change (watch/watch-session.ts).
 
@@ -26,6 +26,8 @@ export interface CompileOptions {
   readonly emit: string;
   readonly target: CodeTarget;
   readonly runtimeImport: string;
+  /** False with --no-json. */
+  readonly json: boolean;
   readonly watch?: boolean;
   readonly debounce: string;
 }
@@ -51,6 +53,10 @@ export function registerCompile(program: Command, context: CommandContext): void
         "--runtime-import <specifier>",
         "module specifier generated code imports the runtime from",
         DEFAULT_RUNTIME_IMPORT,
+      )
+      .option(
+        "--no-json",
+        "leave out the generated toJson/fromJson (about half the output; binary encoding only)",
       )
       .option("-w, --watch", "compile, then compile again whenever a .rpc file changes (Ctrl-C stops)")
       .option("--debounce <ms>", "with --watch: wait this long after a change for more changes", "10"),
@@ -92,6 +98,7 @@ export function emitOptionsOf(options: CompileOptions) {
     targets: parseTargets(options.emit) as EmitTarget[],
     codeTarget: options.target,
     runtimeImport: options.runtimeImport,
+    json: options.json,
   };
 }
 

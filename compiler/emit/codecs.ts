@@ -47,17 +47,19 @@ interface CodecCall {
 
 function writeCodecCall(w: CodeBlockWriter, ctx: EmitContext, call: CodecCall): void {
   const T = call.valueType;
-  const codec = `${ctx.runtimeType("MessageCodec")}<${T}>`;
+  const codec = `${ctx.runtimeType(ctx.json ? "JsonMessageCodec" : "MessageCodec")}<${T}>`;
   w.write(`export const ${call.name}: ${codec} = ${ctx.runtime("messageCodec")}<${T}>(`).newLine();
   w.indent(() => {
     w.writeLine(`${JSON.stringify(call.typeName)},`);
     if (call.write === undefined) w.writeLine("() => {},");
     else w.write(`(${id.m}, ${id.w}) => `).inlineBlock(call.write).write(",").newLine();
     w.write(`(${id.r}, ${id.end}) => `).inlineBlock(call.read).write(",").newLine();
-    call.toJson();
-    w.write(",").newLine();
-    call.fromJson();
-    w.write(",").newLine();
+    if (ctx.json) {
+      call.toJson();
+      w.write(",").newLine();
+      call.fromJson();
+      w.write(",").newLine();
+    } else if (call.create !== undefined) w.writeLine("undefined,").writeLine("undefined,");
     if (call.create !== undefined) {
       call.create();
       w.write(",").newLine();
@@ -244,6 +246,7 @@ export function writeErrorCodecMembers(
   w.write(`static read(${r}: ${reader}, ${end}: number): ${name}`).block(() =>
     writeFieldsRead(w, ctx, name, fields, `new ${name}()`),
   );
+  if (!ctx.json) return;
   w.blankLine();
   const jsonValue = ctx.runtimeType("JsonValue");
   writeFieldsToJson(

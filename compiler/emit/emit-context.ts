@@ -12,6 +12,8 @@ export interface EmitContext {
   readonly file: FileModel;
   /** Whether every export must carry its type (see PrintOptions.isolatedDeclarations). */
   readonly isolatedDeclarations: boolean;
+  /** Whether companions get `toJson`/`fromJson` (see PrintOptions.json). */
+  readonly json: boolean;
   /** Local identifier for an export of the runtime entry (`@rpcgen/runtime`), recording the import. */
   runtime(name: string): string;
   /** Like `runtime` but for an `import type`. */

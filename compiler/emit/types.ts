@@ -85,7 +85,7 @@ function writeEnum(w: CodeBlockWriter, ctx: EmitContext, def: EnumModel): void {
       writeJsDoc(w, v.doc, v.deprecated);
       w.writeLine(`${v.tsName}: ${v.number},`);
     }
-    writeEnumJsonMembers(w, ctx, def);
+    if (ctx.json) writeEnumJsonMembers(w, ctx, def);
   });
   w.write(" as const;").newLine();
   writeJsDoc(

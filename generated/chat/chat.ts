@@ -7,9 +7,9 @@ import {
 	type Channel,
 	DecodeError,
 	type FromJsonOptions,
+	type JsonMessageCodec,
 	type JsonObject,
 	type JsonValue,
-	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
@@ -59,7 +59,7 @@ export interface ChatMessage {
 	seq: bigint;
 }
 /** Protobuf codec of `ChatMessage`. */
-export const ChatMessage: MessageCodec<ChatMessage> = messageCodec<ChatMessage>(
+export const ChatMessage: JsonMessageCodec<ChatMessage> = messageCodec<ChatMessage>(
 	"chat.ChatMessage",
 	(m, w) => {
 		writeString(w, 10, m.room);
@@ -114,7 +114,7 @@ export type RoomEvent =
 	| { kind: "left"; value: string }
 	| { kind: "message"; value: ChatMessage };
 /** Protobuf codec of `RoomEvent` (a message holding one `oneof`). */
-export const RoomEvent: MessageCodec<RoomEvent> = messageCodec<RoomEvent>(
+export const RoomEvent: JsonMessageCodec<RoomEvent> = messageCodec<RoomEvent>(
 	"chat.RoomEvent",
 	(m, w) => {
 		switch (m.kind) {
@@ -228,7 +228,7 @@ export interface ChatService_post_Args {
 	author: string;
 	text: string;
 }
-export const ChatService_post_Args: MessageCodec<ChatService_post_Args> = messageCodec<ChatService_post_Args>(
+export const ChatService_post_Args: JsonMessageCodec<ChatService_post_Args> = messageCodec<ChatService_post_Args>(
 	"chat.ChatService_post_Args",
 	(m, w) => {
 		writeString(w, 10, m.room);
@@ -274,7 +274,7 @@ export interface ChatService_history_Args {
 	room: string;
 	limit?: number;
 }
-export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = messageCodec<ChatService_history_Args>(
+export const ChatService_history_Args: JsonMessageCodec<ChatService_history_Args> = messageCodec<ChatService_history_Args>(
 	"chat.ChatService_history_Args",
 	(m, w) => {
 		writeString(w, 10, m.room);
@@ -312,7 +312,7 @@ export const ChatService_history_Args: MessageCodec<ChatService_history_Args> = 
 );
 
 /** Result of `ChatService.history`, as a message. */
-export const ChatService_history_Result: MessageCodec<ChatMessage[]> = messageCodec<ChatMessage[]>(
+export const ChatService_history_Result: JsonMessageCodec<ChatMessage[]> = messageCodec<ChatMessage[]>(
 	"chat.ChatService_history_Result",
 	(m, w) => {
 		for (const v of m) ChatMessage.writeField(w, 10, v);
@@ -351,7 +351,7 @@ export interface ChatService_subscribe_Args {
 	room: string;
 	author: string;
 }
-export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args> = messageCodec<ChatService_subscribe_Args>(
+export const ChatService_subscribe_Args: JsonMessageCodec<ChatService_subscribe_Args> = messageCodec<ChatService_subscribe_Args>(
 	"chat.ChatService_subscribe_Args",
 	(m, w) => {
 		writeString(w, 10, m.room);
@@ -389,7 +389,7 @@ export const ChatService_subscribe_Args: MessageCodec<ChatService_subscribe_Args
 );
 
 /** Result of `ChatService.postMany`, as a message. */
-export const ChatService_postMany_Result: MessageCodec<number> = messageCodec<number>(
+export const ChatService_postMany_Result: JsonMessageCodec<number> = messageCodec<number>(
 	"chat.ChatService_postMany_Result",
 	(m, w) => {
 		writeUint32(w, 8, m);

@@ -7,9 +7,9 @@ import {
 	type Channel,
 	EMPTY_BYTES,
 	type FromJsonOptions,
+	type JsonMessageCodec,
 	type JsonObject,
 	type JsonValue,
-	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
@@ -126,7 +126,7 @@ export interface TestArgs {
 	nested?: TestArgs;
 }
 /** Protobuf codec of `TestArgs`. */
-export const TestArgs: MessageCodec<TestArgs> = messageCodec<TestArgs>(
+export const TestArgs: JsonMessageCodec<TestArgs> = messageCodec<TestArgs>(
 	"classic.TestArgs",
 	(m, w) => {
 		writeBool(w, 8, m.flag);
@@ -255,7 +255,7 @@ export interface TestResult {
 	echo: TestArgs;
 }
 /** Protobuf codec of `TestResult`. */
-export const TestResult: MessageCodec<TestResult> = messageCodec<TestResult>(
+export const TestResult: JsonMessageCodec<TestResult> = messageCodec<TestResult>(
 	"classic.TestResult",
 	(m, w) => {
 		writeString(w, 10, m.printed);
@@ -360,7 +360,7 @@ export class Xception extends RpcError {
 export interface TestService_printTest_Args {
 	args: TestArgs;
 }
-export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args> = messageCodec<TestService_printTest_Args>(
+export const TestService_printTest_Args: JsonMessageCodec<TestService_printTest_Args> = messageCodec<TestService_printTest_Args>(
 	"classic.TestService_printTest_Args",
 	(m, w) => {
 		TestArgs.writeField(w, 10, m.args);
@@ -398,7 +398,7 @@ export const TestService_printTest_Args: MessageCodec<TestService_printTest_Args
 export interface TestService_echoString_Args {
 	value: string;
 }
-export const TestService_echoString_Args: MessageCodec<TestService_echoString_Args> = messageCodec<TestService_echoString_Args>(
+export const TestService_echoString_Args: JsonMessageCodec<TestService_echoString_Args> = messageCodec<TestService_echoString_Args>(
 	"classic.TestService_echoString_Args",
 	(m, w) => {
 		writeString(w, 10, m.value);
@@ -432,7 +432,7 @@ export const TestService_echoString_Args: MessageCodec<TestService_echoString_Ar
 );
 
 /** Result of `TestService.echoString`, as a message. */
-export const TestService_echoString_Result: MessageCodec<string> = messageCodec<string>(
+export const TestService_echoString_Result: JsonMessageCodec<string> = messageCodec<string>(
 	"classic.TestService_echoString_Result",
 	(m, w) => {
 		writeString(w, 10, m);
@@ -469,7 +469,7 @@ export const TestService_echoString_Result: MessageCodec<string> = messageCodec<
 /** Arguments of `TestService.testVoid`, as one message. */
 export interface TestService_testVoid_Args {
 }
-export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> = messageCodec<TestService_testVoid_Args>(
+export const TestService_testVoid_Args: JsonMessageCodec<TestService_testVoid_Args> = messageCodec<TestService_testVoid_Args>(
 	"classic.TestService_testVoid_Args",
 	() => {},
 	(r, end) => {
@@ -490,7 +490,7 @@ export const TestService_testVoid_Args: MessageCodec<TestService_testVoid_Args> 
 );
 
 /** Empty response of `TestService.testVoid`, as a message. */
-export const TestService_testVoid_Result: MessageCodec<undefined> = messageCodec<undefined>(
+export const TestService_testVoid_Result: JsonMessageCodec<undefined> = messageCodec<undefined>(
 	"classic.TestService_testVoid_Result",
 	() => {},
 	(r, end) => {
@@ -513,7 +513,7 @@ export const TestService_testVoid_Result: MessageCodec<undefined> = messageCodec
 export interface TestService_testException_Args {
 	arg: string;
 }
-export const TestService_testException_Args: MessageCodec<TestService_testException_Args> = messageCodec<TestService_testException_Args>(
+export const TestService_testException_Args: JsonMessageCodec<TestService_testException_Args> = messageCodec<TestService_testException_Args>(
 	"classic.TestService_testException_Args",
 	(m, w) => {
 		writeString(w, 10, m.arg);
@@ -547,7 +547,7 @@ export const TestService_testException_Args: MessageCodec<TestService_testExcept
 );
 
 /** Result of `TestService.testException`, as a message. */
-export const TestService_testException_Result: MessageCodec<string> = messageCodec<string>(
+export const TestService_testException_Result: JsonMessageCodec<string> = messageCodec<string>(
 	"classic.TestService_testException_Result",
 	(m, w) => {
 		writeString(w, 10, m);

@@ -7,9 +7,9 @@ import {
 	type Channel,
 	EMPTY_BYTES,
 	type FromJsonOptions,
+	type JsonMessageCodec,
 	type JsonObject,
 	type JsonValue,
-	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
@@ -72,7 +72,7 @@ export interface Entry {
 	expiresAtMs?: bigint;
 }
 /** Protobuf codec of `Entry`. */
-export const Entry: MessageCodec<Entry> = messageCodec<Entry>(
+export const Entry: JsonMessageCodec<Entry> = messageCodec<Entry>(
 	"kv.Entry",
 	(m, w) => {
 		writeString(w, 10, m.key);
@@ -271,7 +271,7 @@ export interface Change {
 	entry: Entry;
 }
 /** Protobuf codec of `Change`. */
-export const Change: MessageCodec<Change> = messageCodec<Change>(
+export const Change: JsonMessageCodec<Change> = messageCodec<Change>(
 	"kv.Change",
 	(m, w) => {
 		writeInt32(w, 8, m.kind);
@@ -314,7 +314,7 @@ export const Change: MessageCodec<Change> = messageCodec<Change>(
 export interface KeyValue_get_Args {
 	key: string;
 }
-export const KeyValue_get_Args: MessageCodec<KeyValue_get_Args> = messageCodec<KeyValue_get_Args>(
+export const KeyValue_get_Args: JsonMessageCodec<KeyValue_get_Args> = messageCodec<KeyValue_get_Args>(
 	"kv.KeyValue_get_Args",
 	(m, w) => {
 		writeString(w, 10, m.key);
@@ -354,7 +354,7 @@ export interface KeyValue_put_Args {
 	expectedVersion?: bigint;
 	ttlMs?: number;
 }
-export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = messageCodec<KeyValue_put_Args>(
+export const KeyValue_put_Args: JsonMessageCodec<KeyValue_put_Args> = messageCodec<KeyValue_put_Args>(
 	"kv.KeyValue_put_Args",
 	(m, w) => {
 		writeString(w, 10, m.key);
@@ -403,7 +403,7 @@ export const KeyValue_put_Args: MessageCodec<KeyValue_put_Args> = messageCodec<K
 export interface KeyValue_delete_Args {
 	key: string;
 }
-export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = messageCodec<KeyValue_delete_Args>(
+export const KeyValue_delete_Args: JsonMessageCodec<KeyValue_delete_Args> = messageCodec<KeyValue_delete_Args>(
 	"kv.KeyValue_delete_Args",
 	(m, w) => {
 		writeString(w, 10, m.key);
@@ -437,7 +437,7 @@ export const KeyValue_delete_Args: MessageCodec<KeyValue_delete_Args> = messageC
 );
 
 /** Result of `KeyValue.delete`, as a message. */
-export const KeyValue_delete_Result: MessageCodec<boolean> = messageCodec<boolean>(
+export const KeyValue_delete_Result: JsonMessageCodec<boolean> = messageCodec<boolean>(
 	"kv.KeyValue_delete_Result",
 	(m, w) => {
 		writeBool(w, 8, m);
@@ -476,7 +476,7 @@ export interface KeyValue_scan_Args {
 	prefix: string;
 	limit?: number;
 }
-export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = messageCodec<KeyValue_scan_Args>(
+export const KeyValue_scan_Args: JsonMessageCodec<KeyValue_scan_Args> = messageCodec<KeyValue_scan_Args>(
 	"kv.KeyValue_scan_Args",
 	(m, w) => {
 		writeString(w, 10, m.prefix);
@@ -514,7 +514,7 @@ export const KeyValue_scan_Args: MessageCodec<KeyValue_scan_Args> = messageCodec
 );
 
 /** Result of `KeyValue.scan`, as a message. */
-export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = messageCodec<Map<string, Uint8Array>>(
+export const KeyValue_scan_Result: JsonMessageCodec<Map<string, Uint8Array>> = messageCodec<Map<string, Uint8Array>>(
 	"kv.KeyValue_scan_Result",
 	(m, w) => {
 		writeMap$string$bytes(w, 10, m);
@@ -552,7 +552,7 @@ export const KeyValue_scan_Result: MessageCodec<Map<string, Uint8Array>> = messa
 export interface KeyValue_watch_Args {
 	prefix: string;
 }
-export const KeyValue_watch_Args: MessageCodec<KeyValue_watch_Args> = messageCodec<KeyValue_watch_Args>(
+export const KeyValue_watch_Args: JsonMessageCodec<KeyValue_watch_Args> = messageCodec<KeyValue_watch_Args>(
 	"kv.KeyValue_watch_Args",
 	(m, w) => {
 		writeString(w, 10, m.prefix);

@@ -7,9 +7,9 @@ import {
 	type Channel,
 	DecodeError,
 	type FromJsonOptions,
+	type JsonMessageCodec,
 	type JsonObject,
 	type JsonValue,
-	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
@@ -99,7 +99,7 @@ export interface Item {
 	price: Money;
 }
 /** Protobuf codec of `Item`. */
-export const Item: MessageCodec<Item> = messageCodec<Item>(
+export const Item: JsonMessageCodec<Item> = messageCodec<Item>(
 	"shop.orders.Item",
 	(m, w) => {
 		writeString(w, 10, m.sku);
@@ -149,7 +149,7 @@ export interface Card {
 	expiryYear: number;
 }
 /** Protobuf codec of `Card`. */
-export const Card: MessageCodec<Card> = messageCodec<Card>(
+export const Card: JsonMessageCodec<Card> = messageCodec<Card>(
 	"shop.orders.Card",
 	(m, w) => {
 		writeString(w, 10, m.last4);
@@ -195,7 +195,7 @@ export type Payment =
 	| { kind: "card"; value: Card }
 	| { kind: "voucher"; value: string };
 /** Protobuf codec of `Payment` (a message holding one `oneof`). */
-export const Payment: MessageCodec<Payment> = messageCodec<Payment>(
+export const Payment: JsonMessageCodec<Payment> = messageCodec<Payment>(
 	"shop.orders.Payment",
 	(m, w) => {
 		switch (m.kind) {
@@ -250,7 +250,7 @@ export interface Order {
 	createdAtMs: bigint;
 }
 /** Protobuf codec of `Order`. */
-export const Order: MessageCodec<Order> = messageCodec<Order>(
+export const Order: JsonMessageCodec<Order> = messageCodec<Order>(
 	"shop.orders.Order",
 	(m, w) => {
 		writeString(w, 10, m.id);
@@ -332,7 +332,7 @@ export interface Receipt {
 	dryRun: boolean;
 }
 /** Protobuf codec of `Receipt`. */
-export const Receipt: MessageCodec<Receipt> = messageCodec<Receipt>(
+export const Receipt: JsonMessageCodec<Receipt> = messageCodec<Receipt>(
 	"shop.orders.Receipt",
 	(m, w) => {
 		writeString(w, 10, m.orderId);
@@ -381,7 +381,7 @@ export interface Filter {
 	customerId?: string;
 }
 /** Protobuf codec of `Filter`. */
-export const Filter: MessageCodec<Filter> = messageCodec<Filter>(
+export const Filter: JsonMessageCodec<Filter> = messageCodec<Filter>(
 	"shop.orders.Filter",
 	(m, w) => {
 		writeInt32List(w, 10, m.statuses);
@@ -425,7 +425,7 @@ export interface OrderEvent {
 	atMs: bigint;
 }
 /** Protobuf codec of `OrderEvent`. */
-export const OrderEvent: MessageCodec<OrderEvent> = messageCodec<OrderEvent>(
+export const OrderEvent: JsonMessageCodec<OrderEvent> = messageCodec<OrderEvent>(
 	"shop.orders.OrderEvent",
 	(m, w) => {
 		writeString(w, 10, m.orderId);
@@ -472,7 +472,7 @@ export interface Summary {
 	total: Money;
 }
 /** Protobuf codec of `Summary`. */
-export const Summary: MessageCodec<Summary> = messageCodec<Summary>(
+export const Summary: JsonMessageCodec<Summary> = messageCodec<Summary>(
 	"shop.orders.Summary",
 	(m, w) => {
 		writeUint32(w, 8, m.count);
@@ -517,7 +517,7 @@ export interface Message {
 	text: string;
 }
 /** Protobuf codec of `Message`. */
-export const Message: MessageCodec<Message> = messageCodec<Message>(
+export const Message: JsonMessageCodec<Message> = messageCodec<Message>(
 	"shop.orders.Message",
 	(m, w) => {
 		writeString(w, 10, m.orderId);
@@ -560,7 +560,7 @@ export interface Event {
 	attributes: Map<string, string>;
 }
 /** Protobuf codec of `Event`. */
-export const Event: MessageCodec<Event> = messageCodec<Event>(
+export const Event: JsonMessageCodec<Event> = messageCodec<Event>(
 	"shop.orders.Event",
 	(m, w) => {
 		writeString(w, 10, m.name);
@@ -663,7 +663,7 @@ export class OutOfStock extends RpcError {
 export interface OrderService_getOrder_Args {
 	id: string;
 }
-export const OrderService_getOrder_Args: MessageCodec<OrderService_getOrder_Args> = messageCodec<OrderService_getOrder_Args>(
+export const OrderService_getOrder_Args: JsonMessageCodec<OrderService_getOrder_Args> = messageCodec<OrderService_getOrder_Args>(
 	"shop.orders.OrderService_getOrder_Args",
 	(m, w) => {
 		writeString(w, 10, m.id);
@@ -701,7 +701,7 @@ export interface OrderService_placeOrder_Args {
 	order: Order;
 	dryRun?: boolean;
 }
-export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_Args> = messageCodec<OrderService_placeOrder_Args>(
+export const OrderService_placeOrder_Args: JsonMessageCodec<OrderService_placeOrder_Args> = messageCodec<OrderService_placeOrder_Args>(
 	"shop.orders.OrderService_placeOrder_Args",
 	(m, w) => {
 		Order.writeField(w, 10, m.order);
@@ -743,7 +743,7 @@ export const OrderService_placeOrder_Args: MessageCodec<OrderService_placeOrder_
 export interface OrderService_watch_Args {
 	filter: Filter;
 }
-export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = messageCodec<OrderService_watch_Args>(
+export const OrderService_watch_Args: JsonMessageCodec<OrderService_watch_Args> = messageCodec<OrderService_watch_Args>(
 	"shop.orders.OrderService_watch_Args",
 	(m, w) => {
 		Filter.writeField(w, 10, m.filter);
@@ -781,7 +781,7 @@ export const OrderService_watch_Args: MessageCodec<OrderService_watch_Args> = me
 export interface OrderService_notify_Args {
 	event: Event;
 }
-export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = messageCodec<OrderService_notify_Args>(
+export const OrderService_notify_Args: JsonMessageCodec<OrderService_notify_Args> = messageCodec<OrderService_notify_Args>(
 	"shop.orders.OrderService_notify_Args",
 	(m, w) => {
 		Event.writeField(w, 10, m.event);
@@ -816,7 +816,7 @@ export const OrderService_notify_Args: MessageCodec<OrderService_notify_Args> = 
 );
 
 /** Empty response of `OrderService.notify`, as a message. */
-export const OrderService_notify_Result: MessageCodec<undefined> = messageCodec<undefined>(
+export const OrderService_notify_Result: JsonMessageCodec<undefined> = messageCodec<undefined>(
 	"shop.orders.OrderService_notify_Result",
 	() => {},
 	(r, end) => {
@@ -838,7 +838,7 @@ export const OrderService_notify_Result: MessageCodec<undefined> = messageCodec<
 /** Arguments of `OrderService.ping`, as one message. */
 export interface OrderService_ping_Args {
 }
-export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = messageCodec<OrderService_ping_Args>(
+export const OrderService_ping_Args: JsonMessageCodec<OrderService_ping_Args> = messageCodec<OrderService_ping_Args>(
 	"shop.orders.OrderService_ping_Args",
 	() => {},
 	(r, end) => {
@@ -859,7 +859,7 @@ export const OrderService_ping_Args: MessageCodec<OrderService_ping_Args> = mess
 );
 
 /** Empty response of `OrderService.ping`, as a message. */
-export const OrderService_ping_Result: MessageCodec<undefined> = messageCodec<undefined>(
+export const OrderService_ping_Result: JsonMessageCodec<undefined> = messageCodec<undefined>(
 	"shop.orders.OrderService_ping_Result",
 	() => {},
 	(r, end) => {

@@ -3,7 +3,7 @@
 // code for every type, so it lives here once instead of in every generated file.
 
 import type { FromJsonOptions, JsonValue, ToJsonOptions } from "./json-value.js";
-import type { MessageCodec } from "./message-codec.js";
+import type { JsonMessageCodec, MessageCodec } from "./message-codec.js";
 import { decodeMessage, encodeMessage } from "./message-io.js";
 import { Reader } from "./reader.js";
 import { enterMessage } from "./wire-reader.js";
@@ -55,8 +55,9 @@ export function assignDefined<T extends object>(target: T, init: Partial<T> | un
 
 /**
  * The companion codec of a generated struct or argument message: `write` and `read` (binary) and
- * `toJson` and `fromJson` are generated, the rest derives from them. `create` defaults to reading nothing (all zero) and applying `init`;
- * unions and wrapped values, whose zero is not "no fields", pass their own.
+ * `toJson` and `fromJson` are generated (absent with `--no-json`), the rest derives from them. `create`
+ * defaults to reading nothing (all zero) and applying `init`; unions and wrapped values, whose zero is
+ * not "no fields", pass their own.
  */
 export function messageCodec<T>(
   typeName: string,
@@ -64,10 +65,27 @@ export function messageCodec<T>(
   read: ReadFields<T>,
   toJson: ToJson<T>,
   fromJson: FromJson<T>,
+  create?: (init?: Partial<T>) => T,
+): JsonMessageCodec<T>;
+/** The companion codec of a type generated with `--no-json`: binary only. */
+export function messageCodec<T>(
+  typeName: string,
+  write: WriteFields<T>,
+  read: ReadFields<T>,
+  toJson?: undefined,
+  fromJson?: undefined,
+  create?: (init?: Partial<T>) => T,
+): MessageCodec<T>;
+export function messageCodec<T>(
+  typeName: string,
+  write: WriteFields<T>,
+  read: ReadFields<T>,
+  toJson?: ToJson<T>,
+  fromJson?: FromJson<T>,
   create: (init?: Partial<T>) => T = (init) =>
     assignDefined(read(EMPTY_READER, 0) as T & object, init as Partial<T & object>),
 ): MessageCodec<T> {
-  return {
+  const codec: MessageCodec<T> = {
     typeName,
     encode: (value) => encodeMessage(typeName, write, value),
     decode: (bytes, owned) => decodeMessage(typeName, read, bytes, owned),
@@ -76,7 +94,7 @@ export function messageCodec<T>(
     read,
     writeField: (w, tag, value) => writeMessageField(w, tag, write, value),
     readField: (r, end) => readMessageField(r, end, read),
-    toJson,
-    fromJson,
   };
+  // Absent, not undefined, without JSON: `"toJson" in codec` then tells the truth.
+  return toJson === undefined || fromJson === undefined ? codec : { ...codec, toJson, fromJson };
 }

@@ -8,9 +8,11 @@ import type { Writer } from "./writer.js";
  * Encodes and decodes one message type (a struct, union, error, method arguments, or a wrapped
  * result/stream element) in protobuf's binary format. Generated companions implement it without
  * reflection (runtime/codec/codec-factory.ts builds one from a generated `write` and `read`); as a
- * JsonCodec it also converts to and from protobuf's canonical JSON mapping. `decode` never trusts its input: malformed bytes raise a `DecodeError`, never hang.
+ * JsonCodec it also converts to and from protobuf's canonical JSON mapping, unless it was generated
+ * with `--no-json` (then `toJson` and `fromJson` are absent; see JsonMessageCodec). `decode` never
+ * trusts its input: malformed bytes raise a `DecodeError`, never hang.
  */
-export interface MessageCodec<T> extends JsonCodec<T> {
+export interface MessageCodec<T> extends Partial<JsonCodec<T>> {
   /** Fully-qualified protobuf message name, e.g. `shop.orders.Order`. */
   readonly typeName: string;
   /** Serializes `value` to a new byte array. */
@@ -32,6 +34,9 @@ export interface MessageCodec<T> extends JsonCodec<T> {
   /** Reads a nested message field's length prefix and fields (bounded by `end`, nesting depth counted). */
   readField(reader: Reader, end: number): T;
 }
+
+/** A MessageCodec with its JSON functions: what companions are unless generated with `--no-json`. */
+export type JsonMessageCodec<T> = MessageCodec<T> & JsonCodec<T>;
 
 /** A codec for values of any type: used where the runtime does not care what it carries. */
 export type AnyMessageCodec = MessageCodec<any>;

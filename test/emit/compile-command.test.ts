@@ -79,6 +79,19 @@ describe("rpcgen compile", () => {
     assert.ok(existsSync(path.join(dir, "out/common/base.proto")));
   });
 
+  it("leaves out the JSON functions with --no-json, and keeps them by default", async () => {
+    assert.equal((await rpcgen(dir, "compile", "idl", "--out", "with")).status, 0);
+    const run = await rpcgen(dir, "compile", "idl", "--out", "without", "--no-json");
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(
+      readFileSync(path.join(dir, "with/common/base.ts"), "utf8"),
+      /JsonMessageCodec<Id>.*readJsonFields/s,
+    );
+    const without = readFileSync(path.join(dir, "without/common/base.ts"), "utf8");
+    assert.doesNotMatch(without, /json/i);
+    assert.match(without, /export const Id: MessageCodec<Id> = messageCodec<Id>\(/);
+  });
+
   it("writes nothing and exits 1 when the input has errors", async () => {
     writeFileSync(path.join(dir, "idl/bad.rpc"), "struct X {\n  1: y: Nope;\n}\n");
     const run = await rpcgen(dir, "compile", "idl", "--out", "out", "--format", "short");

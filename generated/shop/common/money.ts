@@ -3,9 +3,9 @@
 
 import {
 	type FromJsonOptions,
+	type JsonMessageCodec,
 	type JsonObject,
 	type JsonValue,
-	type MessageCodec,
 	type Reader,
 	RpcError,
 	type RpcErrorOptions,
@@ -69,7 +69,7 @@ export interface Money {
 	units: bigint;
 }
 /** Protobuf codec of `Money`. */
-export const Money: MessageCodec<Money> = messageCodec<Money>(
+export const Money: JsonMessageCodec<Money> = messageCodec<Money>(
 	"shop.common.Money",
 	(m, w) => {
 		writeInt32(w, 8, m.currency);

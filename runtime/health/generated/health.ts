@@ -7,9 +7,9 @@ import {
 	type CallOptions,
 	type Channel,
 	type FromJsonOptions,
+	type JsonMessageCodec,
 	type JsonObject,
 	type JsonValue,
-	type MessageCodec,
 	type ToJsonOptions,
 	enumNumberFromJson,
 	messageCodec,
@@ -62,7 +62,7 @@ export interface HealthCheckResponse {
 	status: ServingStatus;
 }
 /** Protobuf codec of `HealthCheckResponse`. */
-export const HealthCheckResponse: MessageCodec<HealthCheckResponse> = messageCodec<HealthCheckResponse>(
+export const HealthCheckResponse: JsonMessageCodec<HealthCheckResponse> = messageCodec<HealthCheckResponse>(
 	"rpcgen.health.HealthCheckResponse",
 	(m, w) => {
 		writeInt32(w, 8, m.status);
@@ -99,7 +99,7 @@ export const HealthCheckResponse: MessageCodec<HealthCheckResponse> = messageCod
 export interface Health_check_Args {
 	service: string;
 }
-export const Health_check_Args: MessageCodec<Health_check_Args> = messageCodec<Health_check_Args>(
+export const Health_check_Args: JsonMessageCodec<Health_check_Args> = messageCodec<Health_check_Args>(
 	"rpcgen.health.Health_check_Args",
 	(m, w) => {
 		writeString(w, 10, m.service);
@@ -136,7 +136,7 @@ export const Health_check_Args: MessageCodec<Health_check_Args> = messageCodec<H
 export interface Health_watch_Args {
 	service: string;
 }
-export const Health_watch_Args: MessageCodec<Health_watch_Args> = messageCodec<Health_watch_Args>(
+export const Health_watch_Args: JsonMessageCodec<Health_watch_Args> = messageCodec<Health_watch_Args>(
 	"rpcgen.health.Health_watch_Args",
 	(m, w) => {
 		writeString(w, 10, m.service);
