@@ -240,7 +240,8 @@ export function readString(r: Reader, end: number): string {
     const s = shortAscii(r.buf, start, n);
     if (s !== undefined) return s;
   } else if (n <= SLICED_ASCII_MAX && r.len <= SLICED_INPUT_MAX && isAscii(r.buf, start, stop)) {
-    return latin1Of(r).slice(start, stop);
+    const text = latin1Of(r);
+    if (text !== undefined) return text.slice(start, stop);
   }
   return textOf(r).toString(undefined, start, stop);
 }
@@ -259,9 +260,13 @@ function isAscii(b: Uint8Array, start: number, stop: number): boolean {
   return bits < 0x80;
 }
 
-function latin1Of(r: Reader): string {
-  r.latin1 ??= textOf(r).toString("latin1", 0, r.len);
-  return r.latin1;
+// The input as Latin-1 from the second ASCII string on (undefined for the first one, decoded alone):
+// for a single string, reading the whole input costs more than it saves.
+function latin1Of(r: Reader): string | undefined {
+  const text = r.latin1;
+  if (text !== undefined) return text === null ? (r.latin1 = textOf(r).toString("latin1", 0, r.len)) : text;
+  r.latin1 = null;
+  return undefined;
 }
 
 /** Enters a nested message: reads its length, counts depth, returns where it ends. */
