@@ -18,7 +18,10 @@ export class Reader {
   depth: number;
   /** `buf` as a Buffer, for Buffer's native UTF-8 decoder; made when first needed. */
   text: Buffer | undefined;
-  /** `buf` as a Latin-1 string, which ASCII `string` values are slices of (see wire-reader.ts); null until needed. */
+  /**
+   * `buf` as a Latin-1 string, which short ASCII `string` values are slices of (see wire-reader.ts):
+   * undefined before the first such value, null after it until the second one reads it.
+   */
   latin1: string | null | undefined;
   /** A private copy of `buf` that decoded `bytes` values are views of, and where `buf` starts in it. */
   copy: Uint8Array | undefined;
