@@ -18,6 +18,11 @@ export class Reader {
   depth: number;
   /** `buf` as a Buffer, for Buffer's native UTF-8 decoder; made when first needed. */
   text: Buffer | undefined;
+  /**
+   * `buf` as a Latin-1 string, which short ASCII `string` values are slices of (see wire-reader.ts):
+   * undefined before the first such value, null after it until the second one reads it.
+   */
+  latin1: string | null | undefined;
   /** A private copy of `buf` that decoded `bytes` values are views of, and where `buf` starts in it. */
   copy: Uint8Array | undefined;
   copyAt: number;
@@ -32,6 +37,7 @@ export class Reader {
     this.len = buf.length;
     this.depth = 0;
     this.text = undefined;
+    this.latin1 = undefined;
     this.copy = undefined;
     this.copyAt = 0;
   }

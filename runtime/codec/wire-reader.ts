@@ -239,8 +239,35 @@ export function readString(r: Reader, end: number): string {
     if (n === 0) return "";
     const s = shortAscii(r.buf, start, n);
     if (s !== undefined) return s;
+  } else if (n <= SLICED_ASCII_MAX && r.len <= SLICED_INPUT_MAX && isAscii(r.buf, start, stop)) {
+    const text = latin1Of(r);
+    if (text !== undefined) return text.slice(start, stop);
   }
   return textOf(r).toString(undefined, start, stop);
+}
+
+// ASCII strings of up to this many bytes, in an input of up to SLICED_INPUT_MAX bytes, are slices of
+// the whole input read once as Latin-1 (which is ASCII's superset): one native call per message
+// instead of one per string (Node 20, 16-128 bytes: 340-570 ns per `toString`, 50-110 ns per slice,
+// under load; 64 leaves room for the ASCII check). V8 makes a slice of 13 characters or more a view of the whole
+// string, so a kept value keeps that string alive: at most 8 KiB, as a pooled `bytes` value keeps its
+// 8 KiB block (see read-bytes.ts); a longer input decodes each string on its own.
+const SLICED_ASCII_MAX = 64;
+const SLICED_INPUT_MAX = 8192;
+
+function isAscii(b: Uint8Array, start: number, stop: number): boolean {
+  let bits = 0;
+  for (let i = start; i < stop; i++) bits |= b[i]!;
+  return bits < 0x80;
+}
+
+// The input as Latin-1 from the second ASCII string on (undefined for the first one, decoded alone):
+// for a single string, reading the whole input costs more than it saves.
+function latin1Of(r: Reader): string | undefined {
+  const text = r.latin1;
+  if (text !== undefined) return text === null ? (r.latin1 = textOf(r).toString("latin1", 0, r.len)) : text;
+  r.latin1 = null;
+  return undefined;
 }
 
 /** Enters a nested message: reads its length, counts depth, returns where it ends. */

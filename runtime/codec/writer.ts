@@ -176,13 +176,12 @@ function finishWithReferences(w: Writer): Uint8Array {
   for (let i = 0; i < refs.length; i++) {
     const at = start + refAt[i]!;
     const value = refs[i]!;
-    out.set(buf.subarray(from, at), to);
-    to += at - from;
+    to = copyRange(buf, from, at, out, to);
     out.set(value, to);
     to += value.length;
     from = at;
   }
-  out.set(buf.subarray(from, pos), to);
+  copyRange(buf, from, pos, out, to);
   dropReferences(w);
   if (buf.length > ARENA_BYTES) {
     setBuffer(w, w.parked ?? EMPTY);
@@ -193,6 +192,17 @@ function finishWithReferences(w: Writer): Uint8Array {
     w.pos = start;
   }
   return out;
+}
+
+// Copies `src[from..to)` to `out[at..]`, returning the position after it: a few bytes by a loop,
+// which costs less than the view `set` needs.
+function copyRange(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
+  if (to - from <= 64) {
+    for (let i = from; i < to; i++) out[at++] = src[i]!;
+    return at;
+  }
+  out.set(src.subarray(from, to), at);
+  return at + to - from;
 }
 
 function setBuffer(w: Writer, buf: Uint8Array): void {

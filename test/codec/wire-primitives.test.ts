@@ -167,6 +167,39 @@ describe("wire primitives", () => {
     assert.equal(r.pos, r.len);
   });
 
+  it("reads the same strings in small inputs (ASCII sliced from one Latin-1 read) as in large ones", () => {
+    // Lengths around the JS, sliced and native paths, ASCII or not, with binary (>= 0x80) varint bytes
+    // between them; the same fields after an 8 KiB field, where every string is decoded on its own.
+    const words = fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", "~", "\u007f", " "), minLength: 10, maxLength: 70 }),
+      fc.string({ unit: "binary", minLength: 10, maxLength: 70 }),
+    );
+    fc.assert(
+      fc.property(fc.array(words, { minLength: 1, maxLength: 20 }), fc.nat(300), (strings, id) => {
+        for (const padding of [0, 9000]) {
+          const bytes = bytesOf((w) => {
+            if (padding !== 0) writeStringField(w, 10, "p".repeat(padding));
+            for (const s of strings) {
+              writeInt32Varint(w, id);
+              writeStringField(w, 18, s);
+            }
+          });
+          const r = new Reader(bytes);
+          if (padding !== 0) {
+            readVarint32(r);
+            assert.equal(readString(r, r.len).length, padding);
+          }
+          for (const s of strings) {
+            assert.equal(readInt32(r), id);
+            assert.equal(readVarint32(r), 18);
+            assert.equal(readString(r, r.len), s);
+          }
+          assert.equal(r.pos, r.len);
+        }
+      }),
+    );
+  });
+
   it("decodes invalid UTF-8 with replacement characters", () => {
     const r = new Reader(new Uint8Array([3, 0x61, 0xff, 0x62]));
     assert.equal(readString(r, r.len), "a\uFFFDb");
