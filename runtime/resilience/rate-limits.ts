@@ -104,6 +104,9 @@ export class RateLimits {
   private readonly limits: readonly Limit[];
   /** Limits that apply to each method path, found once per path. */
   private readonly byPath = new Map<string, readonly Limit[]>();
+  /** The path `limitsOf` saw last and its limits: a run of calls to one method skips the map. */
+  private lastPath: string | undefined;
+  private lastLimits: readonly Limit[] = [];
   private readonly callerKey: CallerKey | undefined;
   readonly needsCaller: boolean;
 
@@ -139,12 +142,15 @@ export class RateLimits {
   }
 
   private limitsOf(path: string): readonly Limit[] {
+    if (path === this.lastPath) return this.lastLimits;
     let limits = this.byPath.get(path);
     if (limits === undefined) {
       const service = path.slice(0, path.lastIndexOf("/"));
       limits = this.limits.filter((l) => l.applies(path, service));
       this.byPath.set(path, limits);
     }
+    this.lastPath = path;
+    this.lastLimits = limits;
     return limits;
   }
 }
