@@ -60,6 +60,12 @@ const server = new Server({ logger: silentLogger, ...(admission === undefined ? 
 );
 const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
 process.send?.({ type: "ready", port });
+// CPU used so far, for per-call CPU figures (bench/resilience/policy-cost.ts).
+process.on("message", (message: { type?: string }) => {
+  if (message?.type !== "cpu") return;
+  const cpu = process.cpuUsage();
+  process.send?.({ type: "cpu", micros: cpu.user + cpu.system });
+});
 process.on("disconnect", () => {
   const admission = server.admission;
   void server.close({ graceMs: 100 }).then(() => {

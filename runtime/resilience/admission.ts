@@ -88,12 +88,15 @@ export class Admission {
   private readonly rest: Gate;
   private readonly limits: RateLimits | undefined;
   private drainScheduled = false;
+  private lastPath: string | undefined;
+  private lastGate: Gate;
 
   /** Throws TypeError for options that cannot work. */
   constructor(options: AdmissionOptions) {
     this.maxConcurrent = positive("maxConcurrent", options.maxConcurrent, Number.POSITIVE_INFINITY);
     this.maxQueued = positive("maxQueued", options.maxQueued, DEFAULT_MAX_QUEUED);
     this.rest = new Gate(Number.POSITIVE_INFINITY);
+    this.lastGate = this.rest;
     for (const [path, cap] of Object.entries(options.methods ?? {})) {
       this.gates.set(
         path,
@@ -131,7 +134,7 @@ export class Admission {
         return;
       }
     }
-    const gate = this.gates.get(path) ?? this.rest;
+    const gate = this.gates.size === 0 ? this.rest : this.gateOf(path);
     // Calls already waiting go first: a new call takes a free slot only when nobody waits for it.
     if (
       gate.running < gate.max &&
@@ -159,6 +162,15 @@ export class Admission {
     call.admission = waiting;
     call.prepare();
     if (resilienceEvents.admission.hasSubscribers) this.publish(call, "queued", undefined, "over the cap");
+  }
+
+  // The gate of `path` (the path's own cap, or the rest's); a run of calls to one method skips the map.
+  private gateOf(path: string): Gate {
+    if (path === this.lastPath) return this.lastGate;
+    const gate = this.gates.get(path) ?? this.rest;
+    this.lastPath = path;
+    this.lastGate = gate;
+    return gate;
   }
 
   /** The call is over (answered or abandoned): frees its slot or its place in the queue. */

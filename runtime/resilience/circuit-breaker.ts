@@ -149,6 +149,8 @@ export class CircuitBreakers {
   private readonly target: string;
   private readonly options: ResolvedFailureDetection;
   private readonly byMethod = new Map<string, CircuitBreaker>();
+  /** The breaker `of` returned last: a run of calls to one method finds it without a map lookup. */
+  private last: CircuitBreaker | undefined;
 
   /** Throws TypeError for options that cannot work. */
   constructor(target: string, options: CircuitBreakerOptions) {
@@ -158,11 +160,14 @@ export class CircuitBreakers {
 
   /** The breaker of `method` (a wire path). */
   of(method: string): CircuitBreaker {
+    const last = this.last;
+    if (last !== undefined && last.method === method) return last;
     let breaker = this.byMethod.get(method);
     if (breaker === undefined) {
       breaker = new CircuitBreaker(this.target, method, this.options);
       this.byMethod.set(method, breaker);
     }
+    this.last = breaker;
     return breaker;
   }
 }

@@ -72,9 +72,12 @@ interface FallbackState {
 
 const states = new WeakMap<object, FallbackState>();
 
+/** Nothing forced: one shared empty set, so a call tells it by identity without a lookup. */
+const NONE: ReadonlySet<string> = new Set();
+
 function forcedSet(force: boolean | readonly string[] | undefined): ReadonlySet<string> | "all" {
   if (force === true) return "all";
-  return new Set(force === false || force === undefined ? [] : force);
+  return force === false || force === undefined || force.length === 0 ? NONE : new Set(force);
 }
 
 // Every method of a generated client (they live on its class's prototype).
@@ -153,9 +156,13 @@ export function withFallbacks<C extends object>(
       return params;
     };
     const answer = (args: unknown[], error: RpcError): unknown => fallback(...argsOf(args), error);
+    const recover = (args: unknown[], error: unknown): unknown => {
+      if (!answers(error)) throw error;
+      return answer(args, error as RpcError);
+    };
     wrapped[name] = (...args: unknown[]): unknown => {
       const forced = state.forced;
-      if (forced === "all" || forced.has(name)) {
+      if (forced !== NONE && (forced === "all" || forced.has(name))) {
         try {
           return answer(args, new ForcedFallbackError(name));
         } catch (error) {
@@ -163,13 +170,12 @@ export function withFallbacks<C extends object>(
         }
       }
       const result: unknown = method.apply(client, args);
+      // A unary call's promise (the common case) needs no wrapping and no stream test.
+      if (result instanceof Promise) return result.then(undefined, (error: unknown) => recover(args, error));
       if (isAsyncIterable(result)) {
         return streamWithFallback(result, answers, (error) => answer(args, error) as AsyncIterable<unknown>);
       }
-      return Promise.resolve(result).then(undefined, (error: unknown) => {
-        if (!answers(error)) throw error;
-        return answer(args, error as RpcError);
-      });
+      return Promise.resolve(result).then(undefined, (error: unknown) => recover(args, error));
     };
   }
   states.set(wrapped, state);

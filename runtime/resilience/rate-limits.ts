@@ -41,6 +41,9 @@ class Limit {
   private readonly shared: TokenBucket | undefined;
   private readonly callers: Map<string, TokenBucket> | undefined;
   private readonly maxCallers: number;
+  /** The caller of the last `bucket` call and its bucket: already the most recently used, moved nowhere. */
+  private lastCaller: string | undefined;
+  private lastBucket: TokenBucket | undefined;
 
   constructor(spec: RateLimit, maxCallers: number, now: number) {
     if (!(spec.rate > 0)) throw new TypeError(`admission.rateLimits: rate must be > 0, got ${spec.rate}`);
@@ -63,17 +66,22 @@ class Limit {
 
   bucket(caller: string, now: number): TokenBucket {
     if (this.shared !== undefined) return this.shared;
+    // The same caller again (one busy client): its bucket is last in the order already. This spares a
+    // delete and re-insert per call, whose holes make the map rehash now and then.
+    if (caller === this.lastCaller) return this.lastBucket!;
     const callers = this.callers!;
     let bucket = callers.get(caller);
     if (bucket !== undefined) {
       // Most recently used last: eviction takes the oldest first.
       callers.delete(caller);
       callers.set(caller, bucket);
-      return bucket;
+    } else {
+      if (callers.size >= this.maxCallers) this.evict(now);
+      bucket = new TokenBucket(this.spec.rate, this.burst, now);
+      callers.set(caller, bucket);
     }
-    if (callers.size >= this.maxCallers) this.evict(now);
-    bucket = new TokenBucket(this.spec.rate, this.burst, now);
-    callers.set(caller, bucket);
+    this.lastCaller = caller;
+    this.lastBucket = bucket;
     return bucket;
   }
 
@@ -96,6 +104,9 @@ export class RateLimits {
   private readonly limits: readonly Limit[];
   /** Limits that apply to each method path, found once per path. */
   private readonly byPath = new Map<string, readonly Limit[]>();
+  /** The path `limitsOf` saw last and its limits: a run of calls to one method skips the map. */
+  private lastPath: string | undefined;
+  private lastLimits: readonly Limit[] = [];
   private readonly callerKey: CallerKey | undefined;
   readonly needsCaller: boolean;
 
@@ -131,12 +142,15 @@ export class RateLimits {
   }
 
   private limitsOf(path: string): readonly Limit[] {
+    if (path === this.lastPath) return this.lastLimits;
     let limits = this.byPath.get(path);
     if (limits === undefined) {
       const service = path.slice(0, path.lastIndexOf("/"));
       limits = this.limits.filter((l) => l.applies(path, service));
       this.byPath.set(path, limits);
     }
+    this.lastPath = path;
+    this.lastLimits = limits;
     return limits;
   }
 }
