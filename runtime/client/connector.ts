@@ -78,14 +78,18 @@ export class Connector implements ClientConnectionEvents {
   private readonly dialer: Dialer;
   private readonly options: ConnectorOptions;
   private readonly owner: ConnectorOwner;
-  private readonly connections = new Set<ClientConnection>();
-  private readonly listeners = new Set<(change: StateChange) => void>();
+  // The connections not yet closed: the newest, and older ones still draining (a Set made only when
+  // there are any: most channels only ever hold one connection at a time).
+  private newest: ClientConnection | undefined;
+  private older: Set<ClientConnection> | undefined;
+  // Made by the first `onStateChange`, dropped when the last listener leaves.
+  private listeners: Set<(change: StateChange) => void> | undefined;
   private current: ChannelState = "idle";
   private attempt: Attempt | undefined;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private connectTimer: NodeJS.Timeout | undefined;
-  private closeWaiters: (() => void)[] = [];
+  private closeWaiters: (() => void)[] | undefined;
 
   constructor(target: string, dialer: Dialer, options: ConnectorOptions, owner: ConnectorOwner) {
     this.target = target;
@@ -104,9 +108,10 @@ export class Connector implements ClientConnectionEvents {
    * throws does not disturb the channel; its exception is rethrown on the next tick.
    */
   onStateChange(listener: (change: StateChange) => void): () => void {
-    this.listeners.add(listener);
+    (this.listeners ??= new Set()).add(listener);
     return () => {
-      this.listeners.delete(listener);
+      const listeners = this.listeners;
+      if (listeners?.delete(listener) === true && listeners.size === 0) this.listeners = undefined;
     };
   }
 
@@ -123,17 +128,34 @@ export class Connector implements ClientConnectionEvents {
       this.active = undefined;
       this.abandonAttempt(error);
       this.setState("closed", undefined);
-      for (const connection of this.connections) connection.shutdown(error);
+      const newest = this.newest;
+      if (this.older !== undefined) for (const connection of [...this.older]) connection.shutdown(error);
+      newest?.shutdown(error);
     }
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
+    if (this.openConnections === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
+  }
+
+  // Connections not yet closed.
+  private get openConnections(): number {
+    return (this.newest === undefined ? 0 : 1) + (this.older?.size ?? 0);
+  }
+
+  private addConnection(connection: ClientConnection): void {
+    if (this.newest !== undefined) (this.older ??= new Set()).add(this.newest);
+    this.newest = connection;
+  }
+
+  private removeConnection(connection: ClientConnection): void {
+    if (connection === this.newest) this.newest = undefined;
+    else if (this.older?.delete(connection) === true && this.older.size === 0) this.older = undefined;
   }
 
   private setState(state: ChannelState, error: RpcError | undefined): void {
     const previous = this.current;
     if (previous === state) return;
     this.current = state;
-    if (this.listeners.size === 0) return;
+    if (this.listeners === undefined) return;
     const change: StateChange = { state, previous, error };
     for (const listener of [...this.listeners]) {
       try {
@@ -185,7 +207,7 @@ export class Connector implements ClientConnectionEvents {
     const connection = new ClientConnection(transport, info, this.options.connection, this);
     attempt.connection = connection;
     this.active = connection;
-    this.connections.add(connection);
+    this.addConnection(connection);
   }
 
   private timedOut(attempt: Attempt): void {
@@ -234,9 +256,13 @@ export class Connector implements ClientConnectionEvents {
 
   /** A connection closed (ClientConnectionEvents). */
   onClosed(connection: ClientConnection, error: RpcError): void {
-    this.connections.delete(connection);
+    this.removeConnection(connection);
     if (this.current === "closed") {
-      if (this.connections.size === 0) for (const resolve of this.closeWaiters.splice(0)) resolve();
+      const waiters = this.closeWaiters;
+      if (this.openConnections === 0 && waiters !== undefined) {
+        this.closeWaiters = undefined;
+        for (const resolve of waiters) resolve();
+      }
       return;
     }
     if (connection !== this.active) return;

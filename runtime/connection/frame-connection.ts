@@ -16,7 +16,7 @@ import {
   FrameType,
   Setting,
 } from "../protocol/frame-types.js";
-import type { MetadataLimits } from "../protocol/payload-reader.js";
+import { EMPTY_METADATA, type MetadataLimits } from "../protocol/payload-reader.js";
 import { checkPreface, decodeGoAway, decodeHello, type GoAway, type Hello } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
@@ -47,6 +47,32 @@ export interface ConnectionSettings extends MetadataLimits {
 const Phase = { PREFACE: 0, HELLO: 1, OPEN: 2, CLOSED: 3 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
+// The transport's listeners are shared by every connection (not four closures per connection): each
+// finds its connection through this property, set on the transport the connection owns.
+const CONNECTION = Symbol("rpcgen.connection");
+
+type OwnedTransport = Transport & { [CONNECTION]: FrameConnection };
+
+function ownerOf(transport: Transport): FrameConnection {
+  return (transport as OwnedTransport)[CONNECTION];
+}
+
+function onTransportData(this: Transport, chunk: Buffer): void {
+  ownerOf(this).receive(chunk);
+}
+
+function onTransportDrain(this: Transport): void {
+  ownerOf(this).transportDrained();
+}
+
+function onTransportError(this: Transport, error: Error): void {
+  ownerOf(this).transportFailed(error);
+}
+
+function onTransportClose(this: Transport): void {
+  ownerOf(this).transportClosed();
+}
+
 /**
  * The frame-level half of a connection. Subclasses receive call frames through `onCallFrame` and learn
  * about the connection's life through `onOpen`, `onGoAway`, `onWritable` and `onClosed` (called once).
@@ -64,13 +90,14 @@ export abstract class FrameConnection implements KeepaliveHost {
   peerMaxConcurrentCalls = 0;
   peerInitialWindow = DEFAULT_INITIAL_WINDOW;
   /** The peer's HELLO metadata. */
-  peerMetadata: Metadata = {};
+  peerMetadata: Metadata = EMPTY_METADATA;
   /** Why the connection closed, once it has. */
   closeError: RpcError | undefined;
 
   protected readonly settings: ConnectionSettings;
   private readonly decoder: FrameDecoder;
-  private readonly gate: WriteGate;
+  // Made when something first waits for room (an idle connection never does).
+  private gate: WriteGate | undefined;
   private readonly keepalive: Keepalive | undefined;
   private phase: Phase = Phase.PREFACE;
   private ending = false;
@@ -79,12 +106,6 @@ export abstract class FrameConnection implements KeepaliveHost {
   private prefaceSent = false;
   private discarding = false;
   private destroyTimer: NodeJS.Timeout | undefined;
-  private readonly onData = (chunk: Buffer): void => {
-    if (this.discarding) return;
-    if (this.keepalive !== undefined) this.keepalive.received = true;
-    this.decoder.push(chunk);
-    this.pump();
-  };
 
   constructor(transport: Transport, info: ConnectionInfo, settings: ConnectionSettings) {
     this.transport = transport;
@@ -92,19 +113,48 @@ export abstract class FrameConnection implements KeepaliveHost {
     this.settings = settings;
     this.encoder = new FrameEncoder(transport);
     this.decoder = new FrameDecoder(settings.maxFrameSize);
-    this.gate = new WriteGate(this.encoder, settings.highWaterBytes);
     this.keepalive = settings.keepalive === undefined ? undefined : new Keepalive(this, settings.keepalive);
     setNoDelay(transport);
-    transport.on("data", this.onData);
-    transport.on("drain", () => this.notifyWritable());
-    transport.on("error", (err: Error) => {
-      // A TLS alert after the handshake (a server refusing this client's certificate) reads as a sentence.
-      const detail = describeClientTlsError(err) ?? err.message;
-      this.closeError ??= new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} failed: ${detail}`, {
-        cause: err,
-      });
+    (transport as OwnedTransport)[CONNECTION] = this;
+    transport.on("data", onTransportData);
+    transport.on("drain", onTransportDrain);
+    transport.on("error", onTransportError);
+    transport.on("close", onTransportClose);
+  }
+
+  /** Bytes arrived on the transport (its `data` listener). */
+  receive(chunk: Buffer): void {
+    if (this.discarding) return;
+    if (this.keepalive !== undefined) this.keepalive.received = true;
+    this.decoder.push(chunk);
+    this.pump();
+  }
+
+  /** The transport took its buffered bytes (its `drain` listener). */
+  transportDrained(): void {
+    this.notifyWritable();
+  }
+
+  /** The transport failed (its `error` listener); its `close` follows. */
+  transportFailed(error: Error): void {
+    // A TLS alert after the handshake (a server refusing this client's certificate) reads as a sentence.
+    const detail = describeClientTlsError(error) ?? error.message;
+    this.closeError ??= new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} failed: ${detail}`, {
+      cause: error,
     });
-    transport.on("close", () => this.closed());
+  }
+
+  /** The transport closed (its `close` listener): the connection is closed. */
+  transportClosed(): void {
+    if (this.phase === Phase.CLOSED) return;
+    this.phase = Phase.CLOSED;
+    clearTimeout(this.destroyTimer);
+    this.keepalive?.stop();
+    this.decoder.clear();
+    this.notifyWritable();
+    const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
+    if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
+    this.onClosed(error);
   }
 
   /** How the other end is named in errors and events (`127.0.0.1:7000`, `unix:/run/x.sock`). */
@@ -124,11 +174,13 @@ export abstract class FrameConnection implements KeepaliveHost {
 
   /** True while buffered outgoing bytes stay below the high-water mark. */
   get writable(): boolean {
-    return this.gate.open;
+    return this.phase === Phase.CLOSED || this.encoder.bufferedBytes < this.settings.highWaterBytes;
   }
 
   /** Resolves when the connection becomes writable again or closes. */
   whenWritable(): Promise<void> {
+    if (this.writable) return Promise.resolve();
+    this.gate ??= new WriteGate(this.encoder, this.settings.highWaterBytes);
     return this.gate.wait();
   }
 
@@ -362,18 +414,8 @@ export abstract class FrameConnection implements KeepaliveHost {
   }
 
   private notifyWritable(): void {
-    if (this.gate.release(this.isClosed) && !this.isClosed) this.onWritable();
-  }
-
-  private closed(): void {
-    if (this.phase === Phase.CLOSED) return;
-    this.phase = Phase.CLOSED;
-    clearTimeout(this.destroyTimer);
-    this.keepalive?.stop();
-    this.decoder.clear();
-    this.notifyWritable();
-    const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
-    if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
-    this.onClosed(error);
+    if (!this.writable) return;
+    this.gate?.release(this.isClosed);
+    if (!this.isClosed) this.onWritable();
   }
 }

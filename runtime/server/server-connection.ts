@@ -5,7 +5,7 @@ import type { Metadata } from "../call-context.js";
 import { CallTable } from "../connection/call-table.js";
 import { encodingName, encodingNames } from "../connection/connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
-import { CallbackTimer } from "../connection/shared-timers.js";
+import { SharedTimer } from "../connection/shared-timers.js";
 import type { ConnectionInfo } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
@@ -41,6 +41,26 @@ export interface ConnectionHost {
   connectionClosed(connection: ServerConnection): void;
 }
 
+// A connection's handshake-then-idle timer: calls back into its connection without a closure.
+class ConnectionTimer extends SharedTimer {
+  private readonly connection: ServerConnection;
+
+  constructor(connection: ServerConnection) {
+    super(true);
+    this.connection = connection;
+  }
+
+  onTimer(): void {
+    this.connection.timerDue();
+  }
+}
+
+// Ends the pause of a connection's reading for a turn of the event loop (setImmediate's argument is the
+// connection: one shared function, not a closure per connection).
+function endTurn(connection: ServerConnection): void {
+  connection.endTurn();
+}
+
 /**
  * One served connection. Protocol errors close it (GOAWAY first); `goAway` starts a graceful close;
  * `forceClose` answers the calls still open with UNAVAILABLE and closes.
@@ -56,22 +76,18 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private readonly host: ConnectionHost;
   private readonly calls = new CallTable<IncomingCall>();
   private lastStreamId = 0;
-  private readonly paths = new PathCache();
+  // The last method path decoded, made with the first call.
+  private paths: PathCache | undefined;
   private goingAway = false;
   // The handshake deadline until the connection opens, then the idle deadline (armed whenever the last
   // open call ends); one shared timer, not a Node timer per connection.
-  private readonly timer = new CallbackTimer(() => this.timerDue(), true);
+  private readonly timer = new ConnectionTimer(this);
   // The average size of this connection's answers (a moving average, starting high so a first read of
   // calls cannot claim much), the write-buffer bytes the calls started this turn may still claim, and
   // the pause for a turn of the event loop once they are claimed.
   private answerBytes = FIRST_ANSWER_ESTIMATE;
   private turnBudget: number;
   private turnEnd: NodeJS.Immediate | undefined;
-  private readonly endTurn = (): void => {
-    this.turnEnd = undefined;
-    this.turnBudget = this.settings.highWaterBytes;
-    if (!this.isClosed) this.updateReading();
-  };
 
   constructor(
     transport: Transport,
@@ -198,9 +214,18 @@ export class ServerConnection extends FrameConnection implements CallHost {
     if (this.host.idleTimeoutMs > 0) this.timer.arm(this.host.idleTimeoutMs);
   }
 
-  // Before the handshake: it took too long. After: idle for the idle timeout unless calls are open
-  // (then the last one to end arms the timer again).
-  private timerDue(): void {
+  /** The turn of the event loop in which calls claimed the write budget is over (its setImmediate). */
+  endTurn(): void {
+    this.turnEnd = undefined;
+    this.turnBudget = this.settings.highWaterBytes;
+    if (!this.isClosed) this.updateReading();
+  }
+
+  /**
+   * Its timer is due (ConnectionTimer). Before the handshake: it took too long. After: idle for the idle
+   * timeout unless calls are open (then the last one to end arms the timer again).
+   */
+  timerDue(): void {
     if (this.isClosed) return;
     if (!this.isOpen) {
       this.protocolError(`handshake not completed within ${this.host.handshakeTimeoutMs} ms`);
@@ -273,7 +298,13 @@ export class ServerConnection extends FrameConnection implements CallHost {
     const oneway = (flags & FLAG_ONEWAY) !== 0;
     let head: RequestHead;
     try {
-      head = decodeRequest(frame.source, this.paths, frame.start, frame.end, this.settings);
+      head = decodeRequest(
+        frame.source,
+        (this.paths ??= new PathCache()),
+        frame.start,
+        frame.end,
+        this.settings,
+      );
     } catch (error) {
       if (!(error instanceof MetadataTooLarge)) throw error;
       // Refused before any handler: the client may send it again, with less metadata.
@@ -305,7 +336,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     if (admission === undefined) call.run(head.body);
     else admission.admit(call, head.body, this.remoteIp ?? this.peer);
     this.turnBudget -= this.answerBytes;
-    if (this.turnBudget <= 0 && this.turnEnd === undefined) this.turnEnd = setImmediate(this.endTurn);
+    if (this.turnBudget <= 0 && this.turnEnd === undefined) this.turnEnd = setImmediate(endTurn, this);
     this.updateReading();
   }
 }
