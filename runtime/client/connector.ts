@@ -199,12 +199,8 @@ export class Connector implements ClientConnectionEvents {
       transport.destroy();
       return;
     }
-    const info = {
-      side: "client",
-      peer: remoteAddressOf(transport) ?? this.target,
-      target: this.target,
-    } as const;
-    const connection = new ClientConnection(transport, info, this.options.connection, this);
+    const peer = remoteAddressOf(transport) ?? this.target;
+    const connection = new ClientConnection(transport, peer, this.target, this.options.connection, this);
     attempt.connection = connection;
     this.active = connection;
     this.addConnection(connection);

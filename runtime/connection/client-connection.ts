@@ -4,7 +4,7 @@
 // idle sockets), so a script that forgets `channel.close()` still exits.
 
 import type { Metadata } from "../call-context.js";
-import type { ConnectionInfo } from "../diagnostics.js";
+import type { Side } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { metadataTooLarge } from "../limits.js";
 import { Encoding, encodingBit, FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
@@ -62,23 +62,37 @@ export interface ClientConnectionEvents {
  */
 export class ClientConnection extends FrameConnection {
   private readonly events: ClientConnectionEvents;
+  private readonly channelTarget: string;
   private readonly calls = new CallTable<CallSink>();
   private nextId: number;
   private goingAway = false;
   private holding = true;
 
-  /** `firstStreamId` exists for tests of id exhaustion; real connections start at 1. */
+  /**
+   * `peer` names the other end, `target` is what the channel dials. `firstStreamId` exists for tests of
+   * id exhaustion; real connections start at 1.
+   */
   constructor(
     transport: Transport,
-    info: ConnectionInfo,
+    peer: string,
+    target: string,
     settings: ConnectionSettings,
     events: ClientConnectionEvents,
     firstStreamId = 1,
   ) {
-    super(transport, info, settings);
+    super(transport, peer, settings);
     this.events = events;
+    this.channelTarget = target;
     this.nextId = firstStreamId;
     this.sendHello();
+  }
+
+  protected get side(): Side {
+    return "client";
+  }
+
+  protected override get target(): string {
+    return this.channelTarget;
   }
 
   /** Calls open on this connection. */

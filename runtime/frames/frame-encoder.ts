@@ -274,15 +274,18 @@ export class FrameEncoder {
   flush(): void {
     const chunks = this.sealed;
     let open: Buffer | undefined;
-    if (this.pos > this.start) {
-      open = this.arena.subarray(this.start, this.pos);
-      this.start = this.pos;
-    } else if (chunks === undefined) return;
+    if (this.pos > this.start) open = this.arena.subarray(this.start, this.pos);
+    else if (chunks === undefined) return;
     this.sealed = undefined;
     this.sealedBytes = 0;
     // Start the next batch in a fresh arena when little room is left, so small batches do not straddle
     // two arenas (one write instead of a writev of two pieces).
     if (this.arena === sharedArena && sharedArena.length - arenaPos < ARENA_BYTES / 4) freshArena(0);
+    // Between batches an encoder holds no arena (idle connections would keep spent arenas alive); the
+    // next batch continues at the arena's end all the same.
+    this.arena = NO_ARENA;
+    this.start = 0;
+    this.pos = 0;
     // Frames made after the connection was ended (answers of calls that finished after its GOAWAY) are
     // dropped: writing after end would make the transport fail and close at once, without its FIN.
     if (this.sink.destroyed || this.sink.writableEnded === true) return;

@@ -6,7 +6,7 @@ import { CallTable } from "../connection/call-table.js";
 import { encodingName, encodingNames } from "../connection/connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import { SharedTimer } from "../connection/shared-timers.js";
-import type { ConnectionInfo } from "../diagnostics.js";
+import type { Side } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
@@ -22,6 +22,7 @@ import {
 import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import type { Admission } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import type { TlsInfo } from "../tls/tls-info.js";
 import type { TransportInfo } from "../transport/listeners.js";
 import type { Transport } from "../transport/transport.js";
 import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
@@ -51,7 +52,7 @@ class ConnectionTimer extends SharedTimer {
   }
 
   onTimer(): void {
-    this.connection.timerDue();
+    this.connection.connectionTimerDue();
   }
 }
 
@@ -66,14 +67,14 @@ function endTurn(connection: ServerConnection): void {
  * `forceClose` answers the calls still open with UNAVAILABLE and closes.
  */
 export class ServerConnection extends FrameConnection implements CallHost {
-  readonly logger: Logger;
   /** The remote IP address counted against per-address limits, if the transport has one. */
   readonly remoteIp: string | undefined;
-  /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
-  readonly transportInfo: TransportInfo;
   /** True when the client asked for JSON message bodies in its HELLO (and this server speaks JSON). */
   json = false;
   private readonly host: ConnectionHost;
+  private readonly tls: TlsInfo | undefined;
+  // `transportInfo`, made when a handler first asks.
+  private transportInfoObject: TransportInfo | undefined;
   private readonly calls = new CallTable<IncomingCall>();
   private lastStreamId = 0;
   // The last method path decoded, made with the first call.
@@ -91,18 +92,32 @@ export class ServerConnection extends FrameConnection implements CallHost {
 
   constructor(
     transport: Transport,
-    info: ConnectionInfo,
-    transportInfo: TransportInfo,
+    peer: string,
+    remoteIp: string | undefined,
+    tls: TlsInfo | undefined,
     settings: ConnectionSettings,
     host: ConnectionHost,
   ) {
-    super(transport, info, settings);
+    super(transport, peer, settings);
     this.turnBudget = settings.highWaterBytes;
     this.host = host;
-    this.logger = host.logger;
-    this.transportInfo = transportInfo;
-    this.remoteIp = transportInfo.remoteIp;
+    this.remoteIp = remoteIp;
+    this.tls = tls;
     this.timer.arm(host.handshakeTimeoutMs);
+  }
+
+  get logger(): Logger {
+    return this.host.logger;
+  }
+
+  /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
+  get transportInfo(): TransportInfo {
+    this.transportInfoObject ??= Object.freeze({ peer: this.peer, remoteIp: this.remoteIp, tls: this.tls });
+    return this.transportInfoObject;
+  }
+
+  protected get side(): Side {
+    return "server";
   }
 
   /** This side's stream window (CallHost). */
@@ -208,7 +223,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     // Answered only now, after the client's HELLO was accepted: a HELLO this server refuses (too much
     // metadata) then fails the client's connection attempt, rather than a connection it thinks is ready.
     this.sendHello();
-    this.timer.cancel();
+    this.timer.disarm();
     // An idle connection does not keep the process alive (a pending handshake does).
     this.timer.holdsProcess = false;
     if (this.host.idleTimeoutMs > 0) this.timer.arm(this.host.idleTimeoutMs);
@@ -225,7 +240,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
    * Its timer is due (ConnectionTimer). Before the handshake: it took too long. After: idle for the idle
    * timeout unless calls are open (then the last one to end arms the timer again).
    */
-  timerDue(): void {
+  connectionTimerDue(): void {
     if (this.isClosed) return;
     if (!this.isOpen) {
       this.protocolError(`handshake not completed within ${this.host.handshakeTimeoutMs} ms`);
@@ -282,7 +297,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   protected override onClosed(error: RpcError): void {
-    this.timer.cancel();
+    this.timer.disarm();
     clearImmediate(this.turnEnd);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
     for (const call of this.calls.snapshot()) call.disconnect(reason, false);
