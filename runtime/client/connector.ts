@@ -4,6 +4,7 @@
 
 import { ClientConnection, type ClientConnectionEvents } from "../connection/client-connection.js";
 import type { ConnectionSettings } from "../connection/frame-connection.js";
+import { SharedTimer } from "../connection/shared-timers.js";
 import { events } from "../diagnostics.js";
 import { RpcError, Status } from "../status.js";
 import { type Dialer, FatalDialError } from "../transport/dialers.js";
@@ -41,10 +42,22 @@ export interface ConnectorOptions {
   readonly connection: ConnectionSettings;
 }
 
-// One dial: superseded (the channel closed, the attempt timed out) once it is no longer `attempt`.
-interface Attempt {
-  readonly controller: AbortController;
+// One dial: superseded (the channel closed, the attempt timed out) once it is no longer `attempt`. It is
+// its own connect timeout (a shared timer, not a Node timer and closure per attempt); unref'd, since a
+// connecting socket keeps the process alive by itself while it matters.
+class Attempt extends SharedTimer {
+  readonly controller = new AbortController();
   connection: ClientConnection | undefined;
+  private readonly connector: Connector;
+
+  constructor(connector: Connector) {
+    super(false);
+    this.connector = connector;
+  }
+
+  onTimer(): void {
+    this.connector.attemptTimedOut(this);
+  }
 }
 
 // Failures that retrying will not fix soon: a dialer that says so, or a server that refused this client
@@ -88,7 +101,6 @@ export class Connector implements ClientConnectionEvents {
   private attempt: Attempt | undefined;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
   private closeWaiters: (() => void)[] | undefined;
 
   constructor(target: string, dialer: Dialer, options: ConnectorOptions, owner: ConnectorOwner) {
@@ -124,7 +136,7 @@ export class Connector implements ClientConnectionEvents {
   close(error: RpcError): Promise<void> {
     if (this.current !== "closed") {
       clearTimeout(this.retryTimer);
-      clearTimeout(this.connectTimer);
+      this.attempt?.disarm();
       this.active = undefined;
       this.abandonAttempt(error);
       this.setState("closed", undefined);
@@ -172,14 +184,13 @@ export class Connector implements ClientConnectionEvents {
 
   private dial(): void {
     clearTimeout(this.retryTimer);
-    const attempt: Attempt = { controller: new AbortController(), connection: undefined };
+    const attempt = new Attempt(this);
     this.attempt = attempt;
     this.setState("connecting", this.lastError);
     if (events.connecting.hasSubscribers) {
       events.connecting.publish({ target: this.target, attempt: this.failures + 1 });
     }
-    // Unref'd: a connecting socket keeps the process alive by itself while it matters.
-    this.connectTimer = setTimeout(() => this.timedOut(attempt), this.options.connectTimeoutMs).unref();
+    attempt.arm(this.options.connectTimeoutMs);
     let dialed: Promise<Transport>;
     try {
       dialed = Promise.resolve(this.dialer({ signal: attempt.controller.signal })).then(whenConnected);
@@ -206,7 +217,8 @@ export class Connector implements ClientConnectionEvents {
     this.addConnection(connection);
   }
 
-  private timedOut(attempt: Attempt): void {
+  /** The connect timeout of `attempt` passed (its timer). */
+  attemptTimedOut(attempt: Attempt): void {
     if (attempt !== this.attempt) return;
     const error = new RpcError(
       Status.UNAVAILABLE,
@@ -225,9 +237,7 @@ export class Connector implements ClientConnectionEvents {
   /** A connection's handshake completed (ClientConnectionEvents; the connector is every connection's listener). */
   onReady(connection: ClientConnection): void {
     if (connection !== this.active) return;
-    clearTimeout(this.connectTimer);
-    // Not kept: a ready connection would otherwise hold the spent Timeout and its closure.
-    this.connectTimer = undefined;
+    this.attempt?.disarm();
     this.attempt = undefined;
     this.failures = 0;
     this.lastError = undefined;
@@ -274,7 +284,7 @@ export class Connector implements ClientConnectionEvents {
 
   // The attempt failed: calls that cannot wait are failed by the owner; the others wait for a retry.
   private attemptFailed(error: RpcError): void {
-    clearTimeout(this.connectTimer);
+    this.attempt?.disarm();
     this.abandonAttempt(error);
     this.active = undefined;
     this.lastError = error;

@@ -118,3 +118,9 @@ export class CallTable<T> {
     }
   }
 }
+
+/**
+ * One empty table that connections share until their first call (an idle connection then holds no table
+ * of its own). Only reading methods may be used on it: replace it with a new table before `set`.
+ */
+export const EMPTY_CALLS: CallTable<never> = new CallTable<never>();

@@ -21,7 +21,7 @@ import {
 import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { Transport } from "../transport/transport.js";
-import { CallTable } from "./call-table.js";
+import { CallTable, EMPTY_CALLS } from "./call-table.js";
 import { encodingName, encodingNames } from "./connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
 
@@ -63,7 +63,8 @@ export interface ClientConnectionEvents {
 export class ClientConnection extends FrameConnection {
   private readonly events: ClientConnectionEvents;
   private readonly channelTarget: string;
-  private readonly calls = new CallTable<CallSink>();
+  // The shared empty table until the first call.
+  private calls: CallTable<CallSink> = EMPTY_CALLS;
   private nextId: number;
   private goingAway = false;
   private holding = true;
@@ -127,6 +128,7 @@ export class ClientConnection extends FrameConnection {
     const id = this.nextId++;
     if ((flags & FLAG_ONEWAY) === 0) {
       if (!this.holding) this.hold(true);
+      if (this.calls === EMPTY_CALLS) this.calls = new CallTable();
       this.calls.set(id, sink);
     }
     this.encoder.request(id, flags, path, timeoutMs, metadata, body);
@@ -177,7 +179,7 @@ export class ClientConnection extends FrameConnection {
     this.goingAway = true;
     this.closeError ??= error;
     const sinks = this.calls.snapshot();
-    this.calls.clear();
+    this.calls = EMPTY_CALLS;
     for (const sink of sinks) sink.onClosed(error, false);
     this.endSoon();
   }
@@ -267,7 +269,7 @@ export class ClientConnection extends FrameConnection {
 
   protected override onClosed(error: RpcError): void {
     const sinks = this.calls.snapshot();
-    this.calls.clear();
+    this.calls = EMPTY_CALLS;
     for (const sink of sinks) sink.onClosed(error, false);
     this.events.onClosed(this, error);
   }

@@ -2,7 +2,7 @@
 // routes call frames to it, pauses reading at the concurrency limit, closes when idle or told to.
 
 import type { Metadata } from "../call-context.js";
-import { CallTable } from "../connection/call-table.js";
+import { CallTable, EMPTY_CALLS } from "../connection/call-table.js";
 import { encodingName, encodingNames } from "../connection/connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
 import { SharedTimer } from "../connection/shared-timers.js";
@@ -75,7 +75,8 @@ export class ServerConnection extends FrameConnection implements CallHost {
   private readonly tls: TlsInfo | undefined;
   // `transportInfo`, made when a handler first asks.
   private transportInfoObject: TransportInfo | undefined;
-  private readonly calls = new CallTable<IncomingCall>();
+  // The shared empty table until the first call.
+  private calls: CallTable<IncomingCall> = EMPTY_CALLS;
   private lastStreamId = 0;
   // The last method path decoded, made with the first call.
   private paths: PathCache | undefined;
@@ -301,7 +302,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
     clearImmediate(this.turnEnd);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
     for (const call of this.calls.snapshot()) call.disconnect(reason, false);
-    this.calls.clear();
+    this.calls = EMPTY_CALLS;
     this.host.connectionClosed(this);
   }
 
@@ -346,6 +347,7 @@ export class ServerConnection extends FrameConnection implements CallHost {
       return;
     }
     const call = new IncomingCall(this, id, route, head, oneway);
+    if (this.calls === EMPTY_CALLS) this.calls = new CallTable();
     this.calls.set(id, call);
     const admission = this.host.admission;
     if (admission === undefined) call.run(head.body);
