@@ -4,6 +4,7 @@
 
 import { ClientConnection, type ClientConnectionEvents } from "../connection/client-connection.js";
 import type { ConnectionSettings } from "../connection/frame-connection.js";
+import { SharedTimer } from "../connection/shared-timers.js";
 import { events } from "../diagnostics.js";
 import { RpcError, Status } from "../status.js";
 import { type Dialer, FatalDialError } from "../transport/dialers.js";
@@ -41,10 +42,22 @@ export interface ConnectorOptions {
   readonly connection: ConnectionSettings;
 }
 
-// One dial: superseded (the channel closed, the attempt timed out) once it is no longer `attempt`.
-interface Attempt {
-  readonly controller: AbortController;
+// One dial: superseded (the channel closed, the attempt timed out) once it is no longer `attempt`. It is
+// its own connect timeout (a shared timer, not a Node timer and closure per attempt); unref'd, since a
+// connecting socket keeps the process alive by itself while it matters.
+class Attempt extends SharedTimer {
+  readonly controller = new AbortController();
   connection: ClientConnection | undefined;
+  private readonly connector: Connector;
+
+  constructor(connector: Connector) {
+    super(false);
+    this.connector = connector;
+  }
+
+  onTimer(): void {
+    this.connector.attemptTimedOut(this);
+  }
 }
 
 // Failures that retrying will not fix soon: a dialer that says so, or a server that refused this client
@@ -78,14 +91,17 @@ export class Connector implements ClientConnectionEvents {
   private readonly dialer: Dialer;
   private readonly options: ConnectorOptions;
   private readonly owner: ConnectorOwner;
-  private readonly connections = new Set<ClientConnection>();
-  private readonly listeners = new Set<(change: StateChange) => void>();
+  // The connections not yet closed: the newest, and older ones still draining (a Set made only when
+  // there are any: most channels only ever hold one connection at a time).
+  private newest: ClientConnection | undefined;
+  private older: Set<ClientConnection> | undefined;
+  // Made by the first `onStateChange`, dropped when the last listener leaves.
+  private listeners: Set<(change: StateChange) => void> | undefined;
   private current: ChannelState = "idle";
   private attempt: Attempt | undefined;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private connectTimer: NodeJS.Timeout | undefined;
-  private closeWaiters: (() => void)[] = [];
+  private closeWaiters: (() => void)[] | undefined;
 
   constructor(target: string, dialer: Dialer, options: ConnectorOptions, owner: ConnectorOwner) {
     this.target = target;
@@ -104,9 +120,10 @@ export class Connector implements ClientConnectionEvents {
    * throws does not disturb the channel; its exception is rethrown on the next tick.
    */
   onStateChange(listener: (change: StateChange) => void): () => void {
-    this.listeners.add(listener);
+    (this.listeners ??= new Set()).add(listener);
     return () => {
-      this.listeners.delete(listener);
+      const listeners = this.listeners;
+      if (listeners?.delete(listener) === true && listeners.size === 0) this.listeners = undefined;
     };
   }
 
@@ -119,21 +136,38 @@ export class Connector implements ClientConnectionEvents {
   close(error: RpcError): Promise<void> {
     if (this.current !== "closed") {
       clearTimeout(this.retryTimer);
-      clearTimeout(this.connectTimer);
+      this.attempt?.disarm();
       this.active = undefined;
       this.abandonAttempt(error);
       this.setState("closed", undefined);
-      for (const connection of this.connections) connection.shutdown(error);
+      const newest = this.newest;
+      if (this.older !== undefined) for (const connection of [...this.older]) connection.shutdown(error);
+      newest?.shutdown(error);
     }
-    if (this.connections.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.closeWaiters.push(resolve));
+    if (this.openConnections === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
+  }
+
+  // Connections not yet closed.
+  private get openConnections(): number {
+    return (this.newest === undefined ? 0 : 1) + (this.older?.size ?? 0);
+  }
+
+  private addConnection(connection: ClientConnection): void {
+    if (this.newest !== undefined) (this.older ??= new Set()).add(this.newest);
+    this.newest = connection;
+  }
+
+  private removeConnection(connection: ClientConnection): void {
+    if (connection === this.newest) this.newest = undefined;
+    else if (this.older?.delete(connection) === true && this.older.size === 0) this.older = undefined;
   }
 
   private setState(state: ChannelState, error: RpcError | undefined): void {
     const previous = this.current;
     if (previous === state) return;
     this.current = state;
-    if (this.listeners.size === 0) return;
+    if (this.listeners === undefined) return;
     const change: StateChange = { state, previous, error };
     for (const listener of [...this.listeners]) {
       try {
@@ -150,14 +184,13 @@ export class Connector implements ClientConnectionEvents {
 
   private dial(): void {
     clearTimeout(this.retryTimer);
-    const attempt: Attempt = { controller: new AbortController(), connection: undefined };
+    const attempt = new Attempt(this);
     this.attempt = attempt;
     this.setState("connecting", this.lastError);
     if (events.connecting.hasSubscribers) {
       events.connecting.publish({ target: this.target, attempt: this.failures + 1 });
     }
-    // Unref'd: a connecting socket keeps the process alive by itself while it matters.
-    this.connectTimer = setTimeout(() => this.timedOut(attempt), this.options.connectTimeoutMs).unref();
+    attempt.arm(this.options.connectTimeoutMs);
     let dialed: Promise<Transport>;
     try {
       dialed = Promise.resolve(this.dialer({ signal: attempt.controller.signal })).then(whenConnected);
@@ -177,18 +210,15 @@ export class Connector implements ClientConnectionEvents {
       transport.destroy();
       return;
     }
-    const info = {
-      side: "client",
-      peer: remoteAddressOf(transport) ?? this.target,
-      target: this.target,
-    } as const;
-    const connection = new ClientConnection(transport, info, this.options.connection, this);
+    const peer = remoteAddressOf(transport) ?? this.target;
+    const connection = new ClientConnection(transport, peer, this.target, this.options.connection, this);
     attempt.connection = connection;
     this.active = connection;
-    this.connections.add(connection);
+    this.addConnection(connection);
   }
 
-  private timedOut(attempt: Attempt): void {
+  /** The connect timeout of `attempt` passed (its timer). */
+  attemptTimedOut(attempt: Attempt): void {
     if (attempt !== this.attempt) return;
     const error = new RpcError(
       Status.UNAVAILABLE,
@@ -207,9 +237,7 @@ export class Connector implements ClientConnectionEvents {
   /** A connection's handshake completed (ClientConnectionEvents; the connector is every connection's listener). */
   onReady(connection: ClientConnection): void {
     if (connection !== this.active) return;
-    clearTimeout(this.connectTimer);
-    // Not kept: a ready connection would otherwise hold the spent Timeout and its closure.
-    this.connectTimer = undefined;
+    this.attempt?.disarm();
     this.attempt = undefined;
     this.failures = 0;
     this.lastError = undefined;
@@ -234,9 +262,13 @@ export class Connector implements ClientConnectionEvents {
 
   /** A connection closed (ClientConnectionEvents). */
   onClosed(connection: ClientConnection, error: RpcError): void {
-    this.connections.delete(connection);
+    this.removeConnection(connection);
     if (this.current === "closed") {
-      if (this.connections.size === 0) for (const resolve of this.closeWaiters.splice(0)) resolve();
+      const waiters = this.closeWaiters;
+      if (this.openConnections === 0 && waiters !== undefined) {
+        this.closeWaiters = undefined;
+        for (const resolve of waiters) resolve();
+      }
       return;
     }
     if (connection !== this.active) return;
@@ -252,7 +284,7 @@ export class Connector implements ClientConnectionEvents {
 
   // The attempt failed: calls that cannot wait are failed by the owner; the others wait for a retry.
   private attemptFailed(error: RpcError): void {
-    clearTimeout(this.connectTimer);
+    this.attempt?.disarm();
     this.abandonAttempt(error);
     this.active = undefined;
     this.lastError = error;

@@ -23,7 +23,7 @@ import { withClientPolicies } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
 import { channelDialer } from "../transport/dialers.js";
 import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
-import { type ChannelState, Connector, type StateChange } from "./connector.js";
+import { type ChannelState, Connector, type ConnectorOwner, type StateChange } from "./connector.js";
 import type { CallScheduler, OutgoingCall } from "./outgoing-call.js";
 import { StreamCall } from "./stream-call.js";
 import { UnaryCall } from "./unary-call.js";
@@ -47,7 +47,7 @@ async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
  * UNAVAILABLE when a connection attempt fails rather than wait for ever. Failures of calls that never
  * reached the server carry `unprocessed: true`.
  */
-export class SocketChannel implements Channel, CallScheduler {
+export class SocketChannel implements Channel, CallScheduler, ConnectorOwner {
   /** The target given to `connect` (`127.0.0.1:7000`, `unix:///run/orders.sock`, or a dialer's name). */
   readonly target: string;
   /** Message bodies are JSON (the `encoding: "json"` option), negotiated on every connection. */
@@ -56,7 +56,8 @@ export class SocketChannel implements Channel, CallScheduler {
   private readonly chain: ClientNext | undefined;
   // For calls with their own credentials on a channel without interceptors; made on first use.
   private credentialsChain: ClientNext | undefined;
-  private readonly queue: CallQueue<OutgoingCall>;
+  // Made when the first call has to wait (a channel whose calls always find room never makes one).
+  private queue: CallQueue<OutgoingCall> | undefined;
   private readonly connector: Connector;
   private closed = false;
 
@@ -66,19 +67,13 @@ export class SocketChannel implements Channel, CallScheduler {
     const dialer = channelDialer(target, options);
     this.options = resolveConnectOptions(options);
     this.json = this.options.connection.messageEncoding === Encoding.JSON;
-    this.queue = new CallQueue(this.options.maxQueuedCalls, this.options.maxQueuedBytes);
     const interceptors = withClientPolicies(this.options.interceptors, options, target);
     this.chain =
       interceptors.length === 0
         ? undefined
         : chainInterceptors<ClientNext>(interceptors, (call) => this.direct(call) as Promise<any>);
-    this.connector = new Connector(target, dialer, this.options, {
-      hasWaitingCalls: () => this.queue.size > 0,
-      connectionAvailable: (connection) => {
-        if (this.queue.size > 0) this.pump(connection);
-      },
-      attemptFailed: (error, fatal) => this.failQueued(this.unavailable(error), fatal),
-    });
+    // The channel is its connector's owner (no closures per channel).
+    this.connector = new Connector(target, dialer, this.options, this);
     this.connector.connect();
   }
 
@@ -89,7 +84,7 @@ export class SocketChannel implements Channel, CallScheduler {
 
   /** Calls waiting for a connection or for room on it. */
   get queued(): number {
-    return this.queue.size;
+    return this.queue?.size ?? 0;
   }
 
   /** Why the last connection attempt failed, until a connection is ready again. */
@@ -183,24 +178,40 @@ export class SocketChannel implements Channel, CallScheduler {
       return;
     }
     const active = this.connector.active;
-    if (this.queue.size === 0 && active !== undefined && active.canStart()) {
+    if (this.queued === 0 && active !== undefined && active.canStart()) {
       call.start(active);
       return;
     }
-    if (!this.queue.fits(call)) {
-      call.fail(queueFull(this.target, this.queue.size, this.queue.bytes));
+    const queue = (this.queue ??= new CallQueue(this.options.maxQueuedCalls, this.options.maxQueuedBytes));
+    if (!queue.fits(call)) {
+      call.fail(queueFull(this.target, queue.size, queue.bytes));
       return;
     }
     if (this.connector.state === "backoff" && call.deadline === undefined) {
       call.fail(this.unavailable(this.connector.lastError));
       return;
     }
-    this.queue.push(call);
+    queue.push(call);
     this.connector.connect();
   }
 
   unqueue(call: OutgoingCall): void {
-    this.queue.remove(call);
+    this.queue?.remove(call);
+  }
+
+  /** True while calls wait for a connection (ConnectorOwner). */
+  hasWaitingCalls(): boolean {
+    return this.queued > 0;
+  }
+
+  /** A connection became ready or got room: starts waiting calls on it (ConnectorOwner). */
+  connectionAvailable(connection: ClientConnection): void {
+    if (this.queued > 0) this.pump(connection);
+  }
+
+  /** A connection attempt failed: fails the calls that must not wait for the next (ConnectorOwner). */
+  attemptFailed(error: RpcError, fatal: boolean): void {
+    this.failQueued(this.unavailable(error), fatal);
   }
 
   private startUnary(
@@ -281,8 +292,9 @@ export class SocketChannel implements Channel, CallScheduler {
   }
 
   private pump(connection: ClientConnection): void {
+    const queue = this.queue!;
     while (connection.canStart()) {
-      const call = this.queue.shift();
+      const call = queue.shift();
       if (call === undefined) return;
       call.start(connection);
     }
@@ -290,6 +302,7 @@ export class SocketChannel implements Channel, CallScheduler {
 
   // Fails queued calls: all of them, or only those without a deadline.
   private failQueued(error: RpcError, all: boolean): void {
+    if (this.queue === undefined) return;
     for (const call of this.queue.snapshot()) {
       if (all || call.deadline === undefined) call.fail(error);
     }

@@ -2,8 +2,12 @@
 // increasing order, so a slot array indexed by the id's low bits finds a call without hashing or
 // allocating; an id whose slot is still held by an older call (a long-lived stream) goes to a Map.
 
-// Small to start with (an idle connection holds one of these per side); it doubles while crowded.
+// Small to start with; it doubles while crowded.
 const INITIAL_SLOTS = 8;
+// Until the first call, every table shares these one-slot arrays (slot 0 holds id 0, which no call has):
+// an idle connection holds no slots of its own.
+const NO_IDS = new Uint32Array(1);
+const NO_VALUES: never[] = [undefined as never];
 
 /**
  * A map from stream id (1 to 2^32-1) to a value, never undefined. Memory stays proportional to the
@@ -11,9 +15,9 @@ const INITIAL_SLOTS = 8;
  * the values in increasing id order, which is the order they were added in when ids only increase.
  */
 export class CallTable<T> {
-  private ids = new Uint32Array(INITIAL_SLOTS);
-  private values: (T | undefined)[] = new Array<T | undefined>(INITIAL_SLOTS).fill(undefined);
-  private mask = INITIAL_SLOTS - 1;
+  private ids = NO_IDS;
+  private values: (T | undefined)[] = NO_VALUES;
+  private mask = 0;
   private inSlots = 0;
   // Made on first use: most connections never have a long-lived call.
   private overflow: Map<number, T> | undefined;
@@ -37,6 +41,7 @@ export class CallTable<T> {
 
   /** Adds `value` under `id`, which must not be held already. */
   set(id: number, value: T): void {
+    if (this.ids === NO_IDS) this.allocate(INITIAL_SLOTS);
     let i = id & this.mask;
     if (this.ids[i] !== 0) {
       // A crowded table grows; in a sparse one the slot belongs to a long-lived call: use the Map.
@@ -84,19 +89,23 @@ export class CallTable<T> {
 
   /** Removes everything. */
   clear(): void {
-    this.ids.fill(0);
-    this.values.fill(undefined);
+    this.ids = NO_IDS;
+    this.values = NO_VALUES;
+    this.mask = 0;
     this.inSlots = 0;
     this.overflow = undefined;
+  }
+
+  private allocate(length: number): void {
+    this.ids = new Uint32Array(length);
+    this.values = new Array<T | undefined>(length).fill(undefined);
+    this.mask = length - 1;
   }
 
   private grow(): void {
     const oldIds = this.ids;
     const oldValues = this.values;
-    const length = oldIds.length * 2;
-    this.ids = new Uint32Array(length);
-    this.values = new Array<T | undefined>(length).fill(undefined);
-    this.mask = length - 1;
+    this.allocate(oldIds.length * 2);
     this.inSlots = 0;
     // Ids in distinct slots of the old table keep distinct low bits in the new one: no collisions here.
     for (let i = 0; i < oldIds.length; i++) {
@@ -109,3 +118,9 @@ export class CallTable<T> {
     }
   }
 }
+
+/**
+ * One empty table that connections share until their first call (an idle connection then holds no table
+ * of its own). Only reading methods may be used on it: replace it with a new table before `set`.
+ */
+export const EMPTY_CALLS: CallTable<never> = new CallTable<never>();

@@ -4,7 +4,7 @@
 // idle sockets), so a script that forgets `channel.close()` still exits.
 
 import type { Metadata } from "../call-context.js";
-import type { ConnectionInfo } from "../diagnostics.js";
+import type { Side } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { metadataTooLarge } from "../limits.js";
 import { Encoding, encodingBit, FLAG_ONEWAY, FrameType, MAX_STREAM_ID } from "../protocol/frame-types.js";
@@ -21,7 +21,7 @@ import {
 import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { Transport } from "../transport/transport.js";
-import { CallTable } from "./call-table.js";
+import { CallTable, EMPTY_CALLS } from "./call-table.js";
 import { encodingName, encodingNames } from "./connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "./frame-connection.js";
 
@@ -62,23 +62,38 @@ export interface ClientConnectionEvents {
  */
 export class ClientConnection extends FrameConnection {
   private readonly events: ClientConnectionEvents;
-  private readonly calls = new CallTable<CallSink>();
+  private readonly channelTarget: string;
+  // The shared empty table until the first call.
+  private calls: CallTable<CallSink> = EMPTY_CALLS;
   private nextId: number;
   private goingAway = false;
   private holding = true;
 
-  /** `firstStreamId` exists for tests of id exhaustion; real connections start at 1. */
+  /**
+   * `peer` names the other end, `target` is what the channel dials. `firstStreamId` exists for tests of
+   * id exhaustion; real connections start at 1.
+   */
   constructor(
     transport: Transport,
-    info: ConnectionInfo,
+    peer: string,
+    target: string,
     settings: ConnectionSettings,
     events: ClientConnectionEvents,
     firstStreamId = 1,
   ) {
-    super(transport, info, settings);
+    super(transport, peer, settings);
     this.events = events;
+    this.channelTarget = target;
     this.nextId = firstStreamId;
     this.sendHello();
+  }
+
+  protected get side(): Side {
+    return "client";
+  }
+
+  protected override get target(): string {
+    return this.channelTarget;
   }
 
   /** Calls open on this connection. */
@@ -113,6 +128,7 @@ export class ClientConnection extends FrameConnection {
     const id = this.nextId++;
     if ((flags & FLAG_ONEWAY) === 0) {
       if (!this.holding) this.hold(true);
+      if (this.calls === EMPTY_CALLS) this.calls = new CallTable();
       this.calls.set(id, sink);
     }
     this.encoder.request(id, flags, path, timeoutMs, metadata, body);
@@ -163,7 +179,7 @@ export class ClientConnection extends FrameConnection {
     this.goingAway = true;
     this.closeError ??= error;
     const sinks = this.calls.snapshot();
-    this.calls.clear();
+    this.calls = EMPTY_CALLS;
     for (const sink of sinks) sink.onClosed(error, false);
     this.endSoon();
   }
@@ -253,7 +269,7 @@ export class ClientConnection extends FrameConnection {
 
   protected override onClosed(error: RpcError): void {
     const sinks = this.calls.snapshot();
-    this.calls.clear();
+    this.calls = EMPTY_CALLS;
     for (const sink of sinks) sink.onClosed(error, false);
     this.events.onClosed(this, error);
   }

@@ -3,7 +3,7 @@
 // Duplex (TCP or Unix socket, TLS, an in-process pair); socket-only extras are used when present.
 
 import type { Metadata } from "../call-context.js";
-import { type ConnectionInfo, events, type ReadyEvent } from "../diagnostics.js";
+import { type ConnectionInfo, events, type ReadyEvent, type Side } from "../diagnostics.js";
 import { WriteGate } from "../flow/write-gate.js";
 import { FrameDecoder, type FramePayload } from "../frames/frame-decoder.js";
 import { FrameEncoder } from "../frames/frame-encoder.js";
@@ -16,13 +16,13 @@ import {
   FrameType,
   Setting,
 } from "../protocol/frame-types.js";
-import type { MetadataLimits } from "../protocol/payload-reader.js";
+import { EMPTY_METADATA, type MetadataLimits } from "../protocol/payload-reader.js";
 import { checkPreface, decodeGoAway, decodeHello, type GoAway, type Hello } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import { describeClientTlsError } from "../tls/tls-errors.js";
 import { holdProcess, setNoDelay, type Transport } from "../transport/transport.js";
-import { Keepalive, type KeepaliveHost, type KeepaliveOptions } from "./keepalive.js";
+import { type KeepaliveOptions, KeepaliveTimer } from "./keepalive.js";
 
 /** Settings every connection needs, resolved (no defaults left to apply). */
 export interface ConnectionSettings extends MetadataLimits {
@@ -47,69 +47,137 @@ export interface ConnectionSettings extends MetadataLimits {
 const Phase = { PREFACE: 0, HELLO: 1, OPEN: 2, CLOSED: 3 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
+// Bits of FrameConnection#flags (one small integer rather than a field per boolean, on every connection).
+const ENDING = 1; // endSoon was called: the transport stays ref'd until it closes
+const READ_PAUSED = 2;
+const PUMPING = 4; // inside pump
+const PREFACE_SENT = 8;
+const DISCARDING = 16; // nothing received is decoded any more
+
+// The transport's listeners are shared by every connection (not four closures per connection): each
+// finds its connection through this property, set on the transport the connection owns.
+const CONNECTION = Symbol("rpcgen.connection");
+
+type OwnedTransport = Transport & { [CONNECTION]: FrameConnection };
+
+function ownerOf(transport: Transport): FrameConnection {
+  return (transport as OwnedTransport)[CONNECTION];
+}
+
+function onTransportData(this: Transport, chunk: Buffer): void {
+  ownerOf(this).receive(chunk);
+}
+
+function onTransportDrain(this: Transport): void {
+  ownerOf(this).transportDrained();
+}
+
+function onTransportError(this: Transport, error: Error): void {
+  ownerOf(this).transportFailed(error);
+}
+
+function onTransportClose(this: Transport): void {
+  ownerOf(this).transportClosed();
+}
+
 /**
  * The frame-level half of a connection. Subclasses receive call frames through `onCallFrame` and learn
  * about the connection's life through `onOpen`, `onGoAway`, `onWritable` and `onClosed` (called once).
- * Protocol errors close only this connection, after a GOAWAY naming the problem.
+ * Protocol errors close only this connection, after a GOAWAY naming the problem. The connection is its
+ * own keepalive timer.
  */
-export abstract class FrameConnection implements KeepaliveHost {
+export abstract class FrameConnection extends KeepaliveTimer {
   /** The transport; owned by this connection (destroyed when it closes). */
   readonly transport: Transport;
   /** Frames out. */
   readonly encoder: FrameEncoder;
-  /** This connection in diagnostics events; `info.peer` names the other end. */
-  readonly info: ConnectionInfo;
+  /** How the other end is named in errors and events (`127.0.0.1:7000`, `unix:/run/x.sock`). */
+  readonly peer: string;
   /** What the peer announced in its HELLO (defaults until it arrives). */
   peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   peerMaxConcurrentCalls = 0;
   peerInitialWindow = DEFAULT_INITIAL_WINDOW;
   /** The peer's HELLO metadata. */
-  peerMetadata: Metadata = {};
+  peerMetadata: Metadata = EMPTY_METADATA;
   /** Why the connection closed, once it has. */
   closeError: RpcError | undefined;
 
   protected readonly settings: ConnectionSettings;
   private readonly decoder: FrameDecoder;
-  private readonly gate: WriteGate;
-  private readonly keepalive: Keepalive | undefined;
+  // Made when something first waits for room (an idle connection never does).
+  private gate: WriteGate | undefined;
+  // Made by the first event that names this connection, then the same object.
+  private infoObject: ConnectionInfo | undefined;
   private phase: Phase = Phase.PREFACE;
-  private ending = false;
-  private readPaused = false;
-  private pumping = false;
-  private prefaceSent = false;
-  private discarding = false;
+  private flags = 0;
   private destroyTimer: NodeJS.Timeout | undefined;
-  private readonly onData = (chunk: Buffer): void => {
-    if (this.discarding) return;
-    if (this.keepalive !== undefined) this.keepalive.received = true;
-    this.decoder.push(chunk);
-    this.pump();
-  };
 
-  constructor(transport: Transport, info: ConnectionInfo, settings: ConnectionSettings) {
+  constructor(transport: Transport, peer: string, settings: ConnectionSettings) {
+    super();
     this.transport = transport;
-    this.info = info;
+    this.peer = peer;
     this.settings = settings;
     this.encoder = new FrameEncoder(transport);
     this.decoder = new FrameDecoder(settings.maxFrameSize);
-    this.gate = new WriteGate(this.encoder, settings.highWaterBytes);
-    this.keepalive = settings.keepalive === undefined ? undefined : new Keepalive(this, settings.keepalive);
     setNoDelay(transport);
-    transport.on("data", this.onData);
-    transport.on("drain", () => this.notifyWritable());
-    transport.on("error", (err: Error) => {
-      // A TLS alert after the handshake (a server refusing this client's certificate) reads as a sentence.
-      const detail = describeClientTlsError(err) ?? err.message;
-      this.closeError ??= new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} failed: ${detail}`, {
-        cause: err,
-      });
-    });
-    transport.on("close", () => this.closed());
+    (transport as OwnedTransport)[CONNECTION] = this;
+    transport.on("data", onTransportData);
+    transport.on("drain", onTransportDrain);
+    transport.on("error", onTransportError);
+    transport.on("close", onTransportClose);
   }
 
-  /** How the other end is named in errors and events (`127.0.0.1:7000`, `unix:/run/x.sock`). */
-  get peer(): string {
-    return this.info.peer;
+  /** Bytes arrived on the transport (its `data` listener). */
+  receive(chunk: Buffer): void {
+    if ((this.flags & DISCARDING) !== 0) return;
+    this.received = true;
+    this.decoder.push(chunk);
+    this.pump();
+  }
+
+  /** The transport took its buffered bytes (its `drain` listener). */
+  transportDrained(): void {
+    this.notifyWritable();
+  }
+
+  /** The transport failed (its `error` listener); its `close` follows. */
+  transportFailed(error: Error): void {
+    // A TLS alert after the handshake (a server refusing this client's certificate) reads as a sentence.
+    const detail = describeClientTlsError(error) ?? error.message;
+    this.closeError ??= new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} failed: ${detail}`, {
+      cause: error,
+    });
+  }
+
+  /** The transport closed (its `close` listener): the connection is closed. */
+  transportClosed(): void {
+    if (this.phase === Phase.CLOSED) return;
+    this.phase = Phase.CLOSED;
+    clearTimeout(this.destroyTimer);
+    this.stopKeepalive();
+    this.decoder.clear();
+    this.notifyWritable();
+    const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
+    if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
+    this.onClosed(error);
+  }
+
+  /** This connection in diagnostics events (made on first use, then always the same object). */
+  get info(): ConnectionInfo {
+    this.infoObject ??= { side: this.side, peer: this.peer, target: this.target };
+    return this.infoObject;
+  }
+
+  /** Which side of the connection this is. */
+  protected abstract get side(): Side;
+
+  /** The target the channel dials (client side), for `info`. */
+  protected get target(): string | undefined {
+    return undefined;
+  }
+
+  protected get keepaliveOptions(): KeepaliveOptions | undefined {
+    return this.settings.keepalive;
   }
 
   /** True once both HELLOs were exchanged and until the connection closes. */
@@ -124,11 +192,13 @@ export abstract class FrameConnection implements KeepaliveHost {
 
   /** True while buffered outgoing bytes stay below the high-water mark. */
   get writable(): boolean {
-    return this.gate.open;
+    return this.phase === Phase.CLOSED || this.encoder.bufferedBytes < this.settings.highWaterBytes;
   }
 
   /** Resolves when the connection becomes writable again or closes. */
   whenWritable(): Promise<void> {
+    if (this.writable) return Promise.resolve();
+    this.gate ??= new WriteGate(this.encoder, this.settings.highWaterBytes);
     return this.gate.wait();
   }
 
@@ -143,7 +213,7 @@ export abstract class FrameConnection implements KeepaliveHost {
    * is ending it always does, so whoever awaits its close sees it close.
    */
   protected holdProcess(hold: boolean): void {
-    if (!this.ending || hold) holdProcess(this.transport, hold);
+    if ((this.flags & ENDING) === 0 || hold) holdProcess(this.transport, hold);
   }
 
   /** Sends the preface and HELLO with this side's settings. */
@@ -159,25 +229,25 @@ export abstract class FrameConnection implements KeepaliveHost {
     if (this.settings.maxConcurrentCalls > 0) {
       settings.push([Setting.MAX_CONCURRENT_CALLS, this.settings.maxConcurrentCalls]);
     }
-    this.prefaceSent = true;
+    this.flags |= PREFACE_SENT;
     this.encoder.preface();
     this.encoder.hello(settings, this.settings.metadata);
   }
 
   /** Stops reading frames (and the transport) until `resumeReading`; TCP then pushes back on the peer. */
   protected pauseReading(): void {
-    if (this.readPaused) return;
-    this.readPaused = true;
+    if ((this.flags & READ_PAUSED) !== 0) return;
+    this.flags |= READ_PAUSED;
     this.transport.pause();
   }
 
   /** Resumes reading, first decoding frames that were already buffered. */
   protected resumeReading(): void {
-    if (!this.readPaused) return;
-    this.readPaused = false;
+    if ((this.flags & READ_PAUSED) === 0) return;
+    this.flags &= ~READ_PAUSED;
     this.transport.resume();
     // Inside pump (a frame handler resumed reading), the running loop picks up the buffered frames.
-    if (!this.pumping) this.pump();
+    if ((this.flags & PUMPING) === 0) this.pump();
   }
 
   /**
@@ -185,14 +255,14 @@ export abstract class FrameConnection implements KeepaliveHost {
    * the transport is still read, so its close is seen at once, but no frame is decoded or handled.
    */
   protected discardInput(): void {
-    this.discarding = true;
+    this.flags |= DISCARDING;
     this.decoder.clear();
   }
 
   /** Sends a GOAWAY (a preface first if none was sent, so the peer can read it) and reports it. */
   protected sendGoAway(lastStreamId: number, status: StatusCode, reason: string): void {
-    if (!this.prefaceSent) {
-      this.prefaceSent = true;
+    if ((this.flags & PREFACE_SENT) === 0) {
+      this.flags |= PREFACE_SENT;
       this.encoder.preface();
     }
     this.encoder.goAway(lastStreamId, status, reason);
@@ -210,8 +280,8 @@ export abstract class FrameConnection implements KeepaliveHost {
 
   /** Flushes what is queued, half-closes, and destroys the transport if it has not closed within a second. */
   protected endSoon(): void {
-    if (!this.ending) {
-      this.ending = true;
+    if ((this.flags & ENDING) === 0) {
+      this.flags |= ENDING;
       holdProcess(this.transport, true);
     }
     this.encoder.flush();
@@ -268,7 +338,7 @@ export abstract class FrameConnection implements KeepaliveHost {
   protected abstract onClosed(error: RpcError): void;
 
   private pump(): void {
-    this.pumping = true;
+    this.flags |= PUMPING;
     try {
       if (this.phase === Phase.PREFACE) {
         const preface = this.decoder.takePreface();
@@ -277,7 +347,7 @@ export abstract class FrameConnection implements KeepaliveHost {
         this.phase = Phase.HELLO;
       }
       const d = this.decoder;
-      while (!this.readPaused && this.phase !== Phase.CLOSED && d.next()) {
+      while ((this.flags & READ_PAUSED) === 0 && this.phase !== Phase.CLOSED && d.next()) {
         this.frame(d);
       }
     } catch (err) {
@@ -285,7 +355,7 @@ export abstract class FrameConnection implements KeepaliveHost {
       if (err instanceof ProtocolError) this.protocolError(err.message);
       else this.internalError(err);
     } finally {
-      this.pumping = false;
+      this.flags &= ~PUMPING;
     }
   }
 
@@ -304,7 +374,7 @@ export abstract class FrameConnection implements KeepaliveHost {
       this.peerInitialWindow = hello.initialWindow ?? DEFAULT_INITIAL_WINDOW;
       this.peerMetadata = hello.metadata;
       this.phase = Phase.OPEN;
-      this.keepalive?.start();
+      this.startKeepalive();
       if (events.ready.hasSubscribers) {
         events.ready.publish({
           connection: this.info,
@@ -343,13 +413,11 @@ export abstract class FrameConnection implements KeepaliveHost {
     this.onGoAway(goAway);
   }
 
-  /** Sends a keepalive PING (KeepaliveHost). */
-  sendKeepalivePing(data: Buffer): void {
+  protected sendKeepalivePing(data: Buffer): void {
     this.encoder.ping(0, data);
   }
 
-  /** No answer to a keepalive PING in time: the peer is gone (KeepaliveHost). */
-  keepaliveTimedOut(timeoutMs: number): void {
+  protected keepaliveTimedOut(timeoutMs: number): void {
     if (events.keepaliveTimeout.hasSubscribers) {
       events.keepaliveTimeout.publish({ connection: this.info, timeoutMs });
     }
@@ -362,18 +430,8 @@ export abstract class FrameConnection implements KeepaliveHost {
   }
 
   private notifyWritable(): void {
-    if (this.gate.release(this.isClosed) && !this.isClosed) this.onWritable();
-  }
-
-  private closed(): void {
-    if (this.phase === Phase.CLOSED) return;
-    this.phase = Phase.CLOSED;
-    clearTimeout(this.destroyTimer);
-    this.keepalive?.stop();
-    this.decoder.clear();
-    this.notifyWritable();
-    const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
-    if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
-    this.onClosed(error);
+    if (!this.writable) return;
+    this.gate?.release(this.isClosed);
+    if (!this.isClosed) this.onWritable();
   }
 }

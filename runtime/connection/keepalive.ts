@@ -1,7 +1,8 @@
 // Keepalive for one connection: after `intervalMs` without receiving anything, send a PING; if nothing
 // at all arrives within `timeoutMs` after it, the peer is gone (a half-open connection, a frozen
-// process). One shared timer (not a Node timer per connection) does both waits; it never keeps the
-// process alive: it only matters while something else does.
+// process). One shared timer (not a Node timer per connection) does both waits, and the connection is
+// that timer itself (no object of its own per connection); it never keeps the process alive: it only
+// matters while something else does.
 
 import { SharedTimer } from "./shared-timers.js";
 
@@ -11,60 +12,59 @@ export interface KeepaliveOptions {
   readonly timeoutMs: number;
 }
 
-/** What a keepalive needs from its connection. */
-export interface KeepaliveHost {
-  /** True once the connection is closed (the keepalive then stops). */
-  readonly isClosed: boolean;
-  /** Sends a PING with these 8 bytes. */
-  sendKeepalivePing(data: Buffer): void;
-  /** Nothing arrived within `timeoutMs` of a ping: close the connection. */
-  keepaliveTimedOut(timeoutMs: number): void;
-}
-
-/** Watches one connection; `received` is set by the connection whenever bytes arrive. */
-export class Keepalive extends SharedTimer {
+/**
+ * The keepalive half of a connection, which extends it: the connection sets `received` whenever bytes
+ * arrive, calls `startKeepalive` once its handshake is done and `stopKeepalive` when it closes.
+ */
+export abstract class KeepaliveTimer extends SharedTimer {
   /** Set by the connection on every received chunk; cleared when checked. */
-  received = false;
-  private readonly host: KeepaliveHost;
-  private readonly options: KeepaliveOptions;
+  protected received = false;
   // True while a ping waits for an answer (the timer then measures `timeoutMs`).
   private pinged = false;
 
-  constructor(host: KeepaliveHost, options: KeepaliveOptions) {
+  constructor() {
     super(false);
-    this.host = host;
-    this.options = options;
   }
 
-  /** Starts watching (once the handshake is done). */
-  start(): void {
-    this.rearm();
+  /** The keepalive timing, or undefined for none. */
+  protected abstract get keepaliveOptions(): KeepaliveOptions | undefined;
+  /** True once the connection is closed (the keepalive then stops). */
+  abstract get isClosed(): boolean;
+  /** Sends a PING with these 8 bytes. */
+  protected abstract sendKeepalivePing(data: Buffer): void;
+  /** Nothing arrived within `timeoutMs` of a ping: close the connection. */
+  protected abstract keepaliveTimedOut(timeoutMs: number): void;
+
+  /** Starts watching (once the handshake is done); nothing happens without keepalive options. */
+  protected startKeepalive(): void {
+    if (this.keepaliveOptions !== undefined) this.rearmKeepalive();
   }
 
-  /** Stops the timer (the connection closed). */
-  stop(): void {
-    this.cancel();
+  /** Stops watching (the connection closed). */
+  protected stopKeepalive(): void {
+    this.disarm();
   }
 
-  /** The interval or the ping's answer time passed. */
+  /** The interval or the ping's answer time passed (SharedTimer). */
   onTimer(): void {
-    if (this.host.isClosed) return;
+    const options = this.keepaliveOptions;
+    if (options === undefined || this.isClosed) return;
     if (this.received) {
-      this.rearm();
+      this.rearmKeepalive();
     } else if (this.pinged) {
-      this.host.keepaliveTimedOut(this.options.timeoutMs);
+      this.keepaliveTimedOut(options.timeoutMs);
     } else {
       const data = Buffer.allocUnsafe(8);
       data.writeDoubleBE(Date.now());
-      this.host.sendKeepalivePing(data);
+      this.sendKeepalivePing(data);
       this.pinged = true;
-      this.arm(this.options.timeoutMs);
+      this.arm(options.timeoutMs);
     }
   }
 
-  private rearm(): void {
+  private rearmKeepalive(): void {
     this.received = false;
     this.pinged = false;
-    this.arm(this.options.intervalMs);
+    this.arm(this.keepaliveOptions!.intervalMs);
   }
 }

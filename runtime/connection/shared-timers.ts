@@ -19,11 +19,11 @@ class TimerList {
   }
 
   append(t: SharedTimer, now: number): void {
-    t.due = now + this.durationMs;
-    t.list = this;
-    t.prev = this.tail;
+    t.timerDue = Math.floor(now) + this.durationMs;
+    t.timerList = this;
+    t.timerPrev = this.tail;
     if (this.tail === undefined) this.head = t;
-    else this.tail.next = t;
+    else this.tail.timerNext = t;
     this.tail = t;
     if (this.timer === undefined) {
       this.timer = setTimeout(this.wake, this.durationMs);
@@ -33,13 +33,13 @@ class TimerList {
   }
 
   remove(t: SharedTimer): void {
-    if (t.prev === undefined) this.head = t.next;
-    else t.prev.next = t.next;
-    if (t.next === undefined) this.tail = t.prev;
-    else t.next.prev = t.prev;
-    t.prev = undefined;
-    t.next = undefined;
-    t.list = undefined;
+    if (t.timerPrev === undefined) this.head = t.timerNext;
+    else t.timerPrev.timerNext = t.timerNext;
+    if (t.timerNext === undefined) this.tail = t.timerPrev;
+    else t.timerNext.timerPrev = t.timerPrev;
+    t.timerPrev = undefined;
+    t.timerNext = undefined;
+    t.timerList = undefined;
     if (this.head === undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -59,30 +59,34 @@ class TimerList {
     const now = performance.now();
     let t = this.head;
     // A fired timer re-armed by its callback goes to the tail with a later due time, which ends the loop.
-    while (t !== undefined && t.due <= now) {
+    while (t !== undefined && t.timerDue <= now) {
       this.remove(t);
       t.onTimer();
       t = this.head;
     }
     if (t !== undefined && this.timer === undefined) {
-      this.timer = setTimeout(this.wake, Math.max(1, Math.ceil(t.due - now)));
+      this.timer = setTimeout(this.wake, Math.max(1, Math.ceil(t.timerDue - now)));
       this.setRef();
     }
   };
 }
 
 /**
- * A re-armable timeout: `onTimer` runs once, `arm(ms)` after the last `arm`, unless `cancel` came first.
+ * A re-armable timeout: `onTimer` runs once, `arm(ms)` after the last `arm`, unless `disarm` came first.
  * `holdsProcess` says whether an armed timer keeps the Node process alive (as a ref'd setTimeout does).
  * Owners extend it (so a connection's timer is one object, no closure), or use CallbackTimer.
  */
 export abstract class SharedTimer {
-  /** When it is due (performance.now() time); meaningful while armed. */
-  due = 0;
-  // The list it is armed in, and its neighbours there (owned by the list).
-  list: TimerList | undefined;
-  prev: SharedTimer | undefined;
-  next: SharedTimer | undefined;
+  /**
+   * When it is due (performance.now() time, in whole milliseconds so that it stays a small integer
+   * rather than a boxed double); meaningful while armed.
+   */
+  timerDue = 0;
+  // The list it is armed in, and its neighbours there (owned by the list). Named for the timer because
+  // owners extend this class (a connection is its own keepalive timer).
+  timerList: TimerList | undefined;
+  timerPrev: SharedTimer | undefined;
+  timerNext: SharedTimer | undefined;
   /** Whether it keeps the process alive while armed; change it only while it is not armed. */
   holdsProcess: boolean;
 
@@ -95,12 +99,12 @@ export abstract class SharedTimer {
 
   /** True while armed and not yet fired. */
   get armed(): boolean {
-    return this.list !== undefined;
+    return this.timerList !== undefined;
   }
 
   /** (Re)arms the timer to fire `durationMs` from now, replacing any earlier arming. */
   arm(durationMs: number): void {
-    this.list?.remove(this);
+    this.timerList?.remove(this);
     let list = lists.get(durationMs);
     if (list === undefined) {
       list = new TimerList(durationMs);
@@ -110,8 +114,8 @@ export abstract class SharedTimer {
   }
 
   /** Disarms the timer; it does not fire until armed again. */
-  cancel(): void {
-    this.list?.remove(this);
+  disarm(): void {
+    this.timerList?.remove(this);
   }
 }
 

@@ -42,7 +42,10 @@ export class FrameDecoder implements FramePayload {
   end = 0;
   private view: Buffer | undefined = EMPTY;
 
-  private readonly chunks: Buffer[] = [];
+  // The chunk being read (EMPTY when nothing is buffered), and the ones received after it, queued in an
+  // array made only while there are any: an idle connection holds neither.
+  private first: Buffer = EMPTY;
+  private rest: Buffer[] | undefined;
   private offset = 0;
   private bufferedBytes = 0;
   private bodyLength = -1;
@@ -65,7 +68,10 @@ export class FrameDecoder implements FramePayload {
   /** Queues a received chunk. */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
+    if (this.bufferedBytes === 0) {
+      this.first = chunk;
+      this.offset = 0;
+    } else (this.rest ??= []).push(chunk);
     this.bufferedBytes += chunk.length;
   }
 
@@ -84,7 +90,7 @@ export class FrameDecoder implements FramePayload {
         this.view = EMPTY;
         return false;
       }
-      const first = this.chunks[0]!;
+      const first = this.first;
       let header: Buffer;
       let at: number;
       if (first.length - this.offset >= FRAME_HEADER_LENGTH) {
@@ -107,14 +113,14 @@ export class FrameDecoder implements FramePayload {
     if (this.bufferedBytes < this.bodyLength) return false;
     const length = this.bodyLength;
     this.bodyLength = -1;
-    const first = this.chunks[0];
+    const first = this.first;
     if (length === 0) {
       this.source = EMPTY;
       this.start = 0;
       this.end = 0;
       this.view = EMPTY;
-    } else if (first!.length - this.offset >= length) {
-      this.source = first!;
+    } else if (first.length - this.offset >= length) {
+      this.source = first;
       this.start = this.offset;
       this.end = this.offset + length;
       this.view = undefined;
@@ -140,7 +146,8 @@ export class FrameDecoder implements FramePayload {
 
   /** Drops everything buffered (the connection is closing). */
   clear(): void {
-    this.chunks.length = 0;
+    this.first = EMPTY;
+    this.rest = undefined;
     this.offset = 0;
     this.bufferedBytes = 0;
     this.bodyLength = -1;
@@ -149,15 +156,20 @@ export class FrameDecoder implements FramePayload {
   private advance(n: number): void {
     this.offset += n;
     this.bufferedBytes -= n;
-    if (this.offset === this.chunks[0]!.length) {
-      this.chunks.shift();
+    if (this.offset === this.first.length) {
+      const rest = this.rest;
       this.offset = 0;
+      if (rest === undefined) this.first = EMPTY;
+      else {
+        this.first = rest.shift()!;
+        if (rest.length === 0) this.rest = undefined;
+      }
     }
   }
 
   // Returns the next n buffered bytes (n <= bufferedBytes): a view when they sit in one chunk, else one copy.
   private take(n: number): Buffer {
-    const first = this.chunks[0]!;
+    const first = this.first;
     if (first.length - this.offset >= n) {
       const view = first.subarray(this.offset, this.offset + n);
       this.advance(n);
@@ -166,7 +178,7 @@ export class FrameDecoder implements FramePayload {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
-      const chunk = this.chunks[0]!;
+      const chunk = this.first;
       const count = Math.min(chunk.length - this.offset, n - filled);
       chunk.copy(out, filled, this.offset, this.offset + count);
       filled += count;

@@ -47,6 +47,22 @@ function freshArena(bytes: number): Buffer {
 // also makes an AsyncResource and a bound function per batch.
 const SETTLED = Promise.resolve();
 
+// Encoders with a flush queued, in the order their microtasks were queued. Microtasks run in that order,
+// so each run of `flushNext` takes the oldest entry: every encoder flushes exactly when its own closure
+// would have, with one shared function instead of a closure per encoder.
+const flushQueue: (FrameEncoder | undefined)[] = [];
+let flushHead = 0;
+
+function flushNext(): void {
+  const encoder = flushQueue[flushHead]!;
+  flushQueue[flushHead++] = undefined;
+  if (flushHead === flushQueue.length) {
+    flushQueue.length = 0;
+    flushHead = 0;
+  }
+  encoder.scheduledFlush();
+}
+
 // Method paths are few and sent on every call: encode each once. Bounded in case paths are made up.
 const pathCache = new Map<string, Buffer>();
 
@@ -97,13 +113,10 @@ export class FrameEncoder {
   private arena: Buffer = NO_ARENA;
   private start = 0;
   private pos = 0;
-  private sealed: Buffer[] = [];
+  // Pieces of the batch before the open one (made on first use: most batches are one piece).
+  private sealed: Buffer[] | undefined;
   private sealedBytes = 0;
   private scheduled = false;
-  private readonly flushCallback = (): void => {
-    this.scheduled = false;
-    this.flush();
-  };
 
   constructor(sink: ByteSink) {
     this.sink = sink;
@@ -259,20 +272,28 @@ export class FrameEncoder {
 
   /** Hands everything encoded so far to the sink (one write, or one corked writev). */
   flush(): void {
-    if (this.pos > this.start) {
-      this.sealed.push(this.arena.subarray(this.start, this.pos));
-      this.start = this.pos;
-    }
     const chunks = this.sealed;
-    if (chunks.length === 0) return;
-    this.sealed = [];
+    let open: Buffer | undefined;
+    if (this.pos > this.start) open = this.arena.subarray(this.start, this.pos);
+    else if (chunks === undefined) return;
+    this.sealed = undefined;
     this.sealedBytes = 0;
     // Start the next batch in a fresh arena when little room is left, so small batches do not straddle
     // two arenas (one write instead of a writev of two pieces).
     if (this.arena === sharedArena && sharedArena.length - arenaPos < ARENA_BYTES / 4) freshArena(0);
+    // Between batches an encoder holds no arena (idle connections would keep spent arenas alive); the
+    // next batch continues at the arena's end all the same.
+    this.arena = NO_ARENA;
+    this.start = 0;
+    this.pos = 0;
     // Frames made after the connection was ended (answers of calls that finished after its GOAWAY) are
     // dropped: writing after end would make the transport fail and close at once, without its FIN.
     if (this.sink.destroyed || this.sink.writableEnded === true) return;
+    if (chunks === undefined) {
+      this.sink.write(open!);
+      return;
+    }
+    if (open !== undefined) chunks.push(open);
     if (chunks.length === 1) {
       this.sink.write(chunks[0]!);
       return;
@@ -280,6 +301,12 @@ export class FrameEncoder {
     this.sink.cork();
     for (const chunk of chunks) this.sink.write(chunk);
     this.sink.uncork();
+  }
+
+  /** The flush queued by `schedule` (called by the shared microtask, in queue order). */
+  scheduledFlush(): void {
+    this.scheduled = false;
+    this.flush();
   }
 
   // Writes a frame header and reserves room for `reserveAfter` bytes after it (defaults to the whole payload).
@@ -303,7 +330,7 @@ export class FrameEncoder {
   private body(body: Uint8Array): void {
     if (body.length >= COPY_LIMIT) {
       this.seal();
-      this.sealed.push(Buffer.from(body.buffer, body.byteOffset, body.length));
+      (this.sealed ??= []).push(Buffer.from(body.buffer, body.byteOffset, body.length));
       this.sealedBytes += body.length;
     } else if (body.length > 0) {
       const b = this.reserve(body.length);
@@ -365,7 +392,7 @@ export class FrameEncoder {
 
   private seal(): void {
     if (this.pos > this.start) {
-      this.sealed.push(this.arena.subarray(this.start, this.pos));
+      (this.sealed ??= []).push(this.arena.subarray(this.start, this.pos));
       this.sealedBytes += this.pos - this.start;
       this.start = this.pos;
     }
@@ -375,7 +402,8 @@ export class FrameEncoder {
     if (this.pendingBytes >= FLUSH_NOW_BYTES) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      void SETTLED.then(this.flushCallback);
+      flushQueue.push(this);
+      void SETTLED.then(flushNext);
     }
   }
 }

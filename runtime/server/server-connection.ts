@@ -2,11 +2,11 @@
 // routes call frames to it, pauses reading at the concurrency limit, closes when idle or told to.
 
 import type { Metadata } from "../call-context.js";
-import { CallTable } from "../connection/call-table.js";
+import { CallTable, EMPTY_CALLS } from "../connection/call-table.js";
 import { encodingName, encodingNames } from "../connection/connection-settings.js";
 import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
-import { CallbackTimer } from "../connection/shared-timers.js";
-import type { ConnectionInfo } from "../diagnostics.js";
+import { SharedTimer } from "../connection/shared-timers.js";
+import type { Side } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";
 import { FIRST_ANSWER_ESTIMATE, metadataTooLarge } from "../limits.js";
 import type { Logger } from "../logger.js";
@@ -22,6 +22,7 @@ import {
 import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import type { Admission } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
+import type { TlsInfo } from "../tls/tls-info.js";
 import type { TransportInfo } from "../transport/listeners.js";
 import type { Transport } from "../transport/transport.js";
 import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
@@ -41,52 +42,83 @@ export interface ConnectionHost {
   connectionClosed(connection: ServerConnection): void;
 }
 
+// A connection's handshake-then-idle timer: calls back into its connection without a closure.
+class ConnectionTimer extends SharedTimer {
+  private readonly connection: ServerConnection;
+
+  constructor(connection: ServerConnection) {
+    super(true);
+    this.connection = connection;
+  }
+
+  onTimer(): void {
+    this.connection.connectionTimerDue();
+  }
+}
+
+// Ends the pause of a connection's reading for a turn of the event loop (setImmediate's argument is the
+// connection: one shared function, not a closure per connection).
+function endTurn(connection: ServerConnection): void {
+  connection.endTurn();
+}
+
 /**
  * One served connection. Protocol errors close it (GOAWAY first); `goAway` starts a graceful close;
  * `forceClose` answers the calls still open with UNAVAILABLE and closes.
  */
 export class ServerConnection extends FrameConnection implements CallHost {
-  readonly logger: Logger;
   /** The remote IP address counted against per-address limits, if the transport has one. */
   readonly remoteIp: string | undefined;
-  /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
-  readonly transportInfo: TransportInfo;
   /** True when the client asked for JSON message bodies in its HELLO (and this server speaks JSON). */
   json = false;
   private readonly host: ConnectionHost;
-  private readonly calls = new CallTable<IncomingCall>();
+  private readonly tls: TlsInfo | undefined;
+  // `transportInfo`, made when a handler first asks.
+  private transportInfoObject: TransportInfo | undefined;
+  // The shared empty table until the first call.
+  private calls: CallTable<IncomingCall> = EMPTY_CALLS;
   private lastStreamId = 0;
-  private readonly paths = new PathCache();
+  // The last method path decoded, made with the first call.
+  private paths: PathCache | undefined;
   private goingAway = false;
   // The handshake deadline until the connection opens, then the idle deadline (armed whenever the last
   // open call ends); one shared timer, not a Node timer per connection.
-  private readonly timer = new CallbackTimer(() => this.timerDue(), true);
+  private readonly timer = new ConnectionTimer(this);
   // The average size of this connection's answers (a moving average, starting high so a first read of
   // calls cannot claim much), the write-buffer bytes the calls started this turn may still claim, and
   // the pause for a turn of the event loop once they are claimed.
   private answerBytes = FIRST_ANSWER_ESTIMATE;
   private turnBudget: number;
   private turnEnd: NodeJS.Immediate | undefined;
-  private readonly endTurn = (): void => {
-    this.turnEnd = undefined;
-    this.turnBudget = this.settings.highWaterBytes;
-    if (!this.isClosed) this.updateReading();
-  };
 
   constructor(
     transport: Transport,
-    info: ConnectionInfo,
-    transportInfo: TransportInfo,
+    peer: string,
+    remoteIp: string | undefined,
+    tls: TlsInfo | undefined,
     settings: ConnectionSettings,
     host: ConnectionHost,
   ) {
-    super(transport, info, settings);
+    super(transport, peer, settings);
     this.turnBudget = settings.highWaterBytes;
     this.host = host;
-    this.logger = host.logger;
-    this.transportInfo = transportInfo;
-    this.remoteIp = transportInfo.remoteIp;
+    this.remoteIp = remoteIp;
+    this.tls = tls;
     this.timer.arm(host.handshakeTimeoutMs);
+  }
+
+  get logger(): Logger {
+    return this.host.logger;
+  }
+
+  /** What handlers see as `ctx.transport`: the peer's name and address, and the TLS session if any. */
+  get transportInfo(): TransportInfo {
+    this.transportInfoObject ??= Object.freeze({ peer: this.peer, remoteIp: this.remoteIp, tls: this.tls });
+    return this.transportInfoObject;
+  }
+
+  protected get side(): Side {
+    return "server";
   }
 
   /** This side's stream window (CallHost). */
@@ -192,15 +224,24 @@ export class ServerConnection extends FrameConnection implements CallHost {
     // Answered only now, after the client's HELLO was accepted: a HELLO this server refuses (too much
     // metadata) then fails the client's connection attempt, rather than a connection it thinks is ready.
     this.sendHello();
-    this.timer.cancel();
+    this.timer.disarm();
     // An idle connection does not keep the process alive (a pending handshake does).
     this.timer.holdsProcess = false;
     if (this.host.idleTimeoutMs > 0) this.timer.arm(this.host.idleTimeoutMs);
   }
 
-  // Before the handshake: it took too long. After: idle for the idle timeout unless calls are open
-  // (then the last one to end arms the timer again).
-  private timerDue(): void {
+  /** The turn of the event loop in which calls claimed the write budget is over (its setImmediate). */
+  endTurn(): void {
+    this.turnEnd = undefined;
+    this.turnBudget = this.settings.highWaterBytes;
+    if (!this.isClosed) this.updateReading();
+  }
+
+  /**
+   * Its timer is due (ConnectionTimer). Before the handshake: it took too long. After: idle for the idle
+   * timeout unless calls are open (then the last one to end arms the timer again).
+   */
+  connectionTimerDue(): void {
     if (this.isClosed) return;
     if (!this.isOpen) {
       this.protocolError(`handshake not completed within ${this.host.handshakeTimeoutMs} ms`);
@@ -257,11 +298,11 @@ export class ServerConnection extends FrameConnection implements CallHost {
   }
 
   protected override onClosed(error: RpcError): void {
-    this.timer.cancel();
+    this.timer.disarm();
     clearImmediate(this.turnEnd);
     const reason = new RpcError(Status.UNAVAILABLE, `client disconnected: ${error.message}`);
     for (const call of this.calls.snapshot()) call.disconnect(reason, false);
-    this.calls.clear();
+    this.calls = EMPTY_CALLS;
     this.host.connectionClosed(this);
   }
 
@@ -273,7 +314,13 @@ export class ServerConnection extends FrameConnection implements CallHost {
     const oneway = (flags & FLAG_ONEWAY) !== 0;
     let head: RequestHead;
     try {
-      head = decodeRequest(frame.source, this.paths, frame.start, frame.end, this.settings);
+      head = decodeRequest(
+        frame.source,
+        (this.paths ??= new PathCache()),
+        frame.start,
+        frame.end,
+        this.settings,
+      );
     } catch (error) {
       if (!(error instanceof MetadataTooLarge)) throw error;
       // Refused before any handler: the client may send it again, with less metadata.
@@ -300,12 +347,13 @@ export class ServerConnection extends FrameConnection implements CallHost {
       return;
     }
     const call = new IncomingCall(this, id, route, head, oneway);
+    if (this.calls === EMPTY_CALLS) this.calls = new CallTable();
     this.calls.set(id, call);
     const admission = this.host.admission;
     if (admission === undefined) call.run(head.body);
     else admission.admit(call, head.body, this.remoteIp ?? this.peer);
     this.turnBudget -= this.answerBytes;
-    if (this.turnBudget <= 0 && this.turnEnd === undefined) this.turnEnd = setImmediate(this.endTurn);
+    if (this.turnBudget <= 0 && this.turnEnd === undefined) this.turnEnd = setImmediate(endTurn, this);
     this.updateReading();
   }
 }

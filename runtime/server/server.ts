@@ -170,8 +170,9 @@ export class Server implements ConnectionHost {
     const remoteIp = info === undefined ? remoteIpOf(transport) : info.remoteIp;
     const connection = new ServerConnection(
       transport,
-      { side: "server", peer, target: undefined },
-      Object.freeze({ peer, remoteIp, tls: info?.tls }),
+      peer,
+      remoteIp,
+      info?.tls,
       this.options.connection,
       this,
     );

@@ -105,6 +105,20 @@ export function dialerFor(target: string | Target, tls?: ClientTlsOptions): Dial
   return tls === undefined ? plain : tlsDialer(plain, tls, parsed.kind === "tcp" ? parsed.host : undefined);
 }
 
+// Plain built-in dialers by target: they hold nothing but the address, so the channels to one target
+// share one (bounded in case targets are made up).
+const plainDialers = new Map<string, Dialer>();
+
+function plainDialerFor(target: string): Dialer {
+  let dialer = plainDialers.get(target);
+  if (dialer === undefined) {
+    dialer = dialerFor(target);
+    if (plainDialers.size >= 1024) plainDialers.clear();
+    plainDialers.set(target, dialer);
+  }
+  return dialer;
+}
+
 /**
  * The dialer a channel to `target` uses: `options.dialer`, or the built-in one for the target; either
  * upgraded to TLS when `options.tls` is set. Throws TypeError for a target or TLS options that cannot work.
@@ -115,7 +129,7 @@ export function channelDialer(
 ): Dialer {
   const tls = options?.tls;
   const dialer = options?.dialer;
-  if (dialer === undefined) return dialerFor(target, tls);
+  if (dialer === undefined) return tls === undefined ? plainDialerFor(target) : dialerFor(target, tls);
   if (tls === undefined) return dialer;
   // A custom dialer's target is only a name; when it reads as host:port, its host is the default name.
   let host: string | undefined;

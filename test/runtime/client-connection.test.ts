@@ -45,7 +45,8 @@ describe("runtime client connection", () => {
       const socket = netConnect({ host: "127.0.0.1", port });
       connection = new ClientConnection(
         socket,
-        { side: "client", peer: `127.0.0.1:${port}`, target: `127.0.0.1:${port}` },
+        `127.0.0.1:${port}`,
+        `127.0.0.1:${port}`,
         resolveConnectOptions({}).connection,
         events,
         MAX_STREAM_ID - 2,

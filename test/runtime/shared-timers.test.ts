@@ -23,7 +23,7 @@ describe("runtime shared timers", () => {
     b.arm(5);
     c.arm(40);
     d.arm(20);
-    c.cancel();
+    c.disarm();
     assert.equal(c.armed, false);
     // A fires after b and d; c never; every fired timer is disarmed.
     await until(() => log.length === 3);
