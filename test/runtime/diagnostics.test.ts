@@ -98,8 +98,16 @@ describe("runtime diagnostics events", function () {
     await new Promise((resolve) => closed.close(resolve));
     const events = await recording(async () => {
       const channel = connect(`127.0.0.1:${port}`, { backoff: { initialMs: 20, maxMs: 20, jitter: 0 } });
-      await channel.unary(echoMethod, { text: "x" }, { timeoutMs: 150 }).catch(() => {});
+      const call = channel.unary(echoMethod, { text: "x" }, { timeoutMs: 30_000 }).catch(() => {});
+      // Until the third attempt starts (the first began in `connect`): by events, not by a deadline.
+      await new Promise<void>((resolve) => {
+        let attempts = 1;
+        channel.onStateChange(({ state }) => {
+          if (state === "connecting" && ++attempts === 3) resolve();
+        });
+      });
       await channel.close();
+      await call;
     });
     const reconnects = named(events, "reconnect");
     assert.ok(reconnects.length >= 2, `${reconnects.length} reconnects`);

@@ -51,15 +51,25 @@ describe("runtime graceful shutdown", function () {
   it("ends calls still running after the grace period with UNAVAILABLE and aborts their handlers", async () => {
     const fixture = echoHandlers();
     const server = new Server();
-    server.add(EchoService, fixture.handlers);
+    // Close once both handlers run (an event, not a sleep that a busy machine can outlast).
+    let started = 0;
+    let bothStarted!: () => void;
+    const running = new Promise<void>((resolve) => (bothStarted = resolve));
+    server.add(EchoService, {
+      ...fixture.handlers,
+      echo(request, ctx) {
+        if (++started === 2) bothStarted();
+        return fixture.handlers.echo(request, ctx);
+      },
+    });
     const { port } = await server.listen();
     const channel = connect(`127.0.0.1:${port}`);
     const slow = channel.unary(echoMethod, { text: "slow", delayMs: 10_000 }).catch((e: RpcError) => e);
     const quick = channel.unary(echoMethod, { text: "quick", delayMs: 50 });
-    await sleep(20);
+    await running;
     let quickDone = false;
     void quick.then(() => (quickDone = true));
-    await server.close({ graceMs: 200 });
+    await server.close({ graceMs: 1000 });
     // Closing waited for the quick call, and not for the slow one (its handler would take 10 s).
     assert.equal(quickDone, true);
     assert.equal((await quick).text, "quick");
