@@ -4,15 +4,9 @@ import protobuf from "protobufjs";
 import { assertNever } from "../../compiler/ast.js";
 import { jsonName } from "../../compiler/emit/json-codec.js";
 import type { MapKeyScalar, TypeModel } from "../../compiler/model.js";
-import { ValueArbitraries } from "../codec/support/arbitrary.js";
-import {
-  type GeneratedSchema,
-  generateTestSchemas,
-  messageDefinitions,
-  removeGenerated,
-} from "../codec/support/schema.js";
+import { type GeneratedSchema, generateTestSchemas, removeGenerated } from "../codec/support/schema.js";
 import { protobufjsCanRepresent } from "../wire/canonical.js";
-import { loadReflectionRoot } from "../wire/reflection-root.js";
+import { forEachReflectedMessage } from "../wire/reflection-root.js";
 
 // protobufjs's JSON conversion (`toObject` with `json: true`, `fromObject`), on the `.proto` files
 // rpcgen emits, loaded keeping the declared field names: its objects differ from canonical JSON only in
@@ -78,36 +72,25 @@ describe("JSON mapping: protobufjs's JSON conversion on the emitted .proto", () 
   after(() => removeGenerated(generated));
 
   it("toJson equals protobufjs's toObject(json: true) of the same bytes, and fromObject reads our JSON", () => {
-    let checked = 0;
-    for (const g of generated) {
-      const root = loadReflectionRoot(g);
-      const arbs = new ValueArbitraries(g.modules);
-      for (const def of messageDefinitions(g.schema)) {
-        const codec = arbs.companion(def);
-        const reflected = root.lookupType(def.fullName);
-        const type: TypeModel = { kind: "message", decl: def };
-        fc.assert(
-          fc.property(arbs.of(type), (value) => {
-            fc.pre(protobufjsCanRepresent(type, value));
-            const bytes = codec.encode(value);
-            const ours = codec.toJson(value);
-            const theirs = reflected.toObject(reflected.decode(bytes), TO_JSON);
-            assert.deepStrictEqual(ours, rekey(type, theirs, CANONICAL), def.fullName);
-            const text = JSON.parse(JSON.stringify(ours));
-            const back = reflected
-              .encode(reflected.fromObject(rekey(type, text, DECLARED) as object))
-              .finish();
-            assert.deepStrictEqual(
-              JSON.stringify(codec.toJson(codec.decode(back))),
-              JSON.stringify(codec.toJson(codec.fromJson(text))),
-              `${def.fullName}: protobufjs reads ${JSON.stringify(text)} as we do`,
-            );
-          }),
-          { numRuns: 40 },
-        );
-        checked++;
-      }
-    }
+    const checked = forEachReflectedMessage(generated, {}, ({ fullName, type, codec, reflected, arbs }) => {
+      fc.assert(
+        fc.property(arbs.of(type), (value) => {
+          fc.pre(protobufjsCanRepresent(type, value));
+          const bytes = codec.encode(value);
+          const ours = codec.toJson(value);
+          const theirs = reflected.toObject(reflected.decode(bytes), TO_JSON);
+          assert.deepStrictEqual(ours, rekey(type, theirs, CANONICAL), fullName);
+          const text = JSON.parse(JSON.stringify(ours));
+          const back = reflected.encode(reflected.fromObject(rekey(type, text, DECLARED) as object)).finish();
+          assert.deepStrictEqual(
+            JSON.stringify(codec.toJson(codec.decode(back))),
+            JSON.stringify(codec.toJson(codec.fromJson(text))),
+            `${fullName}: protobufjs reads ${JSON.stringify(text)} as we do`,
+          );
+        }),
+        { numRuns: 40 },
+      );
+    });
     assert.ok(checked >= 30);
   });
 });

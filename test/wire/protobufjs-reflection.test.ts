@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { TypeModel } from "../../compiler/model.js";
-import { ValueArbitraries } from "../codec/support/arbitrary.js";
-import {
-  type GeneratedSchema,
-  generateTestSchemas,
-  messageDefinitions,
-  removeGenerated,
-} from "../codec/support/schema.js";
+import { type GeneratedSchema, generateTestSchemas, removeGenerated } from "../codec/support/schema.js";
 import {
   fromOurs,
   fromProtobufjs,
@@ -15,7 +8,7 @@ import {
   TO_OBJECT,
   toProtobufjsObject,
 } from "./canonical.js";
-import { loadReflectionRoot } from "./reflection-root.js";
+import { forEachReflectedMessage, loadReflectionRoot } from "./reflection-root.js";
 
 // protobufjs reflection (a library we did not write) loads the `.proto` files rpcgen emits and must
 // agree with our codecs on every example type, in both directions.
@@ -29,15 +22,11 @@ describe("wire compatibility: protobufjs reflection on the emitted .proto", () =
   });
 
   it("decodes what our codecs encode, field for field", () => {
-    let checked = 0;
-    for (const g of generated) {
-      const root = loadReflectionRoot(g);
-      // Unknown enum numbers are covered by the round-trip tests; protobufjs reflection keeps them too.
-      const arbs = new ValueArbitraries(g.modules, { unknownEnums: true });
-      for (const def of messageDefinitions(g.schema)) {
-        const codec = arbs.companion(def);
-        const reflected = root.lookupType(def.fullName);
-        const type: TypeModel = { kind: "message", decl: def };
+    // Unknown enum numbers are covered by the round-trip tests; protobufjs reflection keeps them too.
+    const checked = forEachReflectedMessage(
+      generated,
+      { unknownEnums: true },
+      ({ type, codec, reflected, arbs }) => {
         fc.assert(
           fc.property(arbs.of(type), (value) => {
             fc.pre(protobufjsCanRepresent(type, value));
@@ -49,31 +38,23 @@ describe("wire compatibility: protobufjs reflection on the emitted .proto", () =
           }),
           { numRuns: 40 },
         );
-        checked++;
-      }
-    }
+      },
+    );
     assert.ok(checked >= 30);
   });
 
   it("encodes what our codecs decode to the same value", () => {
-    for (const g of generated) {
-      const root = loadReflectionRoot(g);
-      const arbs = new ValueArbitraries(g.modules);
-      for (const def of messageDefinitions(g.schema)) {
-        const codec = arbs.companion(def);
-        const reflected = root.lookupType(def.fullName);
-        const type: TypeModel = { kind: "message", decl: def };
-        fc.assert(
-          fc.property(arbs.of(type), (value) => {
-            fc.pre(protobufjsCanRepresent(type, value));
-            const message = reflected.fromObject(toProtobufjsObject(type, value) as Record<string, unknown>);
-            const bytes = reflected.encode(message).finish();
-            assert.deepStrictEqual(fromOurs(type, codec.decode(bytes)), fromOurs(type, value));
-          }),
-          { numRuns: 40 },
-        );
-      }
-    }
+    forEachReflectedMessage(generated, {}, ({ type, codec, reflected, arbs }) => {
+      fc.assert(
+        fc.property(arbs.of(type), (value) => {
+          fc.pre(protobufjsCanRepresent(type, value));
+          const message = reflected.fromObject(toProtobufjsObject(type, value) as Record<string, unknown>);
+          const bytes = reflected.encode(message).finish();
+          assert.deepStrictEqual(fromOurs(type, codec.decode(bytes)), fromOurs(type, value));
+        }),
+        { numRuns: 40 },
+      );
+    });
   });
 
   it("agrees on method argument and result messages", () => {
