@@ -62,12 +62,19 @@ function parentContext(): Context {
 export function tracingClientInterceptor(options: TracingOptions = {}): ClientInterceptor {
   const tracer = tracerOf(options);
   const events = options.messageEvents ?? true;
+  // A channel's calls share its target: its attributes are parsed once, not per call.
+  let target: string | undefined;
+  let server = serverAttributes(undefined);
   return (next: ClientNext) => (call) => {
     const path = call.method.path;
+    if (call.target !== target) {
+      target = call.target;
+      server = serverAttributes(target);
+    }
     const parent = parentContext();
     const span = tracer.startSpan(
       path,
-      { kind: SpanKind.CLIENT, attributes: { ...methodAttributes(path), ...serverAttributes(call.target) } },
+      { kind: SpanKind.CLIENT, attributes: { ...methodAttributes(path), ...server } },
       parent,
     );
     const carrier: Record<string, string> = {};
