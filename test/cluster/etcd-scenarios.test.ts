@@ -163,6 +163,8 @@ describe("cluster scenarios with etcd and provider processes", function () {
       await etcd.restart();
       await waitFor(channel, (c) => !c.resolution.stale);
     } finally {
+      // Closed first: a consumer may still be writing its cache file (close waits for that write).
+      await Promise.all(channels.map((c) => c.close()));
       rmSync(dir, { recursive: true, force: true });
     }
   });
