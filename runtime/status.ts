@@ -74,3 +74,11 @@ export class RpcError extends Error {
     return `RpcError(${statusName(this.code)})`;
   }
 }
+
+/** `error` itself when it is an RpcError, else an INTERNAL RpcError with its message (and it as the cause). */
+export function asRpcError(error: unknown): RpcError {
+  if (error instanceof RpcError) return error;
+  return new RpcError(Status.INTERNAL, error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}

@@ -20,13 +20,13 @@ import { type ClientCall, type ClientNext, chainInterceptors } from "../intercep
 import { queueFull } from "../limits.js";
 import { Encoding } from "../protocol/frame-types.js";
 import { withClientPolicies } from "../resilience/client-policies.js";
-import { RpcError, Status } from "../status.js";
+import { asRpcError, RpcError, Status } from "../status.js";
 import { channelDialer } from "../transport/dialers.js";
 import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
 import { type ChannelState, Connector, type ConnectorOwner, type StateChange } from "./connector.js";
 import type { CallScheduler, OutgoingCall } from "./outgoing-call.js";
 import { StreamCall } from "./stream-call.js";
-import { UnaryCall } from "./unary-call.js";
+import { UnaryCall, type UnaryListener } from "./unary-call.js";
 
 function ignore(): void {}
 
@@ -214,21 +214,55 @@ export class SocketChannel implements Channel, CallScheduler, ConnectorOwner {
     this.failQueued(this.unavailable(error), fatal);
   }
 
+  /**
+   * Starts a unary or oneway call that reports to `listener` instead of returning a promise (how a cluster
+   * channel sends its attempts); interceptors still apply. The listener may hear before this returns.
+   */
+  unaryTo(
+    method: UnaryMethod | OnewayMethod,
+    request: unknown,
+    options: CallOptions | undefined,
+    listener: UnaryListener,
+  ): void {
+    const chain = this.chainFor(options);
+    if (chain !== undefined) {
+      let result: Promise<unknown>;
+      try {
+        result = chain({ method, request, options: options ?? {}, target: this.target });
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        (value) => listener.attemptSucceeded(value),
+        (error: unknown) => listener.attemptFailed(asRpcError(error)),
+      );
+      return;
+    }
+    const body = this.encodeRequest(method, request);
+    if (body instanceof RpcError) listener.attemptFailed(body);
+    else this.submit(new UnaryCall(this, method, body, options, listener));
+  }
+
   private startUnary(
     method: UnaryMethod | OnewayMethod,
     request: unknown,
     options: CallOptions | undefined,
   ): Promise<any> {
-    let body: Uint8Array;
-    try {
-      const codec = method.requestCodec;
-      body = this.json ? encodeJsonBody(codec, request) : codec.encode(request);
-    } catch (cause) {
-      return Promise.reject(encodeFailure(method, cause));
-    }
+    const body = this.encodeRequest(method, request);
+    if (body instanceof RpcError) return Promise.reject(body);
     const call = new UnaryCall(this, method, body, options);
     this.submit(call);
-    return call.promise;
+    return call.promise!;
+  }
+
+  // The request's bytes, or the error saying why it could not be encoded.
+  private encodeRequest(method: UnaryMethod | OnewayMethod, request: unknown): Uint8Array | RpcError {
+    try {
+      const codec = method.requestCodec;
+      return this.json ? encodeJsonBody(codec, request) : codec.encode(request);
+    } catch (cause) {
+      return encodeFailure(method, cause);
+    }
   }
 
   private startStream(

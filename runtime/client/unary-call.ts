@@ -19,28 +19,44 @@ function captureResolvers(resolve: (value: any) => void, reject: (error: RpcErro
   capturedReject = reject;
 }
 
-/** A unary call (or a oneway one, which resolves as soon as its request is handed to a connection). */
+/** Hears how a unary attempt ended, in place of a promise (the cluster's attempts: one object fewer per call). */
+export interface UnaryListener {
+  /** The call succeeded with `value` (undefined for a oneway call). */
+  attemptSucceeded(value: unknown): void;
+  /** The call failed with `error`. */
+  attemptFailed(error: RpcError): void;
+}
+
+/**
+ * A unary call (or a oneway one, which resolves as soon as its request is handed to a connection). It
+ * settles `promise`, or tells its `listener` when it has one (then `promise` is never made).
+ */
 export class UnaryCall extends OutgoingCall {
-  readonly promise: Promise<any>;
+  readonly promise: Promise<any> | undefined;
   readonly bytes: number;
   private readonly body: Uint8Array;
   private readonly oneway: boolean;
-  private resolve!: (value: any) => void;
-  private reject!: (error: RpcError) => void;
+  private readonly listener: UnaryListener | undefined;
+  private resolve: ((value: any) => void) | undefined;
+  private reject: ((error: RpcError) => void) | undefined;
 
   constructor(
     scheduler: CallScheduler,
     method: UnaryMethod | OnewayMethod,
     body: Uint8Array,
     options: CallOptions | undefined,
+    listener?: UnaryListener,
   ) {
     super(scheduler, method, options);
     this.body = body;
     this.bytes = body.length;
     this.oneway = method.kind === "oneway";
-    this.promise = new Promise(captureResolvers);
-    this.resolve = capturedResolve;
-    this.reject = capturedReject;
+    this.listener = listener;
+    if (listener === undefined) {
+      this.promise = new Promise(captureResolvers);
+      this.resolve = capturedResolve;
+      this.reject = capturedReject;
+    }
     this.arm();
   }
 
@@ -58,7 +74,7 @@ export class UnaryCall extends OutgoingCall {
     this.sent = true;
     if (this.oneway) {
       this.settle(Status.OK, undefined);
-      this.resolve(undefined);
+      this.succeed(undefined);
       return;
     }
     this.started(connection, id);
@@ -73,7 +89,13 @@ export class UnaryCall extends OutgoingCall {
   }
 
   protected rejectWith(error: RpcError): void {
-    this.reject(error);
+    if (this.listener === undefined) this.reject!(error);
+    else this.listener.attemptFailed(error);
+  }
+
+  private succeed(value: unknown): void {
+    if (this.listener === undefined) this.resolve!(value);
+    else this.listener.attemptSucceeded(value);
   }
 
   protected complete(body: Uint8Array): void {
@@ -87,6 +109,6 @@ export class UnaryCall extends OutgoingCall {
       return;
     }
     this.settle(Status.OK, undefined);
-    this.resolve(value);
+    this.succeed(value);
   }
 }

@@ -1,7 +1,10 @@
 // One provider as the consumer holds it: its connection (a SocketChannel), its load (calls open on it)
 // and its observed latency. Balancers read these fields; the endpoint set and the cluster calls write them.
 
+import type { CallOptions } from "../call-context.js";
 import type { Channel } from "../channel.js";
+import type { UnaryListener } from "../client/unary-call.js";
+import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import type { AdaptiveLimit } from "../resilience/adaptive-limit.js";
 import type { RpcError, StatusCode } from "../status.js";
 import type { EndpointInfo } from "./endpoint-info.js";
@@ -28,6 +31,13 @@ export interface EndpointChannel extends Channel {
   ): () => void;
   connect(): void;
   shed(): void;
+  /** Starts a unary or oneway call that reports to `listener` instead of a promise. */
+  unaryTo(
+    method: UnaryMethod | OnewayMethod,
+    request: unknown,
+    options: CallOptions | undefined,
+    listener: UnaryListener,
+  ): void;
 }
 
 /** What an endpoint tells its set when its load changes, an attempt ends, or it has drained. */

@@ -29,7 +29,7 @@ export class RetryBudget {
   private slotStart: number;
   private readonly now: () => number;
 
-  constructor(options?: RetryBudgetOptions, now: () => number = Date.now) {
+  constructor(options?: RetryBudgetOptions, now: () => number = () => performance.now()) {
     this.ratio = options?.ratio ?? 0.2;
     this.minPerSecond = options?.minPerSecond ?? 10;
     this.windowMs = options?.windowMs ?? 10_000;
@@ -41,15 +41,15 @@ export class RetryBudget {
     this.slotStart = now();
   }
 
-  /** A call was made. */
-  deposit(): void {
-    this.advance();
+  /** A call was made at `now` (the budget's clock, performance.now() by default: the caller often has it). */
+  deposit(now = this.now()): void {
+    this.advance(now);
     this.deposits[this.slot]!++;
   }
 
   /** Takes one retry from the budget; false (and nothing taken) when the budget is spent. */
   tryWithdraw(): boolean {
-    this.advance();
+    this.advance(this.now());
     let calls = 0;
     let retries = 0;
     for (let i = 0; i < SLOTS; i++) {
@@ -63,8 +63,7 @@ export class RetryBudget {
   }
 
   // Moves to the slot of now, clearing the slots that fell out of the window.
-  private advance(): void {
-    const now = this.now();
+  private advance(now: number): void {
     if (now - this.slotStart < this.slotMs) return;
     const steps = Math.min(SLOTS, Math.floor((now - this.slotStart) / this.slotMs));
     for (let i = 0; i < steps; i++) {

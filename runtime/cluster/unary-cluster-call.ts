@@ -5,10 +5,11 @@
 import type { CallOptions } from "../call-context.js";
 import { inheritCallOptions } from "../call-scope.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
+import type { UnaryListener } from "../client/unary-call.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import type { Admit, CircuitBreaker } from "../resilience/circuit-breaker.js";
 import { attemptCode, ConcurrencyLimitError } from "../resilience/client-policies.js";
-import { RpcError, Status, type StatusCode } from "../status.js";
+import { asRpcError, RpcError, Status, type StatusCode } from "../status.js";
 import type { CallHost, Waiter } from "./call-host.js";
 import { clusterEvents, type RetryEvent } from "./cluster-events.js";
 import type { Endpoint } from "./endpoint.js";
@@ -24,15 +25,11 @@ function captureResolvers(resolve: (value: any) => void, reject: (error: RpcErro
   capturedReject = reject;
 }
 
-function asRpcError(error: unknown): RpcError {
-  if (error instanceof RpcError) return error;
-  return new RpcError(Status.INTERNAL, error instanceof Error ? error.message : String(error), {
-    cause: error,
-  });
-}
-
-/** A unary or oneway call made through a cluster channel; `promise` settles once, with the winner. */
-export class UnaryClusterCall implements Waiter, DeadlineOwner {
+/**
+ * A unary or oneway call made through a cluster channel; `promise` settles once, with the winner. An
+ * unhedged call has one attempt at a time and hears its outcome directly (no promise per attempt).
+ */
+export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener {
   readonly promise: Promise<any>;
   readonly deadline: number | undefined;
   deadlineTimer: NodeJS.Timeout | undefined;
@@ -51,6 +48,9 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
   private first: Endpoint | undefined;
   /** Endpoints this call used, avoided by later attempts while others are available. */
   private tried: Endpoint[] | undefined;
+  /** The running attempt of an unhedged call: its endpoint and when it started. */
+  private attemptEndpoint: Endpoint | undefined;
+  private attemptStartedAt = 0;
   private pending = 0;
   private started = 0;
   private retries = 0;
@@ -89,7 +89,6 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     this.promise = new Promise(captureResolvers);
     this.resolve = capturedResolve;
     this.reject = capturedReject;
-    host.budget.deposit();
     const signal = options?.signal;
     if (signal !== undefined) {
       if (signal.aborted) {
@@ -169,6 +168,8 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     // The endpoint was picked with room under its limit (pickWithRoom); this takes the slot.
     endpoint.limit?.tryAcquire();
     const startedAt = performance.now();
+    // A call counts towards the retry budget once it is sent (a call that never found an endpoint adds no load).
+    if (this.started === 1) this.host.budget.deposit(startedAt);
     let options = this.options;
     if (this.hedged || this.started > 1) {
       // Later attempts keep the call's original deadline; hedged ones get their own signal to be cancelled.
@@ -180,23 +181,36 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
       }
       options = { ...options, timeoutMs: undefined, deadline: this.deadline, signal };
     }
+    if (!this.hedged) {
+      this.attemptEndpoint = endpoint;
+      this.attemptStartedAt = startedAt;
+      endpoint.channel.unaryTo(this.method, this.request, options, this);
+      return;
+    }
     let attempt: Promise<unknown>;
     try {
-      attempt =
-        this.method.kind === "unary"
-          ? endpoint.channel.unary(this.method, this.request, options)
-          : endpoint.channel.oneway(this.method, this.request, options);
+      attempt = endpoint.channel.unary(this.method as UnaryMethod, this.request, options);
     } catch (error) {
       attempt = Promise.reject(error);
     }
     attempt.then(
-      (value) => this.succeeded(endpoint, startedAt, value),
-      (error: unknown) => this.failed(endpoint, startedAt, asRpcError(error)),
+      (value) => this.onSuccess(endpoint, startedAt, value),
+      (error: unknown) => this.onFailure(endpoint, startedAt, asRpcError(error)),
     );
     if (this.hedged && this.started < this.host.options.hedgeMaxAttempts) this.armHedge(endpoint);
   }
 
-  private succeeded(endpoint: Endpoint, startedAt: number, value: unknown): void {
+  /** The unhedged call's running attempt succeeded. */
+  attemptSucceeded(value: unknown): void {
+    this.onSuccess(this.attemptEndpoint!, this.attemptStartedAt, value);
+  }
+
+  /** The unhedged call's running attempt failed. */
+  attemptFailed(error: RpcError): void {
+    this.onFailure(this.attemptEndpoint!, this.attemptStartedAt, error);
+  }
+
+  private onSuccess(endpoint: Endpoint, startedAt: number, value: unknown): void {
     const now = performance.now();
     endpoint.end(startedAt, now, Status.OK);
     const limit = endpoint.limit;
@@ -212,7 +226,7 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
     this.resolve(value);
   }
 
-  private failed(endpoint: Endpoint, startedAt: number, error: RpcError): void {
+  private onFailure(endpoint: Endpoint, startedAt: number, error: RpcError): void {
     const now = performance.now();
     const code = attemptCode(error);
     endpoint.end(startedAt, now, code);
@@ -305,7 +319,7 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner {
 
   private finish(): void {
     this.done = true;
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.options?.signal?.removeEventListener("abort", this);
     if (this.controllers !== undefined) {
