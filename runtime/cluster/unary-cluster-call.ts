@@ -4,8 +4,8 @@
 
 import type { CallOptions } from "../call-context.js";
 import { inheritCallOptions } from "../call-scope.js";
-import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { UnaryListener } from "../client/unary-call.js";
+import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import type { Admit, CircuitBreaker } from "../resilience/circuit-breaker.js";
 import { attemptCode, ConcurrencyLimitError } from "../resilience/client-policies.js";
