@@ -10,6 +10,7 @@ import { RpcError, Status } from "../status.js";
 import { type Dialer, FatalDialError } from "../transport/dialers.js";
 import { remoteAddressOf, type Transport, whenConnected } from "../transport/transport.js";
 import { type BackoffOptions, backoffDelay } from "./client-options.js";
+import { notifyStateListeners } from "./state-listeners.js";
 
 /** Where the channel is in its connection's life. */
 export type ChannelState = "idle" | "connecting" | "ready" | "backoff" | "closed";
@@ -168,18 +169,7 @@ export class Connector implements ClientConnectionEvents {
     if (previous === state) return;
     this.current = state;
     if (this.listeners === undefined) return;
-    const change: StateChange = { state, previous, error };
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (thrown) {
-        // As diagnostics_channel does with its subscribers: the listener's bug surfaces as an uncaught
-        // exception, and the channel's own state stays consistent.
-        process.nextTick(() => {
-          throw thrown;
-        });
-      }
-    }
+    notifyStateListeners(this.listeners, { state, previous, error });
   }
 
   private dial(): void {

@@ -22,24 +22,12 @@ import { Encoding } from "../protocol/frame-types.js";
 import { withClientPolicies } from "../resilience/client-policies.js";
 import { asRpcError, RpcError, Status } from "../status.js";
 import { channelDialer } from "../transport/dialers.js";
+import { awaitIterable } from "./await-iterable.js";
 import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
 import { type ChannelState, Connector, type ConnectorOwner, type StateChange } from "./connector.js";
 import type { CallScheduler, OutgoingCall } from "./outgoing-call.js";
 import { StreamCall } from "./stream-call.js";
 import { UnaryCall, type UnaryListener } from "./unary-call.js";
-
-function ignore(): void {}
-
-// The iterable of a streaming call made through interceptors. The chain's promise is marked handled at
-// once: a caller that never iterates must not get an unhandled rejection; one that iterates still sees it.
-function awaitIterable<T>(source: Promise<unknown>): AsyncGenerator<T> {
-  source.catch(ignore);
-  return iterate(source);
-}
-
-async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
-  yield* (await source) as AsyncIterable<T>;
-}
 
 /**
  * A Channel on one connection at a time (plus connections draining after a GOAWAY). Calls that cannot

@@ -4,9 +4,10 @@
 
 import type { CallOptions } from "../call-context.js";
 import type { Channel } from "../channel.js";
+import { awaitIterable } from "../client/await-iterable.js";
 import { resolveConnectOptions } from "../client/client-options.js";
 import type { ChannelState, StateChange } from "../client/connector.js";
-import { SocketChannel } from "../client/socket-channel.js";
+import { notifyStateListeners } from "../client/state-listeners.js";
 import type {
   BidiMethod,
   ClientStreamMethod,
@@ -16,7 +17,7 @@ import type {
   UnaryMethod,
 } from "../descriptors.js";
 import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
-import { type AdaptiveLimit, resolveAdaptiveConcurrency } from "../resilience/adaptive-limit.js";
+import type { AdaptiveLimit } from "../resilience/adaptive-limit.js";
 import {
   ADMITTED,
   type Admit,
@@ -27,29 +28,29 @@ import {
 import {
   ConcurrencyLimitError,
   guarded,
-  observeStream,
+  guardedStream,
   policyOptions,
 } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
-import { balancerFactory } from "./balancers/balancers.js";
 import { cachedResolver } from "./cached-resolver.js";
 import type { CallHost, Waiter } from "./call-host.js";
 import { clusterEvents, type EndpointsEvent, type ResolvedEvent } from "./cluster-events.js";
 import {
   type ClusterOptions,
-  endpointConnectOptions,
   type ResolvedClusterOptions,
   resolveClusterOptions,
-  withClusterTlsName,
 } from "./cluster-options.js";
 import { EndpointSet, type EndpointSetOwner } from "./endpoint-set.js";
+import { endpointSetOptions } from "./endpoint-set-options.js";
 import { LatencyTracker } from "./latency-tracker.js";
+import { channelClosed, limitExpired, type NoEndpointState, noEndpoint } from "./no-endpoint.js";
 import { hashString, randomFor } from "./random.js";
 import type { Resolution, Resolver } from "./resolver.js";
 import { resolverFor } from "./resolvers.js";
 import { RetryBudget } from "./retry-budget.js";
 import { clusterBidi, clusterClientStream, clusterServerStream } from "./stream-cluster-call.js";
 import { UnaryClusterCall } from "./unary-cluster-call.js";
+import { WaitingRoom } from "./waiting-room.js";
 
 /** What the channel knows of its providers (`channel.resolution`). */
 export interface ResolutionState {
@@ -64,22 +65,6 @@ export interface ResolutionState {
 }
 
 function ignore(): void {}
-
-// The iterable of a streaming call made through interceptors (as SocketChannel does it).
-async function* iterate<T>(source: Promise<unknown>): AsyncGenerator<T> {
-  yield* (await source) as AsyncIterable<T>;
-}
-
-function awaitIterable<T>(source: Promise<unknown>): AsyncGenerator<T> {
-  source.catch(ignore);
-  return iterate(source);
-}
-
-// The response stream of a call refused before it started (its circuit is open).
-// biome-ignore lint/correctness/useYield: it only fails
-async function* refusedStream<T>(error: RpcError): AsyncGenerator<T> {
-  throw error;
-}
 
 /**
  * A Channel balancing calls over the providers a resolver reports (`etcd://`, `static://`, `dns://`, or
@@ -101,8 +86,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   private readonly resolver: Resolver;
   private readonly chain: ClientNext | undefined;
   private readonly hashKey: ClusterOptions["hashKey"];
-  private readonly waiters = new Set<Waiter>();
-  private readonly maxWaiting: number;
+  private readonly waiting: WaitingRoom;
   private readonly listeners = new Set<(change: StateChange) => void>();
   private current: ChannelState = "connecting";
   private resolved = false;
@@ -116,32 +100,16 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     const random = randomFor(options.seed);
     this.options = resolveClusterOptions(options, random);
     const connectOptions = resolveConnectOptions(options);
-    this.maxWaiting = connectOptions.maxQueuedCalls;
+    this.waiting = new WaitingRoom(connectOptions.maxQueuedCalls);
     this.budget = new RetryBudget(options.retryBudget);
     this.hashKey = options.hashKey;
-    const adaptive = policyOptions(options.adaptiveConcurrency);
     const breaker = policyOptions(options.circuitBreaker);
     this.breakers = breaker === undefined ? undefined : new CircuitBreakers(target, breaker);
-    this.limited = adaptive !== undefined;
+    this.limited = policyOptions(options.adaptiveConcurrency) !== undefined;
     const resolver = options.resolver ?? resolverFor(target, this.options);
     this.resolver = options.cacheFile === undefined ? resolver : cachedResolver(resolver, options.cacheFile);
-    const endpointOptions = withClusterTlsName(target, options);
     this.set = new EndpointSet(
-      {
-        createChannel: (info) =>
-          new SocketChannel(info.address, endpointConnectOptions(endpointOptions, info.address)),
-        balancer: balancerFactory(options.balancer)(random),
-        subset: this.options.subset,
-        zone:
-          options.zone === undefined
-            ? undefined
-            : { zone: options.zone, minReadyShare: this.options.zoneMinReadyShare },
-        backoff: connectOptions.backoff,
-        healthCheck: options.healthCheck,
-        target,
-        outlierEjection: policyOptions(options.outlierEjection),
-        adaptiveConcurrency: adaptive === undefined ? undefined : resolveAdaptiveConcurrency(adaptive),
-      },
+      endpointSetOptions(target, options, this.options, random, connectOptions.backoff),
       this,
     );
     // Credentials are left to the endpoint channels, so each attempt (a retry, a hedge) gets its own.
@@ -160,7 +128,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
 
   /** Calls waiting for an endpoint. */
   get queued(): number {
-    return this.waiters.size;
+    return this.waiting.size;
   }
 
   /** Why calls cannot go out now (the registry's or the last endpoint's error), if anything. */
@@ -241,96 +209,55 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   close(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.closed = true;
-    const error = new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true });
-    for (const waiter of this.takeWaiters()) waiter.fail(error);
+    const error = channelClosed();
+    for (const waiter of this.waiting.takeAll()) waiter.fail(error);
     this.setState("closed");
     this.closing = Promise.all([this.resolver.close().catch(ignore), this.set.close()]).then(ignore);
     return this.closing;
   }
 
   wait(waiter: Waiter): void {
-    if (this.closed) {
-      waiter.fail(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
-    } else if (this.set.available.length > 0) {
-      waiter.dispatch();
-    } else if (waiter.deadline === undefined && !this.hopeful()) {
+    if (this.closed) waiter.fail(channelClosed());
+    else if (this.set.available.length > 0) waiter.dispatch();
+    else if (waiter.deadline === undefined && !this.hopeful())
       waiter.fail(this.noEndpoint(waiter.method, false));
-    } else if (this.waiters.size >= this.maxWaiting) {
-      waiter.fail(
-        new RpcError(
-          Status.RESOURCE_EXHAUSTED,
-          `${this.waiters.size} calls already wait for an endpoint of ${this.target}`,
-          {
-            unprocessed: true,
-          },
-        ),
-      );
-    } else this.waiters.add(waiter);
+    else if (this.waiting.full) {
+      const message = `${this.waiting.size} calls already wait for an endpoint of ${this.target}`;
+      waiter.fail(new RpcError(Status.RESOURCE_EXHAUSTED, message, { unprocessed: true }));
+    } else this.waiting.add(waiter);
   }
 
   waitForRoom(waiter: Waiter): void {
-    if (this.closed) {
-      waiter.fail(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
-    } else if (this.waiters.size >= this.maxWaiting) {
+    if (this.closed) waiter.fail(channelClosed());
+    else if (this.waiting.full) {
       let inflight = 0;
       for (const e of this.set.available) inflight += e.limit?.inflight ?? 0;
-      waiter.fail(new ConcurrencyLimitError(this.target, inflight, this.waiters.size));
-    } else this.waiters.add(waiter);
+      waiter.fail(new ConcurrencyLimitError(this.target, inflight, this.waiting.size));
+    } else this.waiting.add(waiter);
   }
 
   slotFreed(limit: AdaptiveLimit): void {
-    const waiters = this.waiters;
-    // Oldest first, while the limit has room: a unary waiter takes the slot, a stream (which holds none)
-    // lets the next one go. Bounded by the waiters there were, as a waiter may come straight back.
-    for (let n = waiters.size; n > 0 && limit.hasRoom(); n--) {
-      const first = waiters.values().next().value as Waiter;
-      waiters.delete(first);
-      first.dispatch();
-    }
+    this.waiting.wakeWhileRoom(limit);
   }
 
   limitExpired(method: MethodDescriptor): RpcError {
-    return new RpcError(
-      Status.DEADLINE_EXCEEDED,
-      `deadline exceeded for ${method.path}: every endpoint of ${this.target} stayed at its concurrency limit; the call was not sent`,
-      { unprocessed: true },
-    );
+    return limitExpired(this.target, method);
   }
 
   unwait(waiter: Waiter): void {
-    this.waiters.delete(waiter);
+    this.waiting.delete(waiter);
   }
 
   noEndpoint(method: MethodDescriptor, deadlinePassed: boolean): RpcError {
-    const unprocessed = { unprocessed: true, cause: this.resolverError } as const;
-    if (this.closed) return new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true });
-    if (!this.resolved) {
-      const why =
-        this.resolverError === undefined
-          ? "has not answered yet"
-          : `is unreachable: ${this.resolverError.message}`;
-      return new RpcError(
-        Status.UNAVAILABLE,
-        `no endpoint for ${method.path}: registry ${this.resolver.name} ${why} (and no cached endpoints)`,
-        unprocessed,
-      );
-    }
-    const counts = this.set.counts();
-    let message: string;
-    if (this.set.members.size === 0) message = `no providers of ${this.resolver.name} are registered`;
-    else {
-      message = `no endpoint of ${this.resolver.name} is ready (${counts.connecting} connecting, ${counts.failing} failing)`;
-      const last = this.lastError;
-      if (last !== undefined) message += `; last error: ${last.message}`;
-    }
-    if (deadlinePassed) {
-      return new RpcError(
-        Status.DEADLINE_EXCEEDED,
-        `deadline exceeded for ${method.path}: ${message}`,
-        unprocessed,
-      );
-    }
-    return new RpcError(Status.UNAVAILABLE, `${method.path}: ${message}`, unprocessed);
+    const state: NoEndpointState = {
+      closed: this.closed,
+      resolved: this.resolved,
+      resolverError: this.resolverError,
+      registry: this.resolver.name,
+      set: this.set,
+      lastError: this.lastError,
+    };
+    return noEndpoint(state, method, deadlinePassed);
   }
 
   pickableChanged(): void {
@@ -342,7 +269,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
       } satisfies EndpointsEvent);
     }
     if (this.set.available.length > 0) {
-      for (const waiter of this.takeWaiters()) waiter.dispatch();
+      for (const waiter of this.waiting.takeAll()) waiter.dispatch();
     } else this.failHopeless();
     this.updateState();
   }
@@ -384,18 +311,8 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
 
   // Calls without a deadline must not wait for ever: they fail once nothing is on its way.
   private failHopeless(): void {
-    if (this.waiters.size === 0 || this.set.available.length > 0 || this.hopeful()) return;
-    for (const waiter of [...this.waiters]) {
-      if (waiter.deadline !== undefined) continue;
-      this.waiters.delete(waiter);
-      waiter.fail(this.noEndpoint(waiter.method, false));
-    }
-  }
-
-  private takeWaiters(): Waiter[] {
-    const all = [...this.waiters];
-    this.waiters.clear();
-    return all;
+    if (this.waiting.size === 0 || this.set.available.length > 0 || this.hopeful()) return;
+    this.waiting.failUndated((waiter) => this.noEndpoint(waiter.method, false));
   }
 
   private updateState(): void {
@@ -415,16 +332,11 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     const previous = this.current;
     if (previous === state) return;
     this.current = state;
-    const change: StateChange = { state, previous, error: state === "ready" ? undefined : this.lastError };
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (thrown) {
-        process.nextTick(() => {
-          throw thrown;
-        });
-      }
-    }
+    notifyStateListeners(this.listeners, {
+      state,
+      previous,
+      error: state === "ready" ? undefined : this.lastError,
+    });
   }
 
   private startUnary(
@@ -432,8 +344,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     request: unknown,
     options: CallOptions | undefined,
   ): Promise<any> {
-    if (this.closed)
-      return Promise.reject(new RpcError(Status.UNAVAILABLE, "channel closed", { unprocessed: true }));
+    if (this.closed) return Promise.reject(channelClosed());
     let breaker: CircuitBreaker | undefined;
     let admit: Admit = ADMITTED;
     if (this.breakers !== undefined) {
@@ -453,7 +364,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   ): AsyncIterable<Res> {
     const start = (): AsyncIterable<Res> =>
       clusterServerStream(this, method, request, options, this.hashOf(method, request, options));
-    return this.breakers === undefined ? start() : this.guardStream(method, start);
+    return this.breakers === undefined ? start() : guardedStream(this.breakers.of(method.path), start);
   }
 
   private startClientStream<Req, Res>(
@@ -477,15 +388,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   ): AsyncIterable<Res> {
     const start = (): AsyncIterable<Res> =>
       clusterBidi(this, method, requests, options, this.hashOf(method, requests, options));
-    return this.breakers === undefined ? start() : this.guardStream(method, start);
-  }
-
-  // A response stream under its method's circuit: refused when open, its outcome recorded once.
-  private guardStream<Res>(method: MethodDescriptor, start: () => AsyncIterable<Res>): AsyncIterable<Res> {
-    const breaker = this.breakers!.of(method.path);
-    const admit = breaker.acquire();
-    if (admit === REFUSED) return refusedStream(breaker.refusal());
-    return observeStream(start(), (code) => breaker.record(admit, code, performance.now()));
+    return this.breakers === undefined ? start() : guardedStream(this.breakers.of(method.path), start);
   }
 
   private hashOf(method: MethodDescriptor, request: unknown, options: CallOptions | undefined): number {

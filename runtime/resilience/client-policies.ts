@@ -108,6 +108,19 @@ export function guarded<T>(breaker: CircuitBreaker, admit: Admit, start: () => P
   );
 }
 
+// The response stream of a call refused before it started (its circuit is open).
+// biome-ignore lint/correctness/useYield: it only fails
+async function* refusedStream<T>(error: RpcError): AsyncGenerator<T> {
+  throw error;
+}
+
+/** Starts a response stream under `breaker`: refused at once while open, its outcome recorded once. */
+export function guardedStream<T>(breaker: CircuitBreaker, start: () => AsyncIterable<T>): AsyncIterable<T> {
+  const admit = breaker.acquire();
+  if (admit === REFUSED) return refusedStream(breaker.refusal());
+  return observeStream(start(), (code) => breaker.record(admit, code, performance.now()));
+}
+
 function circuitBreakerInterceptor(target: string, options: CircuitBreakerOptions): ClientInterceptor {
   const breakers = new CircuitBreakers(target, options);
   return ((next: ClientNext) => (call: ClientCall) => {
