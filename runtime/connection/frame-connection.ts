@@ -5,7 +5,12 @@
 import type { Metadata } from "../call-context.js";
 import { type ConnectionInfo, events, type ReadyEvent, type Side } from "../diagnostics.js";
 import { WriteGate } from "../flow/write-gate.js";
-import { FrameDecoder, type FramePayload } from "../frames/frame-decoder.js";
+import {
+  borrowDecoder,
+  type FrameDecoder,
+  type FramePayload,
+  releaseDecoder,
+} from "../frames/frame-decoder.js";
 import { FrameEncoder } from "../frames/frame-encoder.js";
 import {
   DEFAULT_INITIAL_WINDOW,
@@ -103,7 +108,8 @@ export abstract class FrameConnection extends KeepaliveTimer {
   closeError: RpcError | undefined;
 
   protected readonly settings: ConnectionSettings;
-  private readonly decoder: FrameDecoder;
+  // Borrowed while bytes are buffered or a frame is being handled; an idle connection holds none.
+  private decoder: FrameDecoder | undefined;
   // Made when something first waits for room (an idle connection never does).
   private gate: WriteGate | undefined;
   // Made by the first event that names this connection, then the same object.
@@ -118,7 +124,6 @@ export abstract class FrameConnection extends KeepaliveTimer {
     this.peer = peer;
     this.settings = settings;
     this.encoder = new FrameEncoder(transport);
-    this.decoder = new FrameDecoder(settings.maxFrameSize);
     setNoDelay(transport);
     (transport as OwnedTransport)[CONNECTION] = this;
     transport.on("data", onTransportData);
@@ -131,7 +136,7 @@ export abstract class FrameConnection extends KeepaliveTimer {
   receive(chunk: Buffer): void {
     if ((this.flags & DISCARDING) !== 0) return;
     this.received = true;
-    this.decoder.push(chunk);
+    (this.decoder ??= borrowDecoder(this.settings.maxFrameSize)).push(chunk);
     this.pump();
   }
 
@@ -155,7 +160,7 @@ export abstract class FrameConnection extends KeepaliveTimer {
     this.phase = Phase.CLOSED;
     clearTimeout(this.destroyTimer);
     this.stopKeepalive();
-    this.decoder.clear();
+    this.dropInput();
     this.notifyWritable();
     const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
     if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
@@ -256,7 +261,17 @@ export abstract class FrameConnection extends KeepaliveTimer {
    */
   protected discardInput(): void {
     this.flags |= DISCARDING;
-    this.decoder.clear();
+    this.dropInput();
+  }
+
+  // Drops buffered input; the decoder goes back to the pool unless a pump is using it (which then does).
+  private dropInput(): void {
+    const decoder = this.decoder;
+    if (decoder === undefined) return;
+    decoder.clear();
+    if ((this.flags & PUMPING) !== 0) return;
+    this.decoder = undefined;
+    releaseDecoder(decoder);
   }
 
   /** Sends a GOAWAY (a preface first if none was sent, so the peer can read it) and reports it. */
@@ -338,24 +353,30 @@ export abstract class FrameConnection extends KeepaliveTimer {
   protected abstract onClosed(error: RpcError): void;
 
   private pump(): void {
+    const d = this.decoder;
+    // A pump inside a pump (a transport that delivers synchronously) leaves the decoder to the outer one.
+    if (d === undefined || (this.flags & PUMPING) !== 0) return;
     this.flags |= PUMPING;
     try {
       if (this.phase === Phase.PREFACE) {
-        const preface = this.decoder.takePreface();
+        const preface = d.takePreface();
         if (preface === undefined) return;
         checkPreface(preface);
         this.phase = Phase.HELLO;
       }
-      const d = this.decoder;
       while ((this.flags & READ_PAUSED) === 0 && this.phase !== Phase.CLOSED && d.next()) {
         this.frame(d);
       }
     } catch (err) {
-      this.decoder.clear();
+      d.clear();
       if (err instanceof ProtocolError) this.protocolError(err.message);
       else this.internalError(err);
     } finally {
       this.flags &= ~PUMPING;
+      if (d.idle) {
+        this.decoder = undefined;
+        releaseDecoder(d);
+      }
     }
   }
 

@@ -55,6 +55,11 @@ export class FrameDecoder implements FramePayload {
     this.maxFrameSize = maxFrameSize;
   }
 
+  /** True when it holds nothing: no bytes, no frame half read (it can serve another connection). */
+  get idle(): boolean {
+    return this.bufferedBytes === 0 && this.bodyLength < 0;
+  }
+
   /** Bytes received and not yet returned as frames. */
   get buffered(): number {
     return this.bufferedBytes;
@@ -144,8 +149,10 @@ export class FrameDecoder implements FramePayload {
     return this.view;
   }
 
-  /** Drops everything buffered (the connection is closing). */
+  /** Drops everything buffered (the connection is closing), and the last frame. */
   clear(): void {
+    this.source = EMPTY;
+    this.view = EMPTY;
     this.first = EMPTY;
     this.rest = undefined;
     this.offset = 0;
@@ -186,4 +193,24 @@ export class FrameDecoder implements FramePayload {
     }
     return out;
   }
+}
+
+// Decoders that hold nothing, for connections that receive bytes. A connection holds a decoder only while
+// it has bytes to read, so ten thousand idle connections hold none; a burst on many connections at once
+// makes more, and the pool keeps a few of them.
+const pool: FrameDecoder[] = [];
+const POOL_SIZE = 64;
+
+/** A decoder holding nothing, for frames up to `maxFrameSize` bytes; give it back with `releaseDecoder`. */
+export function borrowDecoder(maxFrameSize: number): FrameDecoder {
+  const decoder = pool.pop();
+  if (decoder === undefined) return new FrameDecoder(maxFrameSize);
+  decoder.setMaxFrameSize(maxFrameSize);
+  return decoder;
+}
+
+/** Takes back a decoder that its connection no longer uses (it is cleared first). */
+export function releaseDecoder(decoder: FrameDecoder): void {
+  decoder.clear();
+  if (pool.length < POOL_SIZE) pool.push(decoder);
 }
