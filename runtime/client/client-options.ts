@@ -2,13 +2,13 @@
 
 import { type CallCredentials, credentialsInterceptor } from "../auth/credentials.js";
 import type { Metadata } from "../call-context.js";
+import type { ConnectionSettings } from "../connection/connection-settings.js";
 import {
   encodingBits,
   encodingCode,
   type MessageEncoding,
   resolveConnectionSettings,
 } from "../connection/connection-settings.js";
-import type { ConnectionSettings } from "../connection/frame-connection.js";
 import type { KeepaliveOptions } from "../connection/keepalive.js";
 import type { ClientInterceptor } from "../interceptors.js";
 import {

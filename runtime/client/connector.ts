@@ -3,7 +3,7 @@
 // state to listeners and diagnostics. It knows nothing of calls beyond "are any waiting?".
 
 import { ClientConnection, type ClientConnectionEvents } from "../connection/client-connection.js";
-import type { ConnectionSettings } from "../connection/frame-connection.js";
+import type { ConnectionSettings } from "../connection/connection-settings.js";
 import { SharedTimer } from "../connection/shared-timers.js";
 import { events } from "../diagnostics.js";
 import { RpcError, Status } from "../status.js";

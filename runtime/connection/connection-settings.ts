@@ -13,8 +13,28 @@ import {
   metadataProblem,
 } from "../limits.js";
 import { Encoding, type EncodingCode, encodingBit } from "../protocol/frame-types.js";
-import type { ConnectionSettings } from "./frame-connection.js";
+import type { MetadataLimits } from "../protocol/payload-reader.js";
 import type { KeepaliveOptions } from "./keepalive.js";
+
+/** Settings every connection needs, resolved (no defaults left to apply). */
+export interface ConnectionSettings extends MetadataLimits {
+  /** Largest frame payload this side accepts. */
+  readonly maxFrameSize: number;
+  /** Stream messages per call this side accepts before granting more. */
+  readonly initialWindow: number;
+  /** Calls this side serves at once (servers), 0 for no limit. */
+  readonly maxConcurrentCalls: number;
+  /** Bytes buffered for writing above which the connection reports itself not writable. */
+  readonly highWaterBytes: number;
+  /** Keepalive, or undefined for none. */
+  readonly keepalive: KeepaliveOptions | undefined;
+  /** Metadata sent in HELLO. */
+  readonly metadata: Metadata | undefined;
+  /** ENCODINGS bits of the message encodings this side speaks (binary always). */
+  readonly encodings: number;
+  /** The encoding of message bodies this side asks for (clients; a server follows its client's). */
+  readonly messageEncoding: EncodingCode;
+}
 
 /** The connection options `connect` and `new Server` both accept. */
 export interface ConnectionOptions {

@@ -16,38 +16,19 @@ import {
   DEFAULT_INITIAL_WINDOW,
   DEFAULT_MAX_FRAME_SIZE,
   Encoding,
-  type EncodingCode,
   FLAG_ACK,
   FrameType,
   Setting,
 } from "../protocol/frame-types.js";
-import { EMPTY_METADATA, type MetadataLimits } from "../protocol/payload-reader.js";
+import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import { checkPreface, decodeGoAway, decodeHello, type GoAway, type Hello } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import { describeClientTlsError } from "../tls/tls-errors.js";
 import { holdProcess, setNoDelay, type Transport } from "../transport/transport.js";
+import type { ConnectionSettings } from "./connection-settings.js";
 import { type KeepaliveOptions, KeepaliveTimer } from "./keepalive.js";
-
-/** Settings every connection needs, resolved (no defaults left to apply). */
-export interface ConnectionSettings extends MetadataLimits {
-  /** Largest frame payload this side accepts. */
-  readonly maxFrameSize: number;
-  /** Stream messages per call this side accepts before granting more. */
-  readonly initialWindow: number;
-  /** Calls this side serves at once (servers), 0 for no limit. */
-  readonly maxConcurrentCalls: number;
-  /** Bytes buffered for writing above which the connection reports itself not writable. */
-  readonly highWaterBytes: number;
-  /** Keepalive, or undefined for none. */
-  readonly keepalive: KeepaliveOptions | undefined;
-  /** Metadata sent in HELLO. */
-  readonly metadata: Metadata | undefined;
-  /** ENCODINGS bits of the message encodings this side speaks (binary always). */
-  readonly encodings: number;
-  /** The encoding of message bodies this side asks for (clients; a server follows its client's). */
-  readonly messageEncoding: EncodingCode;
-}
+import { listenToTransport, type TransportOwner } from "./transport-listeners.js";
 
 const Phase = { PREFACE: 0, HELLO: 1, OPEN: 2, CLOSED: 3 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
@@ -59,39 +40,13 @@ const PUMPING = 4; // inside pump
 const PREFACE_SENT = 8;
 const DISCARDING = 16; // nothing received is decoded any more
 
-// The transport's listeners are shared by every connection (not four closures per connection): each
-// finds its connection through this property, set on the transport the connection owns.
-const CONNECTION = Symbol("rpcgen.connection");
-
-type OwnedTransport = Transport & { [CONNECTION]: FrameConnection };
-
-function ownerOf(transport: Transport): FrameConnection {
-  return (transport as OwnedTransport)[CONNECTION];
-}
-
-function onTransportData(this: Transport, chunk: Buffer): void {
-  ownerOf(this).receive(chunk);
-}
-
-function onTransportDrain(this: Transport): void {
-  ownerOf(this).transportDrained();
-}
-
-function onTransportError(this: Transport, error: Error): void {
-  ownerOf(this).transportFailed(error);
-}
-
-function onTransportClose(this: Transport): void {
-  ownerOf(this).transportClosed();
-}
-
 /**
  * The frame-level half of a connection. Subclasses receive call frames through `onCallFrame` and learn
  * about the connection's life through `onOpen`, `onGoAway`, `onWritable` and `onClosed` (called once).
  * Protocol errors close only this connection, after a GOAWAY naming the problem. The connection is its
  * own keepalive timer.
  */
-export abstract class FrameConnection extends KeepaliveTimer {
+export abstract class FrameConnection extends KeepaliveTimer implements TransportOwner {
   /** The transport; owned by this connection (destroyed when it closes). */
   readonly transport: Transport;
   /** Frames out. */
@@ -125,11 +80,7 @@ export abstract class FrameConnection extends KeepaliveTimer {
     this.settings = settings;
     this.encoder = new FrameEncoder(transport);
     setNoDelay(transport);
-    (transport as OwnedTransport)[CONNECTION] = this;
-    transport.on("data", onTransportData);
-    transport.on("drain", onTransportDrain);
-    transport.on("error", onTransportError);
-    transport.on("close", onTransportClose);
+    listenToTransport(transport, this);
   }
 
   /** Bytes arrived on the transport (its `data` listener). */

@@ -3,8 +3,9 @@
 
 import type { Metadata } from "../call-context.js";
 import { CallTable, EMPTY_CALLS } from "../connection/call-table.js";
+import type { ConnectionSettings } from "../connection/connection-settings.js";
 import { encodingName, encodingNames } from "../connection/connection-settings.js";
-import { type ConnectionSettings, FrameConnection } from "../connection/frame-connection.js";
+import { FrameConnection } from "../connection/frame-connection.js";
 import { SharedTimer } from "../connection/shared-timers.js";
 import type { Side } from "../diagnostics.js";
 import type { FramePayload } from "../frames/frame-decoder.js";

@@ -1,12 +1,12 @@
 // Options of `new Server(options)` and their defaults (from limits.ts).
 
 import type { Metadata } from "../call-context.js";
+import type { ConnectionSettings } from "../connection/connection-settings.js";
 import {
   encodingBits,
   type MessageEncoding,
   resolveConnectionSettings,
 } from "../connection/connection-settings.js";
-import type { ConnectionSettings } from "../connection/frame-connection.js";
 import type { KeepaliveOptions } from "../connection/keepalive.js";
 import type { ServerInterceptor } from "../interceptors.js";
 import {
