@@ -6,62 +6,18 @@ import type { CallContext, Metadata } from "../call-context.js";
 import { runInCallScope } from "../call-scope.js";
 import { decodeJsonBody, encodeJsonBody } from "../codec/json-body.js";
 import { armDeadline, type DeadlineOwner, deadlineFromWire } from "../deadline.js";
-import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
 import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
 import { SendCredit } from "../flow/send-credit.js";
 import { type StreamSink, sendStream } from "../flow/send-stream.js";
-import type { ServerNext } from "../interceptors.js";
 import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
-import type { Logger } from "../logger.js";
 import type { RequestHead } from "../protocol/payloads.js";
 import { newRequestId, requestIdOf } from "../request-id.js";
 import type { AdmittedCall, Gate, Waiting } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
-import type { TransportInfo } from "../transport/listeners.js";
+import type { CallHost, Route } from "./call-host.js";
 import { type ContextTarget, HandlerContext } from "./handler-context.js";
 import { ResponseMetadata, unsendable } from "./response-metadata.js";
-
-/** A registered method: its descriptor, the user's handlers, and the chain to call when interceptors exist. */
-export interface Route {
-  readonly method: MethodDescriptor;
-  readonly handlers: unknown;
-  readonly chain: ServerNext | undefined;
-  /** Whether handlers run in their call's scope (server option `callScope`). */
-  readonly scoped: boolean;
-}
-
-/** What a call needs from its connection. */
-export interface CallHost {
-  readonly peer: string;
-  /** The connection's transport, as handlers see it (`ctx.transport`). */
-  readonly transportInfo: TransportInfo;
-  readonly peerMetadata: Metadata;
-  readonly logger: Logger;
-  readonly initialWindow: number;
-  readonly peerInitialWindow: number;
-  readonly peerMaxFrameSize: number;
-  /** Message bodies on this connection are JSON (the client asked for it in its HELLO). */
-  readonly json: boolean;
-  readonly writable: boolean;
-  whenWritable(): Promise<void>;
-  sendHeaders(id: number, headers: Metadata): void;
-  sendMessage(id: number, body: Uint8Array): void;
-  sendWindow(id: number, count: number): void;
-  sendResponse(
-    id: number,
-    status: StatusCode,
-    message: string,
-    metadata: Metadata | undefined,
-    typeName: string | undefined,
-    body: Uint8Array | undefined,
-    unprocessed?: boolean,
-  ): void;
-  /** The call is over (answered or abandoned); called once. */
-  callDone(call: IncomingCall): void;
-  /** The client broke the protocol on this call. */
-  callProtocolError(reason: string): void;
-}
 
 /** A call from its REQUEST to its end; `ctx` is what the handler receives. */
 export class IncomingCall

@@ -26,7 +26,8 @@ import { RpcError, Status, type StatusCode } from "../status.js";
 import type { TlsInfo } from "../tls/tls-info.js";
 import type { TransportInfo } from "../transport/listeners.js";
 import type { Transport } from "../transport/transport.js";
-import { type CallHost, IncomingCall, type Route } from "./incoming-call.js";
+import type { CallHost, Route } from "./call-host.js";
+import { IncomingCall } from "./incoming-call.js";
 
 // Bytes a RESPONSE takes besides its body (header, status, lengths), for the answer-size average.
 const ANSWER_OVERHEAD = 16;

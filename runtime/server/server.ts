@@ -19,7 +19,7 @@ import {
   type TransportInfo,
 } from "../transport/listeners.js";
 import { remoteAddressOf, remoteIpOf, type Transport } from "../transport/transport.js";
-import type { Route } from "./incoming-call.js";
+import type { Route } from "./call-host.js";
 import { type ConnectionHost, ServerConnection } from "./server-connection.js";
 import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from "./server-options.js";
 
