@@ -21,10 +21,13 @@ export function resolveDeadline(
   return Math.min(absolute, relative);
 }
 
-/** Milliseconds left until `deadline` as sent on the wire: 0 for none, at least 1 otherwise. */
-export function wireTimeout(deadline: number | undefined): number {
+/**
+ * Milliseconds left until `deadline` as sent on the wire: 0 for none, at least 1 otherwise. `now` is a
+ * clock reading the caller already has (reading the clock costs 80-100 ns on some virtual machines).
+ */
+export function wireTimeout(deadline: number | undefined, now = Date.now()): number {
   if (deadline === undefined) return 0;
-  return Math.min(0xffffffff, Math.max(1, Math.ceil(deadline - Date.now())));
+  return Math.min(0xffffffff, Math.max(1, Math.ceil(deadline - now)));
 }
 
 /** The server's deadline for a REQUEST's timeout field (0 = none), measured from now. */
@@ -36,8 +39,8 @@ export function deadlineFromWire(timeoutMs: number): number | undefined {
 export const MAX_TIMER_MS = 0x7fffffff;
 
 /** Delay for a deadline timer: what is left, capped to what a timer can wait (it re-arms when it fires early). */
-export function timerDelay(deadline: number): number {
-  return Math.min(MAX_TIMER_MS, Math.max(0, deadline - Date.now()));
+export function timerDelay(deadline: number, now = Date.now()): number {
+  return Math.min(MAX_TIMER_MS, Math.max(0, deadline - now));
 }
 
 /** A call that a deadline timer ends; the timer is kept on it so the call can clear it. */
@@ -61,6 +64,6 @@ function expire(owner: DeadlineOwner): void {
  * Arms `owner`'s deadline timer (its deadline must be set). One shared callback, no closure per call.
  * The timer keeps the process alive: a call someone waits for should.
  */
-export function armDeadline(owner: DeadlineOwner): void {
-  owner.deadlineTimer = setTimeout(expire, timerDelay(owner.deadline!), owner);
+export function armDeadline(owner: DeadlineOwner, now = Date.now()): void {
+  owner.deadlineTimer = setTimeout(expire, timerDelay(owner.deadline!, now), owner);
 }

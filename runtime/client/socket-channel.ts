@@ -25,7 +25,7 @@ import { channelDialer } from "../transport/dialers.js";
 import { awaitIterable } from "./await-iterable.js";
 import { type ConnectOptions, type ResolvedConnectOptions, resolveConnectOptions } from "./client-options.js";
 import { type ChannelState, Connector, type ConnectorOwner, type StateChange } from "./connector.js";
-import type { CallScheduler, OutgoingCall } from "./outgoing-call.js";
+import type { CallScheduler, CallTiming, OutgoingCall } from "./outgoing-call.js";
 import { StreamCall } from "./stream-call.js";
 import { UnaryCall, type UnaryListener } from "./unary-call.js";
 
@@ -205,12 +205,14 @@ export class SocketChannel implements Channel, CallScheduler, ConnectorOwner {
   /**
    * Starts a unary or oneway call that reports to `listener` instead of returning a promise (how a cluster
    * channel sends its attempts); interceptors still apply. The listener may hear before this returns.
+   * With `timing`, the options are taken as already inherited and the deadline as fixed (see CallTiming).
    */
   unaryTo(
     method: UnaryMethod | OnewayMethod,
     request: unknown,
     options: CallOptions | undefined,
     listener: UnaryListener,
+    timing?: CallTiming,
   ): void {
     const chain = this.chainFor(options);
     if (chain !== undefined) {
@@ -228,7 +230,7 @@ export class SocketChannel implements Channel, CallScheduler, ConnectorOwner {
     }
     const body = this.encodeRequest(method, request);
     if (body instanceof RpcError) listener.attemptFailed(body);
-    else this.submit(new UnaryCall(this, method, body, options, listener));
+    else this.submit(new UnaryCall(this, method, body, options, listener, timing));
   }
 
   private startUnary(

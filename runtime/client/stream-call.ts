@@ -4,7 +4,6 @@
 import type { CallOptions } from "../call-context.js";
 import { decodeJsonBody, encodeJsonBody } from "../codec/json-body.js";
 import type { ClientConnection } from "../connection/client-connection.js";
-import { wireTimeout } from "../deadline.js";
 import type { BidiMethod, ClientStreamMethod, ServerStreamMethod } from "../descriptors.js";
 import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
 import { SendCredit } from "../flow/send-credit.js";
@@ -57,7 +56,7 @@ export class StreamCall extends OutgoingCall implements InboxOwner, StreamSink<u
       this,
       this.method.path,
       flags,
-      wireTimeout(this.deadline),
+      this.timeoutForWire(),
       this.metadata,
       this.body,
     );

@@ -3,11 +3,10 @@
 import type { CallOptions } from "../call-context.js";
 import { decodeJsonBody } from "../codec/json-body.js";
 import type { ClientConnection } from "../connection/client-connection.js";
-import { wireTimeout } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
 import { FLAG_ONEWAY } from "../protocol/frame-types.js";
 import { type RpcError, Status } from "../status.js";
-import { type CallScheduler, OutgoingCall } from "./outgoing-call.js";
+import { type CallScheduler, type CallTiming, OutgoingCall } from "./outgoing-call.js";
 import { decodeFailure } from "./response-error.js";
 
 let capturedResolve: (value: any) => void;
@@ -46,8 +45,9 @@ export class UnaryCall extends OutgoingCall {
     body: Uint8Array,
     options: CallOptions | undefined,
     listener?: UnaryListener,
+    timing?: CallTiming,
   ) {
-    super(scheduler, method, options);
+    super(scheduler, method, options, timing);
     this.body = body;
     this.bytes = body.length;
     this.oneway = method.kind === "oneway";
@@ -67,7 +67,7 @@ export class UnaryCall extends OutgoingCall {
       this,
       this.method.path,
       flags,
-      wireTimeout(this.deadline),
+      this.timeoutForWire(),
       this.metadata,
       this.body,
     );

@@ -209,7 +209,8 @@ export class EndpointSet implements EndpointOwner, EjectionOwner {
   }
 
   attemptEnded(endpoint: Endpoint, code: StatusCode, now: number): void {
-    this.outliers?.observe(endpoint, code, now);
+    const outliers = this.outliers;
+    if (outliers !== undefined) outliers.observe(endpoint, code, now === 0 ? performance.now() : now);
   }
 
   ejectionChanged(): void {

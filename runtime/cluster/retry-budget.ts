@@ -29,7 +29,7 @@ export class RetryBudget {
   private slotStart: number;
   private readonly now: () => number;
 
-  constructor(options?: RetryBudgetOptions, now: () => number = () => performance.now()) {
+  constructor(options?: RetryBudgetOptions, now: () => number = Date.now) {
     this.ratio = options?.ratio ?? 0.2;
     this.minPerSecond = options?.minPerSecond ?? 10;
     this.windowMs = options?.windowMs ?? 10_000;
@@ -41,7 +41,7 @@ export class RetryBudget {
     this.slotStart = now();
   }
 
-  /** A call was made at `now` (the budget's clock, performance.now() by default: the caller often has it). */
+  /** A call was made at `now` (the budget's clock, Date.now() by default: a call with a deadline has read it). */
   deposit(now = this.now()): void {
     this.advance(now);
     this.deposits[this.slot]!++;

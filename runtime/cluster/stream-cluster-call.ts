@@ -132,7 +132,7 @@ export async function* clusterServerStream<Req, Res>(
       const retry = error instanceof RpcError && error.unprocessed && !received && resends < MAX_RESENDS;
       if (!retry || host.closed) throw error;
     } finally {
-      endpoint.end(startedAt, performance.now(), code);
+      endpoint.end(startedAt, code);
     }
   }
 }
@@ -156,7 +156,7 @@ export async function clusterClientStream<Req, Res>(
     code = outcome(error);
     throw error;
   } finally {
-    endpoint.end(startedAt, performance.now(), code);
+    endpoint.end(startedAt, code);
   }
 }
 
@@ -179,6 +179,6 @@ export async function* clusterBidi<Req, Res>(
     code = outcome(error);
     throw error;
   } finally {
-    endpoint.end(startedAt, performance.now(), code);
+    endpoint.end(startedAt, code);
   }
 }

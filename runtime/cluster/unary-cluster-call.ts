@@ -4,6 +4,7 @@
 
 import type { CallOptions } from "../call-context.js";
 import { inheritCallOptions } from "../call-scope.js";
+import type { CallTiming } from "../client/outgoing-call.js";
 import type { UnaryListener } from "../client/unary-call.js";
 import { armDeadline, type DeadlineOwner, resolveDeadline } from "../deadline.js";
 import type { OnewayMethod, UnaryMethod } from "../descriptors.js";
@@ -29,9 +30,13 @@ function captureResolvers(resolve: (value: any) => void, reject: (error: RpcErro
  * A unary or oneway call made through a cluster channel; `promise` settles once, with the winner. An
  * unhedged call has one attempt at a time and hears its outcome directly (no promise per attempt).
  */
-export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener {
+export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener, CallTiming {
   readonly promise: Promise<any>;
   readonly deadline: number | undefined;
+  /** When the deadline's budget started (Date.now(); 0 without a deadline). */
+  readonly startedAt: number = 0;
+  /** `startedAt` while the constructor runs (the first attempt's clock reading), then 0. */
+  clock = 0;
   deadlineTimer: NodeJS.Timeout | undefined;
   private readonly host: CallHost;
   readonly method: UnaryMethod | OnewayMethod;
@@ -81,11 +86,17 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener {
     this.request = request;
     this.options = options;
     this.hash = hash;
-    this.deadline =
-      options === undefined && method.timeoutMs === undefined
-        ? undefined
-        : resolveDeadline(options, method.timeoutMs);
-    this.hedged = method.idempotent && method.kind === "unary" && host.options.hedgedMethods.has(method.path);
+    if (options === undefined && method.timeoutMs === undefined) this.deadline = undefined;
+    else {
+      this.startedAt = this.clock = Date.now();
+      this.deadline = resolveDeadline(options, method.timeoutMs, this.startedAt);
+    }
+    const hedgedMethods = host.options.hedgedMethods;
+    this.hedged =
+      hedgedMethods.size > 0 &&
+      method.idempotent &&
+      method.kind === "unary" &&
+      hedgedMethods.has(method.path);
     this.promise = new Promise(captureResolvers);
     this.resolve = capturedResolve;
     this.reject = capturedReject;
@@ -100,6 +111,7 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener {
       signal.addEventListener("abort", this);
     }
     this.dispatch();
+    this.clock = 0;
   }
 
   /** Sends an attempt to an endpoint the balancer picks, or waits for one. */
@@ -164,29 +176,29 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener {
     this.pending++;
     if (this.first === undefined) this.first = endpoint;
     else this.triedList().push(endpoint);
+    // Hedging needs every attempt's latency; the EWMA a sample (Endpoint#timeNext). 0: not timed.
+    const startedAt = this.hedged || endpoint.timeNext() ? performance.now() : 0;
     endpoint.begin();
     // The endpoint was picked with room under its limit (pickWithRoom); this takes the slot.
     endpoint.limit?.tryAcquire();
-    const startedAt = performance.now();
     // A call counts towards the retry budget once it is sent (a call that never found an endpoint adds no load).
-    if (this.started === 1) this.host.budget.deposit(startedAt);
-    let options = this.options;
-    if (this.hedged || this.started > 1) {
-      // Later attempts keep the call's original deadline; hedged ones get their own signal to be cancelled.
-      let signal = options?.signal;
-      if (this.hedged) {
-        const controller = new AbortController();
-        (this.controllers ??= []).push(controller);
-        signal = controller.signal;
-      }
-      options = { ...options, timeoutMs: undefined, deadline: this.deadline, signal };
-    }
+    if (this.started === 1) this.host.budget.deposit(this.startedAt === 0 ? undefined : this.startedAt);
     if (!this.hedged) {
       this.attemptEndpoint = endpoint;
       this.attemptStartedAt = startedAt;
-      endpoint.channel.unaryTo(this.method, this.request, options, this);
+      // Every attempt keeps the call's deadline (this is its CallTiming).
+      endpoint.channel.unaryTo(this.method, this.request, this.options, this, this);
       return;
     }
+    // Hedged attempts keep the call's original deadline and get their own signal, to be cancelled.
+    const controller = new AbortController();
+    (this.controllers ??= []).push(controller);
+    const options = {
+      ...this.options,
+      timeoutMs: undefined,
+      deadline: this.deadline,
+      signal: controller.signal,
+    };
     let attempt: Promise<unknown>;
     try {
       attempt = endpoint.channel.unary(this.method as UnaryMethod, this.request, options);
@@ -211,25 +223,24 @@ export class UnaryClusterCall implements Waiter, DeadlineOwner, UnaryListener {
   }
 
   private onSuccess(endpoint: Endpoint, startedAt: number, value: unknown): void {
-    const now = performance.now();
-    endpoint.end(startedAt, now, Status.OK);
+    // 0 when the attempt was not timed; an endpoint under a limit times every attempt.
+    const now = endpoint.end(startedAt, Status.OK);
     const limit = endpoint.limit;
     if (limit !== undefined) {
       limit.release(now - startedAt, Status.OK, now);
       this.host.slotFreed(limit);
     }
     this.pending--;
-    this.host.latency.record(now - startedAt);
+    if (now !== 0) this.host.latency.record(now - startedAt);
     if (this.done) return;
     this.finish();
-    this.breaker?.record(this.admit, Status.OK, now);
+    this.breaker?.record(this.admit, Status.OK, now === 0 ? performance.now() : now);
     this.resolve(value);
   }
 
   private onFailure(endpoint: Endpoint, startedAt: number, error: RpcError): void {
-    const now = performance.now();
     const code = attemptCode(error);
-    endpoint.end(startedAt, now, code);
+    const now = endpoint.end(startedAt, code);
     const limit = endpoint.limit;
     if (limit !== undefined) {
       limit.release(now - startedAt, code, now);
