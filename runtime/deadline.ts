@@ -31,8 +31,8 @@ export function wireTimeout(deadline: number | undefined, now = Date.now()): num
 }
 
 /** The server's deadline for a REQUEST's timeout field (0 = none), measured from now. */
-export function deadlineFromWire(timeoutMs: number): number | undefined {
-  return timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
+export function deadlineFromWire(timeoutMs: number, now = Date.now()): number | undefined {
+  return timeoutMs > 0 ? now + timeoutMs : undefined;
 }
 
 /** Longest delay a Node timer takes; longer ones would fire at once. */

@@ -47,7 +47,9 @@ export class IncomingCall
     this.id = id;
     this.route = route;
     this.oneway = oneway;
-    const deadline = deadlineFromWire(head.timeoutMs);
+    // One clock read for the deadline and its timer (a read costs 80-100 ns on some virtual machines).
+    const now = head.timeoutMs > 0 ? Date.now() : 0;
+    const deadline = deadlineFromWire(head.timeoutMs, now);
     this.deadline = deadline;
     const path = route.method.path;
     this.ctx = new HandlerContext(
@@ -68,7 +70,7 @@ export class IncomingCall
         deadline,
       });
     }
-    if (deadline !== undefined) armDeadline(this);
+    if (deadline !== undefined) armDeadline(this, now);
   }
 
   /** Response stream credit, created on first use (unary calls never need it). */
