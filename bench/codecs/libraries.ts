@@ -118,7 +118,8 @@ async function loadBaseline(root: string): Promise<Library> {
     },
     decoder: (type) => {
       const codec = theirs[type];
-      return (bytes) => codec.decode(bytes);
+      // As for rpcgen above: a received frame's bytes are handed over.
+      return (bytes) => codec.decode(bytes, true);
     },
   };
 }
