@@ -35,7 +35,6 @@ export class IncomingCall
   private sendCredit: SendCredit | undefined;
   private inbox: MessageInbox<unknown> | undefined;
   private controller: AbortController | undefined;
-  private givenRequestId: string | undefined;
   private abortReason: RpcError | undefined;
   private response: ResponseMetadata | undefined;
   private events: CallEvents | undefined;
@@ -56,6 +55,7 @@ export class IncomingCall
       this,
       path,
       head.metadata,
+      requestIdOf(head.metadata) ?? newRequestId(),
       deadline,
       host.peer,
       host.peerMetadata,
@@ -88,10 +88,9 @@ export class IncomingCall
     return this.controller.signal;
   }
 
-  /** The caller's request id, or one generated on first use. */
+  /** The caller's request id, or the one generated for the call. */
   get requestId(): string {
-    this.givenRequestId ??= requestIdOf(this.ctx.metadata) ?? newRequestId();
-    return this.givenRequestId;
+    return this.ctx.requestId;
   }
 
   deadlineExpired(): void {

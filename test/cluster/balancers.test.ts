@@ -79,13 +79,13 @@ describe("cluster balancers", () => {
     }
     // Endpoints 1 and 2 catch up to 5 each before endpoint 0 gets any.
     assert.equal(chosen.filter((e) => e === list[0]).length, 0);
-    for (const e of chosen) e.end(0, 1, Status.OK);
-    for (let i = 0; i < 5; i++) list[0]!.end(0, 1, Status.OK);
+    for (const e of chosen) e.end(0, Status.OK);
+    for (let i = 0; i < 5; i++) list[0]!.end(0, Status.OK);
     const counts = new Map<Endpoint, number>();
     for (let i = 0; i < 300; i++) {
       const e = b.pick(-1, undefined)!;
       e.begin();
-      e.end(0, 1, Status.OK);
+      e.end(0, Status.OK);
       counts.set(e, (counts.get(e) ?? 0) + 1);
     }
     assert.deepEqual([...counts.values()], [100, 100, 100]);
