@@ -10,6 +10,7 @@ export interface CallCliOptions {
   readonly data?: string;
   readonly metadata: string[];
   readonly timeout?: string;
+  readonly connectTimeout?: string;
   readonly compact?: boolean;
   readonly emitDefaults?: boolean;
   readonly ignoreUnknownFields?: boolean;
@@ -24,16 +25,21 @@ export interface CallCliOptions {
 export interface CallSettings {
   readonly connect: { readonly tls?: Record<string, string | Buffer> };
   readonly call: { readonly timeoutMs?: number; readonly metadata?: Record<string, string> };
+  /** How long to wait for the channel to connect (or resolve) before the call and its deadline start. */
+  readonly connectTimeoutMs: number;
 }
+
+/** `--connect-timeout`'s default, as grpcurl's. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
 
 /** `--timeout`: whole milliseconds (`500`) or a number with a unit (`250ms`, `1.5s`, `2m`). */
-export function parseTimeout(text: string): number | string {
+export function parseTimeout(text: string, flag = "--timeout"): number | string {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   const ms = match === null ? Number.NaN : Number(match[1]) * UNITS[match[2] ?? "ms"]!;
   if (!Number.isFinite(ms) || ms < 1 || ms > 2 ** 31 - 1)
-    return `--timeout \`${text}\`: expected milliseconds (500) or a duration (250ms, 5s, 2m), at least 1 ms`;
+    return `${flag} \`${text}\`: expected milliseconds (500) or a duration (250ms, 5s, 2m), at least 1 ms`;
   return Math.round(ms);
 }
 
@@ -55,6 +61,11 @@ export function callSettings(options: CallCliOptions, cwd: string): CallSettings
   if (typeof metadata === "string") return metadata;
   const timeoutMs = options.timeout === undefined ? undefined : parseTimeout(options.timeout);
   if (typeof timeoutMs === "string") return timeoutMs;
+  const connectTimeoutMs =
+    options.connectTimeout === undefined
+      ? CONNECT_TIMEOUT_MS
+      : parseTimeout(options.connectTimeout, "--connect-timeout");
+  if (typeof connectTimeoutMs === "string") return connectTimeoutMs;
   const tls = tlsOptions(options, cwd);
   if (typeof tls === "string") return tls;
   return {
@@ -63,6 +74,7 @@ export function callSettings(options: CallCliOptions, cwd: string): CallSettings
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(Object.keys(metadata).length === 0 ? {} : { metadata }),
     },
+    connectTimeoutMs,
   };
 }
 

@@ -58,6 +58,9 @@ export interface ChannelLike {
     options?: CallOptionsLike,
   ): AsyncIterable<unknown>;
   close(): Promise<void>;
+  /** "connecting" until the channel is ready, failing, or has no endpoint to connect to. */
+  readonly state: string;
+  onStateChange(listener: (change: { readonly state: string }) => void): () => void;
 }
 
 /** An RpcError as the runtime makes it. */

@@ -61,6 +61,10 @@ export function registerCall(program: Command, context: CommandContext): void {
         .default([], "none"),
     )
     .option("--timeout <duration>", "deadline of the call: milliseconds (500) or 250ms, 5s, 2m")
+    .option(
+      "--connect-timeout <duration>",
+      "how long to wait for a connection (or the registry's answer) before the call starts (default 10s)",
+    )
     .option("--compact", "print results as one line of JSON")
     .option("--emit-defaults", 'also print fields that hold their zero value (0, "", false, [], {})')
     .option("--ignore-unknown-fields", "skip request fields and enum names the schema does not know")
@@ -93,12 +97,14 @@ async function callCommand(
     { loadMethod },
     { runCall },
     { describeCallFailure },
+    { awaitConnected },
   ] = await Promise.all([
     import("../call/call-options.js"),
     import("../call/request-source.js"),
     import("../call/load-service.js"),
     import("../call/run-call.js"),
     import("../call/call-failure.js"),
+    import("../call/await-connected.js"),
   ]);
   const settings = callSettings(options, io.cwd);
   if (typeof settings === "string") return usage(settings);
@@ -127,6 +133,9 @@ async function callCommand(
     return usage(`target \`${target}\`: ${(error as Error).message}`);
   }
   try {
+    // As grpcurl does: the call's deadline (the method's @timeout, or --timeout) starts once connected,
+    // so loading a registry client and resolving the target do not use it up.
+    await awaitConnected(channel, settings.connectTimeoutMs);
     await runCall(loaded, channel, {
       source,
       options: settings.call,

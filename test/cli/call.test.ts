@@ -2,65 +2,13 @@
 // against the example order service (generated/) listening on 127.0.0.1 in another process.
 
 import assert from "node:assert/strict";
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { makeTestPki, type TestPki } from "../security/fixtures/pki.js";
-
-const SOURCE = ["--conditions=rpcgen-source", "--import", "tsx"];
-const IDL = ["-I", "idl-examples/shop"];
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `rpcgen <args>` from the sources, with `input` on stdin (closed at once when absent). */
-function rpcgen(args: readonly string[], input = ""): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      [...SOURCE, "compiler/cli.ts", ...args],
-      { timeout: 60_000, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== "number") reject(error);
-        else resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
-      },
-    );
-    child.stdin?.end(input);
-  });
-}
-
-/**
- * Starts the fixture server; resolves with it and its target, `127.0.0.1:<port>` or `unix:<path>` with
- * SOCKET in `env` (rejects if it exits first).
- */
-async function startServer(
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ server: ChildProcessWithoutNullStreams; target: string }> {
-  const server = spawn(process.execPath, [...SOURCE, "test/cli/fixtures/orders-server.ts"], {
-    env: { ...process.env, ...env },
-  });
-  let stderr = "";
-  server.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const bound = await new Promise<string>((resolve, reject) => {
-    server.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-    server.once("exit", (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
-  });
-  return { server, target: env.SOCKET === undefined ? `127.0.0.1:${bound}` : `unix:${bound}` };
-}
-
-/** Stops a fixture server and waits for it to go. */
-async function stopServer(server: ChildProcessWithoutNullStreams | undefined): Promise<void> {
-  if (server === undefined || server.exitCode !== null) return;
-  server.kill();
-  await once(server, "exit");
-}
+import { IDL, rpcgen, startServer, stopServer } from "./fixtures/cli.js";
 
 describe("rpcgen call (child processes)", function () {
   this.timeout(120_000);
@@ -254,6 +202,17 @@ describe("rpcgen call (child processes)", function () {
     ]);
     assert.equal(timeout.code, 2);
     assert.match(timeout.stderr, /--timeout `soon`/);
+
+    const connect = await rpcgen([
+      "call",
+      target,
+      "shop.orders.OrderService/ping",
+      ...IDL,
+      "--connect-timeout",
+      "0",
+    ]);
+    assert.equal(connect.code, 2);
+    assert.match(connect.stderr, /--connect-timeout `0`: expected milliseconds/);
   });
 
   it("exits 1 with UNAVAILABLE when nothing listens", async () => {
