@@ -250,8 +250,8 @@ export function readString(r: Reader, end: number): string {
 // the whole input read once as Latin-1 (which is ASCII's superset): one native call per message
 // instead of one per string (Node 20, 16-128 bytes: 340-570 ns per `toString`, 50-110 ns per slice,
 // under load; 64 leaves room for the ASCII check). V8 makes a slice of 13 characters or more a view of the whole
-// string, so a kept value keeps that string alive: at most 8 KiB, as a pooled `bytes` value keeps its
-// 8 KiB block (see read-bytes.ts); a longer input decodes each string on its own.
+// string, so a kept value keeps that string alive: at most 8 KiB, less than a pooled `bytes` value keeps
+// (its 32 KiB block, see read-bytes.ts); a longer input decodes each string on its own.
 const SLICED_ASCII_MAX = 64;
 const SLICED_INPUT_MAX = 8192;
 
