@@ -74,6 +74,18 @@ export {
   stringKeyFromJson,
 } from "./codec/json-fields.js";
 export {
+  type JsonElementWriter,
+  putBool,
+  putBytes,
+  putEnum,
+  putFloat,
+  putInt,
+  putInt64,
+  putList,
+  putMap,
+  putString,
+} from "./codec/json-put.js";
+export {
   boolFromJson,
   boolKeyFromJson,
   bytesFromJson,

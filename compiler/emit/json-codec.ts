@@ -165,6 +165,45 @@ function nonZero(type: TypeModel, x: string): string | undefined {
   }
 }
 
+const PUT: Readonly<Record<ScalarName, string>> = {
+  bool: "putBool",
+  i32: "putInt",
+  u32: "putInt",
+  string: "putString",
+  f32: "putFloat",
+  f64: "putFloat",
+  i64: "putInt64",
+  u64: "putInt64",
+  bytes: "putBytes",
+};
+
+/**
+ * The one-call statement writing field `f` (value `x`) into `j` through a runtime `put*` helper, which
+ * tests whether it is set (`all`: write zero values too); undefined for a message field (no test to
+ * make) and for a list or map with presence, which keep their own statement.
+ */
+function putCall(ctx: EmitContext, f: WireField, x: string, all: string): string | undefined {
+  const head = `${jid.j}, ${JSON.stringify(jsonName(f.name))}, ${x}, ${all}`;
+  const type = f.type;
+  switch (type.kind) {
+    case "scalar":
+      return `${ctx.runtime(PUT[type.scalar])}(${head});`;
+    case "enum":
+      return `${ctx.runtime("putEnum")}(${head}, ${ctx.ref(type.decl)}.toJson);`;
+    case "list":
+    case "map": {
+      if (f.optional) return undefined;
+      const fn = elementToJsonFn(ctx, type.kind === "list" ? type.element : type.value);
+      const helper = ctx.runtime(type.kind === "list" ? "putList" : "putMap");
+      return `${helper}(${head}${fn === undefined ? "" : `, ${fn}`});`;
+    }
+    case "message":
+      return undefined;
+    default:
+      return assertNever(type);
+  }
+}
+
 /**
  * Writes a `toJson` function expression for an object-shaped message whose fields `fields` hold the
  * values `valueAt(field)` (`m.sku`; `m` itself for a wrapped value), after `header` wrote what comes
@@ -191,6 +230,11 @@ export function writeFieldsToJson(
     w.writeLine(`const ${j}: ${ctx.runtimeType("JsonObject")} = {};`);
     for (const f of fields) {
       const x = valueAt(f);
+      const put = putCall(ctx, f, x, f.optional ? "true" : defaults);
+      if (put !== undefined) {
+        w.writeLine(put);
+        continue;
+      }
       const set = `${member(j, jsonName(f.name))} = ${valueToJson(ctx, f.type, x)};`;
       const test = f.optional ? `${x} !== undefined` : nonZero(f.type, x);
       if (test === undefined) w.writeLine(set);

@@ -21,11 +21,13 @@ import {
 	decodeMessage,
 	encodeMessage,
 	int64FromJson,
-	int64ToJson,
 	listFromJson,
-	listToJson,
 	messageCodec,
 	nextTag,
+	putInt,
+	putInt64,
+	putList,
+	putString,
 	readInt64,
 	readJsonFields,
 	readJsonUnion,
@@ -85,11 +87,11 @@ export const ChatMessage: JsonMessageCodec<ChatMessage> = messageCodec<ChatMessa
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.room !== "") j.room = m.room;
-		if (defaults || m.author !== "") j.author = m.author;
-		if (defaults || m.text !== "") j.text = m.text;
-		if (defaults || m.sentAtMs !== 0n) j.sentAtMs = int64ToJson(m.sentAtMs);
-		if (defaults || m.seq !== 0n) j.seq = int64ToJson(m.seq);
+		putString(j, "room", m.room, defaults);
+		putString(j, "author", m.author, defaults);
+		putString(j, "text", m.text, defaults);
+		putInt64(j, "sentAtMs", m.sentAtMs, defaults);
+		putInt64(j, "seq", m.seq, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -204,8 +206,8 @@ export class RoomFull extends RpcError {
 	static toJson(m: RoomFull, options?: ToJsonOptions): JsonValue {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.room !== "") j.room = m.room;
-		if (defaults || m.capacity !== 0) j.capacity = m.capacity;
+		putString(j, "room", m.room, defaults);
+		putInt(j, "capacity", m.capacity, defaults);
 		return j;
 	}
 
@@ -250,9 +252,9 @@ export const ChatService_post_Args: JsonMessageCodec<ChatService_post_Args> = me
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.room !== "") j.room = m.room;
-		if (defaults || m.author !== "") j.author = m.author;
-		if (defaults || m.text !== "") j.text = m.text;
+		putString(j, "room", m.room, defaults);
+		putString(j, "author", m.author, defaults);
+		putString(j, "text", m.text, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -294,8 +296,8 @@ export const ChatService_history_Args: JsonMessageCodec<ChatService_history_Args
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.room !== "") j.room = m.room;
-		if (m.limit !== undefined) j.limit = m.limit;
+		putString(j, "room", m.room, defaults);
+		putInt(j, "limit", m.limit, true);
 		return j;
 	},
 	(json, options) => {
@@ -330,7 +332,7 @@ export const ChatService_history_Result: JsonMessageCodec<ChatMessage[]> = messa
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.length !== 0) j.value = listToJson(m, (v) => ChatMessage.toJson(v, options));
+		putList(j, "value", m, defaults, (v) => ChatMessage.toJson(v, options));
 		return j;
 	},
 	(json, options) => {
@@ -371,8 +373,8 @@ export const ChatService_subscribe_Args: JsonMessageCodec<ChatService_subscribe_
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.room !== "") j.room = m.room;
-		if (defaults || m.author !== "") j.author = m.author;
+		putString(j, "room", m.room, defaults);
+		putString(j, "author", m.author, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -407,7 +409,7 @@ export const ChatService_postMany_Result: JsonMessageCodec<number> = messageCode
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m !== 0) j.value = m;
+		putInt(j, "value", m, defaults);
 		return j;
 	},
 	(json, options) => {

@@ -19,7 +19,6 @@ import {
 	beginMessageField,
 	boolFromJson,
 	bytesFromJson,
-	bytesToJson,
 	decodeMessage,
 	doubleFromJson,
 	encodeMessage,
@@ -29,13 +28,19 @@ import {
 	floatToJson,
 	int32FromJson,
 	int64FromJson,
-	int64ToJson,
 	listFromJson,
-	listToJson,
 	mapFromJson,
-	mapToJson,
 	messageCodec,
 	nextTag,
+	putBool,
+	putBytes,
+	putEnum,
+	putFloat,
+	putInt,
+	putInt64,
+	putList,
+	putMap,
+	putString,
 	readBool,
 	readBytes,
 	readDouble,
@@ -189,21 +194,21 @@ export const TestArgs: JsonMessageCodec<TestArgs> = messageCodec<TestArgs>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.flag) j.flag = m.flag;
-		if (defaults || m.small !== 0) j.small = m.small;
-		if (defaults || m.big !== 0n) j.big = int64ToJson(m.big);
-		if (defaults || m.usmall !== 0) j.usmall = m.usmall;
-		if (defaults || m.ubig !== 0n) j.ubig = int64ToJson(m.ubig);
-		if (defaults || (m.ratio !== 0 || 1 / m.ratio < 0)) j.ratio = floatToJson(m.ratio);
-		if (defaults || (m.precise !== 0 || 1 / m.precise < 0)) j.precise = floatToJson(m.precise);
-		if (defaults || m.text !== "") j.text = m.text;
-		if (defaults || m.blob.length !== 0) j.blob = bytesToJson(m.blob);
-		if (defaults || m.numbers.length !== 0) j.numbers = listToJson(m.numbers);
-		if (defaults || m.names.length !== 0) j.names = listToJson(m.names);
-		if (defaults || m.scores.size !== 0) j.scores = mapToJson(m.scores, floatToJson);
-		if (defaults || m.byId.size !== 0) j.byId = mapToJson(m.byId);
-		if (defaults || m.kind !== 0) j.kind = Numberz.toJson(m.kind);
-		if (m.maybe !== undefined) j.maybe = m.maybe;
+		putBool(j, "flag", m.flag, defaults);
+		putInt(j, "small", m.small, defaults);
+		putInt64(j, "big", m.big, defaults);
+		putInt(j, "usmall", m.usmall, defaults);
+		putInt64(j, "ubig", m.ubig, defaults);
+		putFloat(j, "ratio", m.ratio, defaults);
+		putFloat(j, "precise", m.precise, defaults);
+		putString(j, "text", m.text, defaults);
+		putBytes(j, "blob", m.blob, defaults);
+		putList(j, "numbers", m.numbers, defaults);
+		putList(j, "names", m.names, defaults);
+		putMap(j, "scores", m.scores, defaults, floatToJson);
+		putMap(j, "byId", m.byId, defaults);
+		putEnum(j, "kind", m.kind, defaults, Numberz.toJson);
+		putInt(j, "maybe", m.maybe, true);
 		if (m.nested !== undefined) j.nested = TestArgs.toJson(m.nested, options);
 		return j;
 	},
@@ -276,7 +281,7 @@ export const TestResult: JsonMessageCodec<TestResult> = messageCodec<TestResult>
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.printed !== "") j.printed = m.printed;
+		putString(j, "printed", m.printed, defaults);
 		j.echo = TestArgs.toJson(m.echo, options);
 		return j;
 	},
@@ -338,8 +343,8 @@ export class Xception extends RpcError {
 	static toJson(m: Xception, options?: ToJsonOptions): JsonValue {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.errorCode !== 0) j.errorCode = m.errorCode;
-		if (defaults || m.detail !== "") j.detail = m.detail;
+		putInt(j, "errorCode", m.errorCode, defaults);
+		putString(j, "detail", m.detail, defaults);
 		return j;
 	}
 
@@ -416,7 +421,7 @@ export const TestService_echoString_Args: JsonMessageCodec<TestService_echoStrin
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.value !== "") j.value = m.value;
+		putString(j, "value", m.value, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -450,7 +455,7 @@ export const TestService_echoString_Result: JsonMessageCodec<string> = messageCo
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m !== "") j.value = m;
+		putString(j, "value", m, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -531,7 +536,7 @@ export const TestService_testException_Args: JsonMessageCodec<TestService_testEx
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.arg !== "") j.arg = m.arg;
+		putString(j, "arg", m.arg, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -565,7 +570,7 @@ export const TestService_testException_Result: JsonMessageCodec<string> = messag
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m !== "") j.value = m;
+		putString(j, "value", m, defaults);
 		return j;
 	},
 	(json, options) => {

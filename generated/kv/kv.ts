@@ -25,11 +25,16 @@ import {
 	endMessageField,
 	enumNumberFromJson,
 	int64FromJson,
-	int64ToJson,
 	mapFromJson,
-	mapToJson,
 	messageCodec,
 	nextTag,
+	putBool,
+	putBytes,
+	putEnum,
+	putInt,
+	putInt64,
+	putMap,
+	putString,
 	readBool,
 	readBytes,
 	readInt32,
@@ -96,10 +101,10 @@ export const Entry: JsonMessageCodec<Entry> = messageCodec<Entry>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.key !== "") j.key = m.key;
-		if (defaults || m.value.length !== 0) j.value = bytesToJson(m.value);
-		if (defaults || m.version !== 0n) j.version = int64ToJson(m.version);
-		if (m.expiresAtMs !== undefined) j.expiresAtMs = int64ToJson(m.expiresAtMs);
+		putString(j, "key", m.key, defaults);
+		putBytes(j, "value", m.value, defaults);
+		putInt64(j, "version", m.version, defaults);
+		putInt64(j, "expiresAtMs", m.expiresAtMs, true);
 		return j;
 	},
 	(json, options) => {
@@ -157,7 +162,7 @@ export class KeyNotFound extends RpcError {
 	static toJson(m: KeyNotFound, options?: ToJsonOptions): JsonValue {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.key !== "") j.key = m.key;
+		putString(j, "key", m.key, defaults);
 		return j;
 	}
 
@@ -221,9 +226,9 @@ export class VersionMismatch extends RpcError {
 	static toJson(m: VersionMismatch, options?: ToJsonOptions): JsonValue {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.key !== "") j.key = m.key;
-		if (defaults || m.expected !== 0n) j.expected = int64ToJson(m.expected);
-		if (defaults || m.actual !== 0n) j.actual = int64ToJson(m.actual);
+		putString(j, "key", m.key, defaults);
+		putInt64(j, "expected", m.expected, defaults);
+		putInt64(j, "actual", m.actual, defaults);
 		return j;
 	}
 
@@ -292,7 +297,7 @@ export const Change: JsonMessageCodec<Change> = messageCodec<Change>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.kind !== 0) j.kind = ChangeKind.toJson(m.kind);
+		putEnum(j, "kind", m.kind, defaults, ChangeKind.toJson);
 		j.entry = Entry.toJson(m.entry, options);
 		return j;
 	},
@@ -332,7 +337,7 @@ export const KeyValue_get_Args: JsonMessageCodec<KeyValue_get_Args> = messageCod
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.key !== "") j.key = m.key;
+		putString(j, "key", m.key, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -378,10 +383,10 @@ export const KeyValue_put_Args: JsonMessageCodec<KeyValue_put_Args> = messageCod
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.key !== "") j.key = m.key;
-		if (defaults || m.value.length !== 0) j.value = bytesToJson(m.value);
-		if (m.expectedVersion !== undefined) j.expectedVersion = int64ToJson(m.expectedVersion);
-		if (m.ttlMs !== undefined) j.ttlMs = m.ttlMs;
+		putString(j, "key", m.key, defaults);
+		putBytes(j, "value", m.value, defaults);
+		putInt64(j, "expectedVersion", m.expectedVersion, true);
+		putInt(j, "ttlMs", m.ttlMs, true);
 		return j;
 	},
 	(json, options) => {
@@ -421,7 +426,7 @@ export const KeyValue_delete_Args: JsonMessageCodec<KeyValue_delete_Args> = mess
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.key !== "") j.key = m.key;
+		putString(j, "key", m.key, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -455,7 +460,7 @@ export const KeyValue_delete_Result: JsonMessageCodec<boolean> = messageCodec<bo
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m) j.value = m;
+		putBool(j, "value", m, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -496,8 +501,8 @@ export const KeyValue_scan_Args: JsonMessageCodec<KeyValue_scan_Args> = messageC
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.prefix !== "") j.prefix = m.prefix;
-		if (m.limit !== undefined) j.limit = m.limit;
+		putString(j, "prefix", m.prefix, defaults);
+		putInt(j, "limit", m.limit, true);
 		return j;
 	},
 	(json, options) => {
@@ -532,7 +537,7 @@ export const KeyValue_scan_Result: JsonMessageCodec<Map<string, Uint8Array>> = m
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.size !== 0) j.value = mapToJson(m, bytesToJson);
+		putMap(j, "value", m, defaults, bytesToJson);
 		return j;
 	},
 	(json, options) => {
@@ -570,7 +575,7 @@ export const KeyValue_watch_Args: JsonMessageCodec<KeyValue_watch_Args> = messag
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.prefix !== "") j.prefix = m.prefix;
+		putString(j, "prefix", m.prefix, defaults);
 		return j;
 	},
 	(json, options) => {

@@ -25,14 +25,18 @@ import {
 	endMessageField,
 	enumNumberFromJson,
 	int64FromJson,
-	int64ToJson,
 	listFromJson,
-	listToJson,
 	mapFromJson,
-	mapToJson,
 	messageCodec,
 	nextTag,
 	onewayMethod,
+	putBool,
+	putEnum,
+	putInt,
+	putInt64,
+	putList,
+	putMap,
+	putString,
 	readBool,
 	readInt32,
 	readInt32List,
@@ -122,8 +126,8 @@ export const Item: JsonMessageCodec<Item> = messageCodec<Item>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.sku !== "") j.sku = m.sku;
-		if (defaults || m.quantity !== 0) j.quantity = m.quantity;
+		putString(j, "sku", m.sku, defaults);
+		putInt(j, "quantity", m.quantity, defaults);
 		j.price = Money.toJson(m.price, options);
 		return j;
 	},
@@ -171,9 +175,9 @@ export const Card: JsonMessageCodec<Card> = messageCodec<Card>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.last4 !== "") j.last4 = m.last4;
-		if (defaults || m.expiryMonth !== 0) j.expiryMonth = m.expiryMonth;
-		if (defaults || m.expiryYear !== 0) j.expiryYear = m.expiryYear;
+		putString(j, "last4", m.last4, defaults);
+		putInt(j, "expiryMonth", m.expiryMonth, defaults);
+		putInt(j, "expiryYear", m.expiryYear, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -289,14 +293,14 @@ export const Order: JsonMessageCodec<Order> = messageCodec<Order>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.id !== "") j.id = m.id;
-		if (defaults || m.items.length !== 0) j.items = listToJson(m.items, (v) => Item.toJson(v, options));
-		if (m.note !== undefined) j.note = m.note;
-		if (defaults || m.labels.size !== 0) j.labels = mapToJson(m.labels);
+		putString(j, "id", m.id, defaults);
+		putList(j, "items", m.items, defaults, (v) => Item.toJson(v, options));
+		putString(j, "note", m.note, true);
+		putMap(j, "labels", m.labels, defaults);
 		if (m.payment !== undefined) j.payment = Payment.toJson(m.payment, options);
-		if (defaults || m.status !== 0) j.status = Status.toJson(m.status);
-		if (defaults || m.legacyTag !== "") j.legacyTag = m.legacyTag;
-		if (defaults || m.createdAtMs !== 0n) j.createdAtMs = int64ToJson(m.createdAtMs);
+		putEnum(j, "status", m.status, defaults, Status.toJson);
+		putString(j, "legacyTag", m.legacyTag, defaults);
+		putInt64(j, "createdAtMs", m.createdAtMs, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -355,9 +359,9 @@ export const Receipt: JsonMessageCodec<Receipt> = messageCodec<Receipt>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.orderId !== "") j.orderId = m.orderId;
+		putString(j, "orderId", m.orderId, defaults);
 		j.total = Money.toJson(m.total, options);
-		if (defaults || m.dryRun) j.dryRun = m.dryRun;
+		putBool(j, "dryRun", m.dryRun, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -401,8 +405,8 @@ export const Filter: JsonMessageCodec<Filter> = messageCodec<Filter>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.statuses.length !== 0) j.statuses = listToJson(m.statuses, Status.toJson);
-		if (m.customerId !== undefined) j.customerId = m.customerId;
+		putList(j, "statuses", m.statuses, defaults, Status.toJson);
+		putString(j, "customerId", m.customerId, true);
 		return j;
 	},
 	(json, options) => {
@@ -447,9 +451,9 @@ export const OrderEvent: JsonMessageCodec<OrderEvent> = messageCodec<OrderEvent>
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.orderId !== "") j.orderId = m.orderId;
-		if (defaults || m.status !== 0) j.status = Status.toJson(m.status);
-		if (defaults || m.atMs !== 0n) j.atMs = int64ToJson(m.atMs);
+		putString(j, "orderId", m.orderId, defaults);
+		putEnum(j, "status", m.status, defaults, Status.toJson);
+		putInt64(j, "atMs", m.atMs, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -493,7 +497,7 @@ export const Summary: JsonMessageCodec<Summary> = messageCodec<Summary>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.count !== 0) j.count = m.count;
+		putInt(j, "count", m.count, defaults);
 		j.total = Money.toJson(m.total, options);
 		return j;
 	},
@@ -537,8 +541,8 @@ export const Message: JsonMessageCodec<Message> = messageCodec<Message>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.orderId !== "") j.orderId = m.orderId;
-		if (defaults || m.text !== "") j.text = m.text;
+		putString(j, "orderId", m.orderId, defaults);
+		putString(j, "text", m.text, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -580,8 +584,8 @@ export const Event: JsonMessageCodec<Event> = messageCodec<Event>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.name !== "") j.name = m.name;
-		if (defaults || m.attributes.size !== 0) j.attributes = mapToJson(m.attributes);
+		putString(j, "name", m.name, defaults);
+		putMap(j, "attributes", m.attributes, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -641,8 +645,8 @@ export class OutOfStock extends RpcError {
 	static toJson(m: OutOfStock, options?: ToJsonOptions): JsonValue {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.sku !== "") j.sku = m.sku;
-		if (defaults || m.available !== 0) j.available = m.available;
+		putString(j, "sku", m.sku, defaults);
+		putInt(j, "available", m.available, defaults);
 		return j;
 	}
 
@@ -681,7 +685,7 @@ export const OrderService_getOrder_Args: JsonMessageCodec<OrderService_getOrder_
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.id !== "") j.id = m.id;
+		putString(j, "id", m.id, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -722,7 +726,7 @@ export const OrderService_placeOrder_Args: JsonMessageCodec<OrderService_placeOr
 	(m, options) => {
 		const j: JsonObject = {};
 		j.order = Order.toJson(m.order, options);
-		if (m.dryRun !== undefined) j.dryRun = m.dryRun;
+		putBool(j, "dryRun", m.dryRun, true);
 		return j;
 	},
 	(json, options) => {

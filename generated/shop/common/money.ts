@@ -16,9 +16,11 @@ import {
 	encodeMessage,
 	enumNumberFromJson,
 	int64FromJson,
-	int64ToJson,
 	messageCodec,
 	nextTag,
+	putEnum,
+	putInt64,
+	putString,
 	readInt32,
 	readInt64,
 	readJsonFields,
@@ -89,8 +91,8 @@ export const Money: JsonMessageCodec<Money> = messageCodec<Money>(
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.currency !== 0) j.currency = Currency.toJson(m.currency);
-		if (defaults || m.units !== 0n) j.units = int64ToJson(m.units);
+		putEnum(j, "currency", m.currency, defaults, Currency.toJson);
+		putInt64(j, "units", m.units, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -150,8 +152,8 @@ export class NotFound extends RpcError {
 	static toJson(m: NotFound, options?: ToJsonOptions): JsonValue {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.kind !== "") j.kind = m.kind;
-		if (defaults || m.id !== "") j.id = m.id;
+		putString(j, "kind", m.kind, defaults);
+		putString(j, "id", m.id, defaults);
 		return j;
 	}
 

@@ -14,6 +14,8 @@ import {
 	enumNumberFromJson,
 	messageCodec,
 	nextTag,
+	putEnum,
+	putString,
 	readInt32,
 	readJsonFields,
 	readString,
@@ -80,7 +82,7 @@ export const HealthCheckResponse: JsonMessageCodec<HealthCheckResponse> = messag
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.status !== 0) j.status = ServingStatus.toJson(m.status);
+		putEnum(j, "status", m.status, defaults, ServingStatus.toJson);
 		return j;
 	},
 	(json, options) => {
@@ -117,7 +119,7 @@ export const Health_check_Args: JsonMessageCodec<Health_check_Args> = messageCod
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.service !== "") j.service = m.service;
+		putString(j, "service", m.service, defaults);
 		return j;
 	},
 	(json, options) => {
@@ -154,7 +156,7 @@ export const Health_watch_Args: JsonMessageCodec<Health_watch_Args> = messageCod
 	(m, options) => {
 		const defaults = options?.emitDefaultValues === true;
 		const j: JsonObject = {};
-		if (defaults || m.service !== "") j.service = m.service;
+		putString(j, "service", m.service, defaults);
 		return j;
 	},
 	(json, options) => {
