@@ -35,11 +35,18 @@ describe("rpcgen call options", () => {
 
   it("turns TLS flags into connect's tls option and names the flag of an unreadable file", () => {
     const base = { include: [], metadata: [] };
-    assert.deepEqual(callSettings(base, "/"), { connect: {}, call: {} });
-    assert.deepEqual(callSettings({ ...base, tls: true }, "/"), { connect: { tls: {} }, call: {} });
+    const wait = { connectTimeoutMs: 10_000 };
+    assert.deepEqual(callSettings(base, "/"), { connect: {}, call: {}, ...wait });
+    assert.deepEqual(callSettings({ ...base, tls: true }, "/"), { connect: { tls: {} }, call: {}, ...wait });
     assert.deepEqual(callSettings({ ...base, servername: "orders" }, "/"), {
       connect: { tls: { servername: "orders" } },
       call: {},
+      ...wait,
+    });
+    assert.deepEqual(callSettings({ ...base, connectTimeout: "2s" }, "/"), {
+      connect: {},
+      call: {},
+      connectTimeoutMs: 2000,
     });
     assert.match(
       String(callSettings({ ...base, cacert: "/nonexistent/ca.pem" }, "/")),
