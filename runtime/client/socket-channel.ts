@@ -216,9 +216,14 @@ export class SocketChannel implements Channel, CallScheduler, ConnectorOwner {
   ): void {
     const chain = this.chainFor(options);
     if (chain !== undefined) {
+      // Through interceptors the call is made from options again: they carry the fixed deadline.
+      const callOptions =
+        timing === undefined
+          ? (options ?? {})
+          : { ...options, timeoutMs: undefined, deadline: timing.deadline };
       let result: Promise<unknown>;
       try {
-        result = chain({ method, request, options: options ?? {}, target: this.target });
+        result = chain({ method, request, options: callOptions, target: this.target });
       } catch (error) {
         result = Promise.reject(error);
       }
