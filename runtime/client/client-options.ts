@@ -2,8 +2,8 @@
 
 import { type CallCredentials, credentialsInterceptor } from "../auth/credentials.js";
 import type { Metadata } from "../call-context.js";
-import type { ConnectionSettings } from "../connection/connection-settings.js";
 import {
+  type ConnectionSettings,
   encodingBits,
   encodingCode,
   type MessageEncoding,

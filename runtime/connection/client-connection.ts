@@ -22,8 +22,7 @@ import { MetadataTooLarge, ProtocolError } from "../protocol/protocol-error.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { Transport } from "../transport/transport.js";
 import { CallTable, EMPTY_CALLS } from "./call-table.js";
-import type { ConnectionSettings } from "./connection-settings.js";
-import { encodingName, encodingNames } from "./connection-settings.js";
+import { type ConnectionSettings, encodingName, encodingNames } from "./connection-settings.js";
 import { FrameConnection } from "./frame-connection.js";
 
 /** What a call registers to receive its frames. Exactly one of onResponse/onClosed ends it. */

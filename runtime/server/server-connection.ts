@@ -3,8 +3,7 @@
 
 import type { Metadata } from "../call-context.js";
 import { CallTable, EMPTY_CALLS } from "../connection/call-table.js";
-import type { ConnectionSettings } from "../connection/connection-settings.js";
-import { encodingName, encodingNames } from "../connection/connection-settings.js";
+import { type ConnectionSettings, encodingName, encodingNames } from "../connection/connection-settings.js";
 import { FrameConnection } from "../connection/frame-connection.js";
 import { SharedTimer } from "../connection/shared-timers.js";
 import type { Side } from "../diagnostics.js";

@@ -1,8 +1,8 @@
 // Options of `new Server(options)` and their defaults (from limits.ts).
 
 import type { Metadata } from "../call-context.js";
-import type { ConnectionSettings } from "../connection/connection-settings.js";
 import {
+  type ConnectionSettings,
   encodingBits,
   type MessageEncoding,
   resolveConnectionSettings,
