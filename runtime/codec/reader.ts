@@ -23,8 +23,8 @@ export class Reader {
    * undefined before the first such value, null after it until the second one reads it.
    */
   latin1: string | null | undefined;
-  /** A private copy of `buf` that decoded `bytes` values are views of, and where `buf` starts in it. */
-  copy: Uint8Array | undefined;
+  /** The memory of a private copy of `buf` that decoded `bytes` values are views of; `buf` starts at `copyAt`. */
+  copy: ArrayBuffer | undefined;
   copyAt: number;
   /** Whether `buf` was handed over: nothing writes to it again, so large `bytes` values may be views of it. */
   readonly owned: boolean;
