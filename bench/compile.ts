@@ -168,6 +168,7 @@ try {
     rpcgenJs: path.join(work, "out-rpcgen-js"),
     rpcgenNoJson: path.join(work, "out-rpcgen-no-json"),
     rpcgenJsNoJson: path.join(work, "out-rpcgen-js-no-json"),
+    rpcgenNocheck: path.join(work, "out-rpcgen-nocheck"),
     esJs: path.join(work, "out-es-js"),
   };
 
@@ -208,6 +209,12 @@ try {
     RUNS,
     true,
   );
+  const rpcgenNocheck = generate(
+    "rpcgen --ts-nocheck",
+    outs.rpcgenNocheck,
+    rpcgenArgs(outs.rpcgenNocheck, "ts", "--ts-nocheck"),
+    1,
+  );
   const es = generate(
     "protoc + protoc-gen-es",
     outs.es,
@@ -229,7 +236,7 @@ try {
   );
 
   console.log("\ncompile (wall best / median of runs, CPU best, output size: .ts, or .js + .d.ts)");
-  for (const r of [rpcgen, es, tsProto, rpcgenJs, esJs, rpcgenNoJson, rpcgenJsNoJson]) {
+  for (const r of [rpcgen, es, tsProto, rpcgenJs, esJs, rpcgenNoJson, rpcgenJsNoJson, rpcgenNocheck]) {
     console.log(
       `  ${r.name.padEnd(24)} ${s(r.bestWall).padStart(8)} / ${s(r.medianWall).padStart(8)}   cpu ${s(r.bestCpu).padStart(8)}   ${mb(r.size.bytes).padStart(9)} in ${r.size.files} files`,
     );
@@ -257,12 +264,13 @@ try {
     ["es .d.ts", typecheck(outs.esJs)],
     ["rpcgen no-json", typecheck(outs.rpcgenNoJson)],
     ["rpcgen no-json .d.ts", typecheck(outs.rpcgenJsNoJson)],
+    ["rpcgen --ts-nocheck", typecheck(outs.rpcgenNocheck)],
   ] as const;
   for (const [name, run] of checks) {
     const outcome = run.timedOut
       ? `did not finish in ${TSC_TIMEOUT_S} s`
       : `${s(run.wallMs)} wall, cpu ${s(run.cpuMs)}${run.ok ? "" : ` (type errors: ${run.output.split("\n")[0]})`}`;
-    console.log(`  ${name.padEnd(14)} ${outcome}`);
+    console.log(`  ${name.padEnd(20)} ${outcome}`);
   }
   const ours = checks[0][1];
   const theirs = checks[1][1];
@@ -273,6 +281,7 @@ try {
     ["js+dts", oursJs, theirsJs],
     ["ts --no-json", checks[5][1], theirs],
     ["js+dts --no-json", checks[6][1], theirsJs],
+    ["ts --ts-nocheck (opt-in)", checks[7][1], theirs],
   ] as const) {
     if (a.timedOut || b.timedOut) continue;
     console.log(

@@ -1,7 +1,8 @@
 // `rpcgen compile <inputs...> --out <dir> [-I dir]... [--emit ts,proto] [--target ts|js+dts]
-// [--runtime-import <specifier>] [--no-json] [--watch]`: check, then write one generated file per `.rpc` file (two
-// for js+dts), only when there are no errors, and prune the files an earlier run generated that this one
-// did not. With --watch, keep doing so after every change (watch/watch-session.ts).
+// [--runtime-import <specifier>] [--no-json] [--ts-nocheck] [--watch]`: check, then write one generated
+// file per `.rpc` file (two for js+dts), only when there are no errors, and prune the files an earlier
+// run generated that this one did not. With --watch, keep doing so after every change
+// (watch/watch-session.ts).
 
 import * as path from "node:path";
 import { type Command, Option } from "commander";
@@ -28,6 +29,8 @@ export interface CompileOptions {
   readonly runtimeImport: string;
   /** False with --no-json. */
   readonly json: boolean;
+  /** True with --ts-nocheck. */
+  readonly tsNocheck?: boolean;
   readonly watch?: boolean;
   readonly debounce: string;
 }
@@ -58,6 +61,10 @@ export function registerCompile(program: Command, context: CommandContext): void
         "--no-json",
         "leave out the generated toJson/fromJson (about half the output; binary encoding only)",
       )
+      .option(
+        "--ts-nocheck",
+        "with --target ts: mark each file // @ts-nocheck, so your tsc skips checking generated function bodies",
+      )
       .option("-w, --watch", "compile, then compile again whenever a .rpc file changes (Ctrl-C stops)")
       .option("--debounce <ms>", "with --watch: wait this long after a change for more changes", "10"),
   ).action(async (inputs: string[], options: CompileOptions) => {
@@ -86,6 +93,8 @@ function usageError(options: CompileOptions): string | undefined {
   const targets = parseTargets(options.emit);
   if (typeof targets === "string") return targets;
   if (options.runtimeImport.trim() === "") return "--runtime-import needs a module specifier";
+  if (options.tsNocheck === true && options.target !== "ts")
+    return "--ts-nocheck applies to --target ts only (tsc never checks the bodies of .js files)";
   const debounce = Number(options.debounce);
   if (!Number.isInteger(debounce) || debounce < 0 || debounce > 60_000)
     return "--debounce needs a whole number of milliseconds from 0 to 60000";
@@ -99,6 +108,7 @@ export function emitOptionsOf(options: CompileOptions) {
     codeTarget: options.target,
     runtimeImport: options.runtimeImport,
     json: options.json,
+    tsNocheck: options.tsNocheck === true,
   };
 }
 

@@ -50,7 +50,11 @@ export function emitFile(file: FileModel, model: SchemaModel, options: EmitOptio
     if ((options.codeTarget ?? "ts") === "ts") {
       out.push([outputPath(file.relativePath, ".ts"), emitFileTypeScript(file, options, model)]);
     } else {
-      const source = emitFileTypeScript(file, { ...options, isolatedDeclarations: true }, model);
+      const source = emitFileTypeScript(
+        file,
+        { ...options, isolatedDeclarations: true, tsNocheck: false },
+        model,
+      );
       const { js, dts } = splitJsAndDeclarations(file.relativePath, source);
       out.push([outputPath(file.relativePath, ".js"), js], [outputPath(file.relativePath, ".d.ts"), dts]);
     }

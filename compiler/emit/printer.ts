@@ -30,6 +30,13 @@ export interface PrintOptions {
    * half the size and type-checks faster, and the code cannot be served or called over the JSON encoding.
    */
   readonly json?: boolean;
+  /**
+   * Put `// @ts-nocheck` under the header (default false), as protoc-gen-es's `ts_nocheck` option does:
+   * the user's tsc then reads the file's declarations but no longer checks its function bodies, which
+   * is most of what a large generated `.ts` costs it. The price is that generated code is no longer
+   * checked against the installed runtime's types by the user's build.
+   */
+  readonly tsNocheck?: boolean;
 }
 
 /** Writes a file's body; called once per output file with a fresh writer and context. */
@@ -95,6 +102,7 @@ export function printFile(
   // Last, so they collect every map field the body wrote (function declarations are hoisted).
   imports.maps.writeHelpers(w, imports);
   let text = `${generatedMark(file.relativePath)}\n`;
+  if (options.tsNocheck === true) text += "// @ts-nocheck\n";
   if (file.doc !== undefined) {
     for (const line of docLines(file.doc)) text += line === "" ? "//\n" : `// ${line}\n`;
   }
