@@ -3,7 +3,7 @@
 // the RESPONSE), and checked so that metadata which cannot travel is dropped and logged, not fatal.
 
 import type { Metadata } from "../call-context.js";
-import { metadataLength } from "../frames/frame-encoder.js";
+import { metadataLength } from "../frames/payload-writers.js";
 import { metadataProblem, RESPONSE_HEAD_RESERVE } from "../limits.js";
 
 function checkEntry(key: string, value: unknown): void {
