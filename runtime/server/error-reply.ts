@@ -1,11 +1,12 @@
 // What a served call answers when it fails: a declared error goes typed (its fields encoded as the
 // method declares them), an RpcError with its status and metadata, anything else INTERNAL (logged here,
-// never sent: its message may hold what the client must not see). Also the errors and messages for a
-// request that does not decode and for a call the client cancels.
+// never sent: its message may hold what the client must not see); a response too large for the client,
+// RESOURCE_EXHAUSTED. Also the errors and messages for a request that does not decode and for a call the
+// client cancels.
 
 import type { Metadata } from "../call-context.js";
 import { encodeJsonBody } from "../codec/json-body.js";
-import { clipStatusMessage } from "../limits.js";
+import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import { type MetadataSender, sendableMetadata } from "./response-metadata.js";
 
@@ -15,8 +16,6 @@ export interface FailingCall extends MetadataSender {
   isOver(): boolean;
   /** Ends the call with a status (aborting the handler when `abort`). */
   end(status: StatusCode, message: string, abort: boolean): void;
-  /** False, after ending the call with RESOURCE_EXHAUSTED, when `body` is too large for the client. */
-  fits(body: Uint8Array): boolean;
   /** Sends the RESPONSE, preceded by the headers the handler set, with its trailers. */
   sendEnd(
     status: StatusCode,
@@ -49,12 +48,19 @@ export function replyWithError(call: FailingCall, error: unknown): void {
       internal(call, cause);
       return;
     }
-    if (!call.fits(fields)) return;
+    if (!fitsClient(call, fields)) return;
     typeName = type.typeName;
     break;
   }
   call.sendEnd(code, clipStatusMessage(error.message), metadata, typeName, fields, false);
   call.finish(code, error);
+}
+
+/** False, after ending the call with RESOURCE_EXHAUSTED, when `body` is too large for the call's client. */
+export function fitsClient(call: FailingCall, body: Uint8Array): boolean {
+  if (responseFits(body.length, call.host.peerMaxFrameSize)) return true;
+  call.end(Status.RESOURCE_EXHAUSTED, responseTooLarge(body.length, call.host.peerMaxFrameSize), true);
+  return false;
 }
 
 function internal(call: FailingCall, error: unknown): void {

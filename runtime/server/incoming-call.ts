@@ -10,7 +10,7 @@ import { CallEvents, callEventsWanted } from "../diagnostics.js";
 import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
 import { SendCredit } from "../flow/send-credit.js";
 import { type StreamSink, sendStream } from "../flow/send-stream.js";
-import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
+import { clipStatusMessage } from "../limits.js";
 import type { RequestHead } from "../protocol/payloads.js";
 import { newRequestId, requestIdOf } from "../request-id.js";
 import type { AdmittedCall, Gate, Waiting } from "../resilience/admission.js";
@@ -19,6 +19,7 @@ import type { CallHost, Route } from "./call-host.js";
 import {
   clientCancel,
   type FailingCall,
+  fitsClient,
   logHandlerError,
   onewayFailure,
   replyWithError,
@@ -229,7 +230,7 @@ export class IncomingCall
   send(value: unknown): void {
     const codec = this.route.method.responseCodec;
     const body = this.host.json ? encodeJsonBody(codec, value) : codec.encode(value);
-    if (!this.fits(body)) return;
+    if (!fitsClient(this, body)) return;
     if (this.events !== undefined) this.events.responseBytes += body.length;
     if (!this.headersSent) this.sendHeaders();
     this.host.sendMessage(this.id, body);
@@ -300,7 +301,7 @@ export class IncomingCall
       replyWithError(this, error);
       return;
     }
-    if (!this.fits(body)) return;
+    if (!fitsClient(this, body)) return;
     if (this.events !== undefined) this.events.responseBytes = body.length;
     this.sendEnd(Status.OK, "", undefined, undefined, body, false);
     this.finish(Status.OK, undefined);
@@ -337,13 +338,6 @@ export class IncomingCall
     if (headers === undefined) return;
     const checked = sendableMetadata(this, headers, "response headers");
     if (checked !== undefined) this.host.sendHeaders(this.id, checked);
-  }
-
-  /** False, after ending the call with RESOURCE_EXHAUSTED, when `body` is too large for the client. */
-  fits(body: Uint8Array): boolean {
-    if (responseFits(body.length, this.host.peerMaxFrameSize)) return true;
-    this.end(Status.RESOURCE_EXHAUSTED, responseTooLarge(body.length, this.host.peerMaxFrameSize), true);
-    return false;
   }
 
   /** Marks the call over (once): stops its deadline and flow control, and tells the connection. */
