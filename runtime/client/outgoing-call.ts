@@ -8,7 +8,7 @@ import type { CallSink, ClientConnection } from "../connection/client-connection
 import { armDeadline, type DeadlineOwner, resolveDeadline, wireTimeout } from "../deadline.js";
 import type { MethodDescriptor } from "../descriptors.js";
 import { CallEvents, callEventsWanted } from "../diagnostics.js";
-import { metadataLength } from "../frames/frame-encoder.js";
+import { metadataLength } from "../frames/payload-writers.js";
 import { MAX_TRANSPARENT_RETRIES, metadataProblem, requestTooLarge } from "../limits.js";
 import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import type { ResponsePayload } from "../protocol/payloads.js";

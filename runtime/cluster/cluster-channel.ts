@@ -16,24 +16,13 @@ import type {
   ServerStreamMethod,
   UnaryMethod,
 } from "../descriptors.js";
-import { type ClientCall, type ClientNext, chainInterceptors } from "../interceptors.js";
+import { type ClientNext, chainInterceptors } from "../interceptors.js";
 import type { AdaptiveLimit } from "../resilience/adaptive-limit.js";
-import {
-  ADMITTED,
-  type Admit,
-  type CircuitBreaker,
-  CircuitBreakers,
-  REFUSED,
-} from "../resilience/circuit-breaker.js";
-import {
-  ConcurrencyLimitError,
-  guarded,
-  guardedStream,
-  policyOptions,
-} from "../resilience/client-policies.js";
+import { CircuitBreakers } from "../resilience/circuit-breaker.js";
+import { ConcurrencyLimitError, policyOptions } from "../resilience/client-policies.js";
 import { RpcError, Status } from "../status.js";
 import { cachedResolver } from "./cached-resolver.js";
-import type { CallHost, Waiter } from "./call-host.js";
+import type { Waiter } from "./call-host.js";
 import { clusterEvents, type EndpointsEvent, type ResolvedEvent } from "./cluster-events.js";
 import {
   type ClusterOptions,
@@ -44,12 +33,18 @@ import { EndpointSet, type EndpointSetOwner } from "./endpoint-set.js";
 import { endpointSetOptions } from "./endpoint-set-options.js";
 import { LatencyTracker } from "./latency-tracker.js";
 import { channelClosed, limitExpired, type NoEndpointState, noEndpoint } from "./no-endpoint.js";
-import { hashString, randomFor } from "./random.js";
+import { randomFor } from "./random.js";
 import type { Resolution, Resolver } from "./resolver.js";
 import { resolverFor } from "./resolvers.js";
 import { RetryBudget } from "./retry-budget.js";
-import { clusterBidi, clusterClientStream, clusterServerStream } from "./stream-cluster-call.js";
-import { UnaryClusterCall } from "./unary-cluster-call.js";
+import {
+  type CallStarter,
+  startBidi,
+  startCall,
+  startClientStream,
+  startServerStream,
+  startUnary,
+} from "./start-cluster-call.js";
 import { WaitingRoom } from "./waiting-room.js";
 
 /** What the channel knows of its providers (`channel.resolution`). */
@@ -72,7 +67,7 @@ function ignore(): void {}
  * deadline fail with UNAVAILABLE when none can come (the registry failed before answering, the set is
  * empty, or every endpoint failed to connect). Interceptors run once per call, not per attempt.
  */
-export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
+export class ClusterChannel implements Channel, CallStarter, EndpointSetOwner {
   /** The target given to `connect` (`etcd://127.0.0.1:2379/shop.orders.OrderService`). */
   readonly target: string;
   readonly set: EndpointSet;
@@ -82,10 +77,11 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   /** Per-method circuit breakers, with `circuitBreaker`. */
   readonly breakers: CircuitBreakers | undefined;
   readonly limited: boolean;
+  /** The `hashKey` option, which the start of each call hashes for sticky balancing. */
+  readonly hashKey: ClusterOptions["hashKey"];
   closed = false;
   private readonly resolver: Resolver;
   private readonly chain: ClientNext | undefined;
-  private readonly hashKey: ClusterOptions["hashKey"];
   private readonly waiting: WaitingRoom;
   private readonly listeners = new Set<(change: StateChange) => void>();
   private current: ChannelState = "connecting";
@@ -117,7 +113,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
     this.chain =
       interceptors.length === 0
         ? undefined
-        : chainInterceptors<ClientNext>(interceptors, (call) => this.direct(call) as Promise<any>);
+        : chainInterceptors<ClientNext>(interceptors, (call) => startCall(this, call) as Promise<any>);
     this.resolver.start((resolution) => this.onResolution(resolution));
   }
 
@@ -163,13 +159,13 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
     if (this.chain !== undefined)
       return this.chain({ method, request, options: options ?? {}, target: this.target });
-    return this.startUnary(method, request, options);
+    return startUnary(this, method, request, options);
   }
 
   oneway<Req>(method: OnewayMethod<Req>, request: Req, options?: CallOptions): Promise<void> {
     if (this.chain !== undefined)
       return this.chain({ method, request, options: options ?? {}, target: this.target });
-    return this.startUnary(method, request, options);
+    return startUnary(this, method, request, options);
   }
 
   serverStream<Req, Res>(
@@ -179,7 +175,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   ): AsyncIterable<Res> {
     if (this.chain !== undefined)
       return awaitIterable(this.chain({ method, request, options: options ?? {}, target: this.target }));
-    return this.startServerStream(method, request, options);
+    return startServerStream(this, method, request, options);
   }
 
   clientStream<Req, Res>(
@@ -189,7 +185,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
   ): Promise<Res> {
     if (this.chain !== undefined)
       return this.chain({ method, request: requests, options: options ?? {}, target: this.target });
-    return this.startClientStream(method, requests, options);
+    return startClientStream(this, method, requests, options);
   }
 
   bidi<Req, Res>(
@@ -202,7 +198,7 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
         this.chain({ method, request: requests, options: options ?? {}, target: this.target }),
       );
     }
-    return this.startBidi(method, requests, options);
+    return startBidi(this, method, requests, options);
   }
 
   /** Stops resolving, fails waiting and open calls with UNAVAILABLE, and closes every connection. */
@@ -337,79 +333,5 @@ export class ClusterChannel implements Channel, CallHost, EndpointSetOwner {
       previous,
       error: state === "ready" ? undefined : this.lastError,
     });
-  }
-
-  private startUnary(
-    method: UnaryMethod | OnewayMethod,
-    request: unknown,
-    options: CallOptions | undefined,
-  ): Promise<any> {
-    if (this.closed) return Promise.reject(channelClosed());
-    let breaker: CircuitBreaker | undefined;
-    let admit: Admit = ADMITTED;
-    if (this.breakers !== undefined) {
-      // An open circuit fails the call here, before anything is picked, encoded or sent.
-      breaker = this.breakers.of(method.path);
-      admit = breaker.acquire();
-      if (admit === REFUSED) return Promise.reject(breaker.refusal());
-    }
-    const hash = this.hashOf(method, request, options);
-    return new UnaryClusterCall(this, method, request, options, hash, breaker, admit).promise;
-  }
-
-  private startServerStream<Req, Res>(
-    method: ServerStreamMethod<Req, Res>,
-    request: Req,
-    options: CallOptions | undefined,
-  ): AsyncIterable<Res> {
-    const start = (): AsyncIterable<Res> =>
-      clusterServerStream(this, method, request, options, this.hashOf(method, request, options));
-    return this.breakers === undefined ? start() : guardedStream(this.breakers.of(method.path), start);
-  }
-
-  private startClientStream<Req, Res>(
-    method: ClientStreamMethod<Req, Res>,
-    requests: AsyncIterable<Req>,
-    options: CallOptions | undefined,
-  ): Promise<Res> {
-    const start = (): Promise<Res> =>
-      clusterClientStream(this, method, requests, options, this.hashOf(method, requests, options));
-    if (this.breakers === undefined) return start();
-    const breaker = this.breakers.of(method.path);
-    const admit = breaker.acquire();
-    if (admit === REFUSED) return Promise.reject(breaker.refusal());
-    return guarded(breaker, admit, start);
-  }
-
-  private startBidi<Req, Res>(
-    method: BidiMethod<Req, Res>,
-    requests: AsyncIterable<Req>,
-    options: CallOptions | undefined,
-  ): AsyncIterable<Res> {
-    const start = (): AsyncIterable<Res> =>
-      clusterBidi(this, method, requests, options, this.hashOf(method, requests, options));
-    return this.breakers === undefined ? start() : guardedStream(this.breakers.of(method.path), start);
-  }
-
-  private hashOf(method: MethodDescriptor, request: unknown, options: CallOptions | undefined): number {
-    if (this.hashKey === undefined) return -1;
-    const key = this.hashKey({ method, request, options: options ?? {} } as ClientCall);
-    return key === undefined ? -1 : hashString(key);
-  }
-
-  // The end of the interceptor chain: the call as the caller would have made it without interceptors.
-  private direct(call: ClientCall): Promise<unknown> {
-    const { method, request, options } = call;
-    switch (method.kind) {
-      case "unary":
-      case "oneway":
-        return this.startUnary(method, request, options);
-      case "serverStream":
-        return Promise.resolve(this.startServerStream(method, request, options));
-      case "clientStream":
-        return this.startClientStream(method, request as AsyncIterable<unknown>, options);
-      case "bidi":
-        return Promise.resolve(this.startBidi(method, request as AsyncIterable<unknown>, options));
-    }
   }
 }

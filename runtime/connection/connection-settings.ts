@@ -1,5 +1,6 @@
 // Resolution of the options both sides share (frame size, window, write buffer, keepalive, HELLO metadata)
-// into ConnectionSettings, so the client and the server validate and default them the same way.
+// into ConnectionSettings, so the client and the server validate and default them the same way, and the
+// settings each side announces from them in its HELLO.
 
 import type { Metadata } from "../call-context.js";
 import {
@@ -12,7 +13,7 @@ import {
   DEFAULT_MAX_METADATA_ENTRIES,
   metadataProblem,
 } from "../limits.js";
-import { Encoding, type EncodingCode, encodingBit } from "../protocol/frame-types.js";
+import { Encoding, type EncodingCode, encodingBit, Setting } from "../protocol/frame-types.js";
 import type { MetadataLimits } from "../protocol/payload-reader.js";
 import type { KeepaliveOptions } from "./keepalive.js";
 
@@ -121,4 +122,20 @@ export function resolveConnectionSettings(o: ConnectionOptions, side: SideDefaul
     maxMetadataEntries: o.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
     maxMetadataBytes: o.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
   };
+}
+
+/** The `[settingId, value]` pairs a side's HELLO announces; defaults the peer assumes anyway are left out. */
+export function helloSettings(settings: ConnectionSettings): [number, number][] {
+  const pairs: [number, number][] = [
+    [Setting.MAX_FRAME_SIZE, settings.maxFrameSize],
+    [Setting.INITIAL_WINDOW, settings.initialWindow],
+    [Setting.ENCODINGS, settings.encodings],
+  ];
+  if (settings.messageEncoding !== Encoding.BINARY) {
+    pairs.push([Setting.MESSAGE_ENCODING, settings.messageEncoding]);
+  }
+  if (settings.maxConcurrentCalls > 0) {
+    pairs.push([Setting.MAX_CONCURRENT_CALLS, settings.maxConcurrentCalls]);
+  }
+  return pairs;
 }

@@ -15,18 +15,23 @@ import { FrameEncoder } from "../frames/frame-encoder.js";
 import {
   DEFAULT_INITIAL_WINDOW,
   DEFAULT_MAX_FRAME_SIZE,
-  Encoding,
   FLAG_ACK,
   FrameType,
-  Setting,
 } from "../protocol/frame-types.js";
 import { EMPTY_METADATA } from "../protocol/payload-reader.js";
 import { checkPreface, decodeGoAway, decodeHello, type GoAway, type Hello } from "../protocol/payloads.js";
 import { ProtocolError } from "../protocol/protocol-error.js";
-import { RpcError, Status, type StatusCode } from "../status.js";
-import { describeClientTlsError } from "../tls/tls-errors.js";
+import { type RpcError, Status, type StatusCode } from "../status.js";
 import { holdProcess, setNoDelay, type Transport } from "../transport/transport.js";
-import type { ConnectionSettings } from "./connection-settings.js";
+import {
+  connectionClosed,
+  goAwayFailure,
+  internalFailure,
+  keepaliveLost,
+  protocolFailure,
+  transportFailure,
+} from "./connection-errors.js";
+import { type ConnectionSettings, helloSettings } from "./connection-settings.js";
 import { type KeepaliveOptions, KeepaliveTimer } from "./keepalive.js";
 import { listenToTransport, type TransportOwner } from "./transport-listeners.js";
 
@@ -98,11 +103,7 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
 
   /** The transport failed (its `error` listener); its `close` follows. */
   transportFailed(error: Error): void {
-    // A TLS alert after the handshake (a server refusing this client's certificate) reads as a sentence.
-    const detail = describeClientTlsError(error) ?? error.message;
-    this.closeError ??= new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} failed: ${detail}`, {
-      cause: error,
-    });
+    this.closeError ??= transportFailure(this.peer, error);
   }
 
   /** The transport closed (its `close` listener): the connection is closed. */
@@ -113,7 +114,7 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
     this.stopKeepalive();
     this.dropInput();
     this.notifyWritable();
-    const error = this.closeError ?? new RpcError(Status.UNAVAILABLE, `connection to ${this.peer} closed`);
+    const error = this.closeError ?? connectionClosed(this.peer);
     if (events.closed.hasSubscribers) events.closed.publish({ connection: this.info, error });
     this.onClosed(error);
   }
@@ -174,20 +175,9 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
 
   /** Sends the preface and HELLO with this side's settings. */
   protected sendHello(): void {
-    const settings: [number, number][] = [
-      [Setting.MAX_FRAME_SIZE, this.settings.maxFrameSize],
-      [Setting.INITIAL_WINDOW, this.settings.initialWindow],
-      [Setting.ENCODINGS, this.settings.encodings],
-    ];
-    if (this.settings.messageEncoding !== Encoding.BINARY) {
-      settings.push([Setting.MESSAGE_ENCODING, this.settings.messageEncoding]);
-    }
-    if (this.settings.maxConcurrentCalls > 0) {
-      settings.push([Setting.MAX_CONCURRENT_CALLS, this.settings.maxConcurrentCalls]);
-    }
     this.flags |= PREFACE_SENT;
     this.encoder.preface();
-    this.encoder.hello(settings, this.settings.metadata);
+    this.encoder.hello(helloSettings(this.settings), this.settings.metadata);
   }
 
   /** Stops reading frames (and the transport) until `resumeReading`; TCP then pushes back on the peer. */
@@ -267,10 +257,7 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
   /** A protocol error by the peer: GOAWAY with the reason, then close. */
   protected protocolError(reason: string, lastStreamId = this.lastProcessedId): void {
     if (this.isClosed) return;
-    this.closeError ??= new RpcError(
-      Status.UNAVAILABLE,
-      `protocol error on connection to ${this.peer}: ${reason}`,
-    );
+    this.closeError ??= protocolFailure(this.peer, reason);
     if (events.protocolError.hasSubscribers) events.protocolError.publish({ connection: this.info, reason });
     this.sendGoAwayAndEnd(lastStreamId, Status.INTERNAL, reason);
     this.discardInput();
@@ -282,12 +269,7 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
    */
   protected internalError(error: unknown): void {
     if (this.isClosed) return;
-    const detail = error instanceof Error ? error.message : String(error);
-    this.closeError ??= new RpcError(
-      Status.INTERNAL,
-      `internal error on connection to ${this.peer}: ${detail}`,
-      { cause: error },
-    );
+    this.closeError ??= internalFailure(this.peer, error);
     this.sendGoAwayAndEnd(this.lastProcessedId, Status.INTERNAL, "internal error");
     this.discardInput();
   }
@@ -376,10 +358,7 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
 
   private receiveGoAway(payload: Buffer): void {
     const goAway = decodeGoAway(payload);
-    this.closeError ??= new RpcError(
-      goAway.status === Status.OK ? Status.UNAVAILABLE : goAway.status,
-      `server closed the connection: ${goAway.reason}`,
-    );
+    this.closeError ??= goAwayFailure(goAway);
     if (events.goAwayReceived.hasSubscribers)
       events.goAwayReceived.publish({ connection: this.info, ...goAway });
     this.onGoAway(goAway);
@@ -393,12 +372,7 @@ export abstract class FrameConnection extends KeepaliveTimer implements Transpor
     if (events.keepaliveTimeout.hasSubscribers) {
       events.keepaliveTimeout.publish({ connection: this.info, timeoutMs });
     }
-    this.destroy(
-      new RpcError(
-        Status.UNAVAILABLE,
-        `connection to ${this.peer} lost: no answer to keepalive ping within ${timeoutMs} ms`,
-      ),
-    );
+    this.destroy(keepaliveLost(this.peer, timeoutMs));
   }
 
   private notifyWritable(): void {

@@ -15,7 +15,7 @@ import {
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
 } from "../protocol/frame-types.js";
-import { METADATA_BINARY, METADATA_STRING } from "../protocol/payload-reader.js";
+import { encodedPath, metadataLength, put16, put32, writeMetadata } from "./payload-writers.js";
 
 /** What the encoder writes to: a transport (any Duplex), or anything with the same few members. */
 export interface ByteSink {
@@ -64,44 +64,6 @@ function flushNext(): void {
     flushHead = 0;
   }
   encoder.scheduledFlush();
-}
-
-// Method paths are few and sent on every call: encode each once. Bounded in case paths are made up.
-const pathCache = new Map<string, Buffer>();
-
-function encodedPath(path: string): Buffer {
-  let bytes = pathCache.get(path);
-  if (bytes === undefined) {
-    if (pathCache.size >= 4096) pathCache.clear();
-    bytes = Buffer.from(path, "utf8");
-    pathCache.set(path, bytes);
-  }
-  return bytes;
-}
-
-// Plain byte stores: Buffer's writeUInt*BE validate their arguments on every call, and these run a few
-// times per frame with values already known to fit.
-function put16(b: Buffer, at: number, value: number): void {
-  b[at] = value >>> 8;
-  b[at + 1] = value;
-}
-
-function put32(b: Buffer, at: number, value: number): void {
-  b[at] = value >>> 24;
-  b[at + 1] = value >>> 16;
-  b[at + 2] = value >>> 8;
-  b[at + 3] = value;
-}
-
-/** Bytes a metadata block takes on the wire. */
-export function metadataLength(metadata: Metadata | undefined): number {
-  let n = 2;
-  if (metadata === undefined) return n;
-  for (const key in metadata) {
-    const value = metadata[key]!;
-    n += 7 + Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : value.length);
-  }
-  return n;
 }
 
 /**
@@ -157,7 +119,7 @@ export class FrameEncoder {
       b.writeUInt32BE(value, this.pos + 2);
       this.pos += 6;
     }
-    this.writeMetadata(metadata);
+    this.pos = writeMetadata(this.arena, this.pos, metadata);
     this.schedule();
   }
 
@@ -178,7 +140,7 @@ export class FrameEncoder {
     b.set(pathBytes, this.pos + 2);
     put32(b, this.pos + 2 + pathLength, timeoutMs);
     this.pos += 6 + pathLength;
-    this.writeMetadata(metadata);
+    this.pos = writeMetadata(this.arena, this.pos, metadata);
     this.body(body);
   }
 
@@ -207,7 +169,7 @@ export class FrameEncoder {
   /** A HEADERS frame: the response headers of one call. */
   headers(streamId: number, metadata: Metadata): void {
     this.header(FrameType.HEADERS, 0, streamId, metadataLength(metadata));
-    this.writeMetadata(metadata);
+    this.pos = writeMetadata(this.arena, this.pos, metadata);
     this.schedule();
   }
 
@@ -251,7 +213,7 @@ export class FrameEncoder {
     put16(b, this.pos + 1, messageLength);
     if (messageLength > 0) b.write(message, this.pos + 3, messageLength, "utf8");
     this.pos += 3 + messageLength;
-    this.writeMetadata(metadata);
+    this.pos = writeMetadata(this.arena, this.pos, metadata);
     if (typeName !== undefined) {
       b.writeUInt16BE(typeLength, this.pos);
       b.write(typeName, this.pos + 2, typeLength, "utf8");
@@ -341,38 +303,6 @@ export class FrameEncoder {
       this.pos += body.length;
     }
     this.schedule();
-  }
-
-  private writeMetadata(metadata: Metadata | undefined): void {
-    const b = this.arena;
-    const countAt = this.pos;
-    if (metadata === undefined) {
-      b[countAt] = 0;
-      b[countAt + 1] = 0;
-      this.pos = countAt + 2;
-      return;
-    }
-    let count = 0;
-    this.pos += 2;
-    for (const key in metadata) {
-      const value = metadata[key]!;
-      const binary = typeof value !== "string";
-      b[this.pos] = binary ? METADATA_BINARY : METADATA_STRING;
-      const keyLength = b.write(key, this.pos + 3, "utf8");
-      b.writeUInt16BE(keyLength, this.pos + 1);
-      this.pos += 3 + keyLength;
-      if (binary) {
-        b.writeUInt32BE(value.length, this.pos);
-        b.set(value, this.pos + 4);
-        this.pos += 4 + value.length;
-      } else {
-        const valueLength = b.write(value, this.pos + 4, "utf8");
-        b.writeUInt32BE(valueLength, this.pos);
-        this.pos += 4 + valueLength;
-      }
-      count++;
-    }
-    put16(b, countAt, count);
   }
 
   // Makes room for n contiguous bytes at `pos` (the end of the shared arena), and claims them: the bytes

@@ -1,5 +1,5 @@
-// Decoding of frame payloads (docs/protocol.md, "Frames"). Encoding lives in frames/frame-encoder.ts,
-// which writes these layouts straight into its outgoing buffer.
+// Decoding of frame payloads (docs/protocol.md, "Frames"). Encoding lives in frames/frame-encoder.ts
+// (shared pieces in frames/payload-writers.ts), which writes these layouts straight into its outgoing buffer.
 
 import type { Metadata } from "../call-context.js";
 import { isStatusCode, Status, type StatusCode } from "../status.js";

@@ -1,6 +1,6 @@
 // One call being served: decodes its request, runs the handler (through the interceptor chain), sends
 // the result, stream or error with the response metadata the handler set, and aborts the handler on
-// cancel, deadline or disconnect. What a thrown value becomes on the wire is decided in `fail`.
+// cancel, deadline or disconnect. What a thrown value becomes on the wire is decided in error-reply.ts.
 
 import type { CallContext, Metadata } from "../call-context.js";
 import { runInCallScope } from "../call-scope.js";
@@ -10,18 +10,27 @@ import { CallEvents, callEventsWanted } from "../diagnostics.js";
 import { type InboxOwner, MessageInbox } from "../flow/message-inbox.js";
 import { SendCredit } from "../flow/send-credit.js";
 import { type StreamSink, sendStream } from "../flow/send-stream.js";
-import { clipStatusMessage, responseFits, responseTooLarge } from "../limits.js";
+import { clipStatusMessage } from "../limits.js";
 import type { RequestHead } from "../protocol/payloads.js";
 import { newRequestId, requestIdOf } from "../request-id.js";
 import type { AdmittedCall, Gate, Waiting } from "../resilience/admission.js";
 import { RpcError, Status, type StatusCode } from "../status.js";
 import type { CallHost, Route } from "./call-host.js";
+import {
+  clientCancel,
+  type FailingCall,
+  fitsClient,
+  logHandlerError,
+  onewayFailure,
+  replyWithError,
+  undecodable,
+} from "./error-reply.js";
 import { type ContextTarget, HandlerContext } from "./handler-context.js";
-import { ResponseMetadata, unsendable } from "./response-metadata.js";
+import { ResponseMetadata, sendableMetadata } from "./response-metadata.js";
 
 /** A call from its REQUEST to its end; `ctx` is what the handler receives. */
 export class IncomingCall
-  implements ContextTarget, DeadlineOwner, InboxOwner, StreamSink<unknown>, AdmittedCall
+  implements ContextTarget, DeadlineOwner, InboxOwner, StreamSink<unknown>, AdmittedCall, FailingCall
 {
   readonly id: number;
   readonly deadline: number | undefined;
@@ -29,8 +38,10 @@ export class IncomingCall
   deadlineTimer: NodeJS.Timeout | undefined;
   /** The server's admission control's mark (its slot, or its place in a queue), when admission is on. */
   admission: Gate | Waiting | undefined = undefined;
-  private readonly host: CallHost;
-  private readonly route: Route;
+  /** The connection the call came on. */
+  readonly host: CallHost;
+  /** The method, its handlers and interceptor chain. */
+  readonly route: Route;
   private readonly oneway: boolean;
   private sendCredit: SendCredit | undefined;
   private inbox: MessageInbox<unknown> | undefined;
@@ -123,11 +134,7 @@ export class IncomingCall
         : method.requestCodec.decode(body, true);
     } catch (cause) {
       // No handler ran: the client may send the call again (after fixing it) wherever it likes.
-      this.answer(
-        Status.INVALID_ARGUMENT,
-        `cannot decode the arguments of ${method.path}: ${describe(cause)}`,
-        true,
-      );
+      this.answer(Status.INVALID_ARGUMENT, undecodable("the arguments", method.path, cause), true);
       return;
     }
     this.invoke(request);
@@ -161,11 +168,7 @@ export class IncomingCall
       // owned: a received frame's payload
       value = this.host.json ? decodeJsonBody(codec, body) : codec.decode(body, true);
     } catch (cause) {
-      this.end(
-        Status.INVALID_ARGUMENT,
-        `cannot decode a request of ${this.route.method.path}: ${describe(cause)}`,
-        true,
-      );
+      this.end(Status.INVALID_ARGUMENT, undecodable("a request", this.route.method.path, cause), true);
       return;
     }
     if (!this.inbox.push(value)) this.host.callProtocolError(`MESSAGE beyond the window on call ${this.id}`);
@@ -183,11 +186,7 @@ export class IncomingCall
 
   /** The client cancelled (`reason` DEADLINE_EXCEEDED when its deadline passed): abandon the handler. */
   cancel(reason: StatusCode): void {
-    this.abandon(
-      reason === Status.DEADLINE_EXCEEDED
-        ? new RpcError(Status.DEADLINE_EXCEEDED, "deadline exceeded (the client's deadline passed)")
-        : new RpcError(Status.CANCELLED, "cancelled by the client"),
-    );
+    this.abandon(clientCancel(reason));
   }
 
   /** The connection is gone (or being closed): abandon the handler, answering first when `answer`. */
@@ -231,7 +230,7 @@ export class IncomingCall
   send(value: unknown): void {
     const codec = this.route.method.responseCodec;
     const body = this.host.json ? encodeJsonBody(codec, value) : codec.encode(value);
-    if (!this.fits(body)) return;
+    if (!fitsClient(this, body)) return;
     if (this.events !== undefined) this.events.responseBytes += body.length;
     if (!this.headersSent) this.sendHeaders();
     this.host.sendMessage(this.id, body);
@@ -254,7 +253,7 @@ export class IncomingCall
           ? chain({ method, request, ctx: this.ctx })
           : method.invoke(handlers, request as never, this.ctx);
     } catch (error) {
-      this.fail(error);
+      replyWithError(this, error);
       return;
     }
     switch (method.kind) {
@@ -265,7 +264,7 @@ export class IncomingCall
         if (isThenable(result)) {
           Promise.resolve(result).then(
             (value) => this.reply(value),
-            (error: unknown) => this.fail(error),
+            (error: unknown) => replyWithError(this, error),
           );
         } else this.reply(result);
         return;
@@ -273,11 +272,8 @@ export class IncomingCall
         Promise.resolve(result).then(
           () => this.finish(Status.OK, undefined),
           (error: unknown) => {
-            this.host.logger.error(
-              { err: error, method: method.path, peer: this.host.peer, requestId: this.requestId },
-              "oneway handler failed",
-            );
-            this.finish(Status.UNKNOWN, asRpcError(error));
+            logHandlerError(this, error, "oneway handler failed");
+            this.finish(Status.UNKNOWN, onewayFailure(error));
           },
         );
         return;
@@ -289,7 +285,7 @@ export class IncomingCall
             (completed) => {
               if (completed) this.answer(Status.OK, "", false);
             },
-            (error: unknown) => this.fail(error),
+            (error: unknown) => replyWithError(this, error),
           );
         return;
     }
@@ -302,10 +298,10 @@ export class IncomingCall
       const codec = this.route.method.responseCodec;
       body = this.host.json ? encodeJsonBody(codec, value) : codec.encode(value);
     } catch (error) {
-      this.fail(error);
+      replyWithError(this, error);
       return;
     }
-    if (!this.fits(body)) return;
+    if (!fitsClient(this, body)) return;
     if (this.events !== undefined) this.events.responseBytes = body.length;
     this.sendEnd(Status.OK, "", undefined, undefined, body, false);
     this.finish(Status.OK, undefined);
@@ -318,43 +314,8 @@ export class IncomingCall
     this.finish(status, status === Status.OK ? undefined : new RpcError(status, message));
   }
 
-  // What the handler threw: a declared error goes typed, an RpcError with its status, anything else INTERNAL.
-  private fail(error: unknown): void {
-    if (this.finished) return;
-    if (!(error instanceof RpcError)) {
-      this.internal(error);
-      return;
-    }
-    const code = error.code === Status.OK ? Status.UNKNOWN : error.code;
-    const metadata = this.sendable(error.metadata, "error metadata");
-    let typeName: string | undefined;
-    let fields: Uint8Array | undefined;
-    for (const type of this.route.method.errors) {
-      if (!(error instanceof type)) continue;
-      try {
-        fields = this.host.json ? encodeJsonBody(type, error) : type.encode(error);
-      } catch (cause) {
-        this.internal(cause);
-        return;
-      }
-      if (!this.fits(fields)) return;
-      typeName = type.typeName;
-      break;
-    }
-    this.sendEnd(code, clipStatusMessage(error.message), metadata, typeName, fields, false);
-    this.finish(code, error);
-  }
-
-  private internal(error: unknown): void {
-    this.host.logger.error(
-      { err: error, method: this.route.method.path, peer: this.host.peer, requestId: this.requestId },
-      "handler failed",
-    );
-    this.end(Status.INTERNAL, "internal error", true);
-  }
-
-  // Sends the RESPONSE (none for oneway calls), preceded by the headers a handler set, with its trailers.
-  private sendEnd(
+  /** Sends the RESPONSE (none for oneway calls), preceded by the headers a handler set, with its trailers. */
+  sendEnd(
     status: StatusCode,
     message: string,
     metadata: Metadata | undefined,
@@ -366,7 +327,7 @@ export class IncomingCall
     let trailers = metadata;
     if (this.response !== undefined) {
       if (!this.headersSent) this.sendHeaders();
-      trailers = this.sendable(this.response.trailersWith(metadata), "trailers");
+      trailers = sendableMetadata(this, this.response.trailersWith(metadata), "trailers");
     }
     this.host.sendResponse(this.id, status, message, trailers, typeName, body, unprocessed);
   }
@@ -375,29 +336,12 @@ export class IncomingCall
     this.headersSent = true;
     const headers = this.response?.headerEntries;
     if (headers === undefined) return;
-    const checked = this.sendable(headers, "response headers");
+    const checked = sendableMetadata(this, headers, "response headers");
     if (checked !== undefined) this.host.sendHeaders(this.id, checked);
   }
 
-  // Metadata that cannot travel (malformed, or too large for the client's frames) is dropped, and logged.
-  private sendable(metadata: Metadata | undefined, what: string): Metadata | undefined {
-    if (metadata === undefined) return undefined;
-    const problem = unsendable(metadata, this.host.peerMaxFrameSize);
-    if (problem === undefined) return metadata;
-    this.host.logger.warn(
-      { method: this.route.method.path, requestId: this.requestId, problem },
-      `${what} dropped`,
-    );
-    return undefined;
-  }
-
-  private fits(body: Uint8Array): boolean {
-    if (responseFits(body.length, this.host.peerMaxFrameSize)) return true;
-    this.end(Status.RESOURCE_EXHAUSTED, responseTooLarge(body.length, this.host.peerMaxFrameSize), true);
-    return false;
-  }
-
-  private finish(status: StatusCode, error: RpcError | undefined): void {
+  /** Marks the call over (once): stops its deadline and flow control, and tells the connection. */
+  finish(status: StatusCode, error: RpcError | undefined): void {
     if (this.finished) return;
     this.finished = true;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
@@ -421,12 +365,4 @@ function isThenable(value: unknown): boolean {
   return (
     typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
   );
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
-function asRpcError(error: unknown): RpcError {
-  return error instanceof RpcError ? error : new RpcError(Status.UNKNOWN, describe(error), { cause: error });
 }

@@ -3,8 +3,9 @@
 // the RESPONSE), and checked so that metadata which cannot travel is dropped and logged, not fatal.
 
 import type { Metadata } from "../call-context.js";
-import { metadataLength } from "../frames/frame-encoder.js";
+import { metadataLength } from "../frames/payload-writers.js";
 import { metadataProblem, RESPONSE_HEAD_RESERVE } from "../limits.js";
+import type { CallHost, Route } from "./call-host.js";
 
 function checkEntry(key: string, value: unknown): void {
   if (typeof key !== "string") throw new TypeError("metadata keys must be strings");
@@ -57,5 +58,28 @@ export function unsendable(metadata: Metadata, maxFrameSize: number): string | u
     if (problem !== undefined) return problem;
     return metadataLength(metadata) + RESPONSE_HEAD_RESERVE > maxFrameSize ? "too large" : undefined;
   }
+  return undefined;
+}
+
+/** The call whose response metadata is checked: its client's limits, and what names it in the log. */
+export interface MetadataSender {
+  readonly host: CallHost;
+  readonly route: Route;
+  readonly requestId: string;
+}
+
+/** `metadata`, or undefined when it cannot travel to `call`'s client (malformed, too large): then logged. */
+export function sendableMetadata(
+  call: MetadataSender,
+  metadata: Metadata | undefined,
+  what: string,
+): Metadata | undefined {
+  if (metadata === undefined) return undefined;
+  const problem = unsendable(metadata, call.host.peerMaxFrameSize);
+  if (problem === undefined) return metadata;
+  call.host.logger.warn(
+    { method: call.route.method.path, requestId: call.requestId, problem },
+    `${what} dropped`,
+  );
   return undefined;
 }
