@@ -6,7 +6,8 @@
 // target=js+dts, where the user's tsc reads only the declarations). Prints figures and ratios.
 //
 // run: npm run build && node --import tsx bench/compile.ts [--runs N] [--tsc-timeout S]
-//   --runs N         best and median of N runs for rpcgen and protoc-gen-es (default 3; ts-proto runs once)
+//   --runs N         best and median of N runs for rpcgen and protoc-gen-es, and N alternated rounds of tsc
+//                    over each output, the median round reported (default 3; ts-proto runs once)
 //   --tsc-timeout S  give up on one tsc after S seconds and report "did not finish" (default 120)
 // Wall time is what the goal is about; CPU time (user + system of the child processes) is printed too,
 // because on a shared machine wall time also measures the neighbours (the load average is printed).
@@ -50,16 +51,13 @@ function sh(arg: string): string {
  * printed after the command ends (children's user and system time on the second line).
  */
 function measure(argv: readonly string[], timeoutS = 600): Run {
-  const script = `${argv.map(sh).join(" ")} >/tmp/rpcgen-bench-out.$$ 2>&1; status=$?; times >&2; tail -c 4000 /tmp/rpcgen-bench-out.$$; rm -f /tmp/rpcgen-bench-out.$$; exit $status`;
+  // `timeout` kills the command itself: killing only bash would leave a timed-out tsc running, and
+  // slowing every measurement after it.
+  const script = `timeout -s KILL ${timeoutS} ${argv.map(sh).join(" ")} >/tmp/rpcgen-bench-out.$$ 2>&1; status=$?; times >&2; tail -c 4000 /tmp/rpcgen-bench-out.$$; rm -f /tmp/rpcgen-bench-out.$$; exit $status`;
   const start = process.hrtime.bigint();
-  const result = spawnSync("bash", ["-c", script], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: timeoutS * 1000,
-    killSignal: "SIGKILL",
-  });
+  const result = spawnSync("bash", ["-c", script], { cwd: ROOT, encoding: "utf8" });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  const timedOut = result.error !== undefined && (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+  const timedOut = result.status === 137;
   const lines = (result.stderr ?? "").trim().split("\n");
   const children = (lines[lines.length - 1] ?? "").match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
   const cpuMs =
@@ -255,33 +253,48 @@ try {
     `  js+dts: protoc-gen-es / rpcgen: wall ${ratio(esJs.bestWall, rpcgenJs.bestWall)}, cpu ${ratio(esJs.bestCpu, rpcgenJs.bestCpu)}; size rpcgen / protoc-gen-es ${ratio(rpcgenJs.size.bytes, esJs.size.bytes)}`,
   );
 
-  console.log(`\ntsc --noEmit over each output (strict, skipLibCheck; capped at ${TSC_TIMEOUT_S} s)`);
-  const checks = [
-    ["rpcgen", typecheck(outs.rpcgen)],
-    ["protoc-gen-es", typecheck(outs.es)],
-    ["ts-proto", typecheck(outs.tsProto)],
-    ["rpcgen .d.ts", typecheck(outs.rpcgenJs)],
-    ["es .d.ts", typecheck(outs.esJs)],
-    ["rpcgen no-json", typecheck(outs.rpcgenNoJson)],
-    ["rpcgen no-json .d.ts", typecheck(outs.rpcgenJsNoJson)],
-    ["rpcgen --ts-nocheck", typecheck(outs.rpcgenNocheck)],
+  console.log(
+    `\ntsc --noEmit over each output (strict, skipLibCheck; median of ${RUNS} alternated rounds; capped at ${TSC_TIMEOUT_S} s)`,
+  );
+  // Rounds alternate over the outputs, so a busy neighbour slows them all alike; each figure is the
+  // median round (ts-proto, which does not finish, is tried in the first round only).
+  const targets = [
+    ["rpcgen", outs.rpcgen],
+    ["protoc-gen-es", outs.es],
+    ["ts-proto", outs.tsProto],
+    ["rpcgen .d.ts", outs.rpcgenJs],
+    ["es .d.ts", outs.esJs],
+    ["rpcgen no-json", outs.rpcgenNoJson],
+    ["rpcgen no-json .d.ts", outs.rpcgenJsNoJson],
+    ["rpcgen --ts-nocheck", outs.rpcgenNocheck],
   ] as const;
+  const rounds: Run[][] = targets.map(() => []);
+  for (let round = 0; round < RUNS; round++) {
+    targets.forEach(([name, dir], i) => {
+      if (round === 0 || name !== "ts-proto") rounds[i]!.push(typecheck(dir));
+    });
+  }
+  const checks = targets.map(([name], i) => {
+    const runs = rounds[i]!;
+    const byCpu = [...runs].sort((a, b) => a.cpuMs - b.cpuMs);
+    return [name, byCpu[Math.floor(byCpu.length / 2)]!] as const;
+  });
   for (const [name, run] of checks) {
     const outcome = run.timedOut
       ? `did not finish in ${TSC_TIMEOUT_S} s`
       : `${s(run.wallMs)} wall, cpu ${s(run.cpuMs)}${run.ok ? "" : ` (type errors: ${run.output.split("\n")[0]})`}`;
     console.log(`  ${name.padEnd(20)} ${outcome}`);
   }
-  const ours = checks[0][1];
-  const theirs = checks[1][1];
-  const oursJs = checks[3][1];
-  const theirsJs = checks[4][1];
+  const ours = checks[0]![1];
+  const theirs = checks[1]![1];
+  const oursJs = checks[3]![1];
+  const theirsJs = checks[4]![1];
   for (const [label, a, b] of [
     ["ts", ours, theirs],
     ["js+dts", oursJs, theirsJs],
-    ["ts --no-json", checks[5][1], theirs],
-    ["js+dts --no-json", checks[6][1], theirsJs],
-    ["ts --ts-nocheck (opt-in)", checks[7][1], theirs],
+    ["ts --no-json", checks[5]![1], theirs],
+    ["js+dts --no-json", checks[6]![1], theirsJs],
+    ["ts --ts-nocheck (opt-in)", checks[7]![1], theirs],
   ] as const) {
     if (a.timedOut || b.timedOut) continue;
     console.log(
