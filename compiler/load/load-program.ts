@@ -68,6 +68,9 @@ class Loader {
   readonly #resolved = new Map<ImportNode, string>();
   readonly #sources = new Map<string, string>();
   readonly #relativePaths = new Map<string, string>();
+  /** Real paths and file checks, once per path per load: each import of a file asks again otherwise. */
+  readonly #realPaths = new Map<string, string>();
+  readonly #isFile = new Map<string, boolean>();
 
   constructor(options: LoadOptions, reporter: Reporter) {
     this.#options = options;
@@ -124,13 +127,13 @@ class Loader {
     const imports = parsed.imports as Map<ImportNode, ParsedFile>;
     for (const node of parsed.ast.imports) {
       const target = this.#resolved.get(node);
-      const loaded = target === undefined ? undefined : this.#byRealPath.get(realPath(target));
+      const loaded = target === undefined ? undefined : this.#byRealPath.get(this.realPath(target));
       if (loaded !== undefined) imports.set(node, loaded);
     }
   }
 
   load(pending: Pending): ParsedFile | undefined {
-    const real = realPath(pending.absolutePath);
+    const real = this.realPath(pending.absolutePath);
     const known = this.#byRealPath.get(real);
     if (known !== undefined) return known;
     const display = this.display(pending.absolutePath);
@@ -186,7 +189,7 @@ class Loader {
 
   resolveImport(node: ImportNode, importer: string): string | undefined {
     const looked = this.candidates(node.path.value, path.dirname(importer));
-    const found = looked.find((candidate) => isFile(candidate));
+    const found = looked.find((candidate) => this.isFile(candidate));
     if (found !== undefined) return found;
     if (node.path.value === "") {
       this.error(LoadCode.importNotFound, "an import needs a file name", node.path.span, {
@@ -220,6 +223,24 @@ class Loader {
       hint: `${instead}looked for ${places}${this.#includeDirs.length === 0 && close === undefined ? "; add directories to search with `-I dir`" : ""}`,
     });
     return undefined;
+  }
+
+  realPath(file: string): string {
+    let real = this.#realPaths.get(file);
+    if (real === undefined) {
+      real = realPath(file);
+      this.#realPaths.set(file, real);
+    }
+    return real;
+  }
+
+  isFile(candidate: string): boolean {
+    let found = this.#isFile.get(candidate);
+    if (found === undefined) {
+      found = isFile(candidate);
+      this.#isFile.set(candidate, found);
+    }
+    return found;
   }
 
   /** Where `import "p"` may point: next to the importing file, then in each include directory. */
