@@ -18,6 +18,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { schemaGeneratorPath } from "./schema-generator.js";
+import { warmTscCpuMs } from "./tsc-warm.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "node_modules/.bin");
@@ -302,6 +303,13 @@ try {
     );
   }
 
+  // The declaration outputs again in one warm process (tsc --watch, an editor): the compiler's own
+  // warm-up, a fixed cost that dominates the cold runs above, is left out.
+  const [warmOurs, warmTheirs] = warmTscCpuMs([outs.rpcgenJs, outs.esJs], 8);
+  console.log(
+    `  js+dts, warm (one process, median of 8): rpcgen ${warmOurs!.toFixed(0)} ms, protoc-gen-es ${warmTheirs!.toFixed(0)} ms cpu: ${ratio(warmOurs!, warmTheirs!)}`,
+  );
+
   console.log("\ngoals");
   console.log(
     `  rpcgen compile <= 1.5 s wall: ${s(rpcgen.bestWall)} ${rpcgen.bestWall <= 1500 ? "met" : "NOT met"}`,
@@ -310,7 +318,7 @@ try {
     `  rpcgen --target js+dts <= 1.5 s wall: ${s(rpcgenJs.bestWall)} ${rpcgenJs.bestWall <= 1500 ? "met" : "NOT met"}`,
   );
   console.log(
-    `  js+dts: tsc over our .d.ts no slower than over protoc-gen-es's (cpu): ${ratio(oursJs.cpuMs, theirsJs.cpuMs)} ${oursJs.cpuMs <= theirsJs.cpuMs ? "met" : "NOT met"}`,
+    `  js+dts: tsc over our .d.ts no slower than over protoc-gen-es's (cpu): ${ratio(oursJs.cpuMs, theirsJs.cpuMs)} ${oursJs.cpuMs <= theirsJs.cpuMs ? "met" : "NOT met"} (warm: ${ratio(warmOurs!, warmTheirs!)})`,
   );
   console.log(
     `  ts: tsc over ours at most 1.5x protoc-gen-es's (cpu): ${ratio(ours.cpuMs, theirs.cpuMs)} ${ours.cpuMs <= 1.5 * theirs.cpuMs ? "met" : "NOT met"}`,
