@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -31,35 +31,44 @@ function loadedAfter(args: string[]): string[] {
   return loaded.filter((file) => /vscode-languageserver|ts-morph/.test(file));
 }
 
-// A module resolve hook, registered after tsx's so it sees the URLs tsx resolves to, that reports the
-// ES modules of `rpcgen call`/`list` and the runtime's entry on stderr.
-const REPORT_HOOKS = `export async function resolve(specifier, context, next) {
+// A module resolve hook, registered after tsx's so it sees the URLs tsx resolves to, that appends the
+// ES modules of `rpcgen call`/`list` and the runtime's entry to the file named by RPCGEN_LOADED_LOG.
+// A file, not stderr: the hooks run on the loader's own thread, whose stderr writes could still be in
+// flight when the CLI's process exits, and were then lost.
+const REPORT_HOOKS = `import { appendFileSync } from "node:fs";
+export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (/\\/compiler\\/call\\/|\\/runtime\\/(dist\\/)?index\\.[jt]s$/.test(resolved.url)) process.stderr.write("LOADED " + resolved.url + "\\n");
+  if (/\\/compiler\\/call\\/|\\/runtime\\/(dist\\/)?index\\.[jt]s$/.test(resolved.url)) appendFileSync(process.env.RPCGEN_LOADED_LOG, resolved.url + "\\n");
   return resolved;
 }`;
 const REGISTER = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(REPORT_HOOKS)}`)});`;
 
 /** The ES modules of call/list and the runtime that running the CLI with `args` resolves. */
 function esmLoadedAfter(args: string[]): string[] {
-  const run = spawnSync(
-    process.execPath,
-    [
-      "--conditions=rpcgen-source",
-      "--import",
-      "tsx",
-      "--import",
-      `data:text/javascript,${encodeURIComponent(REGISTER)}`,
-      "compiler/cli.ts",
-      ...args,
-    ],
-    { encoding: "utf8", timeout: 60_000 },
-  );
-  assert.equal(run.status, 0, run.stderr);
-  return run.stderr
-    .split("\n")
-    .filter((line) => line.startsWith("LOADED "))
-    .map((line) => line.slice("LOADED ".length));
+  const dir = mkdtempSync(path.join(tmpdir(), "rpcgen-loaded-"));
+  const log = path.join(dir, "loaded.txt");
+  try {
+    writeFileSync(log, "");
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--conditions=rpcgen-source",
+        "--import",
+        "tsx",
+        "--import",
+        `data:text/javascript,${encodeURIComponent(REGISTER)}`,
+        "compiler/cli.ts",
+        ...args,
+      ],
+      { encoding: "utf8", timeout: 60_000, env: { ...process.env, RPCGEN_LOADED_LOG: log } },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    return readFileSync(log, "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("lazy tool dependencies", () => {
