@@ -226,21 +226,11 @@ class Loader {
   }
 
   realPath(file: string): string {
-    let real = this.#realPaths.get(file);
-    if (real === undefined) {
-      real = realPath(file);
-      this.#realPaths.set(file, real);
-    }
-    return real;
+    return cached(this.#realPaths, file, realPath);
   }
 
   isFile(candidate: string): boolean {
-    let found = this.#isFile.get(candidate);
-    if (found === undefined) {
-      found = isFile(candidate);
-      this.#isFile.set(candidate, found);
-    }
-    return found;
+    return cached(this.#isFile, candidate, isFile);
   }
 
   /** Where `import "p"` may point: next to the importing file, then in each include directory. */
@@ -290,6 +280,16 @@ class Loader {
   error(code: string, message: string, span: Span, extra: { hint?: string; label?: string } = {}): void {
     this.#reporter.report({ code, severity: "error", message, span, ...extra });
   }
+}
+
+/** `cache`'s value for `key`, computed by `compute` the first time. */
+function cached<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute(key);
+    cache.set(key, value);
+  }
+  return value;
 }
 
 function isDirectory(candidate: string): boolean {
