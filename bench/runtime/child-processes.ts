@@ -1,7 +1,7 @@
 // The driver's side of its child processes: fork, wait for a message with a time limit, stop, and kill
 // whatever is left, so no child outlives the driver.
 
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import type { ChildMessage, DriverMessage } from "./child-messages.js";
 
 const children = new Set<ChildProcess>();
@@ -18,6 +18,17 @@ export function spawnChild(
   child.on("error", () => {});
   children.add(child);
   return child;
+}
+
+/**
+ * Pins every thread of `child` (V8's helpers included) to CPU `cpu` with util-linux's `taskset`; call it
+ * once the child is ready, so the threads it starts later inherit the pin from their pinned creator.
+ */
+export function pinToCpu(child: ChildProcess, cpu: number): void {
+  if (child.pid === undefined) throw new Error("cannot pin a child that did not start");
+  execFileSync("taskset", ["--all-tasks", "--pid", "--cpu-list", String(cpu), String(child.pid)], {
+    stdio: "ignore",
+  });
 }
 
 /** Sends `message`; throws when the child is gone (so the caller fails the cell instead of waiting). */

@@ -5,13 +5,15 @@
 //
 //   npm run build && node --import tsx bench/runtime/run.ts [--duration ms] [--warmup ms] [--rounds n] [--prewarm ms]
 //       [--peers raw,raw-gen,grpc,rpcgen] [--sizes small,1KiB] [--in-flight 1,16,256] [--source] [--json file]
-//       [--cpu-prof dir] [--heap-prof dir] [--node-flags "--trace-gc ..."]
+//       [--cpu-prof dir] [--heap-prof dir] [--node-flags "--trace-gc ..."] [--pin]
 //
 // `--source` runs the compiler and runtime from their TypeScript sources instead of dist/. `--prewarm`
 // is spent by each client once, before the first cell; `--warmup` before each cell. Every cell is measured
 // `--rounds` times (rounds interleaved) and reported as the median of each figure. `--cpu-prof` writes a
 // V8 CPU profile of every child into `dir`, `--heap-prof` a sampled allocation profile; summarise either
 // with profile-summary.ts, or open them in Chrome DevTools. `--node-flags` are passed to every child.
+// `--pin` pins each peer's client to CPU 0 and its server to CPU 1 (`taskset`), so the scheduler cannot
+// put both on one core for a while or move them between cores mid-cell.
 
 import type { ChildProcess } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
@@ -19,9 +21,10 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { killChildren, nextMessage, sendTo, spawnChild, stopChildren } from "./child-processes.js";
+import { killChildren, nextMessage, pinToCpu, sendTo, spawnChild, stopChildren } from "./child-processes.js";
 import type { CellSpec } from "./closed-loop.js";
 import { HEAP_PROFILE_ENV } from "./heap-sampling.js";
+import { cpuTicks, stealBetween } from "./host-steal.js";
 import { IN_FLIGHT, MESSAGE_SIZES } from "./payload-spec.js";
 import { DEFAULT_PEERS, PEER_NAMES, type PeerName } from "./peer.js";
 import { prepareArtifacts } from "./prepare.js";
@@ -35,6 +38,9 @@ const childScript = join(here, "child.ts");
 const START_TIMEOUT_MS = 30_000;
 /** Slack on top of a cell's own duration before its client is declared hung. */
 const CELL_SLACK_MS = 15_000;
+/** The CPUs `--pin` puts every client and every server on. */
+const CLIENT_CPU = 0;
+const SERVER_CPU = 1;
 /** How long children get to exit on their own at the end before they are killed. */
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -56,15 +62,18 @@ async function startPeer(
   artifactsJson: string,
   nodeFlags: readonly string[],
   prewarmMs: number,
+  pin: boolean,
 ): Promise<LivePeer> {
   const server = spawnChild(childScript, ["server", name, artifactsJson], nodeFlags);
   const port = await expectReady(server);
+  if (pin) pinToCpu(server, SERVER_CPU);
   const client = spawnChild(
     childScript,
     ["client", name, String(port), artifactsJson, String(prewarmMs)],
     nodeFlags,
   );
   await expectReady(client, prewarmMs);
+  if (pin) pinToCpu(client, CLIENT_CPU);
   return { name, server, client };
 }
 
@@ -122,6 +131,7 @@ async function main(): Promise<number> {
       "cpu-prof": { type: "string" },
       "heap-prof": { type: "string" },
       "node-flags": { type: "string", default: "" },
+      pin: { type: "boolean", default: false },
     },
   });
   const durationMs = Number(values.duration);
@@ -151,6 +161,7 @@ async function main(): Promise<number> {
   const outDir = join(root, ".bench-out/runtime", `run-${process.pid}`);
   process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
   const loadAtStart = loadavg()[0]!;
+  const ticksAtStart = cpuTicks();
   const prepared = prepareArtifacts({ root, outDir, source });
   const notes = [...prepared.notes];
   const artifactsJson = JSON.stringify(prepared.artifacts);
@@ -159,7 +170,7 @@ async function main(): Promise<number> {
   const missing: Measurement[] = [];
   for (const name of wanted) {
     try {
-      live.push(await startPeer(name, artifactsJson, nodeFlags, prewarmMs));
+      live.push(await startPeer(name, artifactsJson, nodeFlags, prewarmMs, values.pin));
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       notes.push(`${name}: not measured (${why})`);
@@ -212,10 +223,12 @@ async function main(): Promise<number> {
   const checks = goalChecks(all);
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   // Other work on the machine shows in calls/s and latency (much less in CPU per call): say how busy it was.
-  const load = `load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end`;
+  const load =
+    `load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at end, ` +
+    `CPU steal ${stealBetween(ticksAtStart, cpuTicks())}`;
   console.log(
     `Runtime benchmark: one connection per peer, client and server in separate processes, ` +
-      `${warmupMs} ms warm-up + ${durationMs} ms per cell, median of ${rounds} rounds; Node ${process.version}, ${cpus().length} x ${cpu}, ${load}\n`,
+      `${warmupMs} ms warm-up + ${durationMs} ms per cell, median of ${rounds} rounds${values.pin ? ", client on CPU 0 and server on CPU 1" : ""}; Node ${process.version}, ${cpus().length} x ${cpu}, ${load}\n`,
   );
   console.log(figuresTable(all));
   console.log(`\n${ratiosTable(all)}\n`);
