@@ -55,4 +55,45 @@ describe("runtime shared timers", () => {
       ["second", "first"],
     );
   });
+
+  it("fires a list's next timer when due even after a callback re-arms (not a whole duration later)", async () => {
+    const log: string[] = [];
+    // `late` joins the 400 ms list 50 ms after `first`, so it is due at about 450 ms. `first` fires at
+    // 400 ms and re-arms (due at 800 ms), and starts a 300 ms reference due at about 700 ms. The list
+    // must wake for `late` at 450 ms; waking a whole duration after the re-arm would put it after 700.
+    const late = new CallbackTimer(() => log.push("late"));
+    const reference = new CallbackTimer(() => log.push("reference"));
+    let fired = 0;
+    const first = new CallbackTimer(() => {
+      log.push(`first${fired}`);
+      if (fired++ === 0) {
+        first.arm(400);
+        reference.arm(300);
+      }
+    });
+    const joiner = new CallbackTimer(() => late.arm(400));
+    first.arm(400);
+    joiner.arm(50);
+    await until(() => log.length === 4);
+    assert.deepEqual(log, ["first0", "late", "reference", "first1"]);
+  });
+
+  it("holds the process exactly while a holding timer is armed, also once its list empties", async () => {
+    const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timeouts();
+    const holder = new CallbackTimer(() => {}, true);
+    const other = new CallbackTimer(() => {});
+    other.arm(60_000);
+    assert.equal(timeouts(), before, "a timer that does not hold the process is not an active resource");
+    holder.arm(60_000);
+    assert.equal(timeouts(), before + 1);
+    holder.disarm();
+    other.disarm();
+    // The emptied list's Node timer may stay until it fires, but it no longer holds the process.
+    assert.equal(timeouts(), before);
+    holder.arm(60_000);
+    assert.equal(timeouts(), before + 1, "re-arming into the emptied list holds the process again");
+    holder.disarm();
+    assert.equal(timeouts(), before);
+  });
 });
