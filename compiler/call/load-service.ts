@@ -1,10 +1,11 @@
 // Turns `.rpc` files and a method path into live objects for `rpcgen call`: the front end checks the
 // files, the js target (the same emitter `rpcgen compile --target js+dts` uses) writes the service's file
-// and the files it imports into a temporary directory with the runtime import pointing at the resolved
-// `@rpcgen/runtime`, and Node imports them. The generated service descriptor, codecs and error classes
-// are then the ones a compiled application would use; the directory is removed once imported.
+// and the files it imports with the runtime import pointing at the resolved `@rpcgen/runtime`, and Node
+// imports them. The generated service descriptor, codecs and error classes are then the ones a compiled
+// application would use. The code goes to the user's cache (generated-cache.ts), where the next call of
+// the same schemas finds it; without a cache, to a temporary directory removed once imported.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,6 +15,14 @@ import { runFrontEnd } from "../driver.js";
 import { emitFile } from "../emit/index.js";
 import { JsDtsUnavailableError } from "../emit/js-dts/index.js";
 import type { FileModel, MethodModel, SchemaModel, ServiceModel } from "../model.js";
+import {
+  cacheDirectory,
+  type EntryInputs,
+  entryKey,
+  findEntry,
+  storeEntry,
+  writeModules,
+} from "./generated-cache.js";
 import { servicesOf } from "./method-signatures.js";
 import type { MethodLike, RuntimeModule, ServiceLike } from "./runtime-types.js";
 
@@ -62,7 +71,7 @@ export async function loadMethod(request: LoadRequest): Promise<LoadedMethod | L
   const runtime = (await import(url)) as RuntimeModule;
   let module: Record<string, unknown>;
   try {
-    module = await importGenerated(front.model, found.service.file, url);
+    module = await importGenerated(front.model, front.sources, found.service.file, url);
   } catch (error) {
     if (!(error instanceof JsDtsUnavailableError)) throw error;
     return { kind: "problem", message: `cannot compile the schemas to call them: ${error.message}` };
@@ -107,33 +116,64 @@ export function findMethod(
 }
 
 /**
- * Emits `file` and every file it imports as JavaScript into a fresh temporary directory, imports `file`'s
- * module and removes the directory (Node holds the loaded modules in memory).
+ * Imports the generated module of `file`: from the cache when an entry for these schemas is there, else
+ * emitted as JavaScript with every file it imports, and stored in the cache (or, without one, written to
+ * a temporary directory that is removed once Node holds the modules in memory).
  */
 async function importGenerated(
   model: SchemaModel,
+  sources: ReadonlyMap<string, string>,
   file: FileModel,
   runtimeImport: string,
 ): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(path.join(tmpdir(), "rpcgen-call-"));
-  try {
-    // ES modules whatever Node's defaults for a directory without package.json.
-    writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
-    const options = { codeTarget: "js+dts", runtimeImport } as const;
-    let entry = "";
-    for (const needed of withImports(file)) {
-      for (const [name, text] of emitFile(needed, model, options)) {
-        if (!name.endsWith(".js")) continue;
-        const target = path.join(dir, name);
-        mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, text);
-        if (needed === file) entry = target;
-      }
-    }
-    return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const needed = withImports(file);
+  const dir = cacheDirectory();
+  const inputs = dir === undefined ? undefined : cacheInputs(needed, sources, runtimeImport);
+  const key = inputs === undefined ? undefined : entryKey(inputs);
+  if (dir !== undefined && key !== undefined) {
+    const hit = findEntry(dir, key);
+    if (hit !== undefined) return importFile(hit);
   }
+  const options = { codeTarget: "js+dts", runtimeImport } as const;
+  const files: [string, string][] = [];
+  let entry = "";
+  for (const f of needed) {
+    for (const [name, text] of emitFile(f, model, options)) {
+      if (!name.endsWith(".js")) continue;
+      files.push([name, text]);
+      if (f === file) entry = name;
+    }
+  }
+  if (dir !== undefined && key !== undefined) {
+    const stored = storeEntry(dir, key, files, entry);
+    if (stored !== undefined) return importFile(stored);
+  }
+  const temporary = mkdtempSync(path.join(tmpdir(), "rpcgen-call-"));
+  try {
+    writeModules(temporary, files);
+    return await importFile(path.join(temporary, entry));
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+async function importFile(file: string): Promise<Record<string, unknown>> {
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+/** What the cache entry of `needed` follows from, or undefined if a file's text is not at hand. */
+function cacheInputs(
+  needed: readonly FileModel[],
+  sources: ReadonlyMap<string, string>,
+  runtimeImport: string,
+): EntryInputs | undefined {
+  const files: EntryInputs["files"][number][] = [];
+  for (const f of needed) {
+    const text = sources.get(f.sourcePath);
+    if (text === undefined) return undefined;
+    files.push({ relativePath: f.relativePath, sourcePath: f.sourcePath, text });
+  }
+  return { files, runtimeImport };
 }
 
 /** `file` and the files it imports, transitively, each once. */

@@ -170,20 +170,17 @@ describe("packed packages, installed as a user installs them", function () {
         missing: "NotFound o-2",
       });
       // `rpcgen call` from the installed package: compiles idl/ at call time, runtime from the project.
-      const called = await run(
-        rpcgen,
-        [
-          "call",
-          `127.0.0.1:${port}`,
-          "shop.orders.OrderService/getOrder",
-          '{"id":"o-1"}',
-          "-I",
-          "idl",
-          "--compact",
-        ],
-        { cwd: app, timeout: 30_000 },
-      );
+      // The generated code goes to the cache named (not the user's own), where the second call finds it.
+      const cache = path.join(app, "call-cache");
+      const callArgs = ["call", `127.0.0.1:${port}`, "shop.orders.OrderService/getOrder", '{"id":"o-1"}'];
+      const callOptions = { cwd: app, timeout: 30_000, env: { ...process.env, RPCGEN_CACHE_DIR: cache } };
+      const called = await run(rpcgen, [...callArgs, "-I", "idl", "--compact"], callOptions);
       assert.equal(JSON.parse(called.stdout).labels.via, "packed");
+      const entries = readdirSync(cache);
+      assert.equal(entries.length, 1, entries.join());
+      const again = await run(rpcgen, [...callArgs, "-I", "idl", "--compact"], callOptions);
+      assert.equal(again.stdout, called.stdout);
+      assert.deepEqual(readdirSync(cache), entries, "the same schemas make the same entry");
     } finally {
       server.stdin.end();
       if (server.exitCode === null) await once(server, "exit");
