@@ -75,15 +75,21 @@ function compilerStamp(): string {
       return "?";
     }
   };
-  const own = path.join(path.dirname(self), "..", "package.json");
-  const ownVersion = (() => {
+  return `${rpcgenVersion(self)}\0${statSync(self).mtimeMs}\0${version("ts-morph/package.json")}`;
+}
+
+// The `rpcgen` package.json is one level up from compiler/call/ (sources), two from dist/call/ (built).
+function rpcgenVersion(self: string): string {
+  for (const up of ["..", "../.."]) {
     try {
-      return String((JSON.parse(readFileSync(own, "utf8")) as { version?: unknown }).version);
+      const file = path.join(path.dirname(self), up, "package.json");
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "rpcgen") return String(pkg.version);
     } catch {
-      return "?";
+      // not this one; try the next candidate
     }
-  })();
-  return `${ownVersion}\0${statSync(self).mtimeMs}\0${version("ts-morph/package.json")}`;
+  }
+  return "?";
 }
 
 /** The module file of the entry `key` to import, or undefined when there is no such complete entry. */
@@ -129,12 +135,9 @@ export function storeEntry(
       renameSync(staging, path.join(dir, key));
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
-      // Another process stored the same entry first: theirs is as good.
-      if (
-        (error as NodeJS.ErrnoException).code !== "ENOTEMPTY" &&
-        (error as NodeJS.ErrnoException).code !== "EEXIST"
-      )
-        return undefined;
+      // Another process stored the same entry first: theirs is as good, if it is whole.
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === "ENOTEMPTY" || code === "EEXIST" ? findEntry(dir, key) : undefined;
     }
     prune(dir);
     return path.join(dir, key, entryFile);
@@ -154,11 +157,15 @@ export function writeModules(dir: string, files: readonly (readonly [string, str
 }
 
 // Keeps the MAX_ENTRIES most recently used entries (and leaves others' staging directories alone).
+// Another process may be pruning at the same time: an entry gone meanwhile is skipped.
 function prune(dir: string): void {
-  const entries = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-    .map((e) => ({ name: e.name, used: statSync(path.join(dir, e.name)).mtimeMs }))
-    .sort((a, b) => b.used - a.used);
+  const entries: { name: string; used: number }[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name.startsWith(".")) continue;
+    const used = statSync(path.join(dir, e.name), { throwIfNoEntry: false })?.mtimeMs;
+    if (used !== undefined) entries.push({ name: e.name, used });
+  }
+  entries.sort((a, b) => b.used - a.used);
   for (const old of entries.slice(MAX_ENTRIES))
     rmSync(path.join(dir, old.name), { recursive: true, force: true });
 }

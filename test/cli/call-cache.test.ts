@@ -139,6 +139,9 @@ describe("rpcgen call's cache of generated code", function () {
     assert.equal(stored, path.join(cache, key, "a.js"));
     assert.equal(findEntry(cache, key), stored);
     assert.equal(readFileSync(stored!, "utf8"), "export const a = 1;\n");
+    // Storing a key that is there already (another process was first) keeps the entry there.
+    assert.equal(storeEntry(cache, key, [["a.js", "export const a = 2;\n"]], "a.js"), stored);
+    assert.equal(readFileSync(stored!, "utf8"), "export const a = 1;\n");
     // A manifest pointing outside its entry is not followed.
     const escaping = entryKey({ files: [file], runtimeImport: "escape" });
     storeEntry(cache, escaping, [["a.js", ""]], "../../outside.js");
