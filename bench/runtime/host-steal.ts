@@ -23,8 +23,14 @@ export function cpuTicks(): CpuTicks | undefined {
   }
 }
 
+/** The percentage of CPU time stolen between two readings, or undefined when it cannot be told. */
+export function stealShare(before: CpuTicks | undefined, after: CpuTicks | undefined): number | undefined {
+  if (before === undefined || after === undefined || after.total <= before.total) return undefined;
+  return (100 * (after.steal - before.steal)) / (after.total - before.total);
+}
+
 /** The share of CPU time stolen between two readings, as "12.3%", or "unknown". */
 export function stealBetween(before: CpuTicks | undefined, after: CpuTicks | undefined): string {
-  if (before === undefined || after === undefined || after.total <= before.total) return "unknown";
-  return `${((100 * (after.steal - before.steal)) / (after.total - before.total)).toFixed(1)}%`;
+  const share = stealShare(before, after);
+  return share === undefined ? "unknown" : `${share.toFixed(1)}%`;
 }

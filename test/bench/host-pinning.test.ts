@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { pinToCpu } from "../../bench/runtime/child-processes.js";
-import { cpuTicks, stealBetween } from "../../bench/runtime/host-steal.js";
+import { cpuTicks, stealBetween, stealShare } from "../../bench/runtime/host-steal.js";
 
 /** The CPU list every thread of process `pid` may run on, from /proc. */
 function allowedCpus(pid: number): string[] {
@@ -38,6 +38,7 @@ describe("runtime benchmark host helpers", () => {
   });
 
   it("computes the steal share between two readings and reads the machine's counters", () => {
+    assert.equal(stealShare({ steal: 10, total: 1000 }, { steal: 60, total: 1200 }), 25);
     assert.equal(stealBetween({ steal: 10, total: 1000 }, { steal: 60, total: 1200 }), "25.0%");
     assert.equal(stealBetween({ steal: 10, total: 1000 }, { steal: 10, total: 1000 }), "unknown");
     assert.equal(stealBetween(undefined, { steal: 1, total: 2 }), "unknown");
