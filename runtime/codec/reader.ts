@@ -16,8 +16,10 @@ export class Reader {
   readonly len: number;
   /** Nested messages entered and not yet left (bounded by MAX_DECODE_DEPTH). */
   depth: number;
-  /** `buf` as a Buffer, for Buffer's native UTF-8 decoder; made when first needed. */
+  /** A Buffer over `buf`'s memory, for Buffer's native UTF-8 decoder; found when first needed. */
   text: Buffer | undefined;
+  /** Where `buf` starts in `text`. */
+  textBase: number;
   /**
    * `buf` as a Latin-1 string, which short ASCII `string` values are slices of (see wire-reader.ts):
    * undefined before the first such value, null after it until the second one reads it.
@@ -37,17 +39,41 @@ export class Reader {
     this.len = buf.length;
     this.depth = 0;
     this.text = undefined;
+    this.textBase = 0;
     this.latin1 = undefined;
     this.copy = undefined;
     this.copyAt = 0;
   }
 }
 
-/** `r.buf` as a Buffer (itself when it is one, else a view of the same memory). */
+// The messages of one received chunk are views of one ArrayBuffer: they share one Buffer over all of
+// it instead of making one each (Node 20: about 200 ns for `Buffer.from(store, offset, length)`, 60 ns
+// to read a view's `buffer` and compare). Only for memory up to SHARED_TEXT_MAX, since the last one
+// stays referenced here until another message's replaces it.
+const SHARED_TEXT_MAX = 128 * 1024;
+let sharedStore: ArrayBufferLike | undefined;
+let sharedText: Buffer | undefined;
+
+/**
+ * A Buffer over `r.buf`'s memory (itself when it is one), with `r.textBase` set to where `r.buf` starts
+ * in it: string `i..j` of the input is `textOf(r).toString(encoding, r.textBase + i, r.textBase + j)`.
+ */
 export function textOf(r: Reader): Buffer {
   if (r.text === undefined) {
     const buf = r.buf;
-    r.text = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (Buffer.isBuffer(buf)) r.text = buf;
+    else {
+      const store = buf.buffer;
+      if (store.byteLength > SHARED_TEXT_MAX) r.text = Buffer.from(store, buf.byteOffset, buf.byteLength);
+      else {
+        if (store !== sharedStore) {
+          sharedText = Buffer.from(store);
+          sharedStore = store;
+        }
+        r.text = sharedText!;
+        r.textBase = buf.byteOffset;
+      }
+    }
   }
   return r.text;
 }

@@ -243,7 +243,8 @@ export function readString(r: Reader, end: number): string {
     const text = latin1Of(r);
     if (text !== undefined) return text.slice(start, stop);
   }
-  return textOf(r).toString(undefined, start, stop);
+  const text = textOf(r);
+  return text.toString(undefined, r.textBase + start, r.textBase + stop);
 }
 
 // ASCII strings of up to this many bytes, in an input of up to SLICED_INPUT_MAX bytes, are slices of
@@ -265,7 +266,12 @@ function isAscii(b: Uint8Array, start: number, stop: number): boolean {
 // for a single string, reading the whole input costs more than it saves.
 function latin1Of(r: Reader): string | undefined {
   const text = r.latin1;
-  if (text !== undefined) return text === null ? (r.latin1 = textOf(r).toString("latin1", 0, r.len)) : text;
+  if (text === null) {
+    const whole = textOf(r);
+    // Indexed like the input: the slices are taken at the input's own offsets.
+    return (r.latin1 = whole.toString("latin1", r.textBase, r.textBase + r.len));
+  }
+  if (text !== undefined) return text;
   r.latin1 = null;
   return undefined;
 }
