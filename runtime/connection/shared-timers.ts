@@ -46,7 +46,7 @@ class TimerList {
     t.timerList = undefined;
     // An emptied list keeps its Node timer (unref'd once nothing holds the process) until it fires: a
     // connection re-arms its idle timer each time its last call ends, and a new Node timer each time
-    // cost 3 % of a busy server's CPU. `wake` drops the list if it is still empty by then.
+    // showed as 3 % of a busy server's CPU profile. `wake` drops the list if it is still empty by then.
     if (t.holdsProcess && --this.holding === 0) this.setRef();
   }
 
