@@ -6,6 +6,7 @@ import {
   accessLogInterceptor,
   InMemoryChannel,
   type Logger,
+  newRequestId,
   REQUEST_ID_KEY,
   RpcError,
   type ServerInterceptor,
@@ -85,6 +86,20 @@ describe("request ids", function () {
     }
     assert.equal(new Set(ups.map((u) => u.requestId)).size, 3, "ids repeat");
     await hops.close();
+  });
+
+  it("generated ids are UUIDs made of a per-process prefix and a counter, distinct across 65,536s", () => {
+    // 70,000 in a row cross at least one change of the counter's high digits.
+    const ids = Array.from({ length: 70_000 }, () => newRequestId());
+    const prefix = ids[0]!.slice(0, 24);
+    let previous = Number.parseInt(ids[0]!.slice(24), 16);
+    for (const id of ids.slice(1)) {
+      assert.match(id, UUID);
+      assert.equal(id.slice(0, 24), prefix);
+      const count = Number.parseInt(id.slice(24), 16);
+      assert.equal(count, previous + 1, `${id} does not follow ${previous.toString(16)}`);
+      previous = count;
+    }
   });
 
   it("an explicit id in the outgoing call's metadata wins", async () => {
