@@ -17,15 +17,23 @@ import { describeClientTlsError, describeServerCertificate, isFatalTlsError } fr
 import { ALPN_PROTOCOL } from "./tls-info.js";
 import type { ClientTlsOptions } from "./tls-options.js";
 
+/** The session ticket a dialer resumes from (with `resumeSessions`): the last one its server sent. */
+interface SessionStore {
+  last: Buffer | undefined;
+}
+
 // Upgrades a connected transport; resolves with the verified TLS socket, or rejects saying why not.
 function upgrade(
   raw: Transport,
   options: ConnectionOptions,
   name: string,
   context: DialContext,
+  sessions: SessionStore | undefined,
 ): Promise<Transport> {
   const signal = context.signal;
-  const socket: TLSSocket = tlsConnect({ ...options, socket: raw });
+  const socket: TLSSocket = tlsConnect({ ...options, socket: raw, session: sessions?.last });
+  // TLS 1.3 servers send tickets after the handshake, for as long as the connection lasts.
+  if (sessions !== undefined) socket.on("session", (ticket: Buffer) => (sessions.last = ticket));
   return new Promise((resolve, reject) => {
     const done = (error: Error | undefined): void => {
       socket.off("secureConnect", onSecure);
@@ -38,6 +46,8 @@ function upgrade(
       }
       socket.destroy();
       raw.destroy();
+      // Nothing from a server that failed its checks is offered again.
+      if (sessions !== undefined) sessions.last = undefined;
       reject(error);
     };
     const onSecure = (): void => {
@@ -82,7 +92,7 @@ export function tlsDialer(inner: Dialer, tls: ClientTlsOptions, host: string | u
       "tls.servername is required with a custom dialer: it names the certificate to expect",
     );
   }
-  const { servername: _, ...contextOptions } = tls;
+  const { servername: _, resumeSessions, ...contextOptions } = tls;
   let secureContext: ReturnType<typeof createSecureContext>;
   try {
     // Once per channel: every connection attempt reuses the parsed keys and authorities.
@@ -99,8 +109,9 @@ export function tlsDialer(inner: Dialer, tls: ClientTlsOptions, host: string | u
     // Checked in `upgrade`, which can say why.
     rejectUnauthorized: false,
   };
+  const sessions: SessionStore | undefined = resumeSessions === true ? { last: undefined } : undefined;
   return async (context) => {
     const raw = await whenConnected(await inner(context));
-    return upgrade(raw, options, name, context);
+    return upgrade(raw, options, name, context, sessions);
   };
 }

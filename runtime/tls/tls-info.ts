@@ -36,6 +36,8 @@ export interface TlsInfo {
   readonly cipher: string;
   /** The ALPN protocol agreed on (always `rpcgen/1` on a served connection). */
   readonly alpnProtocol: string;
+  /** Whether the client resumed an earlier session (its `tls.resumeSessions`) instead of a full handshake. */
+  readonly sessionReused: boolean;
   /**
    * The client's certificate when it sent one and it verified against the server's `ca` (mutual TLS);
    * undefined otherwise.

@@ -52,6 +52,7 @@ function tlsTransportInfo(
     protocol: socket.getProtocol() ?? "unknown",
     cipher: socket.getCipher()?.name ?? "unknown",
     alpnProtocol: socket.alpnProtocol === false ? "" : (socket.alpnProtocol ?? ""),
+    sessionReused: socket.isSessionReused(),
     peerCertificate: verified ? peerIdentity(certificate) : undefined,
   });
   let refusal: TransportInfo["refusal"];

@@ -15,6 +15,14 @@ export interface ClientTlsOptions extends SecureContextOptions {
    * Required with a custom dialer, whose target names no host.
    */
   readonly servername?: string;
+  /**
+   * Resume the TLS session when this channel connects again (after an idle close, a GOAWAY or a
+   * dropped connection): the server's session ticket from the last connection lets the handshake skip
+   * the certificate and its signatures. Off by default, as in Go's crypto/tls and Node's own client: a
+   * resumed session does not show the server's certificate again, so a certificate the server has
+   * replaced goes on being trusted for as long as the server accepts its ticket.
+   */
+  readonly resumeSessions?: boolean;
 }
 
 /**
