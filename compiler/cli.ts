@@ -1,6 +1,5 @@
 // The `rpcgen` command line: commander wiring only. Each command lives in commands/<name>.ts.
 
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerCall } from "./commands/call.js";
@@ -12,6 +11,7 @@ import { registerHelp } from "./commands/help.js";
 import { type CliIo, ExitCode } from "./commands/io.js";
 import { registerList } from "./commands/list.js";
 import { registerLsp } from "./commands/lsp.js";
+import { packageVersion } from "./package-version.js";
 
 /**
  * Runs the CLI on `argv` (as in `process.argv`: node, script, then arguments) and returns the exit
@@ -63,22 +63,6 @@ function processIo(): CliIo {
     color: process.stdout.isTTY === true && (process.env.NO_COLOR ?? "") === "",
     cwd: process.cwd(),
   };
-}
-
-// The package.json of the `rpcgen` package sits beside compiler/cli.ts and one level up from dist/cli.js.
-function packageVersion(): string {
-  for (const relative of ["./package.json", "../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "rpcgen" && typeof pkg.version === "string") return pkg.version;
-    } catch {
-      // not this one; try the next candidate
-    }
-  }
-  return "unknown";
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

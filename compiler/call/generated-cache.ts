@@ -20,6 +20,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { packageVersion } from "../package-version.js";
 
 /** The environment variable that names the cache directory (`off` turns the cache off). */
 export const CACHE_DIR_ENV = "RPCGEN_CACHE_DIR";
@@ -75,21 +76,7 @@ function compilerStamp(): string {
       return "?";
     }
   };
-  return `${rpcgenVersion(self)}\0${statSync(self).mtimeMs}\0${version("ts-morph/package.json")}`;
-}
-
-// The `rpcgen` package.json is one level up from compiler/call/ (sources), two from dist/call/ (built).
-function rpcgenVersion(self: string): string {
-  for (const up of ["..", "../.."]) {
-    try {
-      const file = path.join(path.dirname(self), up, "package.json");
-      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
-      if (pkg.name === "rpcgen") return String(pkg.version);
-    } catch {
-      // not this one; try the next candidate
-    }
-  }
-  return "?";
+  return `${packageVersion()}\0${statSync(self).mtimeMs}\0${version("ts-morph/package.json")}`;
 }
 
 /** The module file of the entry `key` to import, or undefined when there is no such complete entry. */
